@@ -1,0 +1,82 @@
+import ky from 'ky';
+import { resolveDialect } from '../dialects/resolve.js';
+import type { Dialect } from '../dialects/types.js';
+import type { Journal } from '../journal/journal.js';
+import { MemoryJournal } from '../journal/memory.js';
+import type { ClientContext, RawResult } from '../operation/context.js';
+import { execute } from '../operation/execute.js';
+import { SingleFlight } from '../operation/single-flight.js';
+import { DEFAULT_RETRY } from '../retry/policy.js';
+import { resolvePolicy } from '../retry/resolve.js';
+import { assertClientOptions } from './options.js';
+import type { CallOptions, ClientOptions, IdemEvent, IdemResult } from './types.js';
+
+type Call = <T = unknown>(input: string, options?: CallOptions<T>) => Promise<IdemResult<T>>;
+
+export type IdemClient = {
+	/** Any method; GET/HEAD/OPTIONS carry no key and are not journaled. */
+	request: <T = unknown>(method: string, input: string, options?: CallOptions<T>) => Promise<IdemResult<T>>;
+	get: Call;
+	post: Call;
+	put: Call;
+	patch: Call;
+	delete: Call;
+	/** The resolved dialect. */
+	readonly dialect: Dialect;
+	/** The journal records are written to. */
+	readonly journal: Journal;
+	readonly scope: string;
+};
+
+/** Creates a client whose writes are keyed, journaled and retried as the dialect allows. */
+export function createClient(options: ClientOptions = {}): IdemClient {
+	assertClientOptions(options);
+	const dialect = resolveDialect(options.dialect);
+	const journal = options.journal ?? new MemoryJournal();
+	const scope = options.scope ?? 'default';
+	const onEvent = options.onEvent;
+	const userFetch = options.fetch;
+	const context: ClientContext = {
+		http: ky.create({
+			retry: 0,
+			throwHttpErrors: false,
+			// Late-bound so interceptors (msw, test doubles) installed after createClient still apply.
+			fetch: (input, init) => (userFetch ?? globalThis.fetch)(input, init),
+		}),
+		dialect,
+		journal,
+		scope,
+		policy: resolvePolicy(DEFAULT_RETRY, options.retry),
+		timeout: options.timeout ?? 10_000,
+		baseUrl: options.baseUrl,
+		headers: options.headers,
+		storeBodies: options.storeBodies ?? true,
+		maxStoredBodyBytes: options.maxStoredBodyBytes ?? 65_536,
+		keepFinishedMs: options.keepFinishedMs ?? 86_400_000,
+		flights: new SingleFlight<RawResult>(),
+		emit: onEvent
+			? (event: IdemEvent) => {
+					try {
+						onEvent(Object.freeze(event));
+					} catch {
+						// A logging hook must never change the outcome of a payment.
+					}
+				}
+			: () => {},
+		now: Date.now,
+		random: Math.random,
+	};
+	const request = <T>(method: string, input: string, call?: CallOptions<T>) =>
+		execute<T>(context, method, input, call);
+	return Object.freeze({
+		request,
+		get: (input, call) => request('GET', input, call),
+		post: (input, call) => request('POST', input, call),
+		put: (input, call) => request('PUT', input, call),
+		patch: (input, call) => request('PATCH', input, call),
+		delete: (input, call) => request('DELETE', input, call),
+		dialect,
+		journal,
+		scope,
+	} satisfies IdemClient);
+}

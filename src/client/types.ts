@@ -1,0 +1,129 @@
+import type { StandardSchemaV1 } from 'ky';
+import type { Dialect, DialectName } from '../dialects/types.js';
+import type { IdempotencyError } from '../errors/base.js';
+import type { Journal } from '../journal/journal.js';
+import type { RetryPolicy } from '../retry/policy.js';
+
+export type { StandardSchemaV1 };
+
+export type HeadersInit = Headers | Record<string, string | undefined> | [string, string][];
+
+/** One frozen object per event; `onEvent` exceptions are ignored so logging can never break a call. */
+export type IdemEvent =
+	| (EventBase & { readonly type: 'attempt' })
+	| (EventBase & {
+			readonly type: 'retry';
+			readonly reason: 'network' | 'timeout' | 'server_error' | 'rate_limited' | 'in_progress';
+			readonly delayMs: number;
+			readonly status: number | undefined;
+	  })
+	| (EventBase & { readonly type: 'replay'; readonly source: 'server' | 'journal' })
+	| (EventBase & { readonly type: 'conflict'; readonly source: 'server' | 'journal' })
+	| (EventBase & { readonly type: 'give-up'; readonly error: IdempotencyError });
+
+export type EventBase = {
+	readonly operation: string;
+	readonly key: string | undefined;
+	readonly method: string;
+	readonly url: string;
+	/** Attempts started so far in this call. */
+	readonly attempt: number;
+};
+
+export type ClientOptions = {
+	/** Base URL that relative paths resolve against; keep a trailing slash when it has a path. */
+	baseUrl?: string | URL;
+	/**
+	The API's idempotency behaviour: a built-in dialect name or a `Dialect` from `defineDialect()`.
+	@default 'ietf'
+	*/
+	dialect?: DialectName | Dialect;
+	/**
+	Where operation records (keys, state, outcomes) live.
+	@default new MemoryJournal()
+	*/
+	journal?: Journal;
+	/**
+	Namespace of this client's journal records: account, workspace, tenant. Two scopes never share an operation.
+	@default 'default'
+	*/
+	scope?: string;
+	/** Retry budgets, backoff and the overall deadline. See `RetryPolicy` for each default. */
+	retry?: Partial<RetryPolicy>;
+	/**
+	Per-attempt timeout in ms (capped by what is left of `retry.maxRetryTime`).
+	@default 10_000
+	*/
+	timeout?: number;
+	/** Headers sent on every call (Authorization here is sent, never journaled). */
+	headers?: HeadersInit;
+	/**
+	Keep response and request bodies in journal records. Turn off for sensitive payloads; a re-run of a finished operation then returns `data: undefined`.
+	@default true
+	*/
+	storeBodies?: boolean;
+	/**
+	Largest response body, in bytes, kept in a journal record; larger ones are dropped (`data: undefined` on a journal replay).
+	@default 65_536
+	*/
+	maxStoredBodyBytes?: number;
+	/**
+	How long finished records are kept, in ms (at least the dialect's key retention).
+	@default 86_400_000
+	*/
+	keepFinishedMs?: number;
+	/** Receives attempt, retry, replay, conflict and give-up events. */
+	onEvent?: (event: IdemEvent) => void;
+	/**
+	`fetch` implementation. Resolved on every call, so test interceptors installed later still apply.
+	@default globalThis.fetch
+	*/
+	fetch?: typeof fetch;
+};
+
+export type CallOptions<T = unknown> = {
+	/** JSON body, serialised once; every attempt sends the same bytes. */
+	json?: unknown;
+	/** Raw body: string, bytes, Blob, URLSearchParams or FormData (read once). Streams cannot be resent and are refused. */
+	body?: BodyInit | null;
+	/**
+	Logical operation id. Calls with the same id are one operation: one key, one effect.
+	@default a fresh id per call
+	*/
+	operation?: string;
+	/**
+	Explicit Idempotency-Key. When set without `operation`, the key names the operation.
+	@default minted (UUID v4) and journaled
+	*/
+	key?: string;
+	/** Standard Schema (zod, valibot, ...) for the success body; `res.data` is its output. */
+	schema?: StandardSchemaV1<unknown, T>;
+	/** Extra headers for this call. */
+	headers?: HeadersInit;
+	/** Query parameters. */
+	searchParams?: Record<string, string | number | boolean> | URLSearchParams;
+	/** Cancels the call, including a pending backoff wait. */
+	signal?: AbortSignal;
+	/** Per-call override of the client's `timeout`. */
+	timeout?: number;
+	/** Per-call override of the client's retry settings. */
+	retry?: Partial<RetryPolicy>;
+};
+
+export type IdemResult<T = unknown> = {
+	/** Parsed body (JSON when it parses, else text); the schema's output when `schema` was given. */
+	readonly data: T;
+	readonly status: number;
+	readonly headers: Headers;
+	/** The Idempotency-Key sent; `undefined` for calls that carry none (GET, key-less endpoints). */
+	readonly key: string | undefined;
+	readonly operation: string;
+	/** Attempts made by this call (0 when the journal answered). */
+	readonly attempts: number;
+	/**
+	`true` when the server replayed a stored response (or the journal answered, or the dialect's "already done" answer confirmed an earlier attempt), `false` when the server said it did not, `undefined` when the server gives no signal.
+	*/
+	readonly replayed: boolean | undefined;
+	/** Answered from the journal without a request. */
+	readonly fromJournal: boolean;
+};

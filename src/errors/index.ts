@@ -1,0 +1,25 @@
+export type { IdempotencyErrorCode, IdempotencyErrorDetails } from './base.js';
+export { IdempotencyError, isIdempotencyError } from './base.js';
+export type { OutcomeUnknownReason, ServerAnswer } from './classes.js';
+export {
+	InProgressError,
+	InvalidRequestError,
+	JournalError,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+	ResponseValidationError,
+} from './classes.js';
+export {
+	isInProgressError,
+	isInvalidRequestError,
+	isJournalError,
+	isKeyExpiredError,
+	isKeyMissingError,
+	isKeyReuseError,
+	isOutcomeUnknownError,
+	isRequestRejectedError,
+	isResponseValidationError,
+} from './guards.js';

@@ -1,0 +1,63 @@
+export type { IdemClient } from './client/create.js';
+export { createClient } from './client/create.js';
+export type {
+	CallOptions,
+	ClientOptions,
+	EventBase,
+	HeadersInit,
+	IdemEvent,
+	IdemResult,
+	StandardSchemaV1,
+} from './client/types.js';
+export type { AnswerRule, Dialect, DialectInit, DialectName, ReplayHeader } from './dialects/index.js';
+export {
+	bardge,
+	defineDialect,
+	dialects,
+	fortyTwoMin,
+	ietf,
+	KNOWN_REPLAY_HEADERS,
+	problem,
+	repull,
+	stripe,
+} from './dialects/index.js';
+export type { IdempotencyErrorCode, OutcomeUnknownReason, ServerAnswer } from './errors/index.js';
+export {
+	IdempotencyError,
+	InProgressError,
+	InvalidRequestError,
+	isIdempotencyError,
+	isInProgressError,
+	isInvalidRequestError,
+	isJournalError,
+	isKeyExpiredError,
+	isKeyMissingError,
+	isKeyReuseError,
+	isOutcomeUnknownError,
+	isRequestRejectedError,
+	isResponseValidationError,
+	JournalError,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+	ResponseValidationError,
+} from './errors/index.js';
+export type {
+	Journal,
+	JournalRecord,
+	OperationState,
+	RecordOutcome,
+	RequestSnapshot,
+} from './journal/index.js';
+export {
+	isCollectable,
+	isFinished,
+	JournalRecordSchema,
+	MemoryJournal,
+	RECORD_VERSION,
+} from './journal/index.js';
+export { canonicalJson, deriveKey, fingerprint, mintKey } from './keys/index.js';
+export type { ClassifyContext, Decision, Observation, RetryPolicy } from './retry/index.js';
+export { backoffDelay, classify, DEFAULT_RETRY, parseRetryAfter, planNext } from './retry/index.js';

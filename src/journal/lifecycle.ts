@@ -1,0 +1,82 @@
+import type { JournalRecord, OperationState, RecordOutcome, RequestSnapshot } from './record.js';
+import { RECORD_VERSION } from './record.js';
+
+export type NewRecordInput = {
+	scope: string;
+	operation: string;
+	key: string | null;
+	fingerprint: string;
+	method: string;
+	path: string;
+	now: number;
+	/** Server's key retention; `undefined` when unknown. */
+	retentionMs: number | undefined;
+	/** How long to keep the record once finished. */
+	keepMs: number;
+	request?: RequestSnapshot | undefined;
+};
+
+// Stop trusting a key a little before the server forgets it: clocks drift and the first attempt may land late.
+export const expiryMargin = (retentionMs: number): number => Math.min(Math.ceil(retentionMs / 10), 60_000);
+
+export function newRecord(input: NewRecordInput): JournalRecord {
+	const { retentionMs, now } = input;
+	const record: JournalRecord = {
+		v: RECORD_VERSION,
+		scope: input.scope,
+		operation: input.operation,
+		key: input.key,
+		fingerprint: input.fingerprint,
+		method: input.method,
+		path: input.path,
+		state: 'pending',
+		revision: 1,
+		attemptsStarted: 0,
+		attemptsFinished: 0,
+		createdAt: now,
+		updatedAt: now,
+		expiresAt: retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs),
+		retainUntil: now + Math.max(input.keepMs, retentionMs ?? 0),
+	};
+	if (input.request) record.request = input.request;
+	return record;
+}
+
+/** The attempt is about to leave: persisted before the bytes do. */
+export const claimed = (record: JournalRecord, now: number): JournalRecord => ({
+	...record,
+	state: 'inflight',
+	revision: record.revision + 1,
+	attemptsStarted: record.attemptsStarted + 1,
+	updatedAt: now,
+});
+
+/** An attempt finished with `state`; `outcome` is kept for succeeded/failed records. */
+export function settled(
+	record: JournalRecord,
+	state: Exclude<OperationState, 'inflight'>,
+	now: number,
+	outcome?: RecordOutcome,
+): JournalRecord {
+	const next: JournalRecord = {
+		...record,
+		state,
+		revision: record.revision + 1,
+		attemptsFinished: Math.min(record.attemptsFinished + 1, record.attemptsStarted),
+		updatedAt: now,
+	};
+	if (outcome) next.outcome = outcome;
+	return next;
+}
+
+/**
+An inflight record found at start-up (or on re-run) belongs to a process that died mid-attempt: its outcome is unknown.
+*/
+export const wasInterrupted = (record: JournalRecord): boolean =>
+	record.state === 'unknown' ||
+	record.state === 'inflight' ||
+	record.attemptsStarted > record.attemptsFinished;
+
+/** Resending under this key could be applied twice: the server may have forgotten it. */
+export const keyExpired = (record: JournalRecord, now: number): boolean =>
+	record.expiresAt !== null && now >= record.expiresAt && record.attemptsStarted > 0;

@@ -1,0 +1,66 @@
+import * as z from 'zod/mini';
+
+export const RECORD_VERSION = 1;
+
+export const OPERATION_STATES = ['pending', 'inflight', 'succeeded', 'failed', 'unknown'] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
+
+const HeaderList = z.array(z.tuple([z.string(), z.string()]));
+
+export const OutcomeSchema = z.object({
+	status: z.number(),
+	replayed: z.nullable(z.boolean()),
+	headers: HeaderList,
+	/** Response text, absent when bodies are not stored or it exceeded the size cap. */
+	body: z.optional(z.string()),
+	bodyTruncated: z.optional(z.boolean()),
+	/** For failed records: the error code (`key_reused`, `rejected`, ...) to raise again on re-run. */
+	error: z.optional(z.string()),
+});
+
+export const RequestSnapshotSchema = z.object({
+	url: z.string(),
+	/** Non-secret request headers only: Authorization, Cookie and API-key headers are never written. */
+	headers: HeaderList,
+	/** Body bytes, base64. */
+	body: z.optional(z.string()),
+});
+
+export const JournalRecordSchema = z.object({
+	v: z.literal(RECORD_VERSION),
+	scope: z.string(),
+	operation: z.string(),
+	/** The Idempotency-Key; `null` for writes the dialect sends without one. Immutable once written. */
+	key: z.nullable(z.string()),
+	/** SHA-256 of method, path and canonical body. */
+	fingerprint: z.string(),
+	method: z.string(),
+	path: z.string(),
+	state: z.enum(OPERATION_STATES),
+	/** Bumped by every write; compare-and-set compares it. */
+	revision: z.number(),
+	attemptsStarted: z.number(),
+	attemptsFinished: z.number(),
+	/** Epoch ms. */
+	createdAt: z.number(),
+	updatedAt: z.number(),
+	/** Epoch ms after which the server may have forgotten the key; `null` when the dialect documents no retention. */
+	expiresAt: z.nullable(z.number()),
+	/** Epoch ms after which a finished record may be garbage-collected. */
+	retainUntil: z.number(),
+	outcome: z.optional(OutcomeSchema),
+	request: z.optional(RequestSnapshotSchema),
+});
+
+export type JournalRecord = z.infer<typeof JournalRecordSchema>;
+export type RecordOutcome = z.infer<typeof OutcomeSchema>;
+export type RequestSnapshot = z.infer<typeof RequestSnapshotSchema>;
+
+export const isFinished = (state: OperationState): boolean => state === 'succeeded' || state === 'failed';
+
+/** Finished records past their retention; unfinished ones are kept until they are resolved. */
+export const isCollectable = (record: JournalRecord, now: number): boolean =>
+	isFinished(record.state) && record.retainUntil <= now;
+
+/** Identity of a record within a journal. */
+export const recordId = (scope: string, operation: string): string => `${scope}\u0000${operation}`;

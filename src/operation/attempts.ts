@@ -1,0 +1,82 @@
+import { classify, type Decision } from '../retry/classify.js';
+import type { RetryPolicy } from '../retry/policy.js';
+import { type RunOutcome, runRetries } from '../retry/run.js';
+import type { ClientContext } from './context.js';
+import type { Subject } from './failures.js';
+import type { PreparedRequest } from './prepare.js';
+import { type Sent, sendOnce } from './send.js';
+
+export type AttemptHooks = {
+	/** Runs before each send; a throw stops the loop with nothing sent (the journal claim lives here). */
+	beforeSend?: () => Promise<void>;
+	/** Runs after a retryable answer; `mayHaveApplied` is whether any attempt so far may have landed. */
+	afterRetryable?: (mayHaveApplied: boolean) => Promise<void>;
+};
+
+export type LoopResult = {
+	readonly outcome: RunOutcome<Sent>;
+	/** Some attempt of this operation (this call or earlier) may have been applied without us knowing. */
+	readonly mayHaveApplied: boolean;
+};
+
+/** Sends `request` until a final answer, the budget or the deadline, using the same key and bytes each time. */
+export async function attemptLoop(
+	ctx: ClientContext,
+	request: PreparedRequest,
+	subject: Subject,
+	options: {
+		policy: RetryPolicy;
+		timeout: number;
+		signal: AbortSignal | undefined;
+		earlierAttemptUnknown: boolean;
+		hooks?: AttemptHooks;
+	},
+): Promise<LoopResult> {
+	let mayHaveApplied = options.earlierAttemptUnknown;
+	let started = 0;
+	let lastStatus: number | undefined;
+	const outcome = await runRetries<Sent>(
+		async ({ attempt, timeoutMs }) => {
+			await options.hooks?.beforeSend?.();
+			started = attempt;
+			ctx.emit({ type: 'attempt', ...subject, attempt });
+			const sent = await sendOnce(
+				ctx.http,
+				request,
+				subject.key,
+				ctx.dialect.keyHeader,
+				Math.min(options.timeout, timeoutMs),
+				options.signal,
+			);
+			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
+			const decision: Decision = classify(ctx.dialect, sent.observation, {
+				earlierAttemptUnknown: mayHaveApplied,
+				now: ctx.now(),
+			});
+			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
+				mayHaveApplied = true;
+			}
+			if (decision.type === 'retry' || decision.type === 'in_progress') {
+				await options.hooks?.afterRetryable?.(mayHaveApplied);
+			}
+			return { decision, value: sent };
+		},
+		{
+			policy: options.policy,
+			signal: options.signal,
+			now: ctx.now,
+			random: ctx.random,
+			onRetry: ({ attempt, delayMs, decision }) => {
+				ctx.emit({
+					type: 'retry',
+					...subject,
+					attempt,
+					delayMs,
+					reason: decision.type === 'in_progress' ? 'in_progress' : decision.reason,
+					status: lastStatus,
+				});
+			},
+		},
+	);
+	return { outcome, mayHaveApplied: mayHaveApplied || (outcome.type === 'aborted' && started > 0) };
+}

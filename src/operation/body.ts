@@ -1,0 +1,71 @@
+import { InvalidRequestError } from '../errors/classes.js';
+
+export type SerialisedBody = {
+	bytes: Uint8Array | undefined;
+	contentType: string | undefined;
+};
+
+const encoder = new TextEncoder();
+
+const invalid = (message: string) => new InvalidRequestError(message, { field: 'body' });
+
+/**
+Serialises the body exactly once. Servers fingerprint raw bytes (or key-order-sensitive JSON), so every retry must resend these same bytes: a FormData re-encoded per attempt would get a new multipart boundary and look like a different request.
+*/
+export async function serialiseBody(
+	json: unknown,
+	body: BodyInit | null | undefined,
+): Promise<SerialisedBody> {
+	if (json !== undefined && body !== undefined && body !== null) {
+		throw invalid('Pass either `json` or `body`, not both.');
+	}
+	if (json !== undefined) {
+		let text: string | undefined;
+		try {
+			text = JSON.stringify(json);
+		} catch (error) {
+			throw new InvalidRequestError(`The json body cannot be serialised: ${(error as Error).message}`, {
+				field: 'body',
+				cause: error,
+			});
+		}
+		if (text === undefined) throw invalid('The json body serialises to nothing (a function or symbol?).');
+		return { bytes: encoder.encode(text), contentType: 'application/json' };
+	}
+	if (body === undefined || body === null) return { bytes: undefined, contentType: undefined };
+	if (typeof body === 'string')
+		return { bytes: encoder.encode(body), contentType: 'text/plain;charset=UTF-8' };
+	if (body instanceof URLSearchParams) {
+		return {
+			bytes: encoder.encode(body.toString()),
+			contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+		};
+	}
+	if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body.slice(0)), contentType: undefined };
+	if (ArrayBuffer.isView(body)) {
+		return {
+			bytes: new Uint8Array(
+				body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+			),
+			contentType: undefined,
+		};
+	}
+	if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+		throw invalid(
+			'A ReadableStream body cannot be resent byte-for-byte on retry. Buffer it first (for example `await new Response(stream).arrayBuffer()`) and pass the bytes.',
+		);
+	}
+	if (typeof Blob !== 'undefined' && body instanceof Blob) {
+		return { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type || undefined };
+	}
+	if (typeof FormData !== 'undefined' && body instanceof FormData) {
+		const encoded = new Response(body);
+		return {
+			bytes: new Uint8Array(await encoded.arrayBuffer()),
+			contentType: encoded.headers.get('content-type') ?? undefined,
+		};
+	}
+	throw invalid(
+		`Unsupported body type ${Object.prototype.toString.call(body)}; pass json, a string, bytes, a Blob, URLSearchParams or FormData.`,
+	);
+}

@@ -1,0 +1,37 @@
+import type { KyInstance } from 'ky';
+import type { HeadersInit, IdemEvent } from '../client/types.js';
+import type { Dialect } from '../dialects/types.js';
+import type { Journal } from '../journal/journal.js';
+import type { RetryPolicy } from '../retry/policy.js';
+import type { SingleFlight } from './single-flight.js';
+
+/** A settled call before per-caller schema validation. */
+export type RawResult = {
+	readonly status: number;
+	readonly headers: Headers;
+	readonly body: unknown;
+	readonly key: string | undefined;
+	readonly operation: string;
+	readonly attempts: number;
+	readonly replayed: boolean | undefined;
+	readonly fromJournal: boolean;
+};
+
+/** Everything a call needs from its client, resolved once at `createClient`. */
+export type ClientContext = {
+	readonly http: KyInstance;
+	readonly dialect: Dialect;
+	readonly journal: Journal;
+	readonly scope: string;
+	readonly policy: RetryPolicy;
+	readonly timeout: number;
+	readonly baseUrl: string | URL | undefined;
+	readonly headers: HeadersInit | undefined;
+	readonly storeBodies: boolean;
+	readonly maxStoredBodyBytes: number;
+	readonly keepFinishedMs: number;
+	readonly flights: SingleFlight<RawResult>;
+	readonly emit: (event: IdemEvent) => void;
+	readonly now: () => number;
+	readonly random: () => number;
+};

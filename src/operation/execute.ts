@@ -1,0 +1,116 @@
+import type { CallOptions, IdemResult } from '../client/types.js';
+import { IdempotencyError } from '../errors/base.js';
+import { InvalidRequestError, KeyReuseError, ResponseValidationError } from '../errors/classes.js';
+import { recordId } from '../journal/record.js';
+import { mintOperationId } from '../keys/mint.js';
+import { assertValidKey } from '../keys/validate.js';
+import { resolvePolicy } from '../retry/resolve.js';
+import { attemptLoop } from './attempts.js';
+import type { ClientContext, RawResult } from './context.js';
+import { exhaustedError, failureError, type Subject } from './failures.js';
+import { runJournaled } from './journaled.js';
+import { type PreparedRequest, prepareRequest } from './prepare.js';
+import { rawFrom } from './raw.js';
+
+const MAX_OPERATION_LENGTH = 512;
+
+/** One call of `client.post()` and friends, from raw options to a typed result or a typed error. */
+export async function execute<T>(
+	ctx: ClientContext,
+	method: string,
+	input: string,
+	options: CallOptions<T> = {},
+): Promise<IdemResult<T>> {
+	try {
+		const raw = await dispatch(ctx, method, input, options as CallOptions<unknown>);
+		return await finalise(raw, options);
+	} catch (error) {
+		if (error instanceof IdempotencyError && error.code !== 'invalid_request') {
+			ctx.emit({
+				type: 'give-up',
+				key: error.key,
+				operation: error.operation ?? options.operation ?? '',
+				method: method.toUpperCase(),
+				url: input,
+				attempt: 'attempts' in error && typeof error.attempts === 'number' ? error.attempts : 0,
+				error,
+			});
+		}
+		throw error;
+	}
+}
+
+async function dispatch(ctx: ClientContext, method: string, input: string, options: CallOptions<unknown>) {
+	const request = await prepareRequest(method, input, options, ctx);
+	const policy = resolvePolicy(ctx.policy, options.retry);
+	const timeout = options.timeout ?? ctx.timeout;
+	const signal = options.signal;
+	signal?.throwIfAborted();
+	if (!request.journaled) {
+		return runUnjournaled(ctx, request, options.operation ?? mintOperationId(), policy, timeout, signal);
+	}
+	if (request.explicitKey !== undefined) assertValidKey(request.explicitKey, ctx.dialect, options.operation);
+	const operation =
+		options.operation ??
+		(request.explicitKey !== undefined ? `key:${request.explicitKey}` : mintOperationId());
+	if (typeof operation !== 'string' || operation.length === 0 || operation.length > MAX_OPERATION_LENGTH) {
+		throw new InvalidRequestError(
+			`The operation id must be a non-empty string of at most ${MAX_OPERATION_LENGTH} characters.`,
+			{
+				field: 'operation',
+			},
+		);
+	}
+	return ctx.flights.run(
+		recordId(ctx.scope, operation),
+		request.fingerprint,
+		() => runJournaled(ctx, request, { operation, policy, timeout, signal }),
+		() =>
+			new KeyReuseError(
+				`Operation "${operation}" is already running with a different request; a key can carry only one request.`,
+				{ operation, source: 'journal' },
+			),
+	);
+}
+
+/** GET/HEAD/OPTIONS: safe to repeat, so no key and no journal, but the same retry policy. */
+async function runUnjournaled(
+	ctx: ClientContext,
+	request: PreparedRequest,
+	operation: string,
+	policy: ReturnType<typeof resolvePolicy>,
+	timeout: number,
+	signal: AbortSignal | undefined,
+): Promise<RawResult> {
+	const subject: Subject = { key: undefined, operation, method: request.method, url: request.url };
+	const { outcome } = await attemptLoop(ctx, request, subject, {
+		policy,
+		timeout,
+		signal,
+		earlierAttemptUnknown: false,
+	});
+	if (outcome.type === 'done') {
+		const { decision, value } = outcome.last;
+		if (decision.type === 'succeed') return rawFrom(value, subject, outcome.attempts, decision.replayed);
+		if (decision.type === 'fail') throw failureError(decision, value.observation, subject, outcome.attempts);
+	}
+	if (outcome.type === 'aborted') throw outcome.reason;
+	throw exhaustedError(outcome as Exclude<typeof outcome, { type: 'done' }>, subject, outcome.attempts);
+}
+
+async function finalise<T>(raw: RawResult, options: CallOptions<T>): Promise<IdemResult<T>> {
+	let data = raw.body as T;
+	if (options.schema) {
+		const result = await options.schema['~standard'].validate(raw.body);
+		if (result.issues) {
+			throw new ResponseValidationError(
+				`The ${raw.status} response of operation "${raw.operation}" does not match the schema (the request was applied): ${result.issues
+					.map((issue) => issue.message)
+					.join('; ')}`,
+				{ key: raw.key, operation: raw.operation, status: raw.status, body: raw.body, issues: result.issues },
+			);
+		}
+		data = result.value;
+	}
+	return Object.freeze({ ...raw, data });
+}

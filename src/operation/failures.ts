@@ -1,0 +1,100 @@
+import type { IdempotencyError } from '../errors/base.js';
+import {
+	InProgressError,
+	KeyMissingError,
+	KeyReuseError,
+	OutcomeUnknownError,
+	type OutcomeUnknownReason,
+	RequestRejectedError,
+	type ServerAnswer,
+} from '../errors/classes.js';
+import type { Decision, Observation } from '../retry/classify.js';
+import type { RunOutcome } from '../retry/run.js';
+import type { Sent } from './send.js';
+
+export type Subject = { key: string | undefined; operation: string; method: string; url: string };
+
+const answerOf = (observation: Observation | undefined): ServerAnswer | undefined =>
+	observation?.kind === 'response'
+		? { status: observation.status, headers: observation.headers, body: observation.body }
+		: undefined;
+
+const where = (s: Subject) =>
+	`${s.method} ${s.url} (operation ${s.operation}${s.key ? `, key ${s.key}` : ''})`;
+
+/** The typed error for a final `fail` decision. */
+export function failureError(
+	failure: Extract<Decision, { type: 'fail' }>,
+	observation: Observation | undefined,
+	subject: Subject,
+	attempts: number,
+): IdempotencyError {
+	const answer = answerOf(observation);
+	const base = { key: subject.key, operation: subject.operation, answer };
+	const status = answer ? ` answered ${answer.status}` : '';
+	switch (failure.failure) {
+		case 'key_reused':
+			return new KeyReuseError(
+				`The server${status}: this Idempotency-Key was already used for a different request, ${where(subject)}. Use a new operation id for a different request.`,
+				{ ...base, source: 'server' },
+			);
+		case 'key_missing':
+			return new KeyMissingError(
+				`The server${status}: it requires an Idempotency-Key on ${where(subject)}. Configure a dialect whose keyedMethods include ${subject.method}.`,
+				base,
+			);
+		case 'unknown':
+			return new OutcomeUnknownError(
+				`The server${status} and replays that stored error for this key, so retrying cannot change it: ${where(subject)} may or may not have been applied. Reconcile with the server.`,
+				{ ...base, attempts, reason: 'server_error' },
+			);
+		default:
+			if (!answer) throw new Error('a rejection always has an answer');
+			return new RequestRejectedError(
+				`The server rejected ${where(subject)} with ${answer.status}${failure.errorCode ? ` (${failure.errorCode})` : ''}; it was not applied.`,
+				{ key: subject.key, operation: subject.operation, answer, errorCode: failure.errorCode },
+			);
+	}
+}
+
+const reasonOf = (decision: Decision | undefined): OutcomeUnknownReason =>
+	decision?.type === 'retry' ? decision.reason : 'network';
+
+/** The typed error when retries ran out or the caller aborted after something may have been applied. */
+export function exhaustedError(
+	outcome: Extract<RunOutcome<Sent>, { type: 'exhausted' | 'aborted' }>,
+	subject: Subject,
+	attempts: number,
+): IdempotencyError {
+	const last = outcome.last;
+	const decision = last?.decision;
+	const answer = answerOf(last?.value.observation);
+	const retryAfterMs =
+		decision && (decision.type === 'retry' || decision.type === 'in_progress')
+			? decision.retryAfterMs
+			: undefined;
+	const cause = outcome.type === 'aborted' ? outcome.reason : last?.value.cause;
+	const details = { key: subject.key, operation: subject.operation, answer, attempts, retryAfterMs, cause };
+	const why =
+		outcome.type === 'aborted'
+			? 'the call was aborted'
+			: outcome.why === 'retry_after'
+				? `the server asked to wait ${retryAfterMs} ms, longer than the time left`
+				: outcome.why === 'deadline'
+					? 'the deadline (retry.maxRetryTime) passed'
+					: 'the retry budget ran out';
+	if (outcome.type === 'exhausted' && decision?.type === 'in_progress') {
+		return new InProgressError(
+			`The server still reports ${where(subject)} in progress after ${attempts} attempts; ${why}. Resume the same operation later.`,
+			details,
+		);
+	}
+	const reason: OutcomeUnknownReason =
+		outcome.type === 'aborted' ? 'aborted' : outcome.why === 'budget' ? reasonOf(decision) : 'deadline';
+	return new OutcomeUnknownError(
+		`${where(subject)} may or may not have been applied: ${why} after ${attempts} attempts (last: ${
+			answer ? `status ${answer.status}` : reasonOf(decision)
+		}). Resume it with the same operation id; never resend it under a new one.`,
+		{ ...details, reason },
+	);
+}

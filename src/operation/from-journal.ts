@@ -1,0 +1,50 @@
+import type { IdempotencyError } from '../errors/base.js';
+import { KeyMissingError, KeyReuseError, RequestRejectedError } from '../errors/classes.js';
+import type { JournalRecord } from '../journal/record.js';
+import { parseBody } from '../utils/parse-body.js';
+import type { RawResult } from './context.js';
+import type { Subject } from './failures.js';
+
+const answerOf = (record: JournalRecord) => {
+	const outcome = record.outcome;
+	const headers = new Headers(outcome?.headers ?? []);
+	return {
+		status: outcome?.status ?? 0,
+		headers,
+		body: outcome?.body === undefined ? undefined : parseBody(outcome.body, headers.get('content-type')),
+	};
+};
+
+/** A succeeded record answers a re-run without a request. */
+export function fromJournal(record: JournalRecord): RawResult {
+	const answer = answerOf(record);
+	return {
+		...answer,
+		key: record.key ?? undefined,
+		operation: record.operation,
+		attempts: 0,
+		replayed: true,
+		fromJournal: true,
+	};
+}
+
+/** A failed record raises the same error again on re-run, without a request. */
+export function storedError(record: JournalRecord, subject: Subject): IdempotencyError {
+	const answer = answerOf(record);
+	const ids = { key: subject.key, operation: subject.operation, answer };
+	const was = `Operation "${subject.operation}" already failed`;
+	switch (record.outcome?.error) {
+		case 'key_reused':
+			return new KeyReuseError(`${was}: the server said its key was used for a different request.`, {
+				...ids,
+				source: 'server',
+			});
+		case 'key_missing':
+			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
+		default:
+			return new RequestRejectedError(
+				`${was}: the server rejected it with ${answer.status}; it was not applied. Use a new operation id to try again.`,
+				ids,
+			);
+	}
+}

@@ -1,0 +1,196 @@
+import { InvalidRequestError, JournalError, KeyExpiredError, KeyReuseError } from '../errors/classes.js';
+import { claimed, keyExpired, newRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
+import type { JournalRecord, OperationState, RecordOutcome } from '../journal/record.js';
+import { mintKey } from '../keys/mint.js';
+import type { RetryPolicy } from '../retry/policy.js';
+import { toBase64 } from '../utils/base64.js';
+import { persistableHeaders } from '../utils/headers.js';
+import { attemptLoop } from './attempts.js';
+import type { ClientContext, RawResult } from './context.js';
+import { exhaustedError, failureError, type Subject } from './failures.js';
+import { fromJournal, storedError } from './from-journal.js';
+import type { PreparedRequest } from './prepare.js';
+import { rawFrom } from './raw.js';
+import type { Sent } from './send.js';
+
+export type RunOptions = {
+	operation: string;
+	policy: RetryPolicy;
+	timeout: number;
+	signal: AbortSignal | undefined;
+};
+
+/** Wraps journal I/O so any failure surfaces as a `JournalError` that says what was (not) sent. */
+async function journalIo<T>(
+	what: string,
+	subject: Pick<Subject, 'key' | 'operation'>,
+	io: () => Promise<T>,
+): Promise<T> {
+	try {
+		return await io();
+	} catch (error) {
+		if (error instanceof JournalError) throw error;
+		throw new JournalError(
+			`The journal failed to ${what}; nothing was sent for this attempt. ${(error as Error)?.message ?? ''}`.trim(),
+			{
+				...subject,
+				cause: error,
+			},
+		);
+	}
+}
+
+/** One journaled write: the record lifecycle of DESIGN §5 around the attempt loop. */
+export async function runJournaled(
+	ctx: ClientContext,
+	request: PreparedRequest,
+	options: RunOptions,
+): Promise<RawResult> {
+	const { operation } = options;
+	const { journal, scope } = ctx;
+	const ids = { key: request.explicitKey, operation };
+	let record = await journalIo('read the operation', ids, () => journal.get(scope, operation));
+	if (!record) {
+		const fresh = newRecord({
+			scope,
+			operation,
+			key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
+			fingerprint: request.fingerprint,
+			method: request.method,
+			path: request.path,
+			now: ctx.now(),
+			retentionMs: ctx.dialect.retentionMs,
+			keepMs: ctx.keepFinishedMs,
+			request: ctx.storeBodies
+				? snapshot(request)
+				: { url: request.url, headers: persistableHeaders(request.headers) },
+		});
+		// Another process may have created it since our read; create() hands back whichever record won.
+		record = await journalIo('record the new operation', ids, () => journal.create(fresh));
+	}
+
+	const subject: Subject = {
+		key: record.key ?? undefined,
+		operation,
+		method: request.method,
+		url: request.url,
+	};
+	if (record.fingerprint !== request.fingerprint) {
+		ctx.emit({ type: 'conflict', ...subject, attempt: 0, source: 'journal' });
+		throw new KeyReuseError(
+			`Operation "${operation}" was first run with a different request (${record.method} ${record.path}); a key can carry only one request. Use a new operation id for a different request.`,
+			{ key: subject.key, operation, source: 'journal' },
+		);
+	}
+	if (request.explicitKey !== undefined && record.key !== null && record.key !== request.explicitKey) {
+		throw new InvalidRequestError(
+			`Operation "${operation}" already has key ${record.key}; a key is immutable once journaled. Omit "key" or use a new operation id.`,
+			{ field: 'key', ...ids },
+		);
+	}
+	if (record.state === 'succeeded') {
+		ctx.emit({ type: 'replay', ...subject, attempt: 0, source: 'journal' });
+		return fromJournal(record);
+	}
+	if (record.state === 'failed') throw storedError(record, subject);
+	const now = ctx.now();
+	if (keyExpired(record, now) && wasInterrupted(record)) throw expired(record, subject);
+
+	let current: JournalRecord = record;
+	const write = async (next: JournalRecord, what: string) => {
+		const ok = await journalIo(what, subject, () => journal.compareAndSet(next));
+		if (!ok) {
+			throw new JournalError(
+				`The journal record of operation "${operation}" changed underneath this call (another process or tab is running it); nothing was sent for this attempt. Re-run to pick up its result.`,
+				subject,
+			);
+		}
+		current = next;
+	};
+
+	const loop = await attemptLoop(ctx, request, subject, {
+		policy: options.policy,
+		timeout: options.timeout,
+		signal: options.signal,
+		earlierAttemptUnknown: wasInterrupted(record) && record.attemptsStarted > 0,
+		hooks: {
+			beforeSend: async () => {
+				if (keyExpired(current, ctx.now()) && wasInterrupted(current)) throw expired(current, subject);
+				await write(claimed(current, ctx.now()), 'record the attempt before sending');
+			},
+			afterRetryable: async (mayHaveApplied) => {
+				// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
+				await write(
+					settled(current, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
+					'record the attempt',
+				);
+			},
+		},
+	});
+
+	const { outcome } = loop;
+	const attempts = outcome.attempts;
+	// Final writes are best-effort: the request was sent, and a record left inflight is resumed as "unknown" (same key), which is safe.
+	const finish = async (state: Exclude<OperationState, 'inflight'>, result?: RecordOutcome) => {
+		try {
+			await write(settled(current, state, ctx.now(), result), 'record the outcome');
+		} catch {}
+	};
+
+	if (outcome.type === 'done') {
+		const { decision, value } = outcome.last;
+		if (decision.type === 'succeed') {
+			await finish('succeeded', toOutcome(ctx, value, decision.replayed));
+			if (decision.replayed === true)
+				ctx.emit({ type: 'replay', ...subject, attempt: attempts, source: 'server' });
+			return rawFrom(value, subject, attempts, decision.replayed);
+		}
+		if (decision.type === 'fail') {
+			const error = failureError(decision, value.observation, subject, attempts);
+			if (decision.failure === 'unknown') await finish('unknown');
+			else await finish('failed', { ...toOutcome(ctx, value, null), error: decision.failure });
+			if (decision.failure === 'key_reused')
+				ctx.emit({ type: 'conflict', ...subject, attempt: attempts, source: 'server' });
+			throw error;
+		}
+	}
+	if (outcome.type === 'aborted' && !loop.mayHaveApplied) throw outcome.reason;
+	throw exhaustedError(outcome as Exclude<typeof outcome, { type: 'done' }>, subject, attempts);
+}
+
+const expired = (record: JournalRecord, subject: Subject) =>
+	new KeyExpiredError(
+		`Operation "${subject.operation}" was interrupted with an unknown outcome and its key expired at ${new Date(
+			record.expiresAt ?? 0,
+		).toISOString()} (the server's retention); resending could apply it twice. Check with the server whether it was applied, then abandon it or run it as a new operation.`,
+		{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+	);
+
+function snapshot(request: PreparedRequest) {
+	const snap: { url: string; headers: [string, string][]; body?: string } = {
+		url: request.url,
+		headers: persistableHeaders(request.headers),
+	};
+	if (request.body) snap.body = toBase64(request.body);
+	return snap;
+}
+
+function toOutcome(ctx: ClientContext, sent: Sent, replayed: boolean | null | undefined): RecordOutcome {
+	const observation = sent.observation;
+	if (observation.kind !== 'response') throw new Error('an outcome always has a response');
+	const outcome: RecordOutcome = {
+		status: observation.status,
+		replayed: replayed ?? null,
+		headers: persistableHeaders(observation.headers),
+	};
+	const text = sent.text ?? '';
+	if (ctx.storeBodies && text.length > 0) {
+		// Length in UTF-16 units is a cheap upper bound check first; exact bytes only when close.
+		const fits =
+			text.length * 3 <= ctx.maxStoredBodyBytes ||
+			new TextEncoder().encode(text).length <= ctx.maxStoredBodyBytes;
+		if (fits) outcome.body = text;
+		else outcome.bodyTruncated = true;
+	}
+	return outcome;
+}

@@ -1,0 +1,119 @@
+import { IN_PROGRESS_CODES, KEY_REUSE_CODES } from '../dialects/define.js';
+import { errorCodes } from '../dialects/error-body.js';
+import type { AnswerRule, Dialect } from '../dialects/types.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** What one attempt produced, already read off the wire. */
+export type Observation =
+	| { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: unknown }
+	| { readonly kind: 'error'; readonly error: 'network' | 'timeout' };
+
+export type ClassifyContext = {
+	/** An earlier attempt of this operation (this call or a previous run) ended without a known outcome. */
+	readonly earlierAttemptUnknown: boolean;
+	/** Epoch ms, for HTTP-date `Retry-After`. */
+	readonly now: number;
+};
+
+export type RetryReason = 'network' | 'timeout' | 'server_error' | 'rate_limited';
+
+export type Decision =
+	| { readonly type: 'succeed'; readonly replayed: boolean | undefined; readonly alreadyApplied: boolean }
+	| {
+			readonly type: 'retry';
+			readonly reason: RetryReason;
+			readonly retryAfterMs: number | undefined;
+			/** The server may have applied this attempt. */
+			readonly mayHaveApplied: boolean;
+	  }
+	| { readonly type: 'in_progress'; readonly retryAfterMs: number | undefined }
+	| {
+			readonly type: 'fail';
+			readonly failure: 'key_reused' | 'key_missing' | 'rejected' | 'unknown';
+			readonly errorCode: string | undefined;
+	  };
+
+/** `true`/`false` from the dialect's replay signal, `undefined` where the server gives none. */
+export function replaySignal(dialect: Dialect, headers: Headers): boolean | undefined {
+	let seen = false;
+	for (const { name, value } of dialect.replayHeaders) {
+		const got = headers.get(name);
+		if (got === null) continue;
+		if (got.trim().toLowerCase() === value) return true;
+		seen = true;
+	}
+	return seen ? false : dialect.replayAbsent;
+}
+
+const bodyText = (body: unknown): string => {
+	if (typeof body === 'string') return body;
+	try {
+		return JSON.stringify(body) ?? '';
+	} catch {
+		return '';
+	}
+};
+
+function matches(
+	rules: readonly AnswerRule[],
+	status: number,
+	codes: readonly string[],
+	body: unknown,
+): boolean {
+	return rules.some((rule) => {
+		if (rule.status !== status) return false;
+		if (!rule.codes && !rule.text) return true;
+		if (rule.codes?.some((c) => codes.includes(c))) return true;
+		return rule.text !== undefined && rule.text.test(bodyText(body));
+	});
+}
+
+const includesAny = (list: readonly string[], codes: readonly string[]) =>
+	codes.some((c) => list.includes(c));
+
+/**
+The retry decision: a pure function of the dialect, what the attempt produced, and whether an earlier attempt's outcome is unknown. All I/O happens before (reading the body) and after (sleeping, journaling).
+*/
+export function classify(dialect: Dialect, observation: Observation, context: ClassifyContext): Decision {
+	if (observation.kind === 'error') {
+		return { type: 'retry', reason: observation.error, retryAfterMs: undefined, mayHaveApplied: true };
+	}
+	const { status, headers, body } = observation;
+	const replayed = replaySignal(dialect, headers);
+	if (status >= 200 && status < 300) return { type: 'succeed', replayed, alreadyApplied: false };
+
+	const codes = status >= 400 ? errorCodes(body) : [];
+	const errorCode = codes[0];
+	const retryAfterMs = parseRetryAfter(headers, context.now);
+	const fail = (failure: 'key_reused' | 'key_missing' | 'rejected' | 'unknown'): Decision => ({
+		type: 'fail',
+		failure,
+		errorCode,
+	});
+
+	if (matches(dialect.keyReused, status, codes, body)) return fail('key_reused');
+	if (matches(dialect.keyMissing, status, codes, body)) return fail('key_missing');
+	if (matches(dialect.inProgress, status, codes, body)) return { type: 'in_progress', retryAfterMs };
+	if (matches(dialect.alreadyApplied, status, codes, body)) {
+		return context.earlierAttemptUnknown
+			? { type: 'succeed', replayed: true, alreadyApplied: true }
+			: fail('rejected');
+	}
+
+	if (status === 429) return { type: 'retry', reason: 'rate_limited', retryAfterMs, mayHaveApplied: false };
+	if (status >= 500) {
+		// A stored error replayed by a server that caches errors will be replayed again: retrying cannot change it.
+		if (dialect.cachesErrors && replayed === true) return fail('unknown');
+		return { type: 'retry', reason: 'server_error', retryAfterMs, mayHaveApplied: true };
+	}
+	if (status === 409) {
+		// Unknown servers: a bare 409 is the draft's "request outstanding"; a 409 that names a code is a business or key conflict, never retried.
+		if (includesAny(KEY_REUSE_CODES, codes)) return fail('key_reused');
+		if (codes.length === 0 || includesAny(IN_PROGRESS_CODES, codes))
+			return { type: 'in_progress', retryAfterMs };
+		return fail('rejected');
+	}
+	if (status === 408) return { type: 'retry', reason: 'timeout', retryAfterMs, mayHaveApplied: true };
+	// 1xx/3xx that reach here (redirects are followed by fetch) and every other 4xx are definite answers.
+	return fail('rejected');
+}

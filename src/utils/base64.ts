@@ -1,0 +1,16 @@
+// btoa/atob exist in every target runtime (browsers, Node 16+, Deno, Bun, workers); chunking keeps
+// String.fromCharCode's argument list small for large bodies.
+export function toBase64(bytes: Uint8Array): string {
+	let binary = '';
+	for (let i = 0; i < bytes.length; i += 0x8000) {
+		binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	}
+	return btoa(binary);
+}
+
+export function fromBase64(text: string): Uint8Array {
+	const binary = atob(text);
+	const out = new Uint8Array(binary.length);
+	for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+	return out;
+}
