@@ -1,6 +1,11 @@
 import { InvalidRequestError, JournalError, KeyExpiredError, KeyReuseError } from '../errors/classes.js';
 import { claimed, keyExpired, newRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
-import type { JournalRecord, OperationState, RecordOutcome } from '../journal/record.js';
+import {
+	isFinished,
+	type JournalRecord,
+	type OperationState,
+	type RecordOutcome,
+} from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { toBase64 } from '../utils/base64.js';
@@ -97,43 +102,66 @@ export async function runJournaled(
 	if (keyExpired(record, now) && wasInterrupted(record)) throw expired(record, subject);
 
 	let current: JournalRecord = record;
-	const write = async (next: JournalRecord, what: string) => {
-		const ok = await journalIo(what, subject, () => journal.compareAndSet(next));
-		if (!ok) {
-			throw new JournalError(
-				`The journal record of operation "${operation}" changed underneath this call (another process or tab is running it); nothing was sent for this attempt. Re-run to pick up its result.`,
-				subject,
-			);
+	// Compare-and-set against the latest record. Another client, process or tab running the same operation
+	// holds the same key, so losing a race is harmless: re-read and build on top of what it wrote, unless it
+	// already finished the operation, in which case its outcome is ours.
+	const write = async (transition: (from: JournalRecord) => JournalRecord, what: string) => {
+		for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
+			const next = transition(current);
+			if (await journalIo(what, subject, () => journal.compareAndSet(next))) {
+				current = next;
+				return;
+			}
+			const latest = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
+			if (!latest) {
+				throw new JournalError(
+					`The journal record of operation "${operation}" disappeared while the call ran (deleted or garbage-collected); nothing more was sent.`,
+					subject,
+				);
+			}
+			if (isFinished(latest.state)) throw new FinishedElsewhere(latest);
+			current = latest;
 		}
-		current = next;
+		throw new JournalError(
+			`The journal kept rejecting writes to operation "${operation}" (compare-and-set failed ${MAX_CAS_ROUNDS} times); nothing more was sent.`,
+			subject,
+		);
 	};
 
-	const loop = await attemptLoop(ctx, request, subject, {
-		policy: options.policy,
-		timeout: options.timeout,
-		signal: options.signal,
-		earlierAttemptUnknown: wasInterrupted(record) && record.attemptsStarted > 0,
-		hooks: {
-			beforeSend: async () => {
-				if (keyExpired(current, ctx.now()) && wasInterrupted(current)) throw expired(current, subject);
-				await write(claimed(current, ctx.now()), 'record the attempt before sending');
+	let loop: Awaited<ReturnType<typeof attemptLoop>>;
+	try {
+		loop = await attemptLoop(ctx, request, subject, {
+			policy: options.policy,
+			timeout: options.timeout,
+			signal: options.signal,
+			earlierAttemptUnknown: wasInterrupted(record) && record.attemptsStarted > 0,
+			hooks: {
+				beforeSend: async () => {
+					if (keyExpired(current, ctx.now()) && wasInterrupted(current)) throw expired(current, subject);
+					await write((from) => claimed(from, ctx.now()), 'record the attempt before sending');
+				},
+				afterRetryable: async (mayHaveApplied) => {
+					// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
+					await write(
+						(from) => settled(from, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
+						'record the attempt',
+					);
+				},
 			},
-			afterRetryable: async (mayHaveApplied) => {
-				// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
-				await write(
-					settled(current, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
-					'record the attempt',
-				);
-			},
-		},
-	});
+		});
+	} catch (error) {
+		if (!(error instanceof FinishedElsewhere)) throw error;
+		if (error.record.state === 'failed') throw storedError(error.record, subject);
+		ctx.emit({ type: 'replay', ...subject, attempt: 0, source: 'journal' });
+		return fromJournal(error.record);
+	}
 
 	const { outcome } = loop;
 	const attempts = outcome.attempts;
 	// Final writes are best-effort: the request was sent, and a record left inflight is resumed as "unknown" (same key), which is safe.
 	const finish = async (state: Exclude<OperationState, 'inflight'>, result?: RecordOutcome) => {
 		try {
-			await write(settled(current, state, ctx.now(), result), 'record the outcome');
+			await write((from) => settled(from, state, ctx.now(), result), 'record the outcome');
 		} catch {}
 	};
 
@@ -156,6 +184,15 @@ export async function runJournaled(
 	}
 	if (outcome.type === 'aborted' && !loop.mayHaveApplied) throw outcome.reason;
 	throw exhaustedError(outcome as Exclude<typeof outcome, { type: 'done' }>, subject, attempts);
+}
+
+const MAX_CAS_ROUNDS = 5;
+
+/** Another runner of the same operation finished it while we were about to write. */
+class FinishedElsewhere extends Error {
+	constructor(readonly record: JournalRecord) {
+		super('operation finished elsewhere');
+	}
 }
 
 const expired = (record: JournalRecord, subject: Subject) =>
