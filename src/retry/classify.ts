@@ -64,7 +64,7 @@ function matches(
 		if (rule.status !== status) return false;
 		if (!rule.codes && !rule.text) return true;
 		if (rule.codes?.some((c) => codes.includes(c))) return true;
-		return rule.text !== undefined && rule.text.test(bodyText(body));
+		return rule.text?.test(bodyText(body)) === true;
 	});
 }
 

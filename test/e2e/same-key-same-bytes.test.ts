@@ -18,7 +18,12 @@ describe('every attempt of an operation sends the same key and the same bytes', 
 			if (index === 2) return void res.socket?.destroy();
 			sendJson(res, 201, { id: 'b1', echo: JSON.parse(req.body.toString()) });
 		});
-		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal: new MemoryJournal(), retry: fast });
+		const api = createClient({
+			baseUrl: server.url,
+			dialect: 'bardge',
+			journal: new MemoryJournal(),
+			retry: fast,
+		});
 		const res = await api.post('bookings/class', {
 			json: { z: 1, classId: 'c7', clientId: 'u42', nested: { b: 2, a: 1 } },
 			operation: 'book:u42:c7',

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, InvalidRequestError, isOutcomeUnknownError, OutcomeUnknownError } from '../../src/index.js';
+import {
+	createClient,
+	InvalidRequestError,
+	isOutcomeUnknownError,
+	OutcomeUnknownError,
+} from '../../src/index.js';
 import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
 
 let server: LoopbackServer | undefined;
@@ -27,13 +32,21 @@ describe('per-attempt timeout', () => {
 		const res = await api.post('charges', { json: { amount: 100 } });
 		expect(res.status).toBe(200);
 		expect(res.attempts).toBe(2);
-		expect(server.received[1]?.headers['idempotency-key']).toBe(server.received[0]?.headers['idempotency-key']);
+		expect(server.received[1]?.headers['idempotency-key']).toBe(
+			server.received[0]?.headers['idempotency-key'],
+		);
 	});
 
 	it('gives up with OutcomeUnknownError (reason timeout) when every attempt stalls', async () => {
 		server = await startServer(() => {});
-		const api = createClient({ baseUrl: server.url, timeout: 50, retry: { limit: 2, baseDelay: 1, maxDelay: 2 } });
-		const { error } = await elapsed(() => api.post('charges', { json: { amount: 1 }, operation: 'op-timeout' }));
+		const api = createClient({
+			baseUrl: server.url,
+			timeout: 50,
+			retry: { limit: 2, baseDelay: 1, maxDelay: 2 },
+		});
+		const { error } = await elapsed(() =>
+			api.post('charges', { json: { amount: 1 }, operation: 'op-timeout' }),
+		);
 		expect(error).toBeInstanceOf(OutcomeUnknownError);
 		expect((error as OutcomeUnknownError).reason).toBe('timeout');
 		expect((error as OutcomeUnknownError).attempts).toBe(3);
@@ -44,7 +57,9 @@ describe('per-attempt timeout', () => {
 
 describe('one deadline (maxRetryTime)', () => {
 	it('fails at once when Retry-After asks for longer than the time left', async () => {
-		server = await startServer((_req, res) => sendJson(res, 503, { error: 'maintenance' }, { 'retry-after': '120' }));
+		server = await startServer((_req, res) =>
+			sendJson(res, 503, { error: 'maintenance' }, { 'retry-after': '120' }),
+		);
 		const api = createClient({ baseUrl: server.url, retry: { maxRetryTime: 5_000 } });
 		const { error, ms } = await elapsed(() => api.post('charges', { json: { amount: 1 } }));
 		expect(isOutcomeUnknownError(error)).toBe(true);
@@ -56,7 +71,11 @@ describe('one deadline (maxRetryTime)', () => {
 
 	it('caps the last attempt by what is left of the deadline', async () => {
 		server = await startServer(() => {}); // stalls forever
-		const api = createClient({ baseUrl: server.url, timeout: 60_000, retry: { maxRetryTime: 300, baseDelay: 1, maxDelay: 1 } });
+		const api = createClient({
+			baseUrl: server.url,
+			timeout: 60_000,
+			retry: { maxRetryTime: 300, baseDelay: 1, maxDelay: 1 },
+		});
 		const { error, ms } = await elapsed(() => api.post('charges', { json: { amount: 1 } }));
 		expect(isOutcomeUnknownError(error)).toBe(true);
 		expect(ms).toBeLessThan(2_000);
@@ -118,7 +137,9 @@ describe('bodies that cannot be resent', () => {
 	});
 
 	it('resends a FormData body with the same multipart boundary and bytes', async () => {
-		server = await startServer((_req, res, index) => (index === 0 ? void res.socket?.destroy() : sendJson(res, 200, {})));
+		server = await startServer((_req, res, index) =>
+			index === 0 ? void res.socket?.destroy() : sendJson(res, 200, {}),
+		);
 		const api = createClient({ baseUrl: server.url, retry: { baseDelay: 1, maxDelay: 2 } });
 		const form = new FormData();
 		form.set('classId', 'c7');

@@ -33,7 +33,12 @@ const cases = [
 		code: 'key_reused',
 		guard: isKeyReuseError,
 	},
-	{ error: new KeyMissingError('m', { ...ids, answer, cause }), name: 'KeyMissingError', code: 'key_missing', guard: isKeyMissingError },
+	{
+		error: new KeyMissingError('m', { ...ids, answer, cause }),
+		name: 'KeyMissingError',
+		code: 'key_missing',
+		guard: isKeyMissingError,
+	},
 	{
 		error: new InProgressError('m', { ...ids, attempts: 3, cause }),
 		name: 'InProgressError',
@@ -58,7 +63,12 @@ const cases = [
 		code: 'key_expired',
 		guard: isKeyExpiredError,
 	},
-	{ error: new JournalError('m', { ...ids, cause }), name: 'JournalError', code: 'journal', guard: isJournalError },
+	{
+		error: new JournalError('m', { ...ids, cause }),
+		name: 'JournalError',
+		code: 'journal',
+		guard: isJournalError,
+	},
 	{
 		error: new InvalidRequestError('m', { ...ids, field: 'key', cause }),
 		name: 'InvalidRequestError',
@@ -74,16 +84,19 @@ const cases = [
 ] as const;
 
 describe('error hierarchy', () => {
-	it.each(cases)('$name has a literal name, a stable code, the key, the operation and the cause', ({ error, name, code }) => {
-		expect(error).toBeInstanceOf(IdempotencyError);
-		expect(error).toBeInstanceOf(Error);
-		expect(error.name).toBe(name);
-		expect(error.code).toBe(code);
-		expect(error.key).toBe('k-1');
-		expect(error.operation).toBe('op-1');
-		expect(error.cause).toBe(cause);
-		expect(isIdempotencyError(error)).toBe(true);
-	});
+	it.each(cases)(
+		'$name has a literal name, a stable code, the key, the operation and the cause',
+		({ error, name, code }) => {
+			expect(error).toBeInstanceOf(IdempotencyError);
+			expect(error).toBeInstanceOf(Error);
+			expect(error.name).toBe(name);
+			expect(error.code).toBe(code);
+			expect(error.key).toBe('k-1');
+			expect(error.operation).toBe('op-1');
+			expect(error.cause).toBe(cause);
+			expect(isIdempotencyError(error)).toBe(true);
+		},
+	);
 
 	it.each(cases)('isXError for $name matches only that class', ({ error, guard }) => {
 		expect(guard(error)).toBe(true);
@@ -94,7 +107,10 @@ describe('error hierarchy', () => {
 
 	it('guards match an error from another copy of the package by name, not by prototype', () => {
 		// What a second bundle of idemkey would throw: same name and code, unrelated class.
-		const foreign = Object.assign(new Error('from another copy'), { name: 'OutcomeUnknownError', code: 'outcome_unknown' });
+		const foreign = Object.assign(new Error('from another copy'), {
+			name: 'OutcomeUnknownError',
+			code: 'outcome_unknown',
+		});
 		expect(isOutcomeUnknownError(foreign)).toBe(true);
 		expect(isIdempotencyError(foreign)).toBe(true);
 		expect(foreign instanceof OutcomeUnknownError).toBe(false);
@@ -113,7 +129,10 @@ describe('error hierarchy', () => {
 	});
 
 	it('server answers are exposed on the errors that have one', () => {
-		const rejected = new RequestRejectedError('m', { answer: { status: 422, headers: new Headers(), body: { title: 'bad' } }, errorCode: 'bad' });
+		const rejected = new RequestRejectedError('m', {
+			answer: { status: 422, headers: new Headers(), body: { title: 'bad' } },
+			errorCode: 'bad',
+		});
 		expect(rejected.status).toBe(422);
 		expect(rejected.body).toEqual({ title: 'bad' });
 		expect(rejected.errorCode).toBe('bad');
