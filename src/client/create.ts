@@ -63,8 +63,8 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 					}
 				}
 			: () => {},
-		now: Date.now,
-		random: Math.random,
+		now: () => Date.now(),
+		random: () => Math.random(),
 	};
 	const request = <T>(method: string, input: string, call?: CallOptions<T>) =>
 		execute<T>(context, method, input, call);

@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
 
-const code = z.optional(z.unknown());
-// Only the fields that can hold an error code; everything else in the body is ignored.
-const ErrorBody = z.object({
-	code,
-	type: code,
-	error: z.optional(z.union([z.string(), z.object({ code, type: code })])),
-	errors: z.optional(z.array(z.unknown())),
-});
+const field = z.optional(z.unknown());
+// Only the fields that can hold an error code; everything else in the body is ignored. Each is narrowed below rather
+// than by the schema, so one oddly shaped field (`"error": null`, a Rails-style `errors` map) does not hide the others.
+const ErrorBody = z.object({ code: field, type: field, error: field, errors: field });
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const asCode = (value: unknown): string | undefined =>
 	typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
@@ -26,10 +25,11 @@ export function errorCodes(body: unknown): string[] {
 	const { data } = parsed;
 	const found: (string | undefined)[] = [asCode(data.code)];
 	if (typeof data.error === 'string') found.push(asCode(data.error));
-	else if (data.error) found.push(asCode(data.error.code), asCode(data.error.type));
-	const first = data.errors?.[0];
-	if (first && typeof first === 'object') found.push(asCode((first as { code?: unknown }).code));
+	else if (isRecord(data.error)) found.push(asCode(data.error.code), asCode(data.error.type));
+	const first = Array.isArray(data.errors) ? data.errors[0] : undefined;
+	if (isRecord(first)) found.push(asCode(first.code));
 	const type = asCode(data.type);
-	if (type) found.push(type.includes('/') ? fromUri(type) : type);
+	// RFC 9457: "about:blank" adds no semantics beyond the status, so it names no code.
+	if (type && type !== 'about:blank') found.push(type.includes('/') ? fromUri(type) : type);
 	return found.filter((c): c is string => c !== undefined);
 }

@@ -1,18 +1,28 @@
 import type { Journal } from './journal.js';
 import { isCollectable, isFinished, type JournalRecord, recordId } from './record.js';
 
+// Records are plain JSON data. A deep copy, frozen all the way down: a caller holding the record it wrote (or one it
+// was handed) can change neither the journal's copy nor, through a nested array, anyone else's.
+function frozenCopy<T>(value: T): T {
+	if (typeof value !== 'object' || value === null) return value;
+	if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = frozenCopy(v);
+	return Object.freeze(out) as T;
+}
+
 /**
 In-process journal. Keys survive retries within the process, not a crash: use `FileJournal` or a server-backed journal where that matters.
 */
 export class MemoryJournal implements Journal {
-	// Records are frozen on write so a caller holding one can never change what the journal holds.
+	// Records are deep-frozen copies so a caller holding one can never change what the journal holds.
 	readonly #records = new Map<string, Readonly<JournalRecord>>();
 
 	async create(record: JournalRecord): Promise<JournalRecord> {
 		const id = recordId(record.scope, record.operation);
 		const existing = this.#records.get(id);
 		if (existing) return existing;
-		const stored = Object.freeze({ ...record });
+		const stored = frozenCopy(record);
 		this.#records.set(id, stored);
 		return stored;
 	}
@@ -25,7 +35,7 @@ export class MemoryJournal implements Journal {
 		const id = recordId(next.scope, next.operation);
 		const current = this.#records.get(id);
 		if (!current || current.revision !== next.revision - 1) return false;
-		this.#records.set(id, Object.freeze({ ...next }));
+		this.#records.set(id, frozenCopy(next));
 		return true;
 	}
 

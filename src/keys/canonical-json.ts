@@ -2,29 +2,39 @@
 Canonical JSON (RFC 8785 style for the values JSON can hold): object keys sorted by code unit, no whitespace. Two bodies that differ only in key order get the same fingerprint.
 */
 export function canonicalJson(value: unknown): string {
-	return write(value, new Set());
+	return write(value, new Set(), '') ?? 'null';
 }
 
-function write(value: unknown, seen: Set<object>): string {
+// Mirrors JSON.stringify's SerializeJSONProperty: `toJSON` once per slot, boxed primitives unboxed, and
+// `undefined` for values JSON cannot hold (dropped from objects, `null` in arrays).
+function write(input: unknown, seen: Set<object>, key: string): string | undefined {
+	let value = input;
+	if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
+		const toJSON = (value as { toJSON?: unknown }).toJSON;
+		if (typeof toJSON === 'function') value = toJSON.call(value, key);
+	}
+	if (value instanceof Number) value = Number(value);
+	else if (value instanceof String) value = String(value);
+	else if (value instanceof Boolean) value = value.valueOf();
 	if (value === null || typeof value === 'boolean') return String(value);
 	if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : 'null';
 	if (typeof value === 'string') return JSON.stringify(value);
 	if (typeof value === 'bigint') throw new TypeError('BigInt cannot be serialised to JSON');
-	if (typeof value !== 'object') return 'null';
-	const json = (value as { toJSON?: () => unknown }).toJSON;
-	if (typeof json === 'function') return write(json.call(value), seen);
+	if (typeof value !== 'object') return undefined;
 	if (seen.has(value)) throw new TypeError('Converting circular structure to JSON');
 	seen.add(value);
 	try {
-		if (Array.isArray(value))
-			return `[${value.map((item) => (item === undefined ? 'null' : write(item, seen))).join(',')}]`;
-		const entries = Object.keys(value)
-			.filter((k) => {
-				const v = (value as Record<string, unknown>)[k];
-				return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
-			})
-			.sort()
-			.map((k) => `${JSON.stringify(k)}:${write((value as Record<string, unknown>)[k], seen)}`);
+		if (Array.isArray(value)) {
+			// An index loop, not map(): map skips the holes of a sparse array and would write `[1,,3]`.
+			const items: string[] = [];
+			for (let i = 0; i < value.length; i++) items.push(write(value[i], seen, String(i)) ?? 'null');
+			return `[${items.join(',')}]`;
+		}
+		const entries: string[] = [];
+		for (const k of Object.keys(value).sort()) {
+			const member = write((value as Record<string, unknown>)[k], seen, k);
+			if (member !== undefined) entries.push(`${JSON.stringify(k)}:${member}`);
+		}
 		return `{${entries.join(',')}}`;
 	} finally {
 		seen.delete(value);

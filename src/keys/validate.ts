@@ -17,7 +17,7 @@ export function assertValidKey(key: unknown, dialect: Dialect, operation?: strin
 	}
 	if (!dialect.keyPattern.test(value)) {
 		fail(
-			'it contains characters the server does not accept (use letters, digits and -_.:~ only; no spaces or quotes)',
+			'it contains characters the server does not accept (use visible ASCII without spaces, quotes, commas, semicolons or backslashes; a UUID always fits)',
 		);
 	}
 }

@@ -65,11 +65,22 @@ async function dispatch(ctx: ClientContext, method: string, input: string, optio
 		recordId(ctx.scope, operation),
 		request.fingerprint,
 		() => runJournaled(ctx, request, { operation, policy, timeout, signal }),
-		() =>
-			new KeyReuseError(
+		() => {
+			// Caught before sending, like a journal fingerprint mismatch: the same event.
+			ctx.emit({
+				type: 'conflict',
+				key: undefined,
+				operation,
+				method: request.method,
+				url: request.url,
+				attempt: 0,
+				source: 'journal',
+			});
+			return new KeyReuseError(
 				`Operation "${operation}" is already running with a different request; a key can carry only one request.`,
 				{ operation, source: 'journal' },
-			),
+			);
+		},
 	);
 }
 

@@ -1,3 +1,4 @@
+import { errorCodes } from '../dialects/error-body.js';
 import type { IdempotencyError } from '../errors/base.js';
 import { KeyMissingError, KeyReuseError, RequestRejectedError } from '../errors/classes.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -44,7 +45,8 @@ export function storedError(record: JournalRecord, subject: Subject): Idempotenc
 		default:
 			return new RequestRejectedError(
 				`${was}: the server rejected it with ${answer.status}; it was not applied. Use a new operation id to try again.`,
-				ids,
+				// The code is read off the stored body the same way classify read it off the live one.
+				{ ...ids, errorCode: errorCodes(answer.body)[0] },
 			);
 	}
 }

@@ -3,6 +3,7 @@ import { claimed, keyExpired, newRecord, settled, wasInterrupted } from '../jour
 import {
 	isFinished,
 	type JournalRecord,
+	JournalRecordSchema,
 	type OperationState,
 	type RecordOutcome,
 } from '../journal/record.js';
@@ -45,6 +46,33 @@ async function journalIo<T>(
 	}
 }
 
+/**
+A record read back from the journal, checked: a corrupt or foreign record must surface as a `JournalError`, never be taken at face value (its missing fingerprint would otherwise read as "a different request").
+*/
+function checkedRecord(
+	value: unknown,
+	scope: string,
+	operation: string,
+	ids: Pick<Subject, 'key' | 'operation'>,
+): JournalRecord {
+	const parsed = JournalRecordSchema.safeParse(value);
+	const why = !parsed.success
+		? parsed.error.issues
+				.slice(0, 3)
+				.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`)
+				.join('; ')
+		: parsed.data.scope !== scope || parsed.data.operation !== operation
+			? `it belongs to scope "${parsed.data.scope}", operation "${parsed.data.operation}"`
+			: undefined;
+	if (why !== undefined) {
+		throw new JournalError(
+			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check the journal's storage or run the journal conformance suite against it.`,
+			ids,
+		);
+	}
+	return value as JournalRecord;
+}
+
 /** One journaled write: the record lifecycle of DESIGN §5 around the attempt loop. */
 export async function runJournaled(
 	ctx: ClientContext,
@@ -54,7 +82,8 @@ export async function runJournaled(
 	const { operation } = options;
 	const { journal, scope } = ctx;
 	const ids = { key: request.explicitKey, operation };
-	let record = await journalIo('read the operation', ids, () => journal.get(scope, operation));
+	const stored = await journalIo('read the operation', ids, () => journal.get(scope, operation));
+	let record = stored == null ? undefined : checkedRecord(stored, scope, operation, ids);
 	if (!record) {
 		const fresh = newRecord({
 			scope,
@@ -71,7 +100,8 @@ export async function runJournaled(
 				: { url: request.url, headers: persistableHeaders(request.headers) },
 		});
 		// Another process may have created it since our read; create() hands back whichever record won.
-		record = await journalIo('record the new operation', ids, () => journal.create(fresh));
+		const winner = await journalIo('record the new operation', ids, () => journal.create(fresh));
+		record = checkedRecord(winner, scope, operation, ids);
 	}
 
 	const subject: Subject = {
@@ -112,7 +142,8 @@ export async function runJournaled(
 				current = next;
 				return;
 			}
-			const latest = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
+			const read = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
+			const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
 			if (!latest) {
 				throw new JournalError(
 					`The journal record of operation "${operation}" disappeared while the call ran (deleted or garbage-collected); nothing more was sent.`,

@@ -11,7 +11,8 @@ Full-jitter exponential backoff: a uniform draw in [0, min(maxDelay, baseDelay *
 @param random - a draw in [0, 1).
 */
 export function backoffDelay(retry: number, options: BackoffOptions, random: number): number {
-	return Math.floor(clampUnit(random) * ceilingFor(retry, options));
+	const ceiling = ceilingFor(retry, options);
+	return belowCeiling(Math.floor(clampUnit(random) * ceiling), ceiling);
 }
 
 /**
@@ -19,10 +20,13 @@ Equal-jitter backoff: half the ceiling fixed, half random. Used while the server
 */
 export function equalJitterDelay(retry: number, options: BackoffOptions, random: number): number {
 	const ceiling = ceilingFor(retry, options);
-	return Math.floor(ceiling / 2 + (clampUnit(random) * ceiling) / 2);
+	return belowCeiling(Math.floor(ceiling / 2 + (clampUnit(random) * ceiling) / 2), ceiling);
 }
 
 const clampUnit = (value: number) => (Number.isFinite(value) ? Math.max(0, Math.min(value, 1)) : 0);
 
+// A draw of exactly 1 (out of contract, but easy to pass) would reach the ceiling; keep the interval half-open.
+const belowCeiling = (delay: number, ceiling: number) => Math.max(0, Math.min(delay, Math.ceil(ceiling) - 1));
+
 const ceilingFor = (retry: number, options: BackoffOptions) =>
-	Math.min(options.maxDelay, options.baseDelay * 2 ** Math.min(Math.max(retry, 0), 30));
+	Math.min(options.maxDelay, options.baseDelay * 2 ** Math.min(Math.max(retry || 0, 0), 30));

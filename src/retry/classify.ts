@@ -1,4 +1,4 @@
-import { IN_PROGRESS_CODES, KEY_REUSE_CODES } from '../dialects/define.js';
+import { IN_PROGRESS_CODES, KEY_MISSING_CODES, KEY_REUSE_CODES } from '../dialects/define.js';
 import { errorCodes } from '../dialects/error-body.js';
 import type { AnswerRule, Dialect } from '../dialects/types.js';
 import { parseRetryAfter } from './retry-after.js';
@@ -68,6 +68,11 @@ function matches(
 	});
 }
 
+// The IETF draft's own 409 ("A request is outstanding for this Idempotency-Key") is a problem body whose `type` names
+// no in-progress code, so its words are the only signal; without this it would read as a business conflict.
+const IN_PROGRESS_TEXT =
+	/idempotency.?key.{0,80}(outstanding|in.?progress|being processed)|(outstanding|in.?progress|being processed).{0,80}idempotency.?key/i;
+
 const includesAny = (list: readonly string[], codes: readonly string[]) =>
 	codes.some((c) => list.includes(c));
 
@@ -100,6 +105,12 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 			: fail('rejected');
 	}
 
+	// Any 4xx that names a well-known idempotency code means what the code says, whichever dialect is configured:
+	// the default dialect talking to a Stripe-like server must still report a reused key as such.
+	if (status >= 400 && status < 500 && status !== 429) {
+		if (includesAny(KEY_REUSE_CODES, codes)) return fail('key_reused');
+		if (includesAny(KEY_MISSING_CODES, codes)) return fail('key_missing');
+	}
 	if (status === 429) return { type: 'retry', reason: 'rate_limited', retryAfterMs, mayHaveApplied: false };
 	if (status >= 500) {
 		// A stored error replayed by a server that caches errors will be replayed again: retrying cannot change it.
@@ -109,7 +120,7 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 	if (status === 409) {
 		// Unknown servers: a bare 409 is the draft's "request outstanding"; a 409 that names a code is a business or key conflict, never retried.
 		if (includesAny(KEY_REUSE_CODES, codes)) return fail('key_reused');
-		if (codes.length === 0 || includesAny(IN_PROGRESS_CODES, codes))
+		if (codes.length === 0 || includesAny(IN_PROGRESS_CODES, codes) || IN_PROGRESS_TEXT.test(bodyText(body)))
 			return { type: 'in_progress', retryAfterMs };
 		return fail('rejected');
 	}

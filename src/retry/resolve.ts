@@ -19,7 +19,8 @@ export function resolvePolicy(
 	const merged = { ...base };
 	for (const [name, value] of Object.entries(override) as [keyof RetryPolicy, unknown][]) {
 		if (value === undefined) continue;
-		const range = LIMITS[name];
+		// Own keys only: `constructor`, `toString` or `__proto__` must not find Object.prototype and slip through.
+		const range = Object.hasOwn(LIMITS, name) ? LIMITS[name] : undefined;
 		if (!range) {
 			throw new InvalidRequestError(
 				`Unknown retry option "${name}"; expected one of ${Object.keys(LIMITS).join(', ')}.`,

@@ -48,6 +48,13 @@ class Stop extends Error {
 	}
 }
 
+/** Carries what the attempt threw past p-retry, which would replace a non-Error value with a TypeError. */
+class Thrown extends Error {
+	constructor(readonly value: unknown) {
+		super('attempt threw');
+	}
+}
+
 /**
 The one retry loop (p-retry). `attempt` performs one request with the given time budget and reports its decision; it throws only for failures that must not be retried (journal errors, bugs), which propagate unchanged.
 */
@@ -66,7 +73,12 @@ export async function runRetries<T>(
 		const remaining = deadline - now();
 		if (remaining <= 0) throw new AbortError(new Stop('deadline'));
 		attempts++;
-		const result = await attempt({ attempt: attempts, timeoutMs: remaining });
+		let result: AttemptResult<T>;
+		try {
+			result = await attempt({ attempt: attempts, timeoutMs: remaining });
+		} catch (error) {
+			throw new AbortError(new Thrown(error));
+		}
 		last = result;
 		const { type } = result.decision;
 		if (type === 'retry' || type === 'in_progress') throw new Retryable(result);
@@ -103,6 +115,7 @@ export async function runRetries<T>(
 		if (signal?.aborted) return { type: 'aborted', last, attempts, reason: signal.reason };
 		if (error instanceof Stop) return { type: 'exhausted', last, attempts, why: error.why };
 		if (error instanceof Retryable) return { type: 'exhausted', last, attempts, why: 'budget' };
+		if (error instanceof Thrown) throw error.value;
 		throw error;
 	}
 }

@@ -1,0 +1,190 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+	createClient,
+	defineDialect,
+	fortyTwoMin,
+	InProgressError,
+	InvalidRequestError,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+} from '../../src/index.js';
+import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/msw-handlers.js';
+
+const BASE = 'https://42min.api.test/v1/';
+const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
+const HOUR = 3_600_000;
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+	server.resetHandlers();
+	vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
+	const mock = dialectHandlers('42min', { baseUrl: BASE, ...options });
+	server.use(...mock);
+	return mock.state;
+}
+
+const client = (options: Parameters<typeof createClient>[0] = {}) =>
+	createClient({ baseUrl: BASE, dialect: '42min', retry: FAST, ...options });
+
+describe('42min: keys', () => {
+	it.each([
+		['POST', 'bookings'],
+		['PUT', 'bookings/b1'],
+		['PATCH', 'bookings/b1'],
+		['DELETE', 'bookings/b1'],
+	])('%s %s carries a key', async (method, path) => {
+		const state = serve({ bookings: [{ id: 'b1', status: 'confirmed' }] });
+		const res = await client().request(method, path, method === 'DELETE' ? {} : { json: { seats: 1 } });
+		expect(res.key).toBeDefined();
+		expect(state.requests[0]?.key).toBe(res.key);
+	});
+
+	it.each([
+		['256 characters', 'k'.repeat(256)],
+		['a space', 'a b'],
+		['a double quote', 'say"hi'],
+	])('refuses a key with %s before any request', async (_why, key) => {
+		const state = serve();
+		await expect(client().post('bookings', { json: {}, key })).rejects.toBeInstanceOf(InvalidRequestError);
+		expect(state.requests).toHaveLength(0);
+	});
+
+	it('sends a 255-character key', async () => {
+		const state = serve();
+		const key = 'k'.repeat(255);
+		const res = await client().post('bookings', { json: {}, key });
+		expect(res.status).toBe(201);
+		expect(state.requests[0]?.key).toBe(key);
+	});
+});
+
+describe('42min: 400 missing_idempotency_key', () => {
+	it('raises KeyMissingError when a write went out without a key, never retried', async () => {
+		const state = serve();
+		const unkeyed = defineDialect({ ...fortyTwoMin, name: '42min-unkeyed', keyedMethods: [] });
+		const error = await client({ dialect: unkeyed })
+			.post('bookings', { json: {} })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyMissingError);
+		expect((error as KeyMissingError).status).toBe(400);
+		expect(state.requests).toHaveLength(1);
+		expect(state.effectCount).toBe(0);
+	});
+});
+
+describe('42min: replays repeat the status and send no signal', () => {
+	it('reports replayed as undefined on a first answer and on a replay alike', async () => {
+		const state = serve({ faults: ['drop-after-commit'] });
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.status).toBe(201);
+		expect(res.replayed).toBeUndefined();
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
+		expect(state.effects.get(res.key as string)).toBe(1);
+	});
+
+	it('fingerprints canonical JSON: the same body with keys in another order replays', async () => {
+		const state = serve();
+		const first = await client().post('bookings', { json: { classId: 'c7', seats: 2 }, key: 'k-order' });
+		const second = await client().post('bookings', { json: { seats: 2, classId: 'c7' }, key: 'k-order' });
+		expect(second.data).toEqual(first.data);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('keeps keys per account: the same key from two accounts is two requests', async () => {
+		const state = serve();
+		const acme = client({ headers: { authorization: 'Bearer acme' } });
+		const globex = client({ headers: { authorization: 'Bearer globex' } });
+		const a = await acme.post('bookings', { json: {}, key: 'same' });
+		const b = await globex.post('bookings', { json: {}, key: 'same' });
+		expect(a.data).not.toEqual(b.data);
+		expect(state.effects.get('same')).toBe(2);
+	});
+});
+
+describe('42min: only successes are cached', () => {
+	it('a 500 frees the key: the retry (same key) is processed, not replayed', async () => {
+		const state = serve({ faults: ['500'] });
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.status).toBe(201);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('a 404 is not stored: the same key later gets a fresh answer', async () => {
+		const state = serve();
+		await expect(client().post('bookings/b9/cancel', { key: 'cancel-b9' })).rejects.toBeInstanceOf(
+			RequestRejectedError,
+		);
+		state.bookings.set('b9', { id: 'b9', status: 'confirmed' });
+		const res = await client().post('bookings/b9/cancel', { key: 'cancel-b9' });
+		expect(res.status).toBe(200);
+		expect(state.bookings.get('b9')?.status).toBe('cancelled');
+	});
+});
+
+describe('42min: 409 idempotency_in_progress with Retry-After: 1', () => {
+	it('honours Retry-After (waits 1 s), retries with the same key, then succeeds', async () => {
+		const state = serve({ faults: ['in-progress'] });
+		const started = Date.now();
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+		expect(res.status).toBe(201);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('fails at once with InProgressError when Retry-After is longer than the time left', async () => {
+		const state = serve({ faults: ['in-progress'] });
+		const started = Date.now();
+		const error = await client({ retry: { ...FAST, maxRetryTime: 500 } })
+			.post('bookings', { json: {} })
+			.catch((e: unknown) => e);
+		expect(Date.now() - started).toBeLessThan(500);
+		expect(error).toBeInstanceOf(InProgressError);
+		expect((error as InProgressError).retryAfterMs).toBe(1000);
+		expect((error as InProgressError).attempts).toBe(1);
+		expect(state.requests).toHaveLength(1);
+	});
+});
+
+describe('42min: 409 idempotency_key_conflict', () => {
+	it('raises KeyReuseError from the server for the same key with another body, never retried', async () => {
+		const state = serve();
+		await client().post('bookings', { json: { classId: 'c7' }, key: 'k-1' });
+		const error = await client()
+			.post('bookings', { json: { classId: 'c8' }, key: 'k-1' })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('server');
+		expect((error as KeyReuseError).status).toBe(409);
+		expect(state.requests).toHaveLength(2);
+		expect(state.effectCount).toBe(1);
+	});
+});
+
+describe('42min: keys are kept 24 h', () => {
+	it('declares 24 h retention', () => {
+		expect(fortyTwoMin.retentionMs).toBe(24 * HOUR);
+	});
+
+	it('refuses to resume an interrupted operation 24 h later (KeyExpiredError) without sending', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		const state = serve({ faults: ['drop-after-commit', 'drop-before'] });
+		const api = client({ retry: { ...FAST, limit: 1 } });
+		await expect(api.post('bookings', { json: {}, operation: 'op' })).rejects.toBeInstanceOf(
+			OutcomeUnknownError,
+		);
+		vi.setSystemTime(Date.now() + 24 * HOUR);
+		await expect(api.post('bookings', { json: {}, operation: 'op' })).rejects.toBeInstanceOf(KeyExpiredError);
+		expect(state.requests).toHaveLength(2);
+	});
+});

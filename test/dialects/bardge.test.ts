@@ -1,0 +1,196 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+	bardge,
+	createClient,
+	defineDialect,
+	InvalidRequestError,
+	KeyExpiredError,
+	KeyReuseError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+} from '../../src/index.js';
+import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/msw-handlers.js';
+
+const BASE = 'https://bardge.api.test/v1/';
+const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
+const CANCEL = '/v1/bookings/b1/cancel';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+	server.resetHandlers();
+	vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
+	const mock = dialectHandlers('bardge', { baseUrl: BASE, ...options });
+	server.use(...mock);
+	return mock.state;
+}
+
+const client = (options: Parameters<typeof createClient>[0] = {}) =>
+	createClient({ baseUrl: BASE, dialect: 'bardge', retry: FAST, ...options });
+
+const confirmed = [{ id: 'b1', status: 'confirmed' as const }];
+const cancelled = [{ id: 'b1', status: 'cancelled' as const }];
+
+describe('bardge: keys', () => {
+	it('sends a key on POST /bookings', async () => {
+		const state = serve();
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.key).toBeDefined();
+		expect(state.requests[0]?.key).toBe(res.key);
+	});
+
+	it('sends no key on POST /bookings/{id}/cancel', async () => {
+		const state = serve({ bookings: confirmed });
+		const res = await client().post('bookings/b1/cancel');
+		expect(res.status).toBe(200);
+		expect(res.key).toBeUndefined();
+		expect(state.requests[0]?.key).toBeNull();
+	});
+
+	it('keys are optional: a booking POST without one is processed', async () => {
+		const state = serve();
+		const unkeyed = defineDialect({ ...bardge, name: 'bardge-unkeyed', keyedMethods: [] });
+		const res = await client({ dialect: unkeyed }).post('bookings', { json: {} });
+		expect(res.status).toBe(201);
+		expect(state.requests[0]?.key).toBeNull();
+	});
+
+	it.each([
+		['a space', 'a b'],
+		['a double quote', '"quoted"'],
+	])('refuses a key with %s before any request', async (_why, key) => {
+		const state = serve();
+		await expect(client().post('bookings', { json: {}, key })).rejects.toBeInstanceOf(InvalidRequestError);
+		expect(state.requests).toHaveLength(0);
+	});
+});
+
+describe('bardge: X-Idempotent-Replayed', () => {
+	it('reports replayed: false on a first answer', async () => {
+		serve();
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.replayed).toBe(false);
+	});
+
+	it('after a network error past commit, the retry is a replay: replayed true, one effect', async () => {
+		const state = serve({ faults: ['drop-after-commit'] });
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.replayed).toBe(true);
+		expect(res.headers.get('x-idempotent-replayed')).toBe('true');
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
+		expect(state.effects.get(res.key as string)).toBe(1);
+	});
+
+	it('retries 5xx with the same key', async () => {
+		const state = serve({ faults: ['503-after'] });
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.replayed).toBe(true);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
+		expect(state.effectCount).toBe(1);
+	});
+});
+
+describe('bardge: concurrent duplicates', () => {
+	it('blocks the second request until the first finishes and answers both with one response', async () => {
+		const state = serve({ latencyMs: 40 });
+		const [a, b] = await Promise.all([
+			client().post('bookings', { json: { classId: 'c7' }, key: 'double-click' }),
+			client().post('bookings', { json: { classId: 'c7' }, key: 'double-click' }),
+		]);
+		expect(a.data).toEqual(b.data);
+		expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+		// No in-progress answer, so no retries: one request each.
+		expect(state.requests).toHaveLength(2);
+		expect(state.effectCount).toBe(1);
+	});
+});
+
+describe('bardge: 409 idempotency_key_reused', () => {
+	it('raises KeyReuseError from the server for the same key with another body, never retried', async () => {
+		const state = serve();
+		await client().post('bookings', { json: { classId: 'c7' }, key: 'k-1' });
+		const error = await client()
+			.post('bookings', { json: { classId: 'c8' }, key: 'k-1' })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('server');
+		expect((error as KeyReuseError).status).toBe(409);
+		expect(state.requests).toHaveLength(2);
+	});
+});
+
+describe('bardge: cancel answers 409 already_cancelled', () => {
+	it('after an attempt whose outcome was unknown, confirms that attempt landed: success, one effect', async () => {
+		const state = serve({ bookings: confirmed, faults: ['drop-after-commit'] });
+		const res = await client().post('bookings/b1/cancel');
+		expect(res.replayed).toBe(true);
+		expect(res.attempts).toBe(2);
+		expect(state.requests.map((r) => [r.path, r.key])).toEqual([
+			[CANCEL, null],
+			[CANCEL, null],
+		]);
+		expect(state.bookings.get('b1')?.status).toBe('cancelled');
+		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
+	});
+
+	it('on a first attempt, is a RequestRejectedError showing already_cancelled, never retried', async () => {
+		const state = serve({ bookings: cancelled });
+		const error = await client()
+			.post('bookings/b1/cancel')
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(RequestRejectedError);
+		const rejected = error as RequestRejectedError;
+		expect(rejected.status).toBe(409);
+		expect(rejected.errorCode).toBe('already_cancelled');
+		expect(rejected.body).toMatchObject({ error: 'already_cancelled' });
+		expect(state.requests).toHaveLength(1);
+	});
+});
+
+describe('bardge: keys are kept 90 s', () => {
+	it('declares 90 s retention', () => {
+		expect(bardge.retentionMs).toBe(90_000);
+	});
+
+	// A booking whose first attempt landed but whose answer was lost, then whose retry failed too.
+	async function interrupted(dialect = bardge) {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		const state = serve({ faults: ['drop-after-commit', 'drop-before'] });
+		const api = client({ dialect, retry: { ...FAST, limit: 1 } });
+		await expect(api.post('bookings', { json: {}, operation: 'op' })).rejects.toBeInstanceOf(
+			OutcomeUnknownError,
+		);
+		return { state, api };
+	}
+
+	it('resumes an interrupted booking 60 s later with the same key and gets the replay', async () => {
+		const { state, api } = await interrupted();
+		vi.setSystemTime(Date.now() + 60_000);
+		const res = await api.post('bookings', { json: {}, operation: 'op' });
+		expect(res.replayed).toBe(true);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('refuses to resume it 90 s later (KeyExpiredError) without sending', async () => {
+		const { state, api } = await interrupted();
+		vi.setSystemTime(Date.now() + 90_000);
+		await expect(api.post('bookings', { json: {}, operation: 'op' })).rejects.toBeInstanceOf(KeyExpiredError);
+		expect(state.requests).toHaveLength(2);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('the server forgets the key after 90 s: a client unaware of it books twice', async () => {
+		const { state, api } = await interrupted(
+			defineDialect({ ...bardge, name: 'bardge-no-retention', retentionMs: undefined }),
+		);
+		vi.setSystemTime(Date.now() + 91_000);
+		const res = await api.post('bookings', { json: {}, operation: 'op' });
+		expect(res.replayed).toBe(false);
+		expect(state.duplicates()).toEqual([[res.key, 2]]);
+	});
+});

@@ -1,0 +1,192 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+	createClient,
+	defineDialect,
+	InProgressError,
+	InvalidRequestError,
+	ietf,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+} from '../../src/index.js';
+import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/msw-handlers.js';
+
+const BASE = 'https://ietf.api.test/v1/';
+const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
+const seed = [{ id: 'b1', status: 'confirmed' as const, classId: 'c1' }];
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+	server.resetHandlers();
+	vi.useRealTimers();
+});
+afterAll(() => server.close());
+
+function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
+	const mock = dialectHandlers('ietf', { baseUrl: BASE, ...options });
+	server.use(...mock);
+	return mock.state;
+}
+
+const client = (options: Parameters<typeof createClient>[0] = {}) =>
+	createClient({ baseUrl: BASE, dialect: 'ietf', retry: FAST, ...options });
+
+describe('ietf: keys', () => {
+	it.each([
+		['POST', 'bookings'],
+		['PUT', 'bookings/b1'],
+		['PATCH', 'bookings/b1'],
+		['DELETE', 'bookings/b1'],
+	])('%s carries the key as a raw token', async (method, path) => {
+		const state = serve({ bookings: seed });
+		const res = await client().request(method, path, method === 'DELETE' ? {} : { json: { seats: 2 } });
+		expect(res.key).toMatch(/^[0-9a-f-]{36}$/);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key]);
+	});
+
+	it('GET carries no key', async () => {
+		const state = serve({ bookings: seed });
+		const res = await client().get('bookings/b1');
+		expect(res.key).toBeUndefined();
+		expect(state.requests[0]?.key).toBeNull();
+	});
+
+	it.each([
+		['a space', 'has space'],
+		['a double quote', 'quo"te'],
+		['more than 255 characters', 'k'.repeat(256)],
+	])('refuses a key with %s before sending anything', async (_why, key) => {
+		const state = serve();
+		const error = await client()
+			.post('bookings', { json: {}, key })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect((error as InvalidRequestError).field).toBe('key');
+		expect(state.requests).toHaveLength(0);
+	});
+});
+
+describe('ietf: replays', () => {
+	it('reports replayed as undefined on a first answer: the draft defines no replay signal', async () => {
+		serve();
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.status).toBe(201);
+		expect(res.replayed).toBeUndefined();
+	});
+
+	it('after a network error past commit, retries with the same key and gets the stored answer: one effect', async () => {
+		const state = serve({ faults: ['drop-after-commit'] });
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.status).toBe(201);
+		expect(res.data).toEqual({ classId: 'c7', id: 'b1', status: 'confirmed' });
+		expect(res.replayed).toBeUndefined();
+		expect(res.attempts).toBe(2);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
+		expect(state.effects.get(res.key as string)).toBe(1);
+		expect(state.duplicates()).toEqual([]);
+	});
+
+	it('retries 5xx with the same key and the same bytes', async () => {
+		const state = serve({ faults: ['503-before', '503-after'] });
+		const res = await client().post('bookings', { json: { classId: 'c7', seats: 1 } });
+		expect(res.status).toBe(201);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key, res.key]);
+		expect(new Set(state.requests.map((r) => r.body)).size).toBe(1);
+		expect(state.effectCount).toBe(1);
+	});
+});
+
+describe('ietf: in progress (409)', () => {
+	it('retries the draft 409 "request outstanding" problem with the same key, then succeeds', async () => {
+		const state = serve({ faults: ['in-progress', 'in-progress'] });
+		const res = await client().post('bookings', { json: { classId: 'c7' } });
+		expect(res.status).toBe(201);
+		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key, res.key]);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('raises InProgressError when the in-progress budget runs out', async () => {
+		const state = serve({ faults: ['in-progress', 'in-progress', 'in-progress', 'in-progress'] });
+		const error = await client({ retry: { ...FAST, inProgressLimit: 2 } })
+			.post('bookings', { json: {} })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InProgressError);
+		expect((error as InProgressError).attempts).toBe(3);
+		expect(state.requests).toHaveLength(3);
+		expect(state.effectCount).toBe(0);
+	});
+});
+
+describe('ietf: same key, other payload (422)', () => {
+	it('raises KeyReuseError from the server and never retries', async () => {
+		const state = serve();
+		await client().post('bookings', { json: { classId: 'c7' }, key: 'shared-key' });
+		const error = await client()
+			.post('bookings', { json: { classId: 'c8' }, key: 'shared-key' })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('server');
+		expect((error as KeyReuseError).status).toBe(422);
+		expect(state.requests).toHaveLength(2);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('fingerprints bytes: the same JSON with keys in another order is another payload', async () => {
+		const state = serve();
+		await client().post('bookings', { json: { a: 1, b: 2 }, key: 'order-key' });
+		const error = await client()
+			.post('bookings', { json: { b: 2, a: 1 }, key: 'order-key' })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyReuseError);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('keeps a plain validation 422 a RequestRejectedError, not a key reuse', async () => {
+		const state = serve();
+		const error = await client()
+			.post('bookings', { json: [1, 2] })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(RequestRejectedError);
+		expect((error as RequestRejectedError).status).toBe(422);
+		expect(state.requests).toHaveLength(1);
+	});
+});
+
+describe('ietf: missing key (400)', () => {
+	it('raises KeyMissingError when the server requires a key the call did not send, without retrying', async () => {
+		const state = serve({ bookings: seed });
+		const noDeleteKeys = defineDialect({ ...ietf, name: 'ietf-without-delete-keys', keyedMethods: ['POST'] });
+		const error = await client({ dialect: noDeleteKeys })
+			.delete('bookings/b1')
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyMissingError);
+		expect((error as KeyMissingError).status).toBe(400);
+		expect(state.requests).toHaveLength(1);
+		expect(state.requests[0]?.key).toBeNull();
+		expect(state.bookings.has('b1')).toBe(true);
+	});
+});
+
+describe('ietf: retention is documented by each server', () => {
+	it('sets no retention of its own', () => {
+		expect(ietf.retentionMs).toBeUndefined();
+	});
+
+	it('with the retention a server documents, refuses to resume an interrupted operation after it', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		const state = serve({ faults: ['drop-after-commit', 'drop-before'] });
+		const documented = defineDialect({ ...ietf, name: 'ietf-24h', retentionMs: 86_400_000 });
+		const api = client({ dialect: documented, retry: { ...FAST, limit: 1 } });
+		const first = await api.post('bookings', { json: {}, operation: 'op-1' }).catch((e: unknown) => e);
+		expect(first).toBeInstanceOf(OutcomeUnknownError);
+		vi.setSystemTime(Date.now() + 86_400_000);
+		const error = await api.post('bookings', { json: {}, operation: 'op-1' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(KeyExpiredError);
+		expect(state.requests).toHaveLength(2);
+		expect(state.effectCount).toBe(1);
+	});
+});

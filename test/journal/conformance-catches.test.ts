@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { type ConformanceTestApi, runJournalConformance } from '../../src/journal/conformance.js';
+import type { Journal } from '../../src/journal/journal.js';
+import { isCollectable, isFinished, type JournalRecord } from '../../src/journal/record.js';
+
+type Flaw =
+	| 'none'
+	| 'racy-create'
+	| 'create-overwrites'
+	| 'cas-ignores-revision'
+	| 'cas-upserts'
+	| 'racy-cas'
+	| 'list-insertion-order'
+	| 'list-includes-finished'
+	| 'list-all-scopes'
+	| 'gc-unfinished'
+	| 'gc-strictly-before'
+	| 'gc-no-count'
+	| 'string-times'
+	| 'seconds'
+	| 'colon-ids'
+	| 'shallow-copy'
+	| 'null-for-missing'
+	| 'null-optionals';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A journal that is correct except for one deliberate flaw. */
+class FlawedJournal implements Journal {
+	readonly #records = new Map<string, JournalRecord>();
+	constructor(readonly flaw: Flaw) {}
+
+	#id(scope: string, operation: string) {
+		return this.flaw === 'colon-ids' ? `${scope}:${operation}` : `${scope}\u0000${operation}`;
+	}
+	#in(record: JournalRecord): JournalRecord {
+		if (this.flaw === 'shallow-copy') return { ...record };
+		const copy = structuredClone(record);
+		if (this.flaw === 'seconds') {
+			copy.createdAt = Math.floor(copy.createdAt / 1000);
+			copy.updatedAt = Math.floor(copy.updatedAt / 1000);
+		}
+		return copy;
+	}
+	#out(record: JournalRecord): JournalRecord {
+		if (this.flaw === 'shallow-copy') return record;
+		const copy = structuredClone(record);
+		if (this.flaw === 'seconds') {
+			copy.createdAt *= 1000;
+			copy.updatedAt *= 1000;
+		}
+		if (this.flaw === 'string-times') return { ...copy, createdAt: String(copy.createdAt) as never };
+		if (this.flaw === 'null-optionals') return { outcome: null as never, request: null as never, ...copy };
+		return copy;
+	}
+
+	async create(record: JournalRecord) {
+		const id = this.#id(record.scope, record.operation);
+		const existing = this.#records.get(id);
+		if (this.flaw === 'racy-create') await tick();
+		if (existing && this.flaw !== 'create-overwrites') return this.#out(existing);
+		this.#records.set(id, this.#in(record));
+		return this.#out(this.#records.get(id) as JournalRecord);
+	}
+	async get(scope: string, operation: string) {
+		const found = this.#records.get(this.#id(scope, operation));
+		if (!found) return this.flaw === 'null-for-missing' ? (null as never) : undefined;
+		return this.#out(found);
+	}
+	async compareAndSet(next: JournalRecord) {
+		const id = this.#id(next.scope, next.operation);
+		const current = this.#records.get(id);
+		if (this.flaw === 'racy-cas') await tick();
+		if (!current && this.flaw !== 'cas-upserts') return false;
+		if (current && current.revision !== next.revision - 1 && this.flaw !== 'cas-ignores-revision')
+			return false;
+		this.#records.set(id, this.#in(next));
+		return true;
+	}
+	async listUnfinished(scope: string) {
+		const out = [...this.#records.values()]
+			.filter((r) => this.flaw === 'list-all-scopes' || r.scope === scope)
+			.filter((r) => this.flaw === 'list-includes-finished' || !isFinished(r.state))
+			.map((r) => this.#out(r));
+		return this.flaw === 'list-insertion-order' ? out : out.sort((a, b) => a.createdAt - b.createdAt);
+	}
+	async collectGarbage(now: number) {
+		let removed = 0;
+		for (const [id, record] of this.#records) {
+			const due =
+				this.flaw === 'gc-unfinished'
+					? record.retainUntil <= now
+					: this.flaw === 'gc-strictly-before'
+						? isFinished(record.state) && record.retainUntil < now
+						: isCollectable(record, now);
+			if (due) {
+				this.#records.delete(id);
+				removed++;
+			}
+		}
+		return this.flaw === 'gc-no-count' ? 0 : removed;
+	}
+}
+
+/** Runs the suite through a stand-in test API and reports which of its tests failed. */
+async function failuresFor(flaw: Flaw): Promise<{ total: number; failed: string[] }> {
+	const tests: { title: string; body: () => Promise<void> }[] = [];
+	const afterEachHooks: (() => unknown)[] = [];
+	const path: string[] = [];
+	const api: ConformanceTestApi = {
+		describe: (name, body) => {
+			path.push(name);
+			body();
+			path.pop();
+		},
+		it: (name, body) => {
+			tests.push({ title: [...path, name].join(' > '), body });
+		},
+		expect,
+		afterEach: (fn) => {
+			afterEachHooks.push(fn);
+		},
+	};
+	let disposed = 0;
+	runJournalConformance(`Flawed(${flaw})`, () => new FlawedJournal(flaw), api, {
+		dispose: () => void disposed++,
+	});
+	const failed: string[] = [];
+	for (const test of tests) {
+		try {
+			await test.body();
+		} catch {
+			failed.push(test.title);
+		}
+		for (const hook of afterEachHooks) await hook();
+	}
+	expect(disposed).toBe(tests.length);
+	return { total: tests.length, failed };
+}
+
+describe('the journal conformance suite', () => {
+	it('passes a correct journal and disposes of every journal it made', async () => {
+		const { total, failed } = await failuresFor('none');
+		expect(total).toBeGreaterThanOrEqual(20);
+		expect(failed).toEqual([]);
+	});
+
+	it.each<[Flaw, string[]]>([
+		['racy-create', ['concurrent creates of one operation']],
+		['create-overwrites', ['returns the existing record unchanged']],
+		['cas-ignores-revision', ['two writers from the same revision', 'not exactly the stored one plus one']],
+		['cas-upserts', ['refuses a write to a missing record']],
+		['racy-cas', ['many concurrent writers from the same revision']],
+		['list-insertion-order', ['oldest first']],
+		['list-includes-finished', ['oldest first']],
+		['list-all-scopes', ['oldest first', 'empty list for a scope']],
+		['gc-unfinished', ['deletes only finished records']],
+		['gc-strictly-before', ['deletes only finished records']],
+		['gc-no-count', ['deletes only finished records']],
+		['string-times', ['integer epoch-ms numbers']],
+		['seconds', ['integer epoch-ms numbers']],
+		['colon-ids', ['apart and intact']],
+		[
+			'shallow-copy',
+			[
+				'mutating a record after create()',
+				'mutating a record after compareAndSet()',
+				'mutating the records it hands out',
+			],
+		],
+		['null-for-missing', ['resolves undefined for an operation never created']],
+		['null-optionals', ['without optional fields']],
+	])('catches a journal with the flaw %s', async (flaw, expected) => {
+		const { failed } = await failuresFor(flaw);
+		for (const part of expected) {
+			expect(
+				failed.some((title) => title.includes(part)),
+				`a failing test mentioning "${part}"`,
+			).toBe(true);
+		}
+	});
+});

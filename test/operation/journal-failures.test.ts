@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+	createClient,
+	type Journal,
+	JournalError,
+	type JournalRecord,
+	MemoryJournal,
+} from '../../src/index.js';
+import { sendJson } from '../helpers/loopback-server.js';
+import { fast, rejectionOf, serve } from './support.js';
+
+const booking = { classId: 'c7', clientId: 'u42' };
+
+type Method = 'get' | 'create' | 'compareAndSet';
+
+/** A MemoryJournal whose `method` throws `failure`. */
+function throwingJournal(method: Method, failure: Error): Journal {
+	const inner = new MemoryJournal();
+	const fail = async (): Promise<never> => {
+		throw failure;
+	};
+	return {
+		create: method === 'create' ? fail : (r: JournalRecord) => inner.create(r),
+		get: method === 'get' ? fail : (s: string, o: string) => inner.get(s, o),
+		compareAndSet: method === 'compareAndSet' ? fail : (r: JournalRecord) => inner.compareAndSet(r),
+		listUnfinished: (s: string) => inner.listUnfinished(s),
+		collectGarbage: (n: number) => inner.collectGarbage(n),
+	};
+}
+
+describe('a failing journal', () => {
+	it.each<Method>(['get', 'create', 'compareAndSet'])(
+		'raises JournalError and sends nothing when %s throws',
+		async (method) => {
+			const server = await serve((_req, res) => sendJson(res, 201, {}));
+			const failure = new Error(`disk full (${method})`);
+			const api = createClient({
+				baseUrl: server.url,
+				journal: throwingJournal(method, failure),
+				retry: fast,
+			});
+			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
+
+			expect(error).toBeInstanceOf(JournalError);
+			expect((error as JournalError).code).toBe('journal');
+			expect((error as JournalError).operation).toBe('op-1');
+			expect((error as JournalError).cause).toBe(failure);
+			expect(server.received).toHaveLength(0);
+		},
+	);
+
+	it('raises JournalError and sends nothing when compareAndSet keeps refusing the claim', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		const inner = new MemoryJournal();
+		let refusals = 0;
+		const journal: Journal = {
+			create: (r) => inner.create(r),
+			get: (s, o) => inner.get(s, o),
+			compareAndSet: async () => {
+				refusals++;
+				return false;
+			},
+			listUnfinished: (s) => inner.listUnfinished(s),
+			collectGarbage: (n) => inner.collectGarbage(n),
+		};
+		const api = createClient({ baseUrl: server.url, journal, retry: fast });
+		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
+
+		expect(error).toBeInstanceOf(JournalError);
+		expect((error as JournalError).operation).toBe('op-1');
+		expect((error as JournalError).key).toBe((await inner.get('default', 'op-1'))?.key);
+		expect(refusals).toBeGreaterThan(0);
+		expect(server.received).toHaveLength(0);
+		expect((await inner.get('default', 'op-1'))?.state).toBe('pending');
+	});
+
+	it('raises JournalError and sends no retry when the claim of a retry fails', async () => {
+		const server = await serve((_req, res) => void res.socket?.destroy());
+		const inner = new MemoryJournal();
+		let writes = 0;
+		const journal: Journal = {
+			create: (r) => inner.create(r),
+			get: (s, o) => inner.get(s, o),
+			compareAndSet: async (r) => {
+				// claim, record the unknown attempt, then the second claim fails.
+				if (++writes === 3) throw new Error('connection lost');
+				return inner.compareAndSet(r);
+			},
+			listUnfinished: (s) => inner.listUnfinished(s),
+			collectGarbage: (n) => inner.collectGarbage(n),
+		};
+		const api = createClient({ baseUrl: server.url, journal, retry: fast });
+		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
+		expect(error).toBeInstanceOf(JournalError);
+		expect(server.received).toHaveLength(1);
+		expect((await inner.get('default', 'op-1'))?.state).toBe('unknown');
+	});
+
+	it.each([
+		['get', { garbage: true }],
+		['get', 'not a record'],
+		['create', { v: 1, scope: 'default', operation: 'op-1' }],
+	] as const)(
+		'raises JournalError, not a false key reuse, and sends nothing when %s resolves %j',
+		async (method, corrupt) => {
+			const server = await serve((_req, res) => sendJson(res, 201, {}));
+			const inner = new MemoryJournal();
+			const journal: Journal = {
+				create: method === 'create' ? async () => corrupt as never : (r) => inner.create(r),
+				get: method === 'get' ? async () => corrupt as never : (s, o) => inner.get(s, o),
+				compareAndSet: (r) => inner.compareAndSet(r),
+				listUnfinished: (s) => inner.listUnfinished(s),
+				collectGarbage: (n) => inner.collectGarbage(n),
+			};
+			const api = createClient({ baseUrl: server.url, journal, retry: fast });
+			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
+			expect(error).toBeInstanceOf(JournalError);
+			expect((error as JournalError).operation).toBe('op-1');
+			expect(server.received).toHaveLength(0);
+		},
+	);
+});

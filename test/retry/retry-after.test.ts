@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { parseRetryAfter } from '../../src/retry/retry-after.js';
+
+const NOW = Date.parse('2025-06-01T12:00:00Z');
+const DAY = 86_400_000;
+const at = (offsetMs: number) => new Date(NOW + offsetMs).toUTCString();
+const parse = (init: Record<string, string>) => parseRetryAfter(new Headers(init), NOW);
+
+describe('parseRetryAfter', () => {
+	it.each([
+		{ what: 'delta-seconds', headers: { 'retry-after': '120' }, ms: 120_000 },
+		{ what: 'zero seconds', headers: { 'retry-after': '0' }, ms: 0 },
+		{ what: 'one second (42min in-progress hint)', headers: { 'retry-after': '1' }, ms: 1_000 },
+		{ what: 'delta-seconds with surrounding spaces', headers: { 'retry-after': '  7  ' }, ms: 7_000 },
+		{ what: 'leading zeros', headers: { 'retry-after': '007' }, ms: 7_000 },
+		{ what: 'exactly one day', headers: { 'retry-after': '86400' }, ms: DAY },
+		{ what: 'a future HTTP-date', headers: { 'retry-after': at(90_000) }, ms: 90_000 },
+		{ what: 'a past HTTP-date', headers: { 'retry-after': at(-90_000) }, ms: 0 },
+		{ what: 'an HTTP-date equal to now', headers: { 'retry-after': at(0) }, ms: 0 },
+		{ what: 'a long-past HTTP-date', headers: { 'retry-after': 'Fri, 31 Dec 1999 23:59:59 GMT' }, ms: 0 },
+		{ what: 'retry-after-ms integer', headers: { 'retry-after-ms': '250' }, ms: 250 },
+		{ what: 'retry-after-ms float, rounded up', headers: { 'retry-after-ms': '1500.2' }, ms: 1501 },
+		{ what: 'retry-after-ms tiny float, rounded up', headers: { 'retry-after-ms': '0.0001' }, ms: 1 },
+		{
+			what: 'retry-after-ms before Retry-After',
+			headers: { 'retry-after-ms': '250', 'retry-after': '9' },
+			ms: 250,
+		},
+		{
+			what: 'Retry-After when retry-after-ms is garbage',
+			headers: { 'retry-after-ms': 'soon', 'retry-after': '9' },
+			ms: 9_000,
+		},
+		{
+			what: 'Retry-After when retry-after-ms is negative',
+			headers: { 'retry-after-ms': '-5', 'retry-after': '2' },
+			ms: 2_000,
+		},
+		{
+			what: 'Retry-After when retry-after-ms is absurd',
+			headers: { 'retry-after-ms': '999999999999', 'retry-after': '3' },
+			ms: 3_000,
+		},
+	])('reads $what', ({ headers, ms }) => {
+		expect(parse(headers)).toBe(ms);
+	});
+
+	it.each([
+		{ what: 'no header', headers: {} },
+		{ what: 'an empty value', headers: { 'retry-after': '' } },
+		{ what: 'a blank value', headers: { 'retry-after': '   ' } },
+		{ what: 'a negative delta', headers: { 'retry-after': '-5' } },
+		{ what: 'fractional seconds', headers: { 'retry-after': '1.5' } },
+		{ what: 'a word', headers: { 'retry-after': 'soon' } },
+		{ what: 'a phrase', headers: { 'retry-after': '5 minutes' } },
+		{ what: 'seconds with a unit', headers: { 'retry-after': '5s' } },
+		{ what: 'more than a day of seconds', headers: { 'retry-after': '86401' } },
+		{ what: 'ten-digit seconds', headers: { 'retry-after': '9999999999' } },
+		{ what: 'a huge number', headers: { 'retry-after': '99999999999999999999999' } },
+		{ what: 'NaN', headers: { 'retry-after': 'NaN' } },
+		{ what: 'Infinity', headers: { 'retry-after': 'Infinity' } },
+		{ what: 'exponent notation', headers: { 'retry-after': '1e3' } },
+		{ what: 'hex', headers: { 'retry-after': '0x10' } },
+		{ what: 'a plus sign', headers: { 'retry-after': '+5' } },
+		{ what: 'a repeated header', headers: { 'retry-after': '5, 5' } },
+		{ what: 'a date without GMT', headers: { 'retry-after': 'Sun, 01 Jun 2025 12:01:00' } },
+		{ what: 'a date in UTC rather than GMT', headers: { 'retry-after': 'Sun, 01 Jun 2025 12:01:00 UTC' } },
+		{ what: 'an ISO date', headers: { 'retry-after': '2025-06-01T12:01:00Z' } },
+		{ what: 'an asctime date (no GMT)', headers: { 'retry-after': 'Sun Jun  1 12:01:00 2025' } },
+		{ what: 'an impossible date', headers: { 'retry-after': 'Foo, 99 Xyz 2025 99:99:99 GMT' } },
+		{ what: 'a date more than a day ahead', headers: { 'retry-after': at(DAY + 60_000) } },
+		{ what: 'retry-after-ms NaN alone', headers: { 'retry-after-ms': 'NaN' } },
+		{ what: 'retry-after-ms Infinity alone', headers: { 'retry-after-ms': 'Infinity' } },
+		{ what: 'retry-after-ms negative alone', headers: { 'retry-after-ms': '-1' } },
+		{ what: 'retry-after-ms exponent alone', headers: { 'retry-after-ms': '1e3' } },
+		{ what: 'retry-after-ms over a day alone', headers: { 'retry-after-ms': String(DAY + 1) } },
+	])('ignores $what', ({ headers }) => {
+		expect(parse(headers)).toBeUndefined();
+	});
+
+	it('never throws and never returns a negative, NaN or infinite wait', () => {
+		const values = [
+			'',
+			'-0',
+			'-1',
+			'0',
+			'1.5',
+			'1e309',
+			'NaN',
+			'-Infinity',
+			'Infinity',
+			'9'.repeat(400),
+			'Mon, 01 Jan 0000 00:00:00 GMT',
+			'Sat, 13 Sep 275760 00:00:01 GMT',
+			'Tue, 29 Feb 2025 00:00:00 GMT',
+			'\u00a0 5',
+			'5\u00b0',
+			'soon',
+		];
+		for (const value of values) {
+			for (const name of ['retry-after', 'retry-after-ms']) {
+				let result: number | undefined;
+				expect(() => {
+					result = parse({ [name]: value });
+				}, `${name}: ${value}`).not.toThrow();
+				if (result !== undefined) {
+					expect(Number.isFinite(result), `${name}: ${value}`).toBe(true);
+					expect(result, `${name}: ${value}`).toBeGreaterThanOrEqual(0);
+					expect(result, `${name}: ${value}`).toBeLessThanOrEqual(DAY);
+				}
+			}
+		}
+	});
+
+	it('measures an HTTP-date against the given clock, not the system clock', () => {
+		const headers = new Headers({ 'retry-after': 'Sun, 01 Jun 2025 12:00:30 GMT' });
+		expect(parseRetryAfter(headers, NOW)).toBe(30_000);
+		expect(parseRetryAfter(headers, NOW + 10_000)).toBe(20_000);
+		expect(parseRetryAfter(headers, NOW + 60_000)).toBe(0);
+	});
+});
