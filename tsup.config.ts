@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
 	entry: {
 		index: 'src/index.ts',
+		'testing/index': 'src/testing/index.ts',
 	},
 	format: ['esm', 'cjs'],
 	dts: true,
@@ -10,5 +11,6 @@ export default defineConfig({
 	clean: true,
 	target: 'es2022',
 	treeshake: true,
-	splitting: false,
+	// Shared chunks keep one copy of the error classes when both entry points are loaded.
+	splitting: true,
 });

@@ -8,7 +8,7 @@ import {
 	KeyReuseError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers, type Fault } from '../../src/testing/msw-handlers.js';
+import { type DialectHandlersOptions, dialectHandlers, type Fault } from '../../src/testing/index.js';
 
 // The client below is configured with no dialect: these are the safe default's answers to servers it knows
 // nothing about ("acme", an IETF-like server with its own replay header and a bare 409 for "in progress"),

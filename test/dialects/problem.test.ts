@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, InvalidRequestError, KeyReuseError, problem } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/msw-handlers.js';
+import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
 
 const BASE = 'https://manage.api.test/v1/';
 const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };

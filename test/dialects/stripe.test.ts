@@ -11,7 +11,7 @@ import {
 	RequestRejectedError,
 	stripe,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/msw-handlers.js';
+import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
 
 const BASE = 'https://stripe.api.test/v1/';
 const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ConformanceTestApi, runJournalConformance } from '../../src/journal/conformance.js';
 import type { Journal } from '../../src/journal/journal.js';
 import { isCollectable, isFinished, type JournalRecord } from '../../src/journal/record.js';
+import { type ConformanceTestApi, runJournalConformance } from '../../src/testing/index.js';
 
 type Flaw =
 	| 'none'

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runJournalConformance } from '../../src/journal/conformance.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
+import { runJournalConformance } from '../../src/testing/index.js';
 
 runJournalConformance('MemoryJournal', () => new MemoryJournal(), {
 	describe,
