@@ -1,7 +1,5 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
-	createClient,
 	defineDialect,
 	fortyTwoMin,
 	InProgressError,
@@ -12,28 +10,11 @@ import {
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
+import { dialectHarness, FAST, HOUR } from './harness.js';
 
 const BASE = 'https://42min.api.test/v1/';
-const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
-const HOUR = 3_600_000;
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-	server.resetHandlers();
-	vi.useRealTimers();
-});
-afterAll(() => server.close());
-
-function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
-	const mock = dialectHandlers('42min', { baseUrl: BASE, ...options });
-	server.use(...mock);
-	return mock.state;
-}
-
-const client = (options: Parameters<typeof createClient>[0] = {}) =>
-	createClient({ baseUrl: BASE, dialect: '42min', retry: FAST, ...options });
+const { serve, client } = dialectHarness('42min', BASE);
 
 describe('42min: keys', () => {
 	it.each([

@@ -1,8 +1,6 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
 	bardge,
-	createClient,
 	defineDialect,
 	InvalidRequestError,
 	KeyExpiredError,
@@ -10,28 +8,12 @@ import {
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
+import { dialectHarness, FAST } from './harness.js';
 
 const BASE = 'https://bardge.api.test/v1/';
-const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
 const CANCEL = '/v1/bookings/b1/cancel';
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-	server.resetHandlers();
-	vi.useRealTimers();
-});
-afterAll(() => server.close());
-
-function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
-	const mock = dialectHandlers('bardge', { baseUrl: BASE, ...options });
-	server.use(...mock);
-	return mock.state;
-}
-
-const client = (options: Parameters<typeof createClient>[0] = {}) =>
-	createClient({ baseUrl: BASE, dialect: 'bardge', retry: FAST, ...options });
+const { serve, client } = dialectHarness('bardge', BASE);
 
 const confirmed = [{ id: 'b1', status: 'confirmed' as const }];
 const cancelled = [{ id: 'b1', status: 'cancelled' as const }];

@@ -1,40 +1,31 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-	createClient,
 	type DialectName,
 	defineDialect,
 	InProgressError,
 	KeyReuseError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers, type Fault } from '../../src/testing/index.js';
+import type { Fault } from '../../src/testing/index.js';
+import { dialectHarness, FAST, type ServeOptions } from './harness.js';
 
 // The client below is configured with no dialect: these are the safe default's answers to servers it knows
 // nothing about ("acme", an IETF-like server with its own replay header and a bare 409 for "in progress"),
 // and to the other dialects' servers when nobody told it which API it talks to.
 const BASE = 'https://acme.api.test/v1/';
-const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
 const acme = defineDialect({
 	name: 'acme',
 	replayHeaders: [{ name: 'Idempotency-Replayed', value: 'true' }],
 });
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const harness = dialectHarness(acme, BASE, { clientDialect: undefined });
+const { client } = harness;
 
-function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}, as: DialectName | typeof acme = acme) {
+function serve(options: ServeOptions = {}, as: DialectName | typeof acme = acme) {
 	// acme says "in progress" with a bare 409; the named dialects keep their own servers' answers.
 	const profile = as === acme ? { answers: { inProgress: { status: 409 } } } : {};
-	const mock = dialectHandlers(as, { baseUrl: BASE, ...options, profile });
-	server.use(...mock);
-	return mock.state;
+	return harness.serveAs(as, { ...options, profile });
 }
-
-const client = (options: Parameters<typeof createClient>[0] = {}) =>
-	createClient({ baseUrl: BASE, retry: FAST, ...options });
 
 describe('default dialect: keys', () => {
 	it('is ietf', () => {

@@ -1,7 +1,5 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
-	createClient,
 	defineDialect,
 	InProgressError,
 	InvalidRequestError,
@@ -12,28 +10,12 @@ import {
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
+import { dialectHarness, FAST } from './harness.js';
 
 const BASE = 'https://ietf.api.test/v1/';
-const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
 const seed = [{ id: 'b1', status: 'confirmed' as const, classId: 'c1' }];
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-	server.resetHandlers();
-	vi.useRealTimers();
-});
-afterAll(() => server.close());
-
-function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
-	const mock = dialectHandlers('ietf', { baseUrl: BASE, ...options });
-	server.use(...mock);
-	return mock.state;
-}
-
-const client = (options: Parameters<typeof createClient>[0] = {}) =>
-	createClient({ baseUrl: BASE, dialect: 'ietf', retry: FAST, ...options });
+const { serve, client } = dialectHarness('ietf', BASE);
 
 describe('ietf: keys', () => {
 	it.each([

@@ -1,28 +1,14 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, InvalidRequestError, KeyReuseError, problem } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError, KeyReuseError, problem } from '../../src/index.js';
+import { dialectHarness } from './harness.js';
 
 const BASE = 'https://manage.api.test/v1/';
-const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
 const seed = [
 	{ id: 'b1', status: 'confirmed' as const },
 	{ id: 'b2', status: 'confirmed' as const },
 ];
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
-
-function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
-	const mock = dialectHandlers('problem', { baseUrl: BASE, bookings: seed, ...options });
-	server.use(...mock);
-	return mock.state;
-}
-
-const client = (options: Parameters<typeof createClient>[0] = {}) =>
-	createClient({ baseUrl: BASE, dialect: 'problem', retry: FAST, ...options });
+const { serve, client } = dialectHarness('problem', BASE, { defaults: { bookings: seed } });
 
 describe('problem: every non-GET write carries a key', () => {
 	it.each([

@@ -1,7 +1,5 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
-	createClient,
 	defineDialect,
 	InProgressError,
 	InvalidRequestError,
@@ -11,28 +9,11 @@ import {
 	RequestRejectedError,
 	stripe,
 } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
+import { dialectHarness, FAST, HOUR } from './harness.js';
 
 const BASE = 'https://stripe.api.test/v1/';
-const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
-const HOUR = 3_600_000;
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
-afterEach(() => {
-	server.resetHandlers();
-	vi.useRealTimers();
-});
-afterAll(() => server.close());
-
-function serve(options: Omit<DialectHandlersOptions, 'baseUrl'> = {}) {
-	const mock = dialectHandlers('stripe', { baseUrl: BASE, ...options });
-	server.use(...mock);
-	return mock.state;
-}
-
-const client = (options: Parameters<typeof createClient>[0] = {}) =>
-	createClient({ baseUrl: BASE, dialect: 'stripe', retry: FAST, ...options });
+const { serve, client } = dialectHarness('stripe', BASE);
 
 describe('stripe: keys', () => {
 	it.each([
