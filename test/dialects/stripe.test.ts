@@ -1,84 +1,24 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	defineDialect,
 	InProgressError,
-	InvalidRequestError,
-	KeyExpiredError,
-	KeyReuseError,
 	OutcomeUnknownError,
 	RequestRejectedError,
 	stripe,
 } from '../../src/index.js';
-import { dialectHarness, FAST, HOUR } from './harness.js';
+import { dialectHarness, FAST } from './harness.js';
 
 const BASE = 'https://stripe.api.test/v1/';
 
 const { serve, client } = dialectHarness('stripe', BASE);
 
 describe('stripe: keys', () => {
-	it.each([
-		['POST', 'bookings', true],
-		['DELETE', 'bookings/b1', false],
-		['GET', 'bookings/b1', false],
-	])('%s %s carries a key: %s', async (method, path, keyed) => {
-		const state = serve({ bookings: [{ id: 'b1', status: 'confirmed' }] });
-		const res = await client().request(method, path, method === 'POST' ? { json: {} } : {});
-		expect(res.key !== undefined).toBe(keyed);
-		expect(state.requests[0]?.key).toBe(res.key ?? null);
-	});
-
-	it.each([
-		['256 characters', 'k'.repeat(256)],
-		['a space', 'two words'],
-		['a double quote', 'say"hi'],
-	])('refuses a key with %s before any request', async (_why, key) => {
-		const state = serve();
-		const error = await client()
-			.post('bookings', { json: {}, key })
-			.catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(InvalidRequestError);
-		expect(state.requests).toHaveLength(0);
-	});
-
-	it('sends a 255-character key', async () => {
-		const state = serve();
-		const key = 'k'.repeat(255);
-		await client().post('bookings', { json: {}, key });
-		expect(state.requests[0]?.key).toBe(key);
-	});
-
 	it('keys are optional: a POST without one is processed', async () => {
 		const state = serve();
 		const unkeyed = defineDialect({ ...stripe, name: 'stripe-unkeyed', keyedMethods: [] });
 		const res = await client({ dialect: unkeyed }).post('bookings', { json: { classId: 'c1' } });
 		expect(res.status).toBe(201);
 		expect(state.requests[0]?.key).toBeNull();
-	});
-});
-
-describe('stripe: Idempotent-Replayed', () => {
-	it('reports replayed: false on a first answer', async () => {
-		serve();
-		const res = await client().post('bookings', { json: { classId: 'c7' } });
-		expect(res.replayed).toBe(false);
-	});
-
-	it('after a network error past commit, the retry is a replay: replayed true, one effect', async () => {
-		const state = serve({ faults: ['drop-after-commit'] });
-		const res = await client().post('bookings', { json: { classId: 'c7' } });
-		expect(res.status).toBe(201);
-		expect(res.replayed).toBe(true);
-		expect(res.headers.get('idempotent-replayed')).toBe('true');
-		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key]);
-		expect(state.effects.get(res.key as string)).toBe(1);
-	});
-
-	it('retries 5xx with the same key', async () => {
-		const state = serve({ faults: ['503-before', '503-before'] });
-		const res = await client().post('bookings', { json: { classId: 'c7' } });
-		expect(res.replayed).toBe(false);
-		expect(state.requests.map((r) => r.key)).toEqual([res.key, res.key, res.key]);
-		expect(state.effectCount).toBe(1);
 	});
 });
 
@@ -143,54 +83,5 @@ describe('stripe: 409 idempotency_key_in_use', () => {
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InProgressError);
 		expect(state.requests).toHaveLength(2);
-	});
-});
-
-describe('stripe: 400 idempotency_error', () => {
-	it('raises KeyReuseError from the server for the same key with other parameters, never retried', async () => {
-		const state = serve();
-		await client().post('bookings', { json: { classId: 'c7' }, key: 'order-1' });
-		const error = await client()
-			.post('bookings', { json: { classId: 'c8' }, key: 'order-1' })
-			.catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(KeyReuseError);
-		expect((error as KeyReuseError).source).toBe('server');
-		expect((error as KeyReuseError).status).toBe(400);
-		expect(state.requests).toHaveLength(2);
-		expect(state.effectCount).toBe(1);
-	});
-});
-
-describe('stripe: keys are kept at least 24 h', () => {
-	it('declares 24 h retention', () => {
-		expect(stripe.retentionMs).toBe(24 * HOUR);
-	});
-
-	// An operation whose first attempt landed but whose answer was lost, then whose retry failed too.
-	async function interrupted() {
-		vi.useFakeTimers({ toFake: ['Date'] });
-		const state = serve({ faults: ['drop-after-commit', 'drop-before'] });
-		const api = client({ retry: { ...FAST, limit: 1 } });
-		await expect(api.post('bookings', { json: {}, operation: 'op' })).rejects.toBeInstanceOf(
-			OutcomeUnknownError,
-		);
-		return { state, api };
-	}
-
-	it('resumes an interrupted operation 23 h later with the same key and gets the replay', async () => {
-		const { state, api } = await interrupted();
-		vi.setSystemTime(Date.now() + 23 * HOUR);
-		const res = await api.post('bookings', { json: {}, operation: 'op' });
-		expect(res.replayed).toBe(true);
-		expect(state.requests).toHaveLength(3);
-		expect(state.effectCount).toBe(1);
-	});
-
-	it('refuses to resume it 24 h later (KeyExpiredError) without sending', async () => {
-		const { state, api } = await interrupted();
-		vi.setSystemTime(Date.now() + 24 * HOUR);
-		await expect(api.post('bookings', { json: {}, operation: 'op' })).rejects.toBeInstanceOf(KeyExpiredError);
-		expect(state.requests).toHaveLength(2);
-		expect(state.effectCount).toBe(1);
 	});
 });
