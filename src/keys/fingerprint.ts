@@ -1,13 +1,7 @@
+import { sha256Hex } from '../utils/sha256.js';
 import { canonicalJson } from './canonical-json.js';
 
 const encoder = new TextEncoder();
-
-const hex = (buffer: ArrayBuffer): string => {
-	const bytes = new Uint8Array(buffer);
-	let out = '';
-	for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
-	return out;
-};
 
 export type FingerprintInput = {
 	method: string;
@@ -27,5 +21,5 @@ export async function fingerprint(input: FingerprintInput): Promise<string> {
 	const data = new Uint8Array(head.length + body.length);
 	data.set(head, 0);
 	data.set(body, head.length);
-	return hex(await crypto.subtle.digest('SHA-256', data));
+	return sha256Hex(data);
 }

@@ -25,10 +25,11 @@ describe('mintKey', () => {
 });
 
 describe('mintOperationId', () => {
+	// 1,000 ids span several refills of the random pool and many ids per millisecond.
 	it('mints distinct v7 UUIDs that sort by creation', () => {
-		const ids = Array.from({ length: 200 }, mintOperationId);
+		const ids = Array.from({ length: 1000 }, mintOperationId);
 		for (const id of ids) expect(id).toMatch(UUID_V7);
-		expect(new Set(ids).size).toBe(200);
+		expect(new Set(ids).size).toBe(1000);
 		expect([...ids].sort()).toEqual(ids);
 	});
 });
