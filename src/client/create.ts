@@ -63,6 +63,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 					}
 				}
 			: () => {},
+		// Looked up per call, not captured: fake clocks installed after createClient (tests, simulations) still apply.
 		now: () => Date.now(),
 		random: () => Math.random(),
 	};

@@ -15,7 +15,6 @@ function frozenCopy<T>(value: T): T {
 In-process journal. Keys survive retries within the process, not a crash: use `FileJournal` or a server-backed journal where that matters.
 */
 export class MemoryJournal implements Journal {
-	// Records are deep-frozen copies so a caller holding one can never change what the journal holds.
 	readonly #records = new Map<string, Readonly<JournalRecord>>();
 
 	async create(record: JournalRecord): Promise<JournalRecord> {

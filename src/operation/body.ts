@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 
 export type SerialisedBody = {
-	bytes: Uint8Array | undefined;
+	bytes: Uint8Array<ArrayBuffer> | undefined;
 	contentType: string | undefined;
 };
 

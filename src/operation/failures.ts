@@ -52,7 +52,7 @@ export function failureError(
 			if (!answer) throw new Error('a rejection always has an answer');
 			return new RequestRejectedError(
 				`The server rejected ${where(subject)} with ${answer.status}${failure.errorCode ? ` (${failure.errorCode})` : ''}; it was not applied.`,
-				{ key: subject.key, operation: subject.operation, answer, errorCode: failure.errorCode },
+				{ ...base, answer, errorCode: failure.errorCode },
 			);
 	}
 }

@@ -6,6 +6,7 @@ import {
 	JournalRecordSchema,
 	type OperationState,
 	type RecordOutcome,
+	type RequestSnapshot,
 } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
@@ -95,9 +96,7 @@ export async function runJournaled(
 			now: ctx.now(),
 			retentionMs: ctx.dialect.retentionMs,
 			keepMs: ctx.keepFinishedMs,
-			request: ctx.storeBodies
-				? snapshot(request)
-				: { url: request.url, headers: persistableHeaders(request.headers) },
+			request: snapshot(request, ctx.storeBodies),
 		});
 		// Another process may have created it since our read; create() hands back whichever record won.
 		const winner = await journalIo('record the new operation', ids, () => journal.create(fresh));
@@ -234,12 +233,10 @@ const expired = (record: JournalRecord, subject: Subject) =>
 		{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
 	);
 
-function snapshot(request: PreparedRequest) {
-	const snap: { url: string; headers: [string, string][]; body?: string } = {
-		url: request.url,
-		headers: persistableHeaders(request.headers),
-	};
-	if (request.body) snap.body = toBase64(request.body);
+/** What a record keeps of the request: never secret headers, and the body only when bodies are stored. */
+function snapshot(request: PreparedRequest, withBody: boolean): RequestSnapshot {
+	const snap: RequestSnapshot = { url: request.url, headers: persistableHeaders(request.headers) };
+	if (withBody && request.body) snap.body = toBase64(request.body);
 	return snap;
 }
 

@@ -13,7 +13,7 @@ export type PreparedRequest = {
 	/** Path and query: what the fingerprint and the journal record name. */
 	readonly path: string;
 	readonly headers: Headers;
-	readonly body: Uint8Array | undefined;
+	readonly body: Uint8Array<ArrayBuffer> | undefined;
 	/** A write: journaled, whether or not it carries a key. */
 	readonly journaled: boolean;
 	/** Carries an Idempotency-Key. */

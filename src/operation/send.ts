@@ -28,8 +28,9 @@ export async function sendOnce(
 		const response = await http(request.url, {
 			method: request.method,
 			headers,
-			// A fresh view per attempt over the same bytes: fetch may detach what it is given.
-			body: request.body === undefined ? null : request.body.slice(),
+			// Fetch copies a BufferSource body when it builds the request, so the same bytes can be handed to every
+			// attempt without copying them here.
+			body: request.body ?? null,
 			timeout,
 			...(signal ? { signal } : {}),
 		});

@@ -118,8 +118,8 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 		return { type: 'retry', reason: 'server_error', retryAfterMs, mayHaveApplied: true };
 	}
 	if (status === 409) {
-		// Unknown servers: a bare 409 is the draft's "request outstanding"; a 409 that names a code is a business or key conflict, never retried.
-		if (includesAny(KEY_REUSE_CODES, codes)) return fail('key_reused');
+		// Unknown servers: a bare 409 is the draft's "request outstanding"; a 409 that names another code is a
+		// business conflict (key-reuse codes were caught above), never retried.
 		if (codes.length === 0 || includesAny(IN_PROGRESS_CODES, codes) || IN_PROGRESS_TEXT.test(bodyText(body)))
 			return { type: 'in_progress', retryAfterMs };
 		return fail('rejected');
