@@ -7,7 +7,10 @@ type Flaw =
 	| 'none'
 	| 'racy-create'
 	| 'create-overwrites'
+	| 'create-returns-own'
 	| 'cas-ignores-revision'
+	| 'cas-accepts-gaps'
+	| 'cas-stale-says-true'
 	| 'cas-upserts'
 	| 'racy-cas'
 	| 'list-insertion-order'
@@ -58,6 +61,8 @@ class FlawedJournal implements Journal {
 		const id = this.#id(record.scope, record.operation);
 		const existing = this.#records.get(id);
 		if (this.flaw === 'racy-create') await tick();
+		// Writes nothing over an existing record, but hands back the caller's record instead of the stored one.
+		if (existing && this.flaw === 'create-returns-own') return this.#out(record);
 		if (existing && this.flaw !== 'create-overwrites') return this.#out(existing);
 		this.#records.set(id, this.#in(record));
 		return this.#out(this.#records.get(id) as JournalRecord);
@@ -72,8 +77,13 @@ class FlawedJournal implements Journal {
 		const current = this.#records.get(id);
 		if (this.flaw === 'racy-cas') await tick();
 		if (!current && this.flaw !== 'cas-upserts') return false;
-		if (current && current.revision !== next.revision - 1 && this.flaw !== 'cas-ignores-revision')
-			return false;
+		if (this.flaw === 'cas-accepts-gaps') {
+			// Refuses stale and equal revisions, but accepts any newer one (revision + 2, + 3, ...).
+			if (current && next.revision <= current.revision) return false;
+		} else if (current && current.revision !== next.revision - 1 && this.flaw !== 'cas-ignores-revision') {
+			// Writes nothing, as it should, but reports the stale write as accepted.
+			return this.flaw === 'cas-stale-says-true';
+		}
 		this.#records.set(id, this.#in(next));
 		return true;
 	}
@@ -148,7 +158,17 @@ describe('the journal conformance suite', () => {
 	it.each<[Flaw, string[]]>([
 		['racy-create', ['concurrent creates of one operation']],
 		['create-overwrites', ['returns the existing record unchanged']],
+		['create-returns-own', ['returns the existing record unchanged', 'concurrent creates of one operation']],
 		['cas-ignores-revision', ['two writers from the same revision', 'not exactly the stored one plus one']],
+		['cas-accepts-gaps', ['not exactly the stored one plus one']],
+		[
+			'cas-stale-says-true',
+			[
+				'two writers from the same revision',
+				'many concurrent writers from the same revision',
+				'not exactly the stored one plus one',
+			],
+		],
 		['cas-upserts', ['refuses a write to a missing record']],
 		['racy-cas', ['many concurrent writers from the same revision']],
 		['list-insertion-order', ['oldest first']],

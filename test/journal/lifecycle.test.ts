@@ -160,6 +160,7 @@ describe('wasInterrupted', () => {
 	it.each<[string, JournalRecord, boolean]>([
 		['a fresh pending record', pending, false],
 		['an inflight record (process died mid-attempt)', inflight, true],
+		['an inflight record even when its counters match', { ...inflight, attemptsFinished: 1 }, true],
 		['an unknown record', settled(inflight, 'unknown', NOW + 2), true],
 		['a pending record after a 429 (attempt finished)', settled(inflight, 'pending', NOW + 2), false],
 		['a pending record with an unfinished attempt', { ...inflight, state: 'pending' }, true],

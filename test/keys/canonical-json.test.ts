@@ -48,6 +48,19 @@ describe('canonicalJson', () => {
 			json: '{"v":{"a":1,"b":2}}',
 		},
 		{
+			what: 'toJSON called with its member name or array index, as JSON.stringify calls it',
+			value: {
+				k: { toJSON: (key: string) => `at ${key}` },
+				list: [{ toJSON: (key: string) => `at ${key}` }],
+			},
+			json: '{"k":"at k","list":["at 0"]}',
+		},
+		{
+			what: 'a top-level toJSON called with the empty key',
+			value: { toJSON: (key: string) => `[${key}]` },
+			json: '"[]"',
+		},
+		{
 			what: 'a toJSON that returns its own object',
 			value: {
 				a: 1,

@@ -53,6 +53,13 @@ describe('fingerprint', () => {
 		expect(await fingerprint({ method: 'PUT', path: '/blob', bytes: body })).toBe(expected);
 	});
 
+	it('tells a JSON null body from no body', async () => {
+		const none = await fingerprint({ method: 'POST', path: '/x' });
+		const jsonNull = await fingerprint({ method: 'POST', path: '/x', json: null });
+		expect(jsonNull).not.toBe(none);
+		expect(jsonNull).toBe(sha256('POST /x\nnull'));
+	});
+
 	it('treats a missing body and empty bytes alike', async () => {
 		const none = await fingerprint({ method: 'DELETE', path: '/x' });
 		expect(none).toBe(await fingerprint({ method: 'DELETE', path: '/x', bytes: new Uint8Array() }));

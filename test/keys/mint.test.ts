@@ -32,6 +32,12 @@ describe('mintOperationId', () => {
 		expect(new Set(ids).size).toBe(1000);
 		expect([...ids].sort()).toEqual(ids);
 	});
+
+	it('fills every id with fresh random bits, not a reused slice of the pool', () => {
+		// The last 48 bits of a v7 id are random: time and counter alone would make the ids distinct.
+		const tails = Array.from({ length: 1000 }, () => mintOperationId().slice(-12));
+		expect(new Set(tails).size).toBe(1000);
+	});
 });
 
 describe('deriveKey', () => {

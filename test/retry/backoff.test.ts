@@ -67,6 +67,9 @@ describe('backoffDelay (full jitter)', () => {
 	it('waits nothing when the base delay is 0', () => {
 		expect(backoffDelay(5, { baseDelay: 0, maxDelay: 10_000 }, 0.9)).toBe(0);
 		expect(backoffDelay(5, { baseDelay: 0, maxDelay: 10_000 }, 1)).toBe(0);
+		// Past 2^1024 the doubling overflows to Infinity, and 0 * Infinity is NaN: the exponent must be capped.
+		expect(backoffDelay(5_000, { baseDelay: 0, maxDelay: 10_000 }, 0.9)).toBe(0);
+		expect(equalJitterDelay(5_000, { baseDelay: 0, maxDelay: 10_000 }, 0.9)).toBe(0);
 	});
 });
 

@@ -106,7 +106,6 @@ const ietfRows: Row[] = [
 		observation: res(200, {}, { 'Idempotent-Replayed': 'false' }),
 		decision: succeed(false),
 	},
-	{ dialect: ietf, what: 'bare 409: in progress', observation: res(409), decision: inProgress() },
 	{
 		dialect: ietf,
 		what: '409 with the draft problem body: in progress',
@@ -539,6 +538,30 @@ const safeDefaultRows: Row[] = Object.values(dialects).flatMap((dialect): Row[] 
 			decision: fail('key_reused', code),
 		}),
 	),
+	// The well-known key-missing codes mean "key missing" even for dialects that map none of their own.
+	...['missing_idempotency_key', 'idempotency_key_missing', 'idempotency_key_required'].map(
+		(code): Row => ({
+			dialect,
+			what: `400 naming ${code}: key missing`,
+			observation: res(400, { code }),
+			decision: fail('key_missing', code),
+		}),
+	),
+	{
+		dialect,
+		what: '429 naming a key-reuse code: still rate limited, retried',
+		observation: res(429, { code: 'idempotency_key_reused' }, { 'Retry-After': '2' }),
+		decision: retry('rate_limited', false, 2_000),
+	},
+	// fetch follows redirects, so a 1xx/3xx that reaches classify is a definite answer, never a success.
+	...[101, 300, 304, 308].map(
+		(status): Row => ({
+			dialect,
+			what: `${status}: rejected, not a success`,
+			observation: res(status),
+			decision: fail('rejected'),
+		}),
+	),
 ]);
 
 // A bare or business 409 means something else in the problem dialect (its 409 is always a key match).
@@ -597,14 +620,29 @@ describe('classify', () => {
 	});
 
 	it('does not let earlierAttemptUnknown turn a failure into a success outside alreadyApplied rules', () => {
+		const observations = [
+			res(400),
+			res(422),
+			res(409, { code: 'idempotency_key_reused' }),
+			res(422, draft.reused),
+			res(400, { code: 'missing_idempotency_key' }),
+			res(409, { error: 'class_full' }),
+		];
+		let checked = 0;
 		for (const dialect of Object.values(dialects)) {
-			for (const observation of [res(400), res(422), res(409, { code: 'idempotency_key_reused' })]) {
+			for (const observation of observations) {
+				const row = { dialect, what: '', observation, decision: fail('rejected') };
+				const afterUnknown = run({ ...row, earlierAttemptUnknown: true });
+				expect(afterUnknown.type).toBe('fail');
+				// Nor change which failure it is (a reused key must stay a reused key).
 				expect(
-					run({ dialect, what: '', observation, earlierAttemptUnknown: true, decision: fail('rejected') })
-						.type,
-				).toBe('fail');
+					afterUnknown,
+					`${dialect.name} ${observation.kind === 'response' ? observation.status : ''}`,
+				).toEqual(run({ ...row, earlierAttemptUnknown: false }));
+				checked++;
 			}
 		}
+		expect(checked).toBe(Object.values(dialects).length * observations.length);
 	});
 });
 

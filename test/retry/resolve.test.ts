@@ -38,6 +38,22 @@ describe('resolvePolicy', () => {
 		expect(merged.inProgressLimit).toBe(3);
 	});
 
+	it('keeps fractional delays as given: only the counts are rounded', () => {
+		const merged = resolvePolicy(DEFAULT_RETRY, {
+			baseDelay: 12.5,
+			maxDelay: 99.9,
+			inProgressDelay: 0.5,
+			maxRetryTime: 1.5,
+		});
+		expect(merged).toEqual({
+			...DEFAULT_RETRY,
+			baseDelay: 12.5,
+			maxDelay: 99.9,
+			inProgressDelay: 0.5,
+			maxRetryTime: 1.5,
+		});
+	});
+
 	it.each([
 		{ override: { limit: 0 } },
 		{ override: { inProgressLimit: 0 } },

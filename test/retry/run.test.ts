@@ -170,6 +170,28 @@ describe('runRetries', () => {
 		expect(elapsed()).toBe(3_500);
 	});
 
+	it('makes no further attempt once the clock has passed the deadline during a wait', async () => {
+		// A wait that overruns (a suspended laptop, a clock step) must not buy an attempt with no time left.
+		let skew = 0;
+		const { attempt, calls } = scripted([network, ok]);
+		const { config, events } = configWith({
+			now: () => Date.now() + skew,
+			onRetry: (event) => {
+				events.push(event);
+				skew = policy.maxRetryTime;
+			},
+		});
+		const { value } = await drive(runRetries(attempt, config));
+		expect(value).toEqual({
+			type: 'exhausted',
+			last: { decision: network, value: 1 },
+			attempts: 1,
+			why: 'deadline',
+		});
+		expect(calls).toHaveLength(1);
+		expect(events).toHaveLength(1);
+	});
+
 	it('does not start a wait that would end past the deadline', async () => {
 		const { attempt, calls } = scripted([network], 900);
 		const { config, events } = configWith({
