@@ -19,11 +19,21 @@ export function parseRetryAfter(headers: Headers, now: number): number | undefin
 		const value = Number(raw) * 1000;
 		return value <= MAX_HINT_MS ? value : undefined;
 	}
-	// HTTP-date always names a weekday and GMT; requiring both keeps Date.parse's leniency from accepting "5 minutes".
-	if (!/^[A-Za-z]{3},\s/.test(raw) || !/GMT$/.test(raw)) return undefined;
-	const at = Date.parse(raw);
-	if (Number.isNaN(at)) return undefined;
+	const at = parseHttpDate(raw);
+	if (at === undefined) return undefined;
 	const delta = at - now;
 	if (delta <= 0) return 0;
 	return delta <= MAX_HINT_MS ? delta : undefined;
+}
+
+// RFC 9110 §5.6.7: recipients accept IMF-fixdate and the two obsolete forms. Each is matched by shape first, so
+// Date.parse's leniency never turns "5 minutes" into a date; asctime carries no zone, and is GMT by definition.
+const IMF_OR_RFC850 = /^[A-Za-z]{3,9},\s.*GMT$/;
+const ASCTIME = /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+function parseHttpDate(raw: string): number | undefined {
+	const text = IMF_OR_RFC850.test(raw) ? raw : ASCTIME.test(raw) ? `${raw} GMT` : undefined;
+	if (text === undefined) return undefined;
+	const at = Date.parse(text);
+	return Number.isNaN(at) ? undefined : at;
 }
