@@ -54,11 +54,23 @@ describe('request building', () => {
 		const res = await api.post('x', { json: {}, headers: { 'Idempotency-Key': 'caller-key-1' } });
 		expect(server.received[0]?.headers['idempotency-key']).toBe('caller-key-1');
 		expect(res.key).toBe('caller-key-1');
+		expect(res.operation).toBe('key:caller-key-1');
+		expect((await api.journal.get(api.scope, 'key:caller-key-1'))?.key).toBe('caller-key-1');
 	});
 
 	it('refuses an invalid URL before sending', async () => {
-		const api = createClient();
-		await expect(api.post('not a url', { json: {} })).rejects.toBeInstanceOf(InvalidRequestError);
+		let fetched = 0;
+		const api = createClient({
+			fetch: async () => {
+				fetched++;
+				return new Response('{}', { status: 200 });
+			},
+		});
+		const error = await api.post('not a url', { json: {} }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect((error as InvalidRequestError).field).toBe('url');
+		expect(fetched).toBe(0);
+		expect(await api.journal.listUnfinished(api.scope)).toEqual([]);
 	});
 });
 
@@ -77,10 +89,22 @@ describe('responses', () => {
 	it('raises ResponseValidationError when a 2xx body does not match the schema', async () => {
 		server = await startServer((_req, res) => sendJson(res, 201, { id: 5 }));
 		const api = createClient({ baseUrl: server.url });
-		const error = await api.post('bookings', { json: {}, schema: Booking }).catch((e: unknown) => e);
+		const error = await api
+			.post('bookings', { json: {}, schema: Booking, operation: 'op-schema' })
+			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(ResponseValidationError);
 		expect((error as ResponseValidationError).status).toBe(201);
+		expect((error as ResponseValidationError).body).toEqual({ id: 5 });
+		expect((error as ResponseValidationError).operation).toBe('op-schema');
+		expect((error as ResponseValidationError).key).toBe(server.received[0]?.headers['idempotency-key']);
 		expect((error as ResponseValidationError).issues.length).toBeGreaterThan(0);
+		// The request was applied: the journal says so, and a re-run does not send it again.
+		expect((await api.journal.get(api.scope, 'op-schema'))?.state).toBe('succeeded');
+		const again = await api
+			.post('bookings', { json: {}, schema: Booking, operation: 'op-schema' })
+			.catch((e: unknown) => e);
+		expect(again).toBeInstanceOf(ResponseValidationError);
+		expect(server.received).toHaveLength(1);
 	});
 
 	it('keeps a non-JSON error body as text on RequestRejectedError', async () => {
@@ -103,6 +127,8 @@ describe('responses', () => {
 		});
 		const api = createClient({ baseUrl: server.url });
 		const error = (await api.post('bookings', { json: {} }).catch((e: unknown) => e)) as RequestRejectedError;
+		expect(error).toBeInstanceOf(RequestRejectedError);
+		expect(error.status).toBe(422);
 		expect(error.body).toEqual({ type: 'https://example.com/probs/out-of-seats', title: 'No seats left' });
 		expect(error.errorCode).toBe('out_of_seats');
 	});
@@ -112,5 +138,9 @@ describe('responses', () => {
 		const api = createClient({ baseUrl: server.url });
 		const res = await api.post('x', { json: {} });
 		expect(Object.isFrozen(res)).toBe(true);
+		expect(() => {
+			(res as { status: number }).status = 500;
+		}).toThrow(TypeError);
+		expect(res.status).toBe(200);
 	});
 });

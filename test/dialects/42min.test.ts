@@ -32,6 +32,11 @@ describe('42min: replays repeat the status and send no signal', () => {
 		const first = await client().post('bookings', { json: { classId: 'c7', seats: 2 }, key: 'k-order' });
 		const second = await client().post('bookings', { json: { seats: 2, classId: 'c7' }, key: 'k-order' });
 		expect(second.data).toEqual(first.data);
+		expect(second.fromJournal).toBe(false);
+		expect(state.requests.map((r) => [r.key, r.body])).toEqual([
+			['k-order', '{"classId":"c7","seats":2}'],
+			['k-order', '{"seats":2,"classId":"c7"}'],
+		]);
 		expect(state.effectCount).toBe(1);
 	});
 

@@ -24,7 +24,10 @@ describe('bardge: keys', () => {
 		const unkeyed = defineDialect({ ...bardge, name: 'bardge-unkeyed', keyedMethods: [] });
 		const res = await client({ dialect: unkeyed }).post('bookings', { json: {} });
 		expect(res.status).toBe(201);
+		expect(res.key).toBeUndefined();
+		expect(state.requests).toHaveLength(1);
 		expect(state.requests[0]?.key).toBeNull();
+		expect(state.effectCount).toBe(1);
 	});
 });
 
@@ -49,12 +52,33 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 		const res = await client().post('bookings/b1/cancel');
 		expect(res.replayed).toBe(true);
 		expect(res.attempts).toBe(2);
+		expect(res.key).toBeUndefined();
 		expect(state.requests.map((r) => [r.path, r.key])).toEqual([
 			[CANCEL, null],
 			[CANCEL, null],
 		]);
 		expect(state.bookings.get('b1')?.status).toBe('cancelled');
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
+	});
+
+	it('after an earlier run of the operation ended unknown, confirms that run landed: success, one effect', async () => {
+		const state = serve({ bookings: confirmed, faults: ['drop-after-commit', 'drop-before'] });
+		const api = client({ retry: { ...FAST, limit: 1 } });
+		const first = await api.post('bookings/b1/cancel', { operation: 'cancel-b1' }).catch((e: unknown) => e);
+		expect(first).toBeInstanceOf(OutcomeUnknownError);
+		expect((await api.journal.get(api.scope, 'cancel-b1'))?.state).toBe('unknown');
+
+		const res = await api.post('bookings/b1/cancel', { operation: 'cancel-b1' });
+		expect(res.replayed).toBe(true);
+		expect(res.attempts).toBe(1);
+		expect(res.fromJournal).toBe(false);
+		expect(state.requests.map((r) => [r.path, r.key])).toEqual([
+			[CANCEL, null],
+			[CANCEL, null],
+			[CANCEL, null],
+		]);
+		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
+		expect((await api.journal.get(api.scope, 'cancel-b1'))?.state).toBe('succeeded');
 	});
 
 	it('on a first attempt, is a RequestRejectedError showing already_cancelled, never retried', async () => {

@@ -89,16 +89,22 @@ describe('default dialect: retried with the same key', () => {
 		}).post('bookings', { json: { classId: 'c7' } });
 		expect(res.status).toBe(201);
 		expect(res.replayed).toBe(true);
+		// The timed-out first attempt, at least one bare 409 while it ran, then the replay.
+		expect(state.requests.length).toBeGreaterThanOrEqual(3);
+		expect(res.attempts).toBe(state.requests.length);
 		expect(state.requests.every((r) => r.key === res.key)).toBe(true);
 		expect(state.effectCount).toBe(1);
 	});
 
 	it('raises InProgressError when bare 409s outlast the in-progress budget', async () => {
 		const state = serve({ faults: [{ status: 409 }, { status: 409 }, { status: 409 }] });
-		await expect(
-			client({ retry: { ...FAST, inProgressLimit: 2 } }).post('bookings', { json: {} }),
-		).rejects.toBeInstanceOf(InProgressError);
+		const error = await client({ retry: { ...FAST, inProgressLimit: 2 } })
+			.post('bookings', { json: {} })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InProgressError);
+		expect((error as InProgressError).attempts).toBe(3);
 		expect(state.requests).toHaveLength(3);
+		expect(new Set(state.requests.map((r) => r.key))).toEqual(new Set([(error as InProgressError).key]));
 	});
 });
 
@@ -111,7 +117,11 @@ describe('default dialect: never retried', () => {
 		['a business conflict', { code: 'class_full' }, RequestRejectedError],
 	])('a 409 naming %s', async (_what, body, type) => {
 		const state = serve({ faults: [{ status: 409, body }] });
-		await expect(client().post('bookings', { json: {} })).rejects.toBeInstanceOf(type);
+		const error = await client()
+			.post('bookings', { json: {} })
+			.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(type);
+		expect((error as KeyReuseError | RequestRejectedError).status).toBe(409);
 		expect(state.requests).toHaveLength(1);
 	});
 

@@ -54,6 +54,9 @@ describe('ietf: same key, other payload (422)', () => {
 			.post('bookings', { json: { b: 2, a: 1 }, key: 'order-key' })
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('server');
+		expect((error as KeyReuseError).status).toBe(422);
+		expect(state.requests.map((r) => r.body)).toEqual(['{"a":1,"b":2}', '{"b":2,"a":1}']);
 		expect(state.effectCount).toBe(1);
 	});
 
@@ -94,6 +97,7 @@ describe('ietf: retention is documented by each server', () => {
 		vi.setSystemTime(Date.now() + 86_400_000);
 		const error = await api.post('bookings', { json: {}, operation: 'op-1' }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(KeyExpiredError);
+		expect((error as KeyExpiredError).operation).toBe('op-1');
 		expect(state.requests).toHaveLength(2);
 		expect(state.effectCount).toBe(1);
 	});

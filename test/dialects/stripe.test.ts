@@ -48,6 +48,7 @@ describe('stripe: stored errors are replayed', () => {
 			.post('bookings/b9/cancel', { key: 'cancel-b9' })
 			.catch((e: unknown) => e);
 		expect(again).toBeInstanceOf(RequestRejectedError);
+		expect((again as RequestRejectedError).status).toBe(404);
 		expect((again as RequestRejectedError).errorCode).toBe('resource_missing');
 		expect((again as RequestRejectedError).headers.get('idempotent-replayed')).toBe('true');
 		expect(state.bookings.get('b9')?.status).toBe('confirmed');
@@ -82,6 +83,12 @@ describe('stripe: 409 idempotency_key_in_use', () => {
 			.post('bookings', { json: {} })
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InProgressError);
+		expect((error as InProgressError).attempts).toBe(2);
 		expect(state.requests).toHaveLength(2);
+		expect(state.requests.map((r) => r.key)).toEqual([
+			(error as InProgressError).key,
+			(error as InProgressError).key,
+		]);
+		expect(state.effectCount).toBe(0);
 	});
 });

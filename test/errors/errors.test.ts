@@ -128,6 +128,46 @@ describe('error hierarchy', () => {
 		expect('cause' in error).toBe(false);
 	});
 
+	it('each class exposes its own fields from the details it was given', () => {
+		const headers = new Headers({ 'retry-after': '3' });
+		const served = { status: 503, headers, body: { code: 'busy' } };
+		expect(new KeyReuseError('m', { source: 'server', answer })).toMatchObject({
+			source: 'server',
+			status: 409,
+			body: { code: 'x' },
+		});
+		expect(new KeyMissingError('m', { answer: { ...answer, status: 400 } })).toMatchObject({
+			status: 400,
+			body: { code: 'x' },
+		});
+		expect(new InProgressError('m', { attempts: 4, retryAfterMs: 1_000 })).toMatchObject({
+			attempts: 4,
+			retryAfterMs: 1_000,
+		});
+		expect(
+			new OutcomeUnknownError('m', { attempts: 6, reason: 'deadline', retryAfterMs: 3_000, answer: served }),
+		).toMatchObject({ attempts: 6, reason: 'deadline', retryAfterMs: 3_000, status: 503 });
+		const rejected = new RequestRejectedError('m', { answer: served, errorCode: 'busy' });
+		expect(rejected).toMatchObject({ status: 503, body: { code: 'busy' }, errorCode: 'busy' });
+		expect(rejected.headers).toBe(headers);
+		expect(new KeyExpiredError('m', { expiredAt: 1_700_000_000_000 }).expiredAt).toBe(1_700_000_000_000);
+		expect(new InvalidRequestError('m', { field: 'body' }).field).toBe('body');
+		const issues = [{ message: 'Expected string' }];
+		expect(new ResponseValidationError('m', { status: 201, body: { id: 5 }, issues })).toMatchObject({
+			status: 201,
+			body: { id: 5 },
+			issues,
+		});
+	});
+
+	it('errors without an answer leave its fields undefined', () => {
+		const unknown = new OutcomeUnknownError('m', { attempts: 1, reason: 'network' });
+		expect(unknown.status).toBeUndefined();
+		expect(unknown.retryAfterMs).toBeUndefined();
+		expect(new KeyMissingError('m', {}).body).toBeUndefined();
+		expect(new InProgressError('m', { attempts: 2 }).retryAfterMs).toBeUndefined();
+	});
+
 	it('server answers are exposed on the errors that have one', () => {
 		const rejected = new RequestRejectedError('m', {
 			answer: { status: 422, headers: new Headers(), body: { title: 'bad' } },

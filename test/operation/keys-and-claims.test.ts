@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, type JournalRecord, MemoryJournal } from '../../src/index.js';
+import { createClient, type JournalRecord, MemoryJournal, OutcomeUnknownError } from '../../src/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { fast, SpyJournal, serve } from './support.js';
 
@@ -45,10 +45,15 @@ describe('operations and keys', () => {
 		const journal = new MemoryJournal();
 		const a = createClient({ baseUrl: server.url, journal, scope: 'tenant-a', retry: { ...fast, limit: 0 } });
 		const b = createClient({ baseUrl: server.url, journal, scope: 'tenant-b', retry: { ...fast, limit: 0 } });
-		await a.post('bookings', { json: booking, operation: 'op-1' }).catch(() => {});
-		await a.post('bookings', { json: booking, operation: 'op-1' }).catch(() => {});
-		await b.post('bookings', { json: booking, operation: 'op-1' }).catch(() => {});
+		const errors = [
+			await a.post('bookings', { json: booking, operation: 'op-1' }).catch((e: unknown) => e),
+			await a.post('bookings', { json: booking, operation: 'op-1' }).catch((e: unknown) => e),
+			await b.post('bookings', { json: booking, operation: 'op-1' }).catch((e: unknown) => e),
+		];
+		for (const error of errors) expect(error).toBeInstanceOf(OutcomeUnknownError);
+		expect(server.received).toHaveLength(3);
 		const keys = server.received.map((r) => r.headers['idempotency-key']);
+		expect(keys[0]).toBeTypeOf('string');
 		expect(keys[1]).toBe(keys[0]);
 		expect(keys[2]).not.toBe(keys[0]);
 		expect((await journal.get('tenant-a', 'op-1'))?.key).toBe(keys[0]);

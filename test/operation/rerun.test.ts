@@ -76,9 +76,12 @@ describe('re-running a succeeded operation', () => {
 	it('raises KeyReuseError for a different method under the same operation', async () => {
 		const server = await serve((_req, res) => sendJson(res, 200, { ok: true }));
 		const api = createClient({ baseUrl: server.url, retry: fast });
-		await api.post('bookings/b1', { json: booking, operation: 'op-method' });
+		const first = await api.post('bookings/b1', { json: booking, operation: 'op-method' });
 		const error = await rejectionOf(api.put('bookings/b1', { json: booking, operation: 'op-method' }));
 		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('journal');
+		expect((error as KeyReuseError).operation).toBe('op-method');
+		expect((error as KeyReuseError).key).toBe(first.key);
 		expect(server.received).toHaveLength(1);
 	});
 });
@@ -119,6 +122,8 @@ describe('re-running a failed operation', () => {
 		expect(again).toBeInstanceOf(KeyReuseError);
 		expect((again as KeyReuseError).source).toBe('server');
 		expect((again as KeyReuseError).status).toBe(409);
+		expect((again as KeyReuseError).key).toBe((first as KeyReuseError).key);
+		expect((again as KeyReuseError).operation).toBe('op-reused');
 	});
 
 	it('raises KeyMissingError again for an operation the server refused for want of a key', async () => {
@@ -126,8 +131,14 @@ describe('re-running a failed operation', () => {
 		const api = createClient({ baseUrl: server.url, dialect: '42min', retry: fast });
 		const first = await rejectionOf(api.post('orders', { json: booking, operation: 'op-missing' }));
 		expect(first).toBeInstanceOf(KeyMissingError);
+		expect((first as KeyMissingError).status).toBe(400);
+		expect((first as KeyMissingError).body).toEqual({ code: 'missing_idempotency_key' });
 		const again = await rejectionOf(api.post('orders', { json: booking, operation: 'op-missing' }));
 		expect(again).toBeInstanceOf(KeyMissingError);
+		expect((again as KeyMissingError).status).toBe(400);
+		expect((again as KeyMissingError).body).toEqual({ code: 'missing_idempotency_key' });
+		expect((again as KeyMissingError).operation).toBe('op-missing');
+		expect((again as KeyMissingError).key).toBe((first as KeyMissingError).key);
 		expect(server.received).toHaveLength(1);
 	});
 });

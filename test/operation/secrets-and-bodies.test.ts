@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, type JournalRecord, MemoryJournal } from '../../src/index.js';
+import {
+	createClient,
+	type JournalRecord,
+	MemoryJournal,
+	OutcomeUnknownError,
+	RequestRejectedError,
+} from '../../src/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { fast, serve } from './support.js';
 
@@ -37,6 +43,9 @@ describe('secret headers', () => {
 
 		const final = await journal.get('default', 'op-secret');
 		expect(final?.state).toBe('succeeded');
+		// The record as it stood while the request was on the wire, not a missing one that trivially holds nothing.
+		expect(inflight).toHaveLength(1);
+		expect(inflight[0]?.state).toBe('inflight');
 		for (const record of [inflight[0], final]) {
 			const text = JSON.stringify(record);
 			for (const value of [...Object.values(SECRETS), 'SETCOOKIESECRET5']) expect(text).not.toContain(value);
@@ -57,7 +66,9 @@ describe('secret headers', () => {
 			retry: { ...fast, limit: 1 },
 			headers: SECRETS,
 		});
-		await api.post('bookings', { json: {}, operation: 'op-unknown' }).catch(() => {});
+		const error = await api.post('bookings', { json: {}, operation: 'op-unknown' }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(OutcomeUnknownError);
+		expect(server.received).toHaveLength(2);
 		const record = await journal.get('default', 'op-unknown');
 		expect(record?.state).toBe('unknown');
 		const text = JSON.stringify(record);
@@ -119,7 +130,12 @@ describe('journal replay of a stored error body without its body', () => {
 		const api = createClient({ baseUrl: server.url, storeBodies: false, retry: fast });
 		const first = await api.post('bookings', { json: {}, operation: 'op-x' }).catch((e: unknown) => e);
 		const again = await api.post('bookings', { json: {}, operation: 'op-x' }).catch((e: unknown) => e);
+		expect(first).toBeInstanceOf(RequestRejectedError);
+		expect(again).toBeInstanceOf(RequestRejectedError);
 		expect((again as { status: number }).status).toBe((first as { status: number }).status);
+		expect((again as RequestRejectedError).status).toBe(422);
+		expect((again as RequestRejectedError).body).toBe(undefined);
+		expect((again as RequestRejectedError).key).toBe((first as RequestRejectedError).key);
 		expect(JSON.stringify(await api.journal.get(api.scope, 'op-x'))).not.toContain('seat_taken');
 		expect(server.received).toHaveLength(1);
 	});

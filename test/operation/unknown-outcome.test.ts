@@ -41,6 +41,10 @@ describe('outcome unknown', () => {
 		expect(unknown.reason).toBe('network');
 		expect(unknown.attempts).toBe(3);
 		expect(unknown.operation).toBe('book:u42:c7');
+		expect(unknown.status).toBeUndefined();
+		// The last transport failure, for logs: not swallowed, and not one of ours.
+		expect(unknown.cause).toBeInstanceOf(Error);
+		expect(unknown.cause).not.toBeInstanceOf(OutcomeUnknownError);
 		expect(server.received).toHaveLength(3);
 		const key = server.received[0]?.headers['idempotency-key'];
 		expect(unknown.key).toBe(key);

@@ -71,7 +71,10 @@ describe('parseRetryAfter', () => {
 		{ what: 'a date without GMT', headers: { 'retry-after': 'Sun, 01 Jun 2025 12:01:00' } },
 		{ what: 'a date in UTC rather than GMT', headers: { 'retry-after': 'Sun, 01 Jun 2025 12:01:00 UTC' } },
 		{ what: 'an ISO date', headers: { 'retry-after': '2025-06-01T12:01:00Z' } },
-		{ what: 'an asctime-like date with a zone', headers: { 'retry-after': 'Sun Jun  1 12:01:00 2025 +0200' } },
+		{
+			what: 'an asctime-like date with a zone',
+			headers: { 'retry-after': 'Sun Jun  1 12:01:00 2025 +0200' },
+		},
 		{ what: 'an impossible date', headers: { 'retry-after': 'Foo, 99 Xyz 2025 99:99:99 GMT' } },
 		{ what: 'a date more than a day ahead', headers: { 'retry-after': at(DAY + 60_000) } },
 		{ what: 'retry-after-ms NaN alone', headers: { 'retry-after-ms': 'NaN' } },
