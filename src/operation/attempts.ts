@@ -13,6 +13,9 @@ export type AttemptHooks = {
 	afterRetryable?: (mayHaveApplied: boolean) => Promise<void>;
 };
 
+/** Attempts this call has started, kept up to date while it runs so a failure of any kind can report it. */
+export type Progress = { attempts: number };
+
 export type LoopResult = {
 	readonly outcome: RunOutcome<Sent>;
 	/** Some attempt of this operation (this call or earlier) may have been applied without us knowing. */
@@ -29,16 +32,16 @@ export async function attemptLoop(
 		timeout: number;
 		signal: AbortSignal | undefined;
 		earlierAttemptUnknown: boolean;
+		progress: Progress;
 		hooks?: AttemptHooks;
 	},
 ): Promise<LoopResult> {
 	let mayHaveApplied = options.earlierAttemptUnknown;
-	let started = 0;
 	let lastStatus: number | undefined;
 	const outcome = await runRetries<Sent>(
 		async ({ attempt, timeoutMs }) => {
 			await options.hooks?.beforeSend?.();
-			started = attempt;
+			options.progress.attempts = attempt;
 			ctx.emit({ type: 'attempt', ...subject, attempt });
 			const sent = await sendOnce(
 				ctx.http,
@@ -78,5 +81,6 @@ export async function attemptLoop(
 			},
 		},
 	);
-	return { outcome, mayHaveApplied: mayHaveApplied || (outcome.type === 'aborted' && started > 0) };
+	// An abort while a request is on the wire comes back from sendOnce as a network error, which already set mayHaveApplied.
+	return { outcome, mayHaveApplied };
 }

@@ -5,10 +5,10 @@ import { recordId } from '../journal/record.js';
 import { mintOperationId } from '../keys/mint.js';
 import { assertValidKey } from '../keys/validate.js';
 import { resolvePolicy } from '../retry/resolve.js';
-import { attemptLoop } from './attempts.js';
+import { attemptLoop, type Progress } from './attempts.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
-import { runJournaled } from './journaled.js';
+import { type RunOptions, runJournaled } from './journaled.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
 import { rawFrom } from './raw.js';
 
@@ -21,8 +21,9 @@ export async function execute<T>(
 	input: string,
 	options: CallOptions<T> = {},
 ): Promise<IdemResult<T>> {
+	const progress: Progress = { attempts: 0 };
 	try {
-		const raw = await dispatch(ctx, method, input, options as CallOptions<unknown>);
+		const raw = await dispatch(ctx, method, input, options as CallOptions<unknown>, progress);
 		return await finalise(raw, options);
 	} catch (error) {
 		if (error instanceof IdempotencyError && error.code !== 'invalid_request') {
@@ -32,7 +33,7 @@ export async function execute<T>(
 				operation: error.operation ?? options.operation ?? '',
 				method: method.toUpperCase(),
 				url: input,
-				attempt: 'attempts' in error && typeof error.attempts === 'number' ? error.attempts : 0,
+				attempt: progress.attempts,
 				error,
 			});
 		}
@@ -40,14 +41,21 @@ export async function execute<T>(
 	}
 }
 
-async function dispatch(ctx: ClientContext, method: string, input: string, options: CallOptions<unknown>) {
+async function dispatch(
+	ctx: ClientContext,
+	method: string,
+	input: string,
+	options: CallOptions<unknown>,
+	progress: Progress,
+) {
 	const request = await prepareRequest(method, input, options, ctx);
 	const policy = resolvePolicy(ctx.policy, options.retry);
 	const timeout = options.timeout ?? ctx.timeout;
 	const signal = options.signal;
 	signal?.throwIfAborted();
 	if (!request.journaled) {
-		return runUnjournaled(ctx, request, options.operation ?? mintOperationId(), policy, timeout, signal);
+		const operation = options.operation ?? mintOperationId();
+		return runUnjournaled(ctx, request, { operation, policy, timeout, signal, progress });
 	}
 	if (request.explicitKey !== undefined) assertValidKey(request.explicitKey, ctx.dialect, options.operation);
 	const operation =
@@ -64,7 +72,7 @@ async function dispatch(ctx: ClientContext, method: string, input: string, optio
 	return ctx.flights.run(
 		recordId(ctx.scope, operation),
 		request.fingerprint,
-		() => runJournaled(ctx, request, { operation, policy, timeout, signal }),
+		() => runJournaled(ctx, request, { operation, policy, timeout, signal, progress }),
 		() => {
 			// Caught before sending, like a journal fingerprint mismatch: the same event.
 			ctx.emit({
@@ -88,18 +96,15 @@ async function dispatch(ctx: ClientContext, method: string, input: string, optio
 async function runUnjournaled(
 	ctx: ClientContext,
 	request: PreparedRequest,
-	operation: string,
-	policy: ReturnType<typeof resolvePolicy>,
-	timeout: number,
-	signal: AbortSignal | undefined,
+	options: RunOptions,
 ): Promise<RawResult> {
-	const subject: Subject = { key: undefined, operation, method: request.method, url: request.url };
-	const { outcome } = await attemptLoop(ctx, request, subject, {
-		policy,
-		timeout,
-		signal,
-		earlierAttemptUnknown: false,
-	});
+	const subject: Subject = {
+		key: undefined,
+		operation: options.operation,
+		method: request.method,
+		url: request.url,
+	};
+	const { outcome } = await attemptLoop(ctx, request, subject, { ...options, earlierAttemptUnknown: false });
 	if (outcome.type === 'done') {
 		const { decision, value } = outcome.last;
 		if (decision.type === 'succeed') return rawFrom(value, subject, outcome.attempts, decision.replayed);

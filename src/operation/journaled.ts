@@ -12,7 +12,7 @@ import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { toBase64 } from '../utils/base64.js';
 import { persistableHeaders } from '../utils/headers.js';
-import { attemptLoop } from './attempts.js';
+import { attemptLoop, type Progress } from './attempts.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { fromJournal, storedError } from './from-journal.js';
@@ -25,6 +25,7 @@ export type RunOptions = {
 	policy: RetryPolicy;
 	timeout: number;
 	signal: AbortSignal | undefined;
+	progress: Progress;
 };
 
 /** Wraps journal I/O so any failure surfaces as a `JournalError` that says what was (not) sent. */
@@ -165,6 +166,7 @@ export async function runJournaled(
 			timeout: options.timeout,
 			signal: options.signal,
 			earlierAttemptUnknown: wasInterrupted(record) && record.attemptsStarted > 0,
+			progress: options.progress,
 			hooks: {
 				beforeSend: async () => {
 					if (keyExpired(current, ctx.now()) && wasInterrupted(current)) throw expired(current, subject);

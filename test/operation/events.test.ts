@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, type IdemEvent, KeyReuseError, OutcomeUnknownError } from '../../src/index.js';
+import {
+	createClient,
+	type IdemEvent,
+	InvalidRequestError,
+	KeyReuseError,
+	OutcomeUnknownError,
+} from '../../src/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { fast, rejectionOf, serve } from './support.js';
 
@@ -84,6 +90,8 @@ describe('onEvent', () => {
 		const error = await rejectionOf(api.post('bookings', { json: { other: 1 }, operation: 'op-1' }));
 		await flight;
 		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('journal');
+		expect(server.received).toHaveLength(1);
 		const conflicts = events.filter((e) => e.type === 'conflict');
 		expect(conflicts).toHaveLength(1);
 		expect(conflicts[0]).toMatchObject({ source: 'journal', operation: 'op-1', attempt: 0 });
@@ -98,8 +106,33 @@ describe('onEvent', () => {
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', retry: fast, onEvent });
 		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 		expect(error).toBeInstanceOf(KeyReuseError);
+		expect((error as KeyReuseError).source).toBe('server');
+		expect(server.received).toHaveLength(1);
+		const key = server.received[0]?.headers['idempotency-key'];
 		expect(events.map((e) => e.type)).toEqual(['attempt', 'conflict', 'give-up']);
-		expect(events[1]).toMatchObject({ source: 'server', attempt: 1 });
+		expect(events[1]).toMatchObject({ source: 'server', attempt: 1, operation: 'op-1', key });
+		const giveUp = events[2];
+		expect(giveUp).toMatchObject({ type: 'give-up', operation: 'op-1', key, method: 'POST' });
+		expect(giveUp?.type === 'give-up' && giveUp.error).toBe(error);
+	});
+
+	it('gives the give-up after a server rejection the attempts started', async () => {
+		const server = await serve((_req, res) => sendJson(res, 409, { code: 'idempotency_key_reused' }));
+		const { events, onEvent } = collect();
+		const api = createClient({ baseUrl: server.url, dialect: 'bardge', retry: fast, onEvent });
+		await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
+		expect(events.at(-1)).toMatchObject({ type: 'give-up', attempt: 1 });
+	});
+
+	it('receives no event for a call refused before anything is journaled or sent', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		const { events, onEvent } = collect();
+		const api = createClient({ baseUrl: server.url, retry: fast, onEvent });
+		const error = await rejectionOf(api.post('bookings', { json: booking, key: 'two words' }));
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect((error as InvalidRequestError).field).toBe('key');
+		expect(events).toEqual([]);
+		expect(server.received).toHaveLength(0);
 	});
 
 	it('receives a give-up with the error and the attempt count when retries run out', async () => {
