@@ -84,25 +84,22 @@ export async function runJournaled(
 	const { operation } = options;
 	const { journal, scope } = ctx;
 	const ids = { key: request.explicitKey, operation };
-	const stored = await journalIo('read the operation', ids, () => journal.get(scope, operation));
-	let record = stored == null ? undefined : checkedRecord(stored, scope, operation, ids);
-	if (!record) {
-		const fresh = newRecord({
-			scope,
-			operation,
-			key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
-			fingerprint: request.fingerprint,
-			method: request.method,
-			path: request.path,
-			now: ctx.now(),
-			retentionMs: ctx.dialect.retentionMs,
-			keepMs: ctx.keepFinishedMs,
-			request: snapshot(request, ctx.storeBodies),
-		});
-		// Another process may have created it since our read; create() hands back whichever record won.
-		const winner = await journalIo('record the new operation', ids, () => journal.create(fresh));
-		record = checkedRecord(winner, scope, operation, ids);
-	}
+	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
+	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
+	const fresh = newRecord({
+		scope,
+		operation,
+		key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
+		fingerprint: request.fingerprint,
+		method: request.method,
+		path: request.path,
+		now: ctx.now(),
+		retentionMs: ctx.dialect.retentionMs,
+		keepMs: ctx.keepFinishedMs,
+		request: snapshot(request, ctx.storeBodies),
+	});
+	const stored = await journalIo('record the operation', ids, () => journal.create(fresh));
+	const record = checkedRecord(stored, scope, operation, ids);
 
 	const subject: Subject = {
 		key: record.key ?? undefined,

@@ -13,16 +13,25 @@ const booking = { classId: 'c7', clientId: 'u42' };
 
 type Method = 'get' | 'create' | 'compareAndSet';
 
-/** A MemoryJournal whose `method` throws `failure`. */
+/**
+A MemoryJournal whose `method` throws `failure`. The runner reads (`get`) only to re-read a record after losing a
+compare-and-set to another writer, so a journal with a failing `get` also loses the first one.
+*/
 function throwingJournal(method: Method, failure: Error): Journal {
 	const inner = new MemoryJournal();
 	const fail = async (): Promise<never> => {
 		throw failure;
 	};
+	let lostRace = method !== 'get';
+	const compareAndSet = async (r: JournalRecord) => {
+		if (lostRace) return inner.compareAndSet(r);
+		lostRace = true;
+		return false;
+	};
 	return {
 		create: method === 'create' ? fail : (r: JournalRecord) => inner.create(r),
 		get: method === 'get' ? fail : (s: string, o: string) => inner.get(s, o),
-		compareAndSet: method === 'compareAndSet' ? fail : (r: JournalRecord) => inner.compareAndSet(r),
+		compareAndSet: method === 'compareAndSet' ? fail : compareAndSet,
 		listUnfinished: (s: string) => inner.listUnfinished(s),
 		collectGarbage: (n: number) => inner.collectGarbage(n),
 	};
@@ -105,10 +114,18 @@ describe('a failing journal', () => {
 		async (method, corrupt) => {
 			const server = await serve((_req, res) => sendJson(res, 201, {}));
 			const inner = new MemoryJournal();
+			let lostRace = false;
 			const journal: Journal = {
 				create: method === 'create' ? async () => corrupt as never : (r) => inner.create(r),
 				get: method === 'get' ? async () => corrupt as never : (s, o) => inner.get(s, o),
-				compareAndSet: (r) => inner.compareAndSet(r),
+				// A lost first compare-and-set makes the runner re-read the record with get.
+				compareAndSet: async (r) => {
+					if (method === 'get' && !lostRace) {
+						lostRace = true;
+						return false;
+					}
+					return inner.compareAndSet(r);
+				},
 				listUnfinished: (s) => inner.listUnfinished(s),
 				collectGarbage: (n) => inner.collectGarbage(n),
 			};
