@@ -13,28 +13,40 @@ const booking = { classId: 'c7', clientId: 'u42' };
 
 type Method = 'get' | 'create' | 'compareAndSet';
 
-/**
-A MemoryJournal whose `method` throws `failure`. The runner reads (`get`) only to re-read a record after losing a
-compare-and-set to another writer, so a journal with a failing `get` also loses the first one.
-*/
-function throwingJournal(method: Method, failure: Error): Journal {
+/** A MemoryJournal (`inner`) with some of its methods replaced. */
+function journalWith(
+	overrides: (inner: MemoryJournal) => Partial<Journal>,
+): Journal & { inner: MemoryJournal } {
 	const inner = new MemoryJournal();
-	const fail = async (): Promise<never> => {
-		throw failure;
-	};
-	let lostRace = method !== 'get';
-	const compareAndSet = async (r: JournalRecord) => {
-		if (lostRace) return inner.compareAndSet(r);
-		lostRace = true;
-		return false;
-	};
 	return {
-		create: method === 'create' ? fail : (r: JournalRecord) => inner.create(r),
-		get: method === 'get' ? fail : (s: string, o: string) => inner.get(s, o),
-		compareAndSet: method === 'compareAndSet' ? fail : compareAndSet,
-		listUnfinished: (s: string) => inner.listUnfinished(s),
-		collectGarbage: (n: number) => inner.collectGarbage(n),
+		inner,
+		create: (r) => inner.create(r),
+		get: (s, o) => inner.get(s, o),
+		compareAndSet: (r) => inner.compareAndSet(r),
+		listUnfinished: (s) => inner.listUnfinished(s),
+		collectGarbage: (n) => inner.collectGarbage(n),
+		...overrides(inner),
 	};
+}
+
+/**
+`method` of the journal answers with `answer`. The runner reads (`get`) only to re-read a record after losing a
+compare-and-set to another writer, so a journal whose `get` misbehaves also loses the first one.
+*/
+function faultyJournal(method: Method, answer: () => Promise<never>) {
+	let lostRace = method !== 'get';
+	return journalWith((inner) => ({
+		[method]: answer,
+		...(method === 'get'
+			? {
+					compareAndSet: async (r: JournalRecord) => {
+						if (lostRace) return inner.compareAndSet(r);
+						lostRace = true;
+						return false;
+					},
+				}
+			: {}),
+	}));
 }
 
 describe('a failing journal', () => {
@@ -45,7 +57,9 @@ describe('a failing journal', () => {
 			const failure = new Error(`disk full (${method})`);
 			const api = createClient({
 				baseUrl: server.url,
-				journal: throwingJournal(method, failure),
+				journal: faultyJournal(method, async () => {
+					throw failure;
+				}),
 				retry: fast,
 			});
 			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
@@ -60,18 +74,14 @@ describe('a failing journal', () => {
 
 	it('raises JournalError and sends nothing when compareAndSet keeps refusing the claim', async () => {
 		const server = await serve((_req, res) => sendJson(res, 201, {}));
-		const inner = new MemoryJournal();
 		let refusals = 0;
-		const journal: Journal = {
-			create: (r) => inner.create(r),
-			get: (s, o) => inner.get(s, o),
+		const journal = journalWith(() => ({
 			compareAndSet: async () => {
 				refusals++;
 				return false;
 			},
-			listUnfinished: (s) => inner.listUnfinished(s),
-			collectGarbage: (n) => inner.collectGarbage(n),
-		};
+		}));
+		const { inner } = journal;
 		const api = createClient({ baseUrl: server.url, journal, retry: fast });
 		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 
@@ -85,19 +95,15 @@ describe('a failing journal', () => {
 
 	it('raises JournalError and sends no retry when the claim of a retry fails', async () => {
 		const server = await serve((_req, res) => void res.socket?.destroy());
-		const inner = new MemoryJournal();
 		let writes = 0;
-		const journal: Journal = {
-			create: (r) => inner.create(r),
-			get: (s, o) => inner.get(s, o),
+		const journal = journalWith((inner) => ({
 			compareAndSet: async (r) => {
 				// claim, record the unknown attempt, then the second claim fails.
 				if (++writes === 3) throw new Error('connection lost');
 				return inner.compareAndSet(r);
 			},
-			listUnfinished: (s) => inner.listUnfinished(s),
-			collectGarbage: (n) => inner.collectGarbage(n),
-		};
+		}));
+		const { inner } = journal;
 		const api = createClient({ baseUrl: server.url, journal, retry: fast });
 		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 		expect(error).toBeInstanceOf(JournalError);
@@ -113,22 +119,7 @@ describe('a failing journal', () => {
 		'raises JournalError, not a false key reuse, and sends nothing when %s resolves %j',
 		async (method, corrupt) => {
 			const server = await serve((_req, res) => sendJson(res, 201, {}));
-			const inner = new MemoryJournal();
-			let lostRace = false;
-			const journal: Journal = {
-				create: method === 'create' ? async () => corrupt as never : (r) => inner.create(r),
-				get: method === 'get' ? async () => corrupt as never : (s, o) => inner.get(s, o),
-				// A lost first compare-and-set makes the runner re-read the record with get.
-				compareAndSet: async (r) => {
-					if (method === 'get' && !lostRace) {
-						lostRace = true;
-						return false;
-					}
-					return inner.compareAndSet(r);
-				},
-				listUnfinished: (s) => inner.listUnfinished(s),
-				collectGarbage: (n) => inner.collectGarbage(n),
-			};
+			const journal = faultyJournal(method, async () => corrupt as never);
 			const api = createClient({ baseUrl: server.url, journal, retry: fast });
 			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 			expect(error).toBeInstanceOf(JournalError);
