@@ -4,9 +4,15 @@ export type {
 	CallOptions,
 	ClientOptions,
 	EventBase,
+	ExpiredDecision,
 	HeadersInit,
 	IdemEvent,
 	IdemResult,
+	OnExpired,
+	ResumeAllOptions,
+	ResumeOptions,
+	ResumeReport,
+	ResumeRequest,
 	StandardSchemaV1,
 } from './client/types.js';
 export type { AnswerRule, Dialect, DialectInit, DialectName, ReplayHeader } from './dialects/index.js';

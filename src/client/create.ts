@@ -3,13 +3,24 @@ import { resolveDialect } from '../dialects/resolve.js';
 import type { Dialect } from '../dialects/types.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
+import type { JournalRecord } from '../journal/record.js';
 import type { ClientContext, RawResult } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
+import { pendingOperations, resumeAllOperations } from '../operation/recovery.js';
+import { resumeOperation } from '../operation/resume.js';
 import { SingleFlight } from '../operation/single-flight.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { assertClientOptions } from './options.js';
-import type { CallOptions, ClientOptions, IdemEvent, IdemResult } from './types.js';
+import type {
+	CallOptions,
+	ClientOptions,
+	IdemEvent,
+	IdemResult,
+	ResumeAllOptions,
+	ResumeOptions,
+	ResumeReport,
+} from './types.js';
 
 type Call = <T = unknown>(input: string, options?: CallOptions<T>) => Promise<IdemResult<T>>;
 
@@ -21,6 +32,14 @@ export type IdemClient = {
 	put: Call;
 	patch: Call;
 	delete: Call;
+	/** Unfinished operations of this client's scope (pending, inflight, unknown), oldest first. */
+	pending: () => Promise<readonly JournalRecord[]>;
+	/**
+	Resends a journaled operation with its original key (or checks `options.request` against the stored fingerprint and sends that). A finished operation answers from the journal; an interrupted one whose key outlived the server's retention raises `KeyExpiredError` unless `onExpired` reconciles it.
+	*/
+	resume: <T = unknown>(operation: string, options?: ResumeOptions<T>) => Promise<IdemResult<T>>;
+	/** Resumes every pending operation of the scope with bounded concurrency; never rejects for one operation's failure. */
+	resumeAll: (options?: ResumeAllOptions) => Promise<ResumeReport[]>;
 	/** The resolved dialect. */
 	readonly dialect: Dialect;
 	/** The journal records are written to. */
@@ -76,6 +95,10 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		put: (input, call) => request('PUT', input, call),
 		patch: (input, call) => request('PATCH', input, call),
 		delete: (input, call) => request('DELETE', input, call),
+		pending: () => pendingOperations(context),
+		resume: (operation, resumeOptions = {}) =>
+			resumeOperation(context, operation, resumeOptions, resumeOptions.onExpired ?? options.onExpired),
+		resumeAll: (resumeOptions = {}) => resumeAllOperations(context, resumeOptions, options.onExpired),
 		dialect,
 		journal,
 		scope,

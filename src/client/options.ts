@@ -11,6 +11,7 @@ const ClientOptionsSchema = z.object({
 	keepFinishedMs: z.optional(z.number().check(z.minimum(0))),
 	onEvent: z.optional(z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')),
 	fetch: z.optional(z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')),
+	onExpired: z.optional(z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')),
 	journal: z.optional(
 		z.custom<object>(
 			(v) =>

@@ -2,6 +2,7 @@ import type { StandardSchemaV1 } from 'ky';
 import type { Dialect, DialectName } from '../dialects/types.js';
 import type { IdempotencyError } from '../errors/base.js';
 import type { Journal } from '../journal/journal.js';
+import type { JournalRecord } from '../journal/record.js';
 import type { RetryPolicy } from '../retry/policy.js';
 
 export type { StandardSchemaV1 };
@@ -72,6 +73,10 @@ export type ClientOptions = {
 	@default 86_400_000
 	*/
 	keepFinishedMs?: number;
+	/**
+	Called by `resume()`/`resumeAll()` when an interrupted operation's key has outlived the server's retention, so resending it could apply it twice. Look the effect up (the booking, the charge) and decide. Without it, such operations raise `KeyExpiredError`.
+	*/
+	onExpired?: OnExpired;
 	/** Receives attempt, retry, replay, conflict and give-up events. */
 	onEvent?: (event: IdemEvent) => void;
 	/**
@@ -127,3 +132,51 @@ export type IdemResult<T = unknown> = {
 	/** Answered from the journal without a request. */
 	readonly fromJournal: boolean;
 };
+
+/**
+What to do with an interrupted operation whose key expired:
+- `resend`: send it again under a new key (only when you know the first attempt was not applied);
+- `abandon`: mark it failed; `resume` raises `KeyExpiredError` and later runs of the operation raise it again;
+- `result`: you found the effect; record it as succeeded with `data` (JSON) and `status` (@default 200) and return it.
+*/
+export type ExpiredDecision =
+	| { readonly action: 'resend' }
+	| { readonly action: 'abandon' }
+	| { readonly action: 'result'; readonly status?: number; readonly data?: unknown };
+
+/** Receives the journal record of the expired operation (frozen). */
+export type OnExpired = (record: JournalRecord) => ExpiredDecision | Promise<ExpiredDecision>;
+
+/** A request supplied to `resume()`: checked against the stored fingerprint, sent under the stored key. */
+export type ResumeRequest = Pick<CallOptions, 'json' | 'body' | 'headers' | 'searchParams'> & {
+	/** @default the stored method */
+	method?: string;
+	/** @default the stored URL */
+	url?: string;
+};
+
+export type ResumeOptions<T = unknown> = Pick<CallOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'> & {
+	/**
+	The request to resend. Needed when the record was journaled without its body (`storeBodies: false`).
+	@default the journaled request
+	*/
+	request?: ResumeRequest;
+	/** Per-call override of the client's `onExpired`. */
+	onExpired?: OnExpired;
+};
+
+export type ResumeAllOptions = Pick<CallOptions, 'signal' | 'timeout' | 'retry'> & {
+	/**
+	How many operations are resumed at once.
+	@default 4
+	*/
+	concurrency?: number;
+	/** Per-call override of the client's `onExpired`. */
+	onExpired?: OnExpired;
+};
+
+/** How one operation fared in `resumeAll()`. */
+export type ResumeReport<T = unknown> = { readonly operation: string } & (
+	| { readonly ok: true; readonly result: IdemResult<T> }
+	| { readonly ok: false; readonly error: unknown }
+);

@@ -80,3 +80,37 @@ export const wasInterrupted = (record: JournalRecord): boolean =>
 /** Resending under this key could be applied twice: the server may have forgotten it. */
 export const keyExpired = (record: JournalRecord, now: number): boolean =>
 	record.expiresAt !== null && now >= record.expiresAt && record.attemptsStarted > 0;
+
+/**
+The caller reconciled an expired operation and chose to send it again under a new key: a fresh key window, as if the operation had never been sent.
+*/
+export const rekeyed = (
+	record: JournalRecord,
+	key: string,
+	now: number,
+	retentionMs: number | undefined,
+): JournalRecord => ({
+	...record,
+	key,
+	state: 'pending',
+	revision: record.revision + 1,
+	attemptsStarted: 0,
+	attemptsFinished: 0,
+	updatedAt: now,
+	expiresAt: retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs),
+});
+
+/** The caller settled an unfinished operation itself (abandoned it, or supplied the outcome it found). */
+export const resolvedByCaller = (
+	record: JournalRecord,
+	state: 'succeeded' | 'failed',
+	now: number,
+	outcome: RecordOutcome,
+): JournalRecord => ({
+	...record,
+	state,
+	revision: record.revision + 1,
+	attemptsFinished: record.attemptsStarted,
+	updatedAt: now,
+	outcome,
+});

@@ -24,6 +24,8 @@ export const RequestSnapshotSchema = z.object({
 	headers: HeaderList,
 	/** Body bytes, base64. */
 	body: z.optional(z.string()),
+	/** The request had a body that was not stored (`storeBodies: false`): resuming it needs the caller's request. */
+	bodyOmitted: z.optional(z.boolean()),
 });
 
 export const JournalRecordSchema = z.object({

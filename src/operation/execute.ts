@@ -15,24 +15,43 @@ import { rawFrom } from './raw.js';
 const MAX_OPERATION_LENGTH = 512;
 
 /** One call of `client.post()` and friends, from raw options to a typed result or a typed error. */
-export async function execute<T>(
+export function execute<T>(
 	ctx: ClientContext,
 	method: string,
 	input: string,
 	options: CallOptions<T> = {},
 ): Promise<IdemResult<T>> {
+	return settleCall(
+		ctx,
+		{ method: method.toUpperCase(), url: input, operation: options.operation },
+		options,
+		(progress) => dispatch(ctx, method, input, options as CallOptions<unknown>, progress),
+	);
+}
+
+/** What a give-up event names when the error itself cannot say. */
+export type CallLabel = { method: string; url: string; operation: string | undefined };
+
+/**
+The envelope every public call shares (plain calls and resumes): a per-call attempt counter, the give-up event on a typed failure, and schema validation of the result.
+*/
+export async function settleCall<T>(
+	ctx: ClientContext,
+	label: CallLabel,
+	options: Pick<CallOptions<T>, 'schema'>,
+	run: (progress: Progress) => Promise<RawResult>,
+): Promise<IdemResult<T>> {
 	const progress: Progress = { attempts: 0 };
 	try {
-		const raw = await dispatch(ctx, method, input, options as CallOptions<unknown>, progress);
-		return await finalise(raw, options);
+		return await finalise(await run(progress), options);
 	} catch (error) {
 		if (error instanceof IdempotencyError && error.code !== 'invalid_request') {
 			ctx.emit({
 				type: 'give-up',
 				key: error.key,
-				operation: error.operation ?? options.operation ?? '',
-				method: method.toUpperCase(),
-				url: input,
+				operation: error.operation ?? label.operation ?? '',
+				method: label.method,
+				url: label.url,
 				attempt: progress.attempts,
 				error,
 			});
@@ -69,10 +88,20 @@ async function dispatch(
 			},
 		);
 	}
+	return runInFlight(ctx, request, { operation, policy, timeout, signal, progress });
+}
+
+/** Joins this process's running flight of the operation, or starts the journaled run. */
+export function runInFlight(
+	ctx: ClientContext,
+	request: PreparedRequest,
+	options: RunOptions,
+): Promise<RawResult> {
+	const { operation } = options;
 	return ctx.flights.run(
 		recordId(ctx.scope, operation),
 		request.fingerprint,
-		() => runJournaled(ctx, request, { operation, policy, timeout, signal, progress }),
+		() => runJournaled(ctx, request, options),
 		() => {
 			// Caught before sending, like a journal fingerprint mismatch: the same event.
 			ctx.emit({
@@ -114,7 +143,7 @@ async function runUnjournaled(
 	throw exhaustedError(outcome as Exclude<typeof outcome, { type: 'done' }>, subject, outcome.attempts);
 }
 
-async function finalise<T>(raw: RawResult, options: CallOptions<T>): Promise<IdemResult<T>> {
+async function finalise<T>(raw: RawResult, options: Pick<CallOptions<T>, 'schema'>): Promise<IdemResult<T>> {
 	let data = raw.body as T;
 	if (options.schema) {
 		const result = await options.schema['~standard'].validate(raw.body);

@@ -1,6 +1,6 @@
 import { errorCodes } from '../dialects/error-body.js';
 import type { IdempotencyError } from '../errors/base.js';
-import { KeyMissingError, KeyReuseError, RequestRejectedError } from '../errors/classes.js';
+import { KeyExpiredError, KeyMissingError, KeyReuseError, RequestRejectedError } from '../errors/classes.js';
 import type { JournalRecord } from '../journal/record.js';
 import { parseBody } from '../utils/parse-body.js';
 import type { RawResult } from './context.js';
@@ -40,6 +40,11 @@ export function storedError(record: JournalRecord, subject: Subject): Idempotenc
 				...ids,
 				source: 'server',
 			});
+		case 'key_expired':
+			return new KeyExpiredError(
+				`${was}: its key expired with the outcome unknown and it was abandoned. Use a new operation id to run it again.`,
+				{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+			);
 		case 'key_missing':
 			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
 		default:

@@ -235,7 +235,8 @@ const expired = (record: JournalRecord, subject: Subject) =>
 /** What a record keeps of the request: never secret headers, and the body only when bodies are stored. */
 function snapshot(request: PreparedRequest, withBody: boolean): RequestSnapshot {
 	const snap: RequestSnapshot = { url: request.url, headers: persistableHeaders(request.headers) };
-	if (withBody && request.body) snap.body = toBase64(request.body);
+	if (request.body && withBody) snap.body = toBase64(request.body);
+	else if (request.body) snap.bodyOmitted = true;
 	return snap;
 }
 

@@ -1,0 +1,213 @@
+import type { ExpiredDecision, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
+import type { IdempotencyError } from '../errors/base.js';
+import { InvalidRequestError, JournalError, KeyExpiredError } from '../errors/classes.js';
+import { isKeyExpiredError } from '../errors/guards.js';
+import { rekeyed, resolvedByCaller } from '../journal/lifecycle.js';
+import { isFinished, type JournalRecord, JournalRecordSchema } from '../journal/record.js';
+import { mintKey } from '../keys/mint.js';
+import { resolvePolicy } from '../retry/resolve.js';
+import { fromBase64 } from '../utils/base64.js';
+import { mergeHeaders } from '../utils/headers.js';
+import type { ClientContext } from './context.js';
+import { execute, runInFlight, settleCall } from './execute.js';
+import { fromJournal, storedError } from './from-journal.js';
+import type { PreparedRequest } from './prepare.js';
+
+/** Reads one record of the client's scope, checked like every record the runner trusts. */
+async function readRecord(ctx: ClientContext, operation: string): Promise<JournalRecord | undefined> {
+	let value: unknown;
+	try {
+		value = await ctx.journal.get(ctx.scope, operation);
+	} catch (error) {
+		throw new JournalError(`The journal failed to read operation "${operation}"; nothing was sent.`, {
+			operation,
+			cause: error,
+		});
+	}
+	if (value == null) return undefined;
+	const parsed = JournalRecordSchema.safeParse(value);
+	if (!parsed.success) {
+		throw new JournalError(
+			`The journal holds an unreadable record for operation "${operation}"; nothing was sent. Check the journal's storage.`,
+			{ operation, cause: parsed.error },
+		);
+	}
+	return value as JournalRecord;
+}
+
+/** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
+function storedRequest(ctx: ClientContext, record: JournalRecord): PreparedRequest {
+	const snap = record.request;
+	if (!snap || snap.bodyOmitted) {
+		const missing = snap ? 'its request body (storeBodies: false)' : 'its request';
+		throw new InvalidRequestError(
+			`Operation "${record.operation}" was journaled without ${missing}; pass the request to resume() (options.request): it is checked against the stored fingerprint and sent under the stored key.`,
+			{ field: 'request', operation: record.operation, key: record.key ?? undefined },
+		);
+	}
+	// The client's headers (Authorization lives there, never in the journal) under the stored ones.
+	const headers = mergeHeaders(ctx.headers, snap.headers);
+	headers.delete(ctx.dialect.keyHeader);
+	return {
+		method: record.method,
+		url: snap.url,
+		path: record.path,
+		headers,
+		body: snap.body === undefined ? undefined : (fromBase64(snap.body) as Uint8Array<ArrayBuffer>),
+		journaled: true,
+		keyed: record.key !== null,
+		explicitKey: record.key ?? undefined,
+		fingerprint: record.fingerprint,
+	};
+}
+
+/** One resume: resend the journaled request (or the caller's, checked against the fingerprint) under its key. */
+export async function resumeOperation<T>(
+	ctx: ClientContext,
+	operation: string,
+	options: ResumeOptions<T>,
+	onExpired: OnExpired | undefined,
+): Promise<IdemResult<T>> {
+	const record = await readRecord(ctx, operation);
+	if (!record) {
+		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
+			field: 'operation',
+			operation,
+		});
+	}
+	const send = (record: JournalRecord): Promise<IdemResult<T>> => {
+		const given = options.request;
+		if (given) {
+			// execute() checks the caller's request against the stored fingerprint: a different request is a KeyReuseError.
+			const { method, url, ...call } = given;
+			return execute<T>(ctx, method ?? record.method, url ?? record.request?.url ?? record.path, {
+				...call,
+				...pick(options),
+				operation,
+			});
+		}
+		return settleCall(ctx, { method: record.method, url: record.path, operation }, options, (progress) => {
+			const request = storedRequest(ctx, record);
+			return runInFlight(ctx, request, {
+				operation,
+				policy: resolvePolicy(ctx.policy, options.retry),
+				timeout: options.timeout ?? ctx.timeout,
+				signal: options.signal,
+				progress,
+			});
+		});
+	};
+	try {
+		return await send(record);
+	} catch (error) {
+		if (!isKeyExpiredError(error) || !onExpired) throw error;
+		return reconcile(ctx, operation, error, onExpired, send, options);
+	}
+}
+
+const pick = <T>(options: ResumeOptions<T>) => {
+	const out: Pick<ResumeOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'> = {};
+	if (options.schema) out.schema = options.schema;
+	if (options.signal) out.signal = options.signal;
+	if (options.timeout !== undefined) out.timeout = options.timeout;
+	if (options.retry) out.retry = options.retry;
+	return out;
+};
+
+/** The key outlived the server's memory: the caller decides, having looked at the world (e.g. the booking). */
+async function reconcile<T>(
+	ctx: ClientContext,
+	operation: string,
+	expired: KeyExpiredError,
+	onExpired: OnExpired,
+	send: (record: JournalRecord) => Promise<IdemResult<T>>,
+	options: ResumeOptions<T>,
+): Promise<IdemResult<T>> {
+	const record = await readRecord(ctx, operation);
+	if (!record) throw expired;
+	if (isFinished(record.state)) {
+		if (record.state === 'failed') throw storedError(record, { ...subjectOf(record) });
+		return settleCall(ctx, labelOf(record), options, async () => fromJournal(record));
+	}
+	let decision: ExpiredDecision;
+	try {
+		decision = await onExpired(Object.freeze({ ...record }));
+	} catch (error) {
+		throw new KeyExpiredError(
+			`${expired.message} The onExpired hook threw; the operation was left as it was.`,
+			{
+				key: expired.key,
+				operation,
+				expiredAt: expired.expiredAt,
+				cause: error,
+			},
+		);
+	}
+	const now = ctx.now();
+	switch (decision?.action) {
+		case 'resend': {
+			const next = rekeyed(record, mintKey(), now, ctx.dialect.retentionMs);
+			await replace(ctx, next, expired);
+			return send(next);
+		}
+		case 'abandon':
+			await replace(
+				ctx,
+				resolvedByCaller(record, 'failed', now, {
+					status: 0,
+					replayed: null,
+					headers: [],
+					error: 'key_expired',
+				}),
+				expired,
+			);
+			throw expired;
+		case 'result': {
+			const body = decision.data === undefined ? undefined : JSON.stringify(decision.data);
+			const next = resolvedByCaller(record, 'succeeded', now, {
+				status: decision.status ?? 200,
+				replayed: null,
+				headers: body === undefined ? [] : [['content-type', 'application/json']],
+				...(body === undefined ? {} : { body }),
+			});
+			await replace(ctx, next, expired);
+			return settleCall(ctx, labelOf(next), options, async () => fromJournal(next));
+		}
+		default:
+			throw new InvalidRequestError(
+				`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${JSON.stringify(decision)}. The operation was left as it was.`,
+				{ field: 'onExpired', operation, cause: expired },
+			);
+	}
+}
+
+async function replace(ctx: ClientContext, next: JournalRecord, expired: IdempotencyError): Promise<void> {
+	let written: boolean;
+	try {
+		written = await ctx.journal.compareAndSet(next);
+	} catch (error) {
+		throw new JournalError(
+			`The journal failed to record how operation "${next.operation}" was reconciled; nothing was sent.`,
+			{ operation: next.operation, cause: error },
+		);
+	}
+	if (!written) {
+		throw new JournalError(
+			`Operation "${next.operation}" changed in the journal while it was being reconciled (another process resumed it?); nothing was sent. Resume it again.`,
+			{ operation: next.operation, cause: expired },
+		);
+	}
+}
+
+const subjectOf = (record: JournalRecord) => ({
+	key: record.key ?? undefined,
+	operation: record.operation,
+	method: record.method,
+	url: record.request?.url ?? record.path,
+});
+
+const labelOf = (record: JournalRecord) => ({
+	method: record.method,
+	url: record.request?.url ?? record.path,
+	operation: record.operation,
+});
