@@ -1,0 +1,134 @@
+import { createClient } from '../../client/create.js';
+import type { ClientOptions } from '../../client/types.js';
+import { intFlag, parseCommand } from '../args.js';
+import { usageError } from '../cli-error.js';
+import { DIALECT_HELP, dialectFlag, JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
+import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
+import { type CliIo, line } from '../io.js';
+import { journalDirectory, openJournal } from '../journal.js';
+import { reportFailure, statusLine, writeBody } from '../output.js';
+import { readBody } from '../request/body.js';
+import { parseHeaders } from '../request/headers.js';
+import { deriveOperationId } from '../request/operation-id.js';
+
+export const requestHelp = `Usage: idemkey request <METHOD> <URL> [options]
+
+Sends one HTTP request like curl, with a durable Idempotency-Key: the key is written to the
+journal before the request leaves and reused on every retry, and again when you rerun the
+command after a timeout, a crash or Ctrl-C. The server applies it at most once.
+
+The operation is --op, or when --op is omitted, an id derived from the method, the URL and the
+body (canonical JSON for --json): rerunning the identical command is the same operation. A
+finished operation is answered from the journal without a request; to send the same request
+again as a separate operation, give it a new --op. GET and HEAD carry no key and are not
+journaled.
+
+Options:
+  --op ID               logical operation id (default: derived from method, URL and body)
+  --json @FILE|-|JSON   JSON body from a file, stdin (-) or the argument; sets Content-Type
+  -d, --data @FILE|-|TEXT
+                        raw body bytes from a file, stdin (-) or the argument, sent as they are
+                        (set Content-Type with --header)
+  -H, --header 'K: V'   request header, repeatable; Authorization, Cookie and API-key headers
+                        are sent but never written to the journal
+${DIALECT_HELP}
+${JOURNAL_HELP}
+  --timeout MS          per-attempt timeout (default: 10000)
+  --retries N           retries after the first attempt on network errors, timeouts, 5xx, 429
+                        (default: 5)
+  --max-time MS         one deadline for all attempts and waits (default: 30000)
+  -h, --help            show this help
+
+Output: the response body on stdout (also for error answers that have one) and one status
+line on stderr:
+  idemkey: 201 key=<key> operation=<op> attempts=<n> replayed=true|false|unknown|journal
+(replayed=journal: answered from the journal, no request sent).
+
+${EXIT_CODE_HELP}
+
+Example:
+  idemkey request POST https://api.example.com/v1/charges --dialect stripe \\
+    -H "Authorization: Bearer $TOKEN" --json '{"amount": 500, "currency": "eur"}'`;
+
+const FLAGS = {
+	op: { type: 'string' },
+	json: { type: 'string' },
+	data: { type: 'string', short: 'd' },
+	header: { type: 'string', short: 'H', multiple: true },
+	dialect: { type: 'string' },
+	timeout: { type: 'string' },
+	retries: { type: 'string' },
+	'max-time': { type: 'string' },
+	...JOURNAL_FLAGS,
+} as const;
+
+const METHOD = /^[A-Za-z]+$/;
+
+function targetUrl(text: string): string {
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw usageError(`"${text}" is not an absolute URL (as in https://api.example.com/v1/charges).`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+		throw usageError(`"${text}" is not an http(s) URL.`);
+	}
+	return url.href;
+}
+
+/** `idemkey request`: one keyed, journaled, retried request. */
+export async function requestCommand(argv: readonly string[], io: CliIo): Promise<number> {
+	let close = async () => {};
+	try {
+		const { values, positionals } = parseCommand('request', argv, FLAGS);
+		if (values.help) {
+			line(io.stdout, requestHelp);
+			return EXIT_CODES.ok;
+		}
+		const [methodArg, urlArg, ...extra] = positionals;
+		if (methodArg === undefined || urlArg === undefined || extra.length > 0) {
+			throw usageError(
+				'request takes exactly a METHOD and a URL, as in: idemkey request POST https://api.example.com/v1/charges',
+			);
+		}
+		if (!METHOD.test(methodArg)) throw usageError(`"${methodArg}" is not an HTTP method.`);
+		const method = methodArg.toUpperCase();
+		const url = targetUrl(urlArg);
+		const retry: NonNullable<ClientOptions['retry']> = {};
+		const limit = intFlag('retries', values.retries, 0, 100);
+		if (limit !== undefined) retry.limit = limit;
+		const maxTime = intFlag('max-time', values['max-time'], 1, 2_147_483_647);
+		if (maxTime !== undefined) retry.maxRetryTime = maxTime;
+		const timeout = intFlag('timeout', values.timeout, 1, 2_147_483_647);
+		const dialect = dialectFlag(values.dialect);
+		const scope = scopeFlag(values.scope);
+		const headers = parseHeaders(values.header ?? []);
+		const body = await readBody(values, io);
+		const operation = values.op ?? (await deriveOperationId(method, url, body));
+
+		const opened = await openJournal(journalDirectory(values.journal, io));
+		close = () => opened.close();
+		const client = createClient({
+			dialect,
+			journal: opened.journal,
+			scope,
+			retry,
+			...(timeout === undefined ? {} : { timeout }),
+		});
+		const result = await client.request(method, url, {
+			operation,
+			headers,
+			...(body.kind === 'json' ? { json: body.value } : {}),
+			...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
+			...(io.signal ? { signal: io.signal } : {}),
+		});
+		writeBody(io, result.data);
+		line(io.stderr, `idemkey: ${statusLine(result)}`);
+		return EXIT_CODES.ok;
+	} catch (error) {
+		return reportFailure(io, error, io.signal?.aborted === true);
+	} finally {
+		await close().catch(() => {});
+	}
+}
