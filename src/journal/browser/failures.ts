@@ -1,0 +1,56 @@
+import { JournalError } from '../../errors/classes.js';
+import { type JournalRecord, JournalRecordSchema } from '../record.js';
+
+const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
+
+/** Browsers disagree on how a full storage reports itself: Chrome and Safari by name, old Firefox by its own name or code. */
+const isQuotaError = (error: unknown): boolean => {
+	const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+	return QUOTA_NAMES.has(String(name)) || code === 22 || code === 1014;
+};
+
+/**
+Any failure of browser storage as a `JournalError`: the SDK then sends nothing. `what` says which storage failed to
+do what, e.g. `Web Storage could not write entry "idemkey:[...]"`.
+*/
+export function storageError(error: unknown, what: string, operation?: string): JournalError {
+	if (error instanceof JournalError) return error;
+	const details = { cause: error, operation };
+	if (isQuotaError(error)) {
+		return new JournalError(
+			`${what}: the storage is full (quota exceeded), so nothing was written. Free space: call collectGarbage(Date.now()) or remove other data of this site (Web Storage holds about 5 MB per site, IndexedDB far more).`,
+			details,
+		);
+	}
+	const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+	return new JournalError(`${what}: ${String(name ?? 'Error')}: ${String(message ?? error)}`, details);
+}
+
+/**
+A value read from browser storage, checked to be the record of (scope, operation). Anything else (a half-written
+value, another app's data under our key, a record of a future format) is reported, naming where it lies, and left in
+place: the journal never drops what it cannot read.
+*/
+export function checkedRecord(
+	value: unknown,
+	where: string,
+	scope: string,
+	operation: string,
+): JournalRecord {
+	const parsed = JournalRecordSchema.safeParse(value);
+	const why = !parsed.success
+		? parsed.error.issues
+				.slice(0, 3)
+				.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`)
+				.join('; ')
+		: parsed.data.scope !== scope || parsed.data.operation !== operation
+			? `it holds scope "${parsed.data.scope}", operation "${parsed.data.operation}"`
+			: undefined;
+	if (why !== undefined) {
+		throw new JournalError(
+			`${where} is not a usable idemkey record (${why}); it was left as it is. Remove it (or restore it) to run operation "${operation}" again.`,
+			{ operation },
+		);
+	}
+	return value as JournalRecord;
+}

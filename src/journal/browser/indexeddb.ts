@@ -1,0 +1,284 @@
+import { type DBSchema, type IDBPDatabase, wrap } from 'idb';
+import { JournalError } from '../../errors/classes.js';
+import type { Journal } from '../journal.js';
+import { isCollectable, isFinished, type JournalRecord } from '../record.js';
+import { ChangeFeed, type JournalChangeListener } from './changes.js';
+import { checkedRecord, storageError } from './failures.js';
+import { type LockManagerLike, platformLocks, underLock } from './locks.js';
+
+const STORE = 'records';
+const VERSION = 1;
+
+type Id = [scope: string, operation: string];
+
+/**
+What the store holds per (scope, operation). The index fields are set only when they apply, and IndexedDB leaves
+out of an index the values that lack its field: so `unfinished` holds exactly the unfinished records, keyed by
+scope, and `due` exactly the finished ones, keyed by the time they may be collected.
+*/
+type Stored = { record: JournalRecord; unfinishedIn?: string; collectableAt?: number };
+
+interface JournalDb extends DBSchema {
+	records: { key: Id; value: Stored; indexes: { unfinished: string; due: number } };
+}
+
+const toStored = (record: JournalRecord): Stored =>
+	isFinished(record.state)
+		? { record, collectableAt: record.retainUntil }
+		: { record, unfinishedIn: record.scope };
+
+export type IndexedDBJournalOptions = {
+	/**
+	Name of the IndexedDB database. Journals with one name share their records, across tabs too.
+	@default 'idemkey'
+	*/
+	name?: string | undefined;
+	/**
+	The IndexedDB factory. In Node, import `fake-indexeddb/auto` (idb recognises IndexedDB objects by the global
+	IDB* classes) and pass a `new IDBFactory()` to keep journals apart.
+	@default globalThis.indexedDB
+	*/
+	indexedDB?: IDBFactory | undefined;
+	/**
+	Web Locks that queue the writers of one operation, across tabs, one at a time; `null` to go without (each write
+	is one atomic IndexedDB transaction either way).
+	@default globalThis.navigator.locks, where the platform has it
+	*/
+	locks?: LockManagerLike | null | undefined;
+	/**
+	Tell journals in other tabs about every change, over the `BroadcastChannel` named `'idemkey:' + name`, so that
+	their `subscribe()` listeners hear of it.
+	@default true (where the platform has BroadcastChannel)
+	*/
+	broadcast?: boolean | undefined;
+};
+
+/**
+A journal in IndexedDB (through `idb`): an operation's key survives a page reload, and tabs of one origin share
+records safely. `create` (create-if-absent) and `compareAndSet` each read and write in one readwrite transaction
+with `durability: 'strict'`, so the claim is on disk before the SDK sends the request, and no other tab can come in
+between; the writers of one operation also queue on a Web Lock where the platform has one. `listUnfinished` and
+`collectGarbage` read indexes, never the whole store.
+
+`subscribe(listener)` hears of every record written or collected by any journal on this database, in this tab or
+another (see `JournalChange`). Call `close()` when done. The database opens on first use; if it cannot (private
+browsing, blocked site data, another tab holding an older version open), calls fail with a `JournalError` that says
+what to do, and nothing is sent. A stored value that is not a record fails the calls that read it with a
+`JournalError` naming it; the journal never deletes it.
+*/
+export class IndexedDBJournal implements Journal {
+	/** The database name. */
+	readonly name: string;
+	readonly #factory: IDBFactory | undefined;
+	readonly #locks: LockManagerLike | null | undefined;
+	readonly #feed: ChangeFeed;
+	#db: Promise<IDBPDatabase<JournalDb>> | undefined;
+	#closed = false;
+
+	constructor(options: IndexedDBJournalOptions = {}) {
+		this.name = options.name ?? 'idemkey';
+		this.#factory = options.indexedDB;
+		this.#locks = options.locks === undefined ? platformLocks() : options.locks;
+		this.#feed = new ChangeFeed(options.broadcast === false ? undefined : `idemkey:${this.name}`);
+	}
+
+	/**
+	Calls `listener` with every change to this database's records (see `JournalChange`); resolves nothing, returns
+	the function that stops it. Exceptions thrown by a listener are reported (`reportError`) and otherwise ignored.
+	*/
+	subscribe(listener: JournalChangeListener): () => void {
+		return this.#feed.subscribe(listener);
+	}
+
+	/** Closes the database (once running transactions finish) and the change channel; later calls reject. */
+	async close(): Promise<void> {
+		this.#closed = true;
+		this.#feed.close();
+		const db = this.#db;
+		this.#db = undefined;
+		(await db?.catch(() => undefined))?.close();
+	}
+
+	async create(record: JournalRecord): Promise<JournalRecord> {
+		const { current } = await this.#swap(record, 'record the operation', (found) => found === undefined);
+		return current ?? record;
+	}
+
+	async compareAndSet(next: JournalRecord): Promise<boolean> {
+		const { wrote } = await this.#swap(
+			next,
+			'record the attempt',
+			(found) => found !== undefined && found.revision === next.revision - 1,
+		);
+		return wrote;
+	}
+
+	get(scope: string, operation: string): Promise<JournalRecord | undefined> {
+		const id: Id = [scope, operation];
+		return this.#guard('read a record', operation, async (db) => {
+			const stored = await db.get(STORE, id);
+			return stored === undefined ? undefined : this.#check(stored, id);
+		});
+	}
+
+	listUnfinished(scope: string): Promise<JournalRecord[]> {
+		return this.#guard('list unfinished records', undefined, async (db) => {
+			const tx = db.transaction(STORE);
+			const index = tx.store.index('unfinished');
+			const [values, ids] = await Promise.all([index.getAll(scope), index.getAllKeys(scope), tx.done]);
+			return values
+				.map((stored, i) => this.#check(stored, ids[i] as Id))
+				.sort((a, b) => a.createdAt - b.createdAt);
+		});
+	}
+
+	collectGarbage(now: number): Promise<number> {
+		return this.#guard('collect garbage', undefined, async (db) => {
+			const tx = db.transaction(STORE, 'readwrite');
+			let removed = 0;
+			// The index is ordered by collection time: stop at the first record not yet due.
+			for (let cursor = await tx.store.index('due').openCursor(); cursor && cursor.key <= now; ) {
+				if (this.#collectable(cursor.value, cursor.primaryKey, now)) {
+					await cursor.delete();
+					removed++;
+				}
+				cursor = await cursor.continue();
+			}
+			await tx.done;
+			if (removed > 0) this.#feed.publish({ type: 'collected', removed });
+			return removed;
+		});
+	}
+
+	/**
+	Reads the record of `next` and writes `next` if `accept(current)`, in one strict transaction under the
+	operation's lock. Resolves to the record found and whether `next` was written.
+	*/
+	#swap(
+		next: JournalRecord,
+		what: string,
+		accept: (current: JournalRecord | undefined) => boolean,
+	): Promise<{ current: JournalRecord | undefined; wrote: boolean }> {
+		const { scope, operation, state, revision } = next;
+		const id: Id = [scope, operation];
+		return this.#guard(what, operation, (db) =>
+			underLock(this.#locks, `idemkey:${this.name}:${JSON.stringify(id)}`, async () => {
+				const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+				const stored = await tx.store.get(id);
+				const current = stored === undefined ? undefined : this.#check(stored, id);
+				const wrote = accept(current);
+				// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
+				if (wrote) tx.store.put(toStored(next), id).catch(() => {});
+				await tx.done;
+				if (wrote) this.#feed.publish({ type: 'written', scope, operation, state, revision });
+				return { current, wrote };
+			}),
+		);
+	}
+
+	#check(stored: Stored, id: Id): JournalRecord {
+		// Read `record` only from an object: a string or number stored here is itself the thing to report.
+		const value = typeof stored === 'object' && stored !== null ? stored.record : stored;
+		return checkedRecord(value, `IndexedDB record ${JSON.stringify(id)} in database "${this.name}"`, ...id);
+	}
+
+	#collectable(stored: Stored, id: Id, now: number): boolean {
+		try {
+			return isCollectable(this.#check(stored, id), now);
+		} catch {
+			// Unreadable values are left for get() to report; they must not stop the collection.
+			return false;
+		}
+	}
+
+	async #guard<T>(
+		what: string,
+		operation: string | undefined,
+		io: (db: IDBPDatabase<JournalDb>) => Promise<T>,
+	): Promise<T> {
+		try {
+			return await io(await this.#connection());
+		} catch (error) {
+			throw storageError(error, `IndexedDB journal "${this.name}" could not ${what}`, operation);
+		}
+	}
+
+	#connection(): Promise<IDBPDatabase<JournalDb>> {
+		if (this.#closed) {
+			return Promise.reject(new JournalError(`IndexedDBJournal "${this.name}" is closed; make a new one.`));
+		}
+		this.#db ??= this.#open().catch((error: unknown) => {
+			this.#db = undefined;
+			throw error;
+		});
+		return this.#db;
+	}
+
+	async #open(): Promise<IDBPDatabase<JournalDb>> {
+		const factory = this.#factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+		if (!factory) {
+			throw new JournalError(
+				'There is no IndexedDB here: pass { indexedDB } to IndexedDBJournal (fake-indexeddb in Node), or use a journal made for this runtime.',
+			);
+		}
+		const name = this.name;
+		let request: IDBOpenDBRequest;
+		try {
+			request = factory.open(name, VERSION);
+		} catch (error) {
+			throw openError(name, error);
+		}
+		request.onupgradeneeded = () => {
+			const store = request.result.createObjectStore(STORE);
+			store.createIndex('unfinished', 'unfinishedIn');
+			store.createIndex('due', 'collectableAt');
+		};
+		const opened = wrap(request) as Promise<IDBPDatabase<JournalDb>>;
+		const blocked = new Promise<never>((_, reject) => {
+			request.onblocked = () =>
+				reject(
+					new JournalError(
+						`IndexedDB database "${name}" is held open in an older version by another tab of this site: close or reload the other tabs, then try again.`,
+					),
+				);
+		});
+		let db: IDBPDatabase<JournalDb>;
+		try {
+			db = await Promise.race([opened, blocked]);
+		} catch (error) {
+			// A blocked open may still succeed later: let go of that connection at once.
+			opened.then(
+				(late) => late.close(),
+				() => {},
+			);
+			throw openError(name, error);
+		}
+		if (!db.objectStoreNames.contains(STORE)) {
+			db.close();
+			throw new JournalError(
+				`IndexedDB database "${name}" belongs to something else (it has no "${STORE}" store): pass another { name } to IndexedDBJournal.`,
+			);
+		}
+		const forget = () => {
+			this.#db = undefined;
+		};
+		// Another tab wants to upgrade or delete the database: step aside (the next call reopens it).
+		db.addEventListener('versionchange', () => {
+			db.close();
+			forget();
+		});
+		// The browser closed it (storage cleared, disk error): the next call reopens it.
+		db.addEventListener('close', forget);
+		return db;
+	}
+}
+
+function openError(name: string, error: unknown): JournalError {
+	const newer = (error as { name?: unknown } | undefined)?.name === 'VersionError';
+	return storageError(
+		error,
+		newer
+			? `IndexedDB database "${name}" was made by a newer version of idemkey: update idemkey on this page, or pass another { name }`
+			: `IndexedDB database "${name}" could not be opened: check that this site may store data (private browsing or blocked site data can disable IndexedDB), or use WebStorageJournal`,
+	);
+}
