@@ -1,4 +1,6 @@
+import { pendingCommand, pendingHelp } from './commands/pending.js';
 import { requestCommand, requestHelp } from './commands/request.js';
+import { resumeCommand, resumeHelp } from './commands/resume.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
 import { reportFailure } from './output.js';
@@ -15,6 +17,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 		summary: 'send a request with a durable Idempotency-Key (like curl)',
 		help: requestHelp,
 		run: requestCommand,
+	},
+	pending: { summary: 'list unfinished operations in the journal', help: pendingHelp, run: pendingCommand },
+	resume: {
+		summary: 'finish interrupted operations under their original keys',
+		help: resumeHelp,
+		run: resumeCommand,
 	},
 };
 

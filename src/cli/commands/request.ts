@@ -1,14 +1,19 @@
 import { createClient } from '../../client/create.js';
-import type { ClientOptions } from '../../client/types.js';
-import { intFlag, parseCommand } from '../args.js';
+import { parseCommand } from '../args.js';
 import { usageError } from '../cli-error.js';
-import { DIALECT_HELP, dialectFlag, JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
+import {
+	JOURNAL_FLAGS,
+	JOURNAL_HELP,
+	SEND_FLAGS,
+	SEND_HELP,
+	scopeFlag,
+	sendOptions,
+} from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
 import { type CliIo, line } from '../io.js';
-import { journalDirectory, openJournal } from '../journal.js';
+import { journalDirectory, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { readBody } from '../request/body.js';
-import { parseHeaders } from '../request/headers.js';
 import { deriveOperationId } from '../request/operation-id.js';
 
 export const requestHelp = `Usage: idemkey request <METHOD> <URL> [options]
@@ -29,14 +34,8 @@ Options:
   -d, --data @FILE|-|TEXT
                         raw body bytes from a file, stdin (-) or the argument, sent as they are
                         (set Content-Type with --header)
-  -H, --header 'K: V'   request header, repeatable; Authorization, Cookie and API-key headers
-                        are sent but never written to the journal
-${DIALECT_HELP}
+${SEND_HELP}
 ${JOURNAL_HELP}
-  --timeout MS          per-attempt timeout (default: 10000)
-  --retries N           retries after the first attempt on network errors, timeouts, 5xx, 429
-                        (default: 5)
-  --max-time MS         one deadline for all attempts and waits (default: 30000)
   -h, --help            show this help
 
 Output: the response body on stdout (also for error answers that have one) and one status
@@ -54,11 +53,7 @@ const FLAGS = {
 	op: { type: 'string' },
 	json: { type: 'string' },
 	data: { type: 'string', short: 'd' },
-	header: { type: 'string', short: 'H', multiple: true },
-	dialect: { type: 'string' },
-	timeout: { type: 'string' },
-	retries: { type: 'string' },
-	'max-time': { type: 'string' },
+	...SEND_FLAGS,
 	...JOURNAL_FLAGS,
 } as const;
 
@@ -79,7 +74,6 @@ function targetUrl(text: string): string {
 
 /** `idemkey request`: one keyed, journaled, retried request. */
 export async function requestCommand(argv: readonly string[], io: CliIo): Promise<number> {
-	let close = async () => {};
 	try {
 		const { values, positionals } = parseCommand('request', argv, FLAGS);
 		if (values.help) {
@@ -95,40 +89,23 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 		if (!METHOD.test(methodArg)) throw usageError(`"${methodArg}" is not an HTTP method.`);
 		const method = methodArg.toUpperCase();
 		const url = targetUrl(urlArg);
-		const retry: NonNullable<ClientOptions['retry']> = {};
-		const limit = intFlag('retries', values.retries, 0, 100);
-		if (limit !== undefined) retry.limit = limit;
-		const maxTime = intFlag('max-time', values['max-time'], 1, 2_147_483_647);
-		if (maxTime !== undefined) retry.maxRetryTime = maxTime;
-		const timeout = intFlag('timeout', values.timeout, 1, 2_147_483_647);
-		const dialect = dialectFlag(values.dialect);
+		const send = sendOptions(values);
 		const scope = scopeFlag(values.scope);
-		const headers = parseHeaders(values.header ?? []);
 		const body = await readBody(values, io);
 		const operation = values.op ?? (await deriveOperationId(method, url, body));
 
-		const opened = await openJournal(journalDirectory(values.journal, io));
-		close = () => opened.close();
-		const client = createClient({
-			dialect,
-			journal: opened.journal,
-			scope,
-			retry,
-			...(timeout === undefined ? {} : { timeout }),
-		});
-		const result = await client.request(method, url, {
-			operation,
-			headers,
-			...(body.kind === 'json' ? { json: body.value } : {}),
-			...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
-			...(io.signal ? { signal: io.signal } : {}),
-		});
+		const result = await withJournal(io, journalDirectory(values.journal, io), (journal) =>
+			createClient({ ...send, journal, scope }).request(method, url, {
+				operation,
+				...(body.kind === 'json' ? { json: body.value } : {}),
+				...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
+				...(io.signal ? { signal: io.signal } : {}),
+			}),
+		);
 		writeBody(io, result.data);
 		line(io.stderr, `idemkey: ${statusLine(result)}`);
 		return EXIT_CODES.ok;
 	} catch (error) {
 		return reportFailure(io, error, io.signal?.aborted === true);
-	} finally {
-		await close().catch(() => {});
 	}
 }
