@@ -1,3 +1,8 @@
+import { seededFaults } from './faults/seeded.js';
+import type { Fault, FaultRates, RequestFaults } from './faults/types.js';
+
+export type { DelayRate, Fault, FaultRates, ScriptedAnswer } from './faults/types.js';
+
 /**
 A response as a mock server stores it per Idempotency-Key and replays it: status, headers and body text.
 */
@@ -6,40 +11,6 @@ export type StoredResponse = {
 	readonly headers: readonly (readonly [string, string])[];
 	/** Body text; empty for a body-less answer. */
 	readonly body: string;
-};
-
-/**
-A fault scripted for one request, consumed in arrival order (one per request, whatever its endpoint):
-
-- `'pass'`: no fault; the request is handled normally (use it to let a request through before a later fault).
-- `'drop-before'`: a network error; the server never saw the request (no effect, nothing stored).
-- `'drop-after-commit'`: the request is processed (effect applied, answer stored under its key) and then the
-  connection drops: the client gets a network error.
-- `'503-before'`: 503 before processing (no effect, nothing stored).
-- `'503-after'`: processed and stored, then a gateway answers 503 instead of the stored answer.
-- `'500'`: processing itself fails with 500 and no effect; a server that caches errors (Stripe) stores that 500
-  under the key and replays it on every retry.
-- `'429'`: rate limited (`Retry-After: 0`), before processing.
-- `'in-progress'`: the dialect's "a request with this key is still being processed" answer, before processing.
-  Only for dialects that have one (ietf, stripe, 42min); the others block concurrent duplicates instead.
-- a {@link ScriptedAnswer}: exactly that answer, before processing (for statuses no dialect sends by itself).
-*/
-export type Fault =
-	| 'pass'
-	| 'drop-before'
-	| 'drop-after-commit'
-	| '503-before'
-	| '503-after'
-	| '500'
-	| '429'
-	| 'in-progress'
-	| ScriptedAnswer;
-
-/** A literal answer for a scripted fault. A non-string `body` is sent as JSON. */
-export type ScriptedAnswer = {
-	readonly status: number;
-	readonly body?: unknown;
-	readonly headers?: Readonly<Record<string, string>>;
 };
 
 /** One request as the mock server received it, in arrival order. */
@@ -52,8 +23,12 @@ export type SeenRequest = {
 	/** Body text as received (empty when none). */
 	readonly body: string;
 	readonly headers: Headers;
-	/** The fault applied to this request, `'pass'` when none. */
+	/** The answer-changing fault applied to this request, `'pass'` when none. */
 	readonly fault: Fault;
+	/** Delay before handling (a latency fault), in ms; 0 when none. */
+	readonly latencyMs: number;
+	/** Extra processing time while the key was held (a hold fault), in ms; 0 when none. */
+	readonly holdMs: number;
 };
 
 /** A booking of the emulated booking API. */
@@ -76,8 +51,17 @@ export type KeyEntry = {
 };
 
 export type DialectStateOptions = {
-	/** Faults for the coming requests, consumed in order; more can be pushed to `state.faults` at any time. */
-	faults?: readonly Fault[];
+	/**
+	Faults for the coming requests: a list consumed in arrival order (more can be pushed to `state.faults` at any
+	time), or rates to draw each request's faults from a generator seeded with `seed`.
+	@default [] (no faults)
+	*/
+	faults?: readonly Fault[] | FaultRates;
+	/**
+	Seed of the fault generator when `faults` gives rates: the same seed gives the same faults in the same arrival order.
+	@default 1
+	*/
+	seed?: number;
 	/**
 	The server's clock in epoch ms, used for key retention.
 	@default () => Date.now() (read on every call, so fake timers apply)
@@ -87,8 +71,11 @@ export type DialectStateOptions = {
 	bookings?: readonly Booking[];
 };
 
+const NO_DELAY = { latencyMs: 0, holdMs: 0 } as const;
+
 /**
-Everything a mock dialect server knows: bookings, remembered keys, effects applied, requests received and faults still to come. Create one per test and read it in assertions.
+Everything a mock dialect server knows: bookings, remembered keys, effects applied, requests received and faults
+still to come. Create one per test and read it in assertions.
 */
 export class DialectState {
 	/** Every request received, in order (including ones answered by a fault). */
@@ -98,17 +85,30 @@ export class DialectState {
 	carried no key (or that the server does not key) count under `"METHOD /path"`.
 	*/
 	readonly effects = new Map<string, number>();
+	/**
+	Effects applied, counted per logical request: the JSON body's string `ref` field when it has one (your own
+	reference for the logical request, so a client that resent it under a new key is still caught), else as in
+	{@link DialectState.effects}. For key-less endpoints `"METHOD /path"` is the business rule: cancelling one
+	booking is one effect.
+	*/
+	readonly logicalEffects = new Map<string, number>();
 	readonly bookings = new Map<string, Booking>();
 	/** Remembered keys, per storage id (`scope` + key); see {@link DialectState.entry}. */
 	readonly keys = new Map<string, KeyEntry>();
-	/** Faults still to come, consumed from the front one per request. */
+	/** Scripted faults still to come, consumed from the front one per request (before any drawn from rates). */
 	readonly faults: Fault[];
 	/** The server clock (epoch ms). Replace it to move time, e.g. past the dialect's retention. */
 	now: () => number;
+	readonly #draw: (() => RequestFaults) | undefined;
 	#nextId = 1;
 
 	constructor(options: DialectStateOptions = {}) {
-		this.faults = [...(options.faults ?? [])];
+		const { faults } = options;
+		this.faults = Array.isArray(faults) ? [...(faults as readonly Fault[])] : [];
+		this.#draw =
+			faults !== undefined && !Array.isArray(faults)
+				? seededFaults(faults as FaultRates, options.seed ?? 1)
+				: undefined;
 		this.now = options.now ?? (() => Date.now());
 		for (const booking of options.bookings ?? []) this.bookings.set(booking.id, booking);
 	}
@@ -120,9 +120,12 @@ export class DialectState {
 		return total;
 	}
 
-	/** Effect ids (keys, or `"METHOD /path"`) applied more than once: `[id, count]` pairs. Empty when all is well. */
+	/**
+	Logical requests applied more than once (see {@link DialectState.logicalEffects}): `[id, count]` pairs. Empty when
+	all is well.
+	*/
 	duplicates(): [string, number][] {
-		return [...this.effects].filter(([, count]) => count > 1);
+		return [...this.logicalEffects].filter(([, count]) => count > 1);
 	}
 
 	/** Requests received for a path (exact match on path and query) and, optionally, method. */
@@ -130,14 +133,29 @@ export class DialectState {
 		return this.requests.filter((r) => r.path === path && (method === undefined || r.method === method));
 	}
 
-	/** @internal The next scripted fault, `'pass'` when none is left. */
-	takeFault(): Fault {
-		return this.faults.shift() ?? 'pass';
+	/**
+	@internal The faults of the next request: the next scripted one, else one drawn from the rates, else none.
+	A drawn `'in-progress'` becomes `'pass'` on a server that has no in-progress answer.
+	*/
+	nextFaults(hasInProgressAnswer: boolean): RequestFaults {
+		const scripted = this.faults.shift();
+		if (scripted !== undefined) {
+			if (typeof scripted === 'object' && 'latencyMs' in scripted) {
+				return { fault: 'pass', latencyMs: scripted.latencyMs, holdMs: 0 };
+			}
+			if (typeof scripted === 'object' && 'holdMs' in scripted) {
+				return { fault: 'pass', latencyMs: 0, holdMs: scripted.holdMs };
+			}
+			return { fault: scripted, ...NO_DELAY };
+		}
+		const drawn = this.#draw?.() ?? { fault: 'pass', ...NO_DELAY };
+		return drawn.fault === 'in-progress' && !hasInProgressAnswer ? { ...drawn, fault: 'pass' } : drawn;
 	}
 
 	/** @internal */
-	recordEffect(id: string): void {
+	recordEffect(id: string, logical: string): void {
 		this.effects.set(id, (this.effects.get(id) ?? 0) + 1);
+		this.logicalEffects.set(logical, (this.logicalEffects.get(logical) ?? 0) + 1);
 	}
 
 	/** @internal A fresh booking id: `b1`, `b2`, ... skipping seeded ids. */

@@ -1,5 +1,6 @@
 // The `idemkey/testing` entry point: server stand-ins and the journal conformance suite, for users' own tests.
-// Kept out of the root entry so production bundles never pull in msw.
+// Kept out of the root entry so production bundles never pull in msw; node:http is imported only when an emulator
+// starts, so the entry still loads in a browser.
 export type {
 	ConformanceAssertion,
 	ConformanceOptions,
@@ -8,14 +9,18 @@ export type {
 export { runJournalConformance } from '../journal/conformance.js';
 export type {
 	Booking,
-	DialectHandlers,
-	DialectHandlersOptions,
+	DelayRate,
 	DialectStateOptions,
 	Fault,
-	ProfileAnswers,
+	FaultRates,
 	ScriptedAnswer,
 	SeenRequest,
-	ServerProfile,
 	StoredResponse,
-} from './msw-handlers.js';
-export { DialectState, dialectHandlers, serverProfiles } from './msw-handlers.js';
+} from './dialect-state.js';
+export { DialectState } from './dialect-state.js';
+export type { DialectHandlers, DialectHandlersOptions } from './msw-handlers.js';
+export { dialectHandlers } from './msw-handlers.js';
+export { serverProfiles } from './profiles/catalog.js';
+export type { ProfileAnswers, ProfileOverrides, ServerProfile } from './profiles/types.js';
+export type { DialectServer, DialectServerOptions } from './server/core.js';
+export { createDialectServer } from './server/core.js';
