@@ -1,4 +1,11 @@
+import { builtinModules } from 'node:module';
 import { defineConfig } from 'tsup';
+
+// Runtime dependencies published as ES modules only (and their own dependencies). The ESM build imports them; the
+// CJS build carries its own copy, because require() of an ES module fails on Node 22.0-22.11 and inside test
+// runners with their own module loader (Jest), which is where CommonJS consumers still live.
+const esmOnly = ['ky', 'p-retry', 'is-network-error', 'uuid'];
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default defineConfig([
 	{
@@ -16,6 +23,18 @@ export default defineConfig([
 		treeshake: true,
 		// Shared chunks keep one copy of the error classes when several entry points are loaded.
 		splitting: true,
+		noExternal: esmOnly,
+		esbuildOptions(options, { format }) {
+			if (format === 'esm') {
+				options.external = [...(options.external ?? []), ...esmOnly];
+				return;
+			}
+			// Neutral, not node: the copies bundled into the CJS build must be the web-standard ones (uuid's `node`
+			// export would pull node:crypto into the core), like what a bundler picks for the ESM build.
+			options.platform = 'neutral';
+			options.mainFields = ['module', 'main'];
+			options.external = [...(options.external ?? []), ...nodeBuiltins];
+		},
 	},
 	{
 		// The command ships as ESM only: it is run, never imported.
