@@ -1,0 +1,110 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { afterEach } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import {
+	type Handler,
+	type LoopbackServer,
+	type Received,
+	sendJson,
+	startServer,
+} from '../helpers/loopback-server.js';
+
+export type CliRun = { code: number; stdout: string; stderr: string };
+
+class Collector extends Writable {
+	text = '';
+	override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) {
+		this.text += chunk.toString();
+		done();
+	}
+}
+
+/** Runs one `idemkey` command line in-process. */
+export async function cli(
+	argv: string[],
+	options: { cwd?: string; env?: Record<string, string>; stdin?: string; signal?: AbortSignal } = {},
+): Promise<CliRun> {
+	const stdout = new Collector();
+	const stderr = new Collector();
+	const code = await run(argv, {
+		stdout,
+		stderr,
+		stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
+		env: options.env ?? {},
+		cwd: options.cwd ?? process.cwd(),
+		...(options.signal ? { signal: options.signal } : {}),
+	});
+	return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const dirs: string[] = [];
+const servers: LoopbackServer[] = [];
+
+afterEach(async () => {
+	await Promise.all(servers.splice(0).map((s) => s.close()));
+	await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A scratch directory removed after the test. */
+export async function scratch(): Promise<string> {
+	const dir = await mkdtemp(join(tmpdir(), 'idemkey-cli-'));
+	dirs.push(dir);
+	return dir;
+}
+
+/** A loopback server closed after the test. */
+export async function serve(handler: Handler): Promise<LoopbackServer> {
+	const server = await startServer(handler);
+	servers.push(server);
+	return server;
+}
+
+export type KeyedServer = LoopbackServer & {
+	/** Effects applied per Idempotency-Key. */
+	readonly effects: Map<string, number>;
+	readonly keysSeen: () => string[];
+};
+
+/**
+An IETF-style server: the first request with a key applies one effect and answers 201 with a fresh id; a repeat of the
+key replays the stored answer with `Idempotent-Replayed: true`. `before` may answer first (a fault) and return true.
+*/
+export async function keyedServer(
+	before?: (req: Received, res: Parameters<Handler>[1], index: number) => boolean,
+): Promise<KeyedServer> {
+	const effects = new Map<string, number>();
+	const stored = new Map<string, unknown>();
+	const server = await serve((req, res, index) => {
+		if (before?.(req, res, index)) return;
+		const key = req.headers['idempotency-key'];
+		if (typeof key !== 'string') return sendJson(res, 400, { code: 'missing_idempotency_key' });
+		const answer = stored.get(key);
+		if (answer !== undefined) return sendJson(res, 201, answer, { 'idempotent-replayed': 'true' });
+		effects.set(key, (effects.get(key) ?? 0) + 1);
+		const created = { id: `b${effects.size}`, received: req.body.toString() };
+		stored.set(key, created);
+		sendJson(res, 201, created, { 'idempotent-replayed': 'false' });
+	});
+	const keysSeen = () => server.received.map((r) => String(r.headers['idempotency-key']));
+	return Object.assign(server, { effects, keysSeen });
+}
+
+/** Every file under `dir`, read as text, concatenated: what a secret grep would see. */
+export async function allFileText(dir: string): Promise<string> {
+	const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+	const texts = await Promise.all(
+		entries.filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'latin1')),
+	);
+	return texts.join('\n');
+}
+
+/** The fields of the status line on stderr: status, key, operation, attempts, replayed. */
+export function statusFields(stderr: string): Record<string, string | undefined> {
+	const line = stderr.split('\n').find((l) => /^idemkey: \d{3} /.test(l));
+	if (!line) throw new Error(`no status line in: ${stderr}`);
+	const [, status, ...pairs] = line.split(' ');
+	return { status, ...Object.fromEntries(pairs.map((pair) => pair.split('=') as [string, string])) };
+}
