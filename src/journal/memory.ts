@@ -3,12 +3,24 @@ import { isCollectable, isFinished, type JournalRecord, recordId } from './recor
 
 // Records are plain JSON data. A deep copy, frozen all the way down: a caller holding the record it wrote (or one it
 // was handed) can change neither the journal's copy nor, through a nested array, anyone else's.
+// Lifecycle steps spread the previous record, so most nested parts (request, outcome) are ones this journal froze
+// before: those are reused instead of copied on every write.
+const deepFrozen = new WeakSet<object>();
+
 function frozenCopy<T>(value: T): T {
-	if (typeof value !== 'object' || value === null) return value;
-	if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
-	const out: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = frozenCopy(v);
-	return Object.freeze(out) as T;
+	if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return value;
+	let out: object;
+	if (Array.isArray(value)) out = Object.freeze(value.map(frozenCopy));
+	else {
+		const copy: Record<string, unknown> = {};
+		for (const k of Object.keys(value)) {
+			const v = (value as Record<string, unknown>)[k];
+			if (v !== undefined) copy[k] = frozenCopy(v);
+		}
+		out = Object.freeze(copy);
+	}
+	deepFrozen.add(out);
+	return out as T;
 }
 
 /**

@@ -7,8 +7,12 @@ import type { PreparedRequest } from './prepare.js';
 /** What one attempt got: the observation for `classify`, plus the raw text for the journal. */
 export type Sent = { observation: Observation; text: string | undefined; cause: unknown };
 
-/** ky's timeout must be a positive integer no larger than a timer can hold. */
+/** A timer must be a positive integer no larger than setTimeout can hold. */
 const clampTimeout = (ms: number) => Math.max(1, Math.min(Math.floor(ms), 2_147_483_647));
+
+class AttemptTimeout extends Error {
+	override name = 'AttemptTimeoutError';
+}
 
 /**
 One attempt through ky (its own retry off). Never throws for transport failures: they become an `error` observation, because whether to retry is `classify`'s call, not ky's.
@@ -24,6 +28,13 @@ export async function sendOnce(
 	const headers = new Headers(request.headers);
 	if (key !== undefined) headers.set(keyHeader, key);
 	const timeout = clampTimeout(timeoutMs);
+	// One timer bounds the whole attempt, headers and body alike: a server can answer headers and then stall the
+	// body. It replaces ky's own timeout (off below), so an attempt arms one timer, not two.
+	const controller = new AbortController();
+	const timer = setTimeout(
+		() => controller.abort(new AttemptTimeout(`No complete response within ${timeout} ms`)),
+		timeout,
+	);
 	try {
 		const response = await http(request.url, {
 			method: request.method,
@@ -31,10 +42,10 @@ export async function sendOnce(
 			// Fetch copies a BufferSource body when it builds the request, so the same bytes can be handed to every
 			// attempt without copying them here.
 			body: request.body ?? null,
-			timeout,
-			...(signal ? { signal } : {}),
+			timeout: false,
+			signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
 		});
-		const text = await readText(response, timeout, signal);
+		const text = await response.text();
 		const body = parseBody(text, response.headers.get('content-type'));
 		return {
 			observation: { kind: 'response', status: response.status, headers: response.headers, body },
@@ -42,38 +53,12 @@ export async function sendOnce(
 			cause: undefined,
 		};
 	} catch (error) {
+		const timedOut = controller.signal.aborted && !signal?.aborted;
 		return {
-			observation: {
-				kind: 'error',
-				error: isTimeoutError(error) || isBodyTimeout(error) ? 'timeout' : 'network',
-			},
+			observation: { kind: 'error', error: timedOut || isTimeoutError(error) ? 'timeout' : 'network' },
 			text: undefined,
-			cause: error,
+			cause: timedOut ? controller.signal.reason : error,
 		};
-	}
-}
-
-class BodyTimeout extends Error {
-	override name = 'BodyTimeoutError';
-}
-const isBodyTimeout = (error: unknown) => error instanceof BodyTimeout;
-
-// A server can send headers and then stall the body; the attempt's timeout covers the body too.
-async function readText(
-	response: Response,
-	timeoutMs: number,
-	signal: AbortSignal | undefined,
-): Promise<string> {
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	const timedOut = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => {
-			reject(new BodyTimeout(`Response body not received within ${timeoutMs} ms`));
-			response.body?.cancel().catch(() => {});
-		}, timeoutMs);
-	});
-	try {
-		signal?.throwIfAborted();
-		return await Promise.race([response.text(), timedOut]);
 	} finally {
 		clearTimeout(timer);
 	}
