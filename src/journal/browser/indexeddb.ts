@@ -12,20 +12,24 @@ const VERSION = 1;
 type Id = [scope: string, operation: string];
 
 /**
-What the store holds per (scope, operation). The index fields are set only when they apply, and IndexedDB leaves
-out of an index the values that lack its field: so `unfinished` holds exactly the unfinished records, keyed by
-scope, and `due` exactly the finished ones, keyed by the time they may be collected.
+What the store holds per record. `seq` is the primary key, numbered by the database as records are created, so
+records created in the same millisecond still list in creation order. The index fields are set only when they
+apply, and IndexedDB leaves out of an index the values that lack its field: so `unfinished` holds exactly the
+unfinished records, keyed by scope, and `due` exactly the finished ones, keyed by the time they may be collected.
 */
-type Stored = { record: JournalRecord; unfinishedIn?: string; collectableAt?: number };
+type Stored = { seq?: number; record: JournalRecord; unfinishedIn?: string; collectableAt?: number };
 
 interface JournalDb extends DBSchema {
-	records: { key: Id; value: Stored; indexes: { unfinished: string; due: number } };
+	records: { key: number; value: Stored; indexes: { id: Id; unfinished: string; due: number } };
 }
 
-const toStored = (record: JournalRecord): Stored =>
-	isFinished(record.state)
+const toStored = (record: JournalRecord, seq: number | undefined): Stored => {
+	const stored: Stored = isFinished(record.state)
 		? { record, collectableAt: record.retainUntil }
 		: { record, unfinishedIn: record.scope };
+	if (seq !== undefined) stored.seq = seq;
+	return stored;
+};
 
 export type IndexedDBJournalOptions = {
 	/**
@@ -116,18 +120,17 @@ export class IndexedDBJournal implements Journal {
 	get(scope: string, operation: string): Promise<JournalRecord | undefined> {
 		const id: Id = [scope, operation];
 		return this.#guard('read a record', operation, async (db) => {
-			const stored = await db.get(STORE, id);
+			const stored = await db.getFromIndex(STORE, 'id', id);
 			return stored === undefined ? undefined : this.#check(stored, id);
 		});
 	}
 
 	listUnfinished(scope: string): Promise<JournalRecord[]> {
 		return this.#guard('list unfinished records', undefined, async (db) => {
-			const tx = db.transaction(STORE);
-			const index = tx.store.index('unfinished');
-			const [values, ids] = await Promise.all([index.getAll(scope), index.getAllKeys(scope), tx.done]);
+			// An index lists equal keys by primary key, here creation order; the stable sort keeps it within a millisecond.
+			const values = await db.getAllFromIndex(STORE, 'unfinished', scope);
 			return values
-				.map((stored, i) => this.#check(stored, ids[i] as Id))
+				.map((stored) => this.#check(stored, [scope, stored.record?.operation]))
 				.sort((a, b) => a.createdAt - b.createdAt);
 		});
 	}
@@ -138,7 +141,7 @@ export class IndexedDBJournal implements Journal {
 			let removed = 0;
 			// The index is ordered by collection time: stop at the first record not yet due.
 			for (let cursor = await tx.store.index('due').openCursor(); cursor && cursor.key <= now; ) {
-				if (this.#collectable(cursor.value, cursor.primaryKey, now)) {
+				if (this.#collectable(cursor.value, now)) {
 					await cursor.delete();
 					removed++;
 				}
@@ -164,11 +167,11 @@ export class IndexedDBJournal implements Journal {
 		return this.#guard(what, operation, (db) =>
 			underLock(this.#locks, `idemkey:${this.name}:${JSON.stringify(id)}`, async () => {
 				const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
-				const stored = await tx.store.get(id);
+				const stored = await tx.store.index('id').get(id);
 				const current = stored === undefined ? undefined : this.#check(stored, id);
 				const wrote = accept(current);
 				// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
-				if (wrote) tx.store.put(toStored(next), id).catch(() => {});
+				if (wrote) tx.store.put(toStored(next, stored?.seq)).catch(() => {});
 				await tx.done;
 				if (wrote) this.#feed.publish({ type: 'written', scope, operation, state, revision });
 				return { current, wrote };
@@ -177,14 +180,13 @@ export class IndexedDBJournal implements Journal {
 	}
 
 	#check(stored: Stored, id: Id): JournalRecord {
-		// Read `record` only from an object: a string or number stored here is itself the thing to report.
-		const value = typeof stored === 'object' && stored !== null ? stored.record : stored;
-		return checkedRecord(value, `IndexedDB record ${JSON.stringify(id)} in database "${this.name}"`, ...id);
+		const where = `IndexedDB record ${JSON.stringify(id)} (#${stored.seq}) in database "${this.name}"`;
+		return checkedRecord(stored.record, where, ...id);
 	}
 
-	#collectable(stored: Stored, id: Id, now: number): boolean {
+	#collectable(stored: Stored, now: number): boolean {
 		try {
-			return isCollectable(this.#check(stored, id), now);
+			return isCollectable(this.#check(stored, [stored.record.scope, stored.record.operation]), now);
 		} catch {
 			// Unreadable values are left for get() to report; they must not stop the collection.
 			return false;
@@ -229,7 +231,9 @@ export class IndexedDBJournal implements Journal {
 			throw openError(name, error);
 		}
 		request.onupgradeneeded = () => {
-			const store = request.result.createObjectStore(STORE);
+			const store = request.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+			// Unique: a second record of one operation is refused by the database itself.
+			store.createIndex('id', ['record.scope', 'record.operation'], { unique: true });
 			store.createIndex('unfinished', 'unfinishedIn');
 			store.createIndex('due', 'collectableAt');
 		};
