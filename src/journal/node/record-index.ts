@@ -1,0 +1,53 @@
+import { type OperationState, recordId } from '../record.js';
+import type { ScannedEntry } from './scan.js';
+
+/** What the journal keeps in memory of a record: where its latest version lies, and what lookups need. */
+export type IndexEntry = {
+	scope: string;
+	operation: string;
+	revision: number;
+	state: OperationState;
+	createdAt: number;
+	retainUntil: number;
+	/** Byte offset of the record's line in the log. */
+	offset: number;
+	/** Bytes of the line, newline included. */
+	length: number;
+};
+
+/** The live records of the log, by (scope, operation). Records themselves stay on disk. */
+export class RecordIndex {
+	readonly #entries = new Map<string, IndexEntry>();
+	/** Bytes of the log that hold live records: the rest is superseded, deleted or framing. */
+	liveBytes = 0;
+
+	get size(): number {
+		return this.#entries.size;
+	}
+
+	get(scope: string, operation: string): IndexEntry | undefined {
+		return this.#entries.get(recordId(scope, operation));
+	}
+
+	apply(entry: ScannedEntry): void {
+		const id = recordId(entry.scope, entry.operation);
+		const previous = this.#entries.get(id);
+		if (previous) this.liveBytes -= previous.length;
+		if (entry.kind === 'd') {
+			this.#entries.delete(id);
+			return;
+		}
+		const { kind: _kind, ...stored } = entry;
+		this.#entries.set(id, stored);
+		this.liveBytes += stored.length;
+	}
+
+	clear(): void {
+		this.#entries.clear();
+		this.liveBytes = 0;
+	}
+
+	values(): IterableIterator<IndexEntry> {
+		return this.#entries.values();
+	}
+}
