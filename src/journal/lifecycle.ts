@@ -42,6 +42,16 @@ export function newRecord(input: NewRecordInput): JournalRecord {
 	return record;
 }
 
+/**
+A new operation created already claimed for its first attempt: one journal write instead of two before the first
+request leaves (create-if-absent is as durable as a compare-and-set), so a durable journal pays one round of fsyncs
+less per operation.
+*/
+export const newClaimedRecord = (input: NewRecordInput): JournalRecord => ({
+	...claimed(newRecord(input), input.now),
+	revision: 1,
+});
+
 /** The attempt is about to leave: persisted before the bytes do. */
 export const claimed = (record: JournalRecord, now: number): JournalRecord => ({
 	...record,

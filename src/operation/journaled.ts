@@ -1,5 +1,5 @@
 import { InvalidRequestError, JournalError, KeyExpiredError, KeyReuseError } from '../errors/classes.js';
-import { claimed, keyExpired, newRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
+import { claimed, keyExpired, newClaimedRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
 import {
 	isFinished,
 	type JournalRecord,
@@ -86,7 +86,7 @@ export async function runJournaled(
 	const ids = { key: request.explicitKey, operation };
 	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
-	const fresh = newRecord({
+	const fresh = newClaimedRecord({
 		scope,
 		operation,
 		key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
@@ -100,6 +100,14 @@ export async function runJournaled(
 	});
 	const stored = await journalIo('record the operation', ids, () => journal.create(fresh));
 	const record = checkedRecord(stored, scope, operation, ids);
+	// Ours when the stored record is the one just written (a minted key makes this exact): its first attempt is
+	// already claimed. Anything else is an earlier run's record, which every attempt claims anew.
+	let claimedFirst =
+		record.revision === 1 &&
+		record.state === 'inflight' &&
+		record.createdAt === fresh.createdAt &&
+		record.key === fresh.key &&
+		record.fingerprint === fresh.fingerprint;
 
 	const subject: Subject = {
 		key: record.key ?? undefined,
@@ -162,10 +170,14 @@ export async function runJournaled(
 			policy: options.policy,
 			timeout: options.timeout,
 			signal: options.signal,
-			earlierAttemptUnknown: wasInterrupted(record) && record.attemptsStarted > 0,
+			earlierAttemptUnknown: !claimedFirst && wasInterrupted(record) && record.attemptsStarted > 0,
 			progress: options.progress,
 			hooks: {
 				beforeSend: async () => {
+					if (claimedFirst) {
+						claimedFirst = false;
+						return;
+					}
 					if (keyExpired(current, ctx.now()) && wasInterrupted(current)) throw expired(current, subject);
 					await write((from) => claimed(from, ctx.now()), 'record the attempt before sending');
 				},

@@ -4,7 +4,10 @@ import {
 	expiryMargin,
 	keyExpired,
 	type NewRecordInput,
+	newClaimedRecord,
 	newRecord,
+	rekeyed,
+	resolvedByCaller,
 	settled,
 	wasInterrupted,
 } from '../../src/journal/lifecycle.js';
@@ -96,6 +99,39 @@ describe('newRecord', () => {
 			body: 'e30=',
 		};
 		expect(newRecord(input({ request })).request).toEqual(request);
+	});
+});
+
+describe('newClaimedRecord', () => {
+	it('is a new record already claimed for its first attempt, at revision 1', () => {
+		const record = newClaimedRecord(input());
+		expect(record).toEqual({ ...newRecord(input()), state: 'inflight', attemptsStarted: 1 });
+		expect(wasInterrupted(record)).toBe(true);
+		expect(JournalRecordSchema.safeParse(record).success).toBe(true);
+	});
+});
+
+describe('caller reconciliation', () => {
+	const unknown = settled(claimed(newRecord(input()), NOW + 1), 'unknown', NOW + 2);
+
+	it('rekeyed gives the operation a new key and a fresh key window, as if never sent', () => {
+		const later = NOW + 500_000;
+		const next = rekeyed(unknown, 'k-new', later, 90_000);
+		expect(next).toMatchObject({ key: 'k-new', state: 'pending', attemptsStarted: 0, attemptsFinished: 0 });
+		expect(next.revision).toBe(unknown.revision + 1);
+		expect(next.expiresAt).toBe(later + 90_000 - expiryMargin(90_000));
+		expect(keyExpired(next, later + 1)).toBe(false);
+	});
+
+	it('resolvedByCaller finishes the record with the given outcome and no attempt left open', () => {
+		const next = resolvedByCaller(unknown, 'failed', NOW + 3, { status: 0, replayed: null, headers: [] });
+		expect(next).toMatchObject({
+			state: 'failed',
+			attemptsFinished: unknown.attemptsStarted,
+			updatedAt: NOW + 3,
+		});
+		expect(next.revision).toBe(unknown.revision + 1);
+		expect(wasInterrupted(next)).toBe(false);
 	});
 });
 

@@ -49,23 +49,51 @@ function faultyJournal(method: Method, answer: () => Promise<never>) {
 	}));
 }
 
+/**
+Leaves operation `op-1` interrupted (outcome unknown) in `inner`, as a crashed or timed-out earlier run would: its
+re-run must claim the record with a compare-and-set before anything is sent. (A new operation is created already
+claimed, so create() is the only write before its first request.)
+*/
+async function interruptedEarlier(inner: MemoryJournal) {
+	const dropping = await serve((_req, res) => void res.socket?.destroy());
+	const earlier = createClient({ baseUrl: dropping.url, journal: inner, retry: { ...fast, limit: 0 } });
+	await rejectionOf(earlier.post('bookings', { json: booking, operation: 'op-1' }));
+	expect((await inner.get('default', 'op-1'))?.state).toBe('unknown');
+}
+
 describe('a failing journal', () => {
-	it.each<Method>(['get', 'create', 'compareAndSet'])(
-		'raises JournalError and sends nothing when %s throws',
+	it('raises JournalError and sends nothing when create throws', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		const failure = new Error('disk full (create)');
+		const api = createClient({
+			baseUrl: server.url,
+			journal: faultyJournal('create', async () => {
+				throw failure;
+			}),
+			retry: fast,
+		});
+		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
+
+		expect(error).toBeInstanceOf(JournalError);
+		expect((error as JournalError).code).toBe('journal');
+		expect((error as JournalError).operation).toBe('op-1');
+		expect((error as JournalError).cause).toBe(failure);
+		expect(server.received).toHaveLength(0);
+	});
+
+	it.each<Method>(['get', 'compareAndSet'])(
+		'raises JournalError and sends nothing when %s throws while a re-run claims its record',
 		async (method) => {
 			const server = await serve((_req, res) => sendJson(res, 201, {}));
 			const failure = new Error(`disk full (${method})`);
-			const api = createClient({
-				baseUrl: server.url,
-				journal: faultyJournal(method, async () => {
-					throw failure;
-				}),
-				retry: fast,
+			const journal = faultyJournal(method, async () => {
+				throw failure;
 			});
+			await interruptedEarlier(journal.inner);
+			const api = createClient({ baseUrl: server.url, journal, retry: fast });
 			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 
 			expect(error).toBeInstanceOf(JournalError);
-			expect((error as JournalError).code).toBe('journal');
 			expect((error as JournalError).operation).toBe('op-1');
 			expect((error as JournalError).cause).toBe(failure);
 			expect(server.received).toHaveLength(0);
@@ -82,6 +110,7 @@ describe('a failing journal', () => {
 			},
 		}));
 		const { inner } = journal;
+		await interruptedEarlier(inner);
 		const api = createClient({ baseUrl: server.url, journal, retry: fast });
 		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 
@@ -90,7 +119,7 @@ describe('a failing journal', () => {
 		expect((error as JournalError).key).toBe((await inner.get('default', 'op-1'))?.key);
 		expect(refusals).toBeGreaterThan(0);
 		expect(server.received).toHaveLength(0);
-		expect((await inner.get('default', 'op-1'))?.state).toBe('pending');
+		expect((await inner.get('default', 'op-1'))?.state).toBe('unknown');
 	});
 
 	it('raises JournalError and sends no retry when the claim of a retry fails', async () => {
@@ -98,8 +127,8 @@ describe('a failing journal', () => {
 		let writes = 0;
 		const journal = journalWith((inner) => ({
 			compareAndSet: async (r) => {
-				// claim, record the unknown attempt, then the second claim fails.
-				if (++writes === 3) throw new Error('connection lost');
+				// The first attempt was claimed by create(); record its unknown outcome, then the retry's claim fails.
+				if (++writes === 2) throw new Error('connection lost');
 				return inner.compareAndSet(r);
 			},
 		}));
@@ -120,6 +149,7 @@ describe('a failing journal', () => {
 		async (method, corrupt) => {
 			const server = await serve((_req, res) => sendJson(res, 201, {}));
 			const journal = faultyJournal(method, async () => corrupt as never);
+			if (method === 'get') await interruptedEarlier(journal.inner);
 			const api = createClient({ baseUrl: server.url, journal, retry: fast });
 			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
 			expect(error).toBeInstanceOf(JournalError);

@@ -82,6 +82,26 @@ describe('journal before the wire', () => {
 		expect((await journal.get('default', 'book:u42:c7'))?.state).toBe('succeeded');
 	});
 
+	it('costs a new operation one journal write before its request leaves and one after', async () => {
+		const journal = new SpyJournal();
+		const before: string[][] = [];
+		const server = await serve((_req, res) => {
+			before.push([...journal.calls]);
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const api = createClient({ baseUrl: server.url, journal, retry: fast });
+		await api.post('bookings', { json: booking, operation: 'op-writes' });
+		expect(before).toEqual([['create']]);
+		expect(journal.calls).toEqual(['create', 'compareAndSet']);
+		// The record a re-run finds is the finished one: the first attempt's claim was part of create().
+		expect(await journal.inner.get('default', 'op-writes')).toMatchObject({
+			state: 'succeeded',
+			revision: 2,
+			attemptsStarted: 1,
+			attemptsFinished: 1,
+		});
+	});
+
 	it('journals every retry as a new claim before it is sent', async () => {
 		const journal = new MemoryJournal();
 		const seen: (JournalRecord | undefined)[] = [];
