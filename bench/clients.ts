@@ -1,0 +1,137 @@
+// The clients the benchmark compares, each behind one shape: make it, call it, close it. Every call is one POST of
+// a small JSON body whose JSON answer is read and parsed, so all of them do the same work on the wire.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export type Client = {
+	/** One POST; resolves to the HTTP status. */
+	call(i: number): Promise<number>;
+	close(): Promise<void>;
+};
+
+export type ClientKind = {
+	name: string;
+	label: string;
+	/** Why this client cannot be measured in this build; undefined when it can. */
+	unavailable(): Promise<string | undefined>;
+	make(baseUrl: string): Promise<Client>;
+};
+
+const dist = path.resolve(import.meta.dirname, '..', 'dist');
+const payload = (i: number) => ({ classId: `c${i % 500}`, clientId: `u${i}`, seats: 1 });
+
+type RootEntry = typeof import('../dist/index.js');
+const root = (): Promise<RootEntry> => import('../dist/index.js');
+
+/** The `idemkey/node` entry's FileJournal, if this build has one. */
+type FileJournalLike = { close(): Promise<void> } & InstanceType<RootEntry['MemoryJournal']>;
+type FileJournalClass = new (options: { directory: string }) => FileJournalLike;
+export async function loadFileJournal(): Promise<FileJournalClass | undefined> {
+	const entry = (await import('../dist/node/index.js')) as Record<string, unknown>;
+	return typeof entry.FileJournal === 'function' ? (entry.FileJournal as FileJournalClass) : undefined;
+}
+
+const idemkey =
+	(journal: () => Promise<{ journal: InstanceType<RootEntry['MemoryJournal']>; close(): Promise<void> }>) =>
+	async (baseUrl: string): Promise<Client> => {
+		const { createClient } = await root();
+		const store = await journal();
+		const api = createClient({ baseUrl, journal: store.journal });
+		return {
+			call: async (i) => (await api.post('bookings', { json: payload(i) })).status,
+			close: () => store.close(),
+		};
+	};
+
+const always = async (): Promise<undefined> => undefined;
+
+/** Journals that live in a server: listed so the table shows where they stand. */
+const serverJournal = (name: string, label: string, entry: string, exportName: string): ClientKind => ({
+	name,
+	label,
+	async unavailable() {
+		const file = path.join(dist, entry, 'index.js');
+		if (!existsSync(file)) return 'not built';
+		const loaded = (await import(file)) as Record<string, unknown>;
+		return typeof loaded[exportName] === 'function' ? `not measured (needs a ${name} server)` : 'not built';
+	},
+	make: () => Promise.reject(new Error(`${label} is not measured`)),
+});
+
+export const CLIENT_KINDS: readonly ClientKind[] = [
+	{
+		name: 'fetch',
+		label: 'bare fetch',
+		unavailable: always,
+		async make(baseUrl) {
+			const url = new URL('bookings', baseUrl);
+			return {
+				async call(i) {
+					const res = await fetch(url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: JSON.stringify(payload(i)),
+					});
+					await res.json();
+					return res.status;
+				},
+				close: async () => {},
+			};
+		},
+	},
+	{
+		name: 'ky',
+		label: 'bare ky',
+		unavailable: always,
+		async make(baseUrl) {
+			const { default: ky } = await import('ky');
+			const http = ky.create({ baseUrl, retry: 0, throwHttpErrors: false });
+			return {
+				async call(i) {
+					const res = await http.post('bookings', { json: payload(i) });
+					await res.json();
+					return res.status;
+				},
+				close: async () => {},
+			};
+		},
+	},
+	{
+		name: 'memory',
+		label: 'idemkey + MemoryJournal',
+		unavailable: always,
+		make: idemkey(async () => {
+			const { MemoryJournal } = await root();
+			return { journal: new MemoryJournal(), close: async () => {} };
+		}),
+	},
+	{
+		name: 'file',
+		label: 'idemkey + FileJournal',
+		unavailable: async () => ((await loadFileJournal()) ? undefined : 'not available'),
+		make: idemkey(async () => {
+			const FileJournal = await loadFileJournal();
+			if (!FileJournal) throw new Error('this build has no FileJournal');
+			const directory = await mkdtemp(path.join(tmpdir(), 'idemkey-bench-'));
+			const journal = new FileJournal({ directory });
+			return {
+				journal,
+				async close() {
+					await journal.close();
+					await rm(directory, { recursive: true, force: true });
+				},
+			};
+		}),
+	},
+	serverJournal('redis', 'idemkey + RedisJournal', 'redis', 'RedisJournal'),
+	serverJournal('postgres', 'idemkey + PostgresJournal', 'postgres', 'PostgresJournal'),
+];
+
+export const kindNamed = (name: string): ClientKind => {
+	const kind = CLIENT_KINDS.find((k) => k.name === name);
+	if (!kind)
+		throw new Error(`unknown client "${name}"; known: ${CLIENT_KINDS.map((k) => k.name).join(', ')}`);
+	return kind;
+};

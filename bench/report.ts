@@ -1,0 +1,210 @@
+// Turns measurements into the printed table and docs/benchmarks.md.
+import type { Measurement } from './client.ts';
+import type { FingerprintFigures } from './fingerprint.ts';
+import type { ScanFigures } from './journal-scan.ts';
+import { median } from './stats.ts';
+
+/** One measurement and how busy the server process was during it (CPU time / wall time). */
+export type Sample = { run: number; m: Measurement; serverBusy: number };
+
+export type Row = {
+	name: string;
+	label: string;
+	/** Set when the client was not measured ("not built", "not available"). */
+	skipped: string | undefined;
+	samples: Sample[];
+};
+
+export type Results = {
+	settings: { runs: number; warmupMs: number; measureMs: number; concurrencies: number[]; quick: boolean };
+	machine: string[];
+	command: string;
+	date: string;
+	byConcurrency: Map<number, Row[]>;
+	fingerprint: FingerprintFigures[] | undefined;
+	scan: ScanFigures | string;
+	targets: { name: string; label: string; concurrency: number; min: number }[];
+	wallSeconds: number;
+};
+
+const rate = (m: Measurement) => (m.ops * 1000) / m.elapsedMs;
+
+/** Throughput of `row` over bare ky's in the same run, one ratio per run both were measured in. */
+export function ratios(rows: Row[], row: Row): number[] {
+	const ky = rows.find((r) => r.name === 'ky');
+	if (!ky) return [];
+	return row.samples.flatMap((sample) => {
+		const base = ky.samples.find((s) => s.run === sample.run);
+		return base ? [rate(sample.m) / rate(base.m)] : [];
+	});
+}
+
+type Summary = {
+	rps: number;
+	ratio: number;
+	p50: number;
+	p99: number;
+	cpuPerOp: number;
+	rssMb: number;
+	serverBusy: number;
+	errors: number;
+};
+
+function summarise(rows: Row[], row: Row): Summary {
+	const ms = row.samples.map((s) => s.m);
+	return {
+		rps: median(ms.map(rate)),
+		ratio: median(ratios(rows, row)),
+		p50: median(ms.map((m) => m.p50Ms)),
+		p99: median(ms.map((m) => m.p99Ms)),
+		cpuPerOp: median(ms.map((m) => m.cpuMicros / m.ops)),
+		rssMb: median(ms.map((m) => m.maxRssKb / 1024)),
+		serverBusy: median(row.samples.map((s) => s.serverBusy)),
+		errors: ms.reduce((sum, m) => sum + m.errors, 0),
+	};
+}
+
+const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const grouped = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
+
+const HEADERS = [
+	'client',
+	'req/s',
+	'vs ky',
+	'p50 ms',
+	'p99 ms',
+	'CPU µs/op',
+	'peak RSS MB',
+	'server busy',
+	'errors',
+];
+
+function cells(rows: Row[], row: Row): string[] {
+	if (row.skipped !== undefined) return [row.label, row.skipped, '', '', '', '', '', '', ''];
+	const s = summarise(rows, row);
+	return [
+		row.label,
+		grouped(s.rps),
+		fixed(s.ratio, 2),
+		fixed(s.p50, 2),
+		fixed(s.p99, 2),
+		grouped(s.cpuPerOp),
+		fixed(s.rssMb, 0),
+		`${fixed(s.serverBusy * 100, 0)}%`,
+		String(s.errors),
+	];
+}
+
+function textTable(header: string[], body: string[][]): string {
+	const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+	const line = (r: string[]) =>
+		r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+	return [line(header), ...body.map(line)].join('\n');
+}
+
+const mdTable = (header: string[], body: string[][]) =>
+	[
+		`| ${header.join(' | ')} |`,
+		`|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+		...body.map((r) => `| ${r.join(' | ')} |`),
+	].join('\n');
+
+/** "MemoryJournal at concurrency 32: 0.93 of bare ky (target >= 0.90): meets target", one line per target. */
+export function targetLines(results: Results): string[] {
+	return results.targets.map(({ name, label, concurrency, min }) => {
+		const rows = results.byConcurrency.get(concurrency) ?? [];
+		const row = rows.find((r) => r.name === name);
+		if (!row || row.skipped !== undefined)
+			return `${label} at concurrency ${concurrency}: ${row?.skipped ?? 'not measured in this run'} (target >= ${min.toFixed(2)} of bare ky)`;
+		const each = ratios(rows, row);
+		const ratio = median(each);
+		const verdict = ratio >= min ? 'meets target' : 'BELOW target';
+		return `${label} at concurrency ${concurrency}: ${fixed(ratio, 2)} of bare ky (target >= ${min.toFixed(2)}): ${verdict}; per run: ${each.map((r) => r.toFixed(2)).join(' ')}`;
+	});
+}
+
+const fingerprintBody = (figures: FingerprintFigures[]) =>
+	figures.map((f) => [
+		`${f.label} (${f.bytes.toLocaleString('en-US')} bytes)`,
+		fixed(f.fingerprintMicros, 1),
+		fixed(f.bytes / f.fingerprintMicros, 0),
+		fixed(f.canonicalMicros, 1),
+		fixed(f.stringifyMicros, 1),
+	]);
+const FINGERPRINT_HEADERS = ['JSON body', 'fingerprint µs', 'MB/s', 'canonicalJson µs', 'JSON.stringify µs'];
+
+function scanText(scan: ScanFigures | string): string {
+	if (typeof scan === 'string') return `FileJournal start-up scan: ${scan}`;
+	return `FileJournal start-up scan of ${scan.records.toLocaleString('en-US')} records: ${fixed(scan.openMs, 0)} ms (peak RSS ${fixed(scan.maxRssKb / 1024, 0)} MB; writing them took ${fixed(scan.seedMs / 1000, 1)} s)`;
+}
+
+export function formatText(results: Results): string {
+	const out: string[] = [];
+	for (const [concurrency, rows] of results.byConcurrency) {
+		out.push(`\nconcurrency ${concurrency}`);
+		out.push(
+			textTable(
+				HEADERS,
+				rows.map((row) => cells(rows, row)),
+			),
+		);
+	}
+	out.push('', ...targetLines(results));
+	if (results.fingerprint) out.push('', textTable(FINGERPRINT_HEADERS, fingerprintBody(results.fingerprint)));
+	out.push('', scanText(results.scan));
+	return out.join('\n');
+}
+
+export function formatMarkdown(results: Results): string {
+	const { settings } = results;
+	const sections = [...results.byConcurrency].map(
+		([concurrency, rows]) =>
+			`### Concurrency ${concurrency}\n\n${mdTable(
+				HEADERS,
+				rows.map((row) => cells(rows, row)),
+			)}`,
+	);
+	return `# Benchmarks
+
+Generated by \`${results.command}\` on ${results.date} (${Math.round(results.wallSeconds)} s). Re-run it to refresh this page.
+
+## Machine
+
+${results.machine.map((line) => `- ${line}`).join('\n')}
+
+## Throughput against a loopback server
+
+Every client sends the same POST (a small JSON body) to a \`node:http\` server running in its own process on
+127.0.0.1, which answers 201 with a small JSON body and replays stored answers per \`Idempotency-Key\`. Each cell is
+the median of ${settings.runs} run(s); in each run every client is measured in a fresh process (${settings.warmupMs} ms
+warm-up, then ${settings.measureMs} ms measured), in an order rotated from run to run so that drift in the machine's
+load spreads over all of them.
+
+- **vs ky**: throughput over bare ky's in the same run (the median of the per-run ratios).
+- **CPU µs/op**: the client process's CPU time (user + system) over the measured window, per request.
+- **peak RSS MB**: the client process's peak resident set (\`resourceUsage().maxRSS\`), start-up included; a bare
+  Node process is most of it, so compare rows rather than read absolutes. Journals keep every record of the run.
+- **server busy**: the server process's CPU time over the window's wall time. Near 100% means the server, not the
+  client, set the pace, which hides client overhead; CPU µs/op is the figure that still shows it.
+- Idempotency-Keys: bare fetch and bare ky send none; idemkey mints, journals and sends one per call.
+
+${sections.join('\n\n')}
+
+### Targets (DESIGN §6)
+
+${targetLines(results)
+	.map((line) => `- ${line}`)
+	.join('\n')}
+
+## Fingerprinting a request body
+
+\`fingerprint()\` is SHA-256 over method, path and the canonical JSON of the body (keys sorted); it runs once per
+call. Median of timed batches in one process.
+
+${results.fingerprint ? mdTable(FINGERPRINT_HEADERS, fingerprintBody(results.fingerprint)) : 'Not measured.'}
+
+## Journal start-up
+
+${scanText(results.scan)}.
+`;
+}
