@@ -1,0 +1,23 @@
+// Runs the documentation's examples against mock servers: npx vitest run --config docs/examples/vitest.config.ts
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (file: string) => fileURLToPath(new URL(`../../src/${file}`, import.meta.url));
+
+export default defineConfig({
+	root: fileURLToPath(new URL('.', import.meta.url)),
+	resolve: {
+		alias: [
+			{ find: /^idemkey$/, replacement: src('index.ts') },
+			{ find: /^idemkey\/node$/, replacement: src('node.ts') },
+			{ find: /^idemkey\/browser$/, replacement: src('browser.ts') },
+			{ find: /^idemkey\/testing$/, replacement: src('testing/index.ts') },
+		],
+	},
+	test: {
+		include: ['*.test.ts'],
+		testTimeout: 20_000,
+		restoreMocks: true,
+		silent: 'passed-only',
+	},
+});
