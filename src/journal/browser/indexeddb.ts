@@ -1,4 +1,4 @@
-import { type DBSchema, type IDBPDatabase, wrap } from 'idb';
+import type { DBSchema, IDBPDatabase } from 'idb';
 import { JournalError } from '../../errors/classes.js';
 import type { Journal } from '../journal.js';
 import { isCollectable, isFinished, type JournalRecord } from '../record.js';
@@ -224,6 +224,7 @@ export class IndexedDBJournal implements Journal {
 			);
 		}
 		const name = this.name;
+		const { wrap } = await loadIdb();
 		let request: IDBOpenDBRequest;
 		try {
 			request = factory.open(name, VERSION);
@@ -274,6 +275,21 @@ export class IndexedDBJournal implements Journal {
 		// The browser closed it (storage cleared, disk error): the next call reopens it.
 		db.addEventListener('close', forget);
 		return db;
+	}
+}
+
+/**
+`idb` is an optional peer dependency, loaded on first use: pages that import `idemkey/browser` for
+WebStorageJournal alone need not install it.
+*/
+async function loadIdb(): Promise<typeof import('idb')> {
+	try {
+		return await import('idb');
+	} catch (error) {
+		throw new JournalError(
+			'IndexedDBJournal needs the package "idb", an optional peer dependency of idemkey: install it (npm install idb).',
+			{ cause: error },
+		);
 	}
 }
 

@@ -2,28 +2,13 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JournalChange } from '../../../src/journal/browser/changes.js';
-import { IndexedDBJournal, type IndexedDBJournalOptions } from '../../../src/journal/browser/indexeddb.js';
-import { claimed, newRecord, settled } from '../../../src/journal/lifecycle.js';
+import type { IndexedDBJournal, IndexedDBJournalOptions } from '../../../src/journal/browser/indexeddb.js';
+import { claimed, settled } from '../../../src/journal/lifecycle.js';
+import { indexedDBJournal, NOW, record } from './support.js';
 
-const NOW = Date.now();
-const record = (operation: string) =>
-	newRecord({
-		scope: 'tenant-1',
-		operation,
-		key: `key-${operation}`,
-		fingerprint: 'fp',
-		method: 'POST',
-		path: '/bookings',
-		now: NOW,
-		retentionMs: 90_000,
-		keepMs: 1_000,
-	});
-
-const opened: IndexedDBJournal[] = [];
 const channels: BroadcastChannel[] = [];
 afterEach(async () => {
 	for (const channel of channels.splice(0)) channel.close();
-	await Promise.all(opened.splice(0).map((j) => j.close()));
 });
 
 let serial = 0;
@@ -31,11 +16,7 @@ let serial = 0;
 function tabs(a: IndexedDBJournalOptions = {}, b: IndexedDBJournalOptions = {}) {
 	const indexedDB = new IDBFactory();
 	const name = `changes-${++serial}`;
-	const make = (options: IndexedDBJournalOptions) => {
-		const journal = new IndexedDBJournal({ indexedDB, name, ...options });
-		opened.push(journal);
-		return journal;
-	};
+	const make = (options: IndexedDBJournalOptions) => indexedDBJournal({ indexedDB, name, ...options });
 	return { name, mine: make(a), theirs: make(b) };
 }
 
@@ -161,8 +142,7 @@ describe('IndexedDBJournal change notifications', () => {
 		expect(own.heard).toEqual([]);
 
 		await theirs.close();
-		const observer = new IndexedDBJournal({ name: theirs.name, indexedDB: new IDBFactory() });
-		opened.push(observer);
+		const observer = indexedDBJournal({ name: theirs.name });
 		const observed = listen(observer);
 		await mine.create(record('op-2'));
 		await observed.until(1);

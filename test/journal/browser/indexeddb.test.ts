@@ -1,24 +1,16 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { JournalError } from '../../../src/errors/classes.js';
 import { IndexedDBJournal } from '../../../src/journal/browser/indexeddb.js';
 import type { Journal } from '../../../src/journal/journal.js';
-import { claimed, newRecord, settled } from '../../../src/journal/lifecycle.js';
-import { type JournalRecord, JournalRecordSchema } from '../../../src/journal/record.js';
+import { claimed } from '../../../src/journal/lifecycle.js';
+import { JournalRecordSchema } from '../../../src/journal/record.js';
 import { runJournalConformance } from '../../../src/testing/index.js';
 import { twoTabs } from './storage-stand-ins.js';
+import { closedAfterTest, finish, indexedDBJournal, NOW, record, rejection } from './support.js';
 
 const api = { describe, it, expect, beforeEach, afterEach };
-const opened: IndexedDBJournal[] = [];
-const journal = (options: ConstructorParameters<typeof IndexedDBJournal>[0] = {}) => {
-	const made = new IndexedDBJournal({ indexedDB: new IDBFactory(), ...options });
-	opened.push(made);
-	return made;
-};
-afterEach(async () => {
-	await Promise.all(opened.splice(0).map((j) => j.close()));
-});
+const journal = indexedDBJournal;
 
 runJournalConformance('IndexedDBJournal with Web Locks', () => journal(), api);
 runJournalConformance('IndexedDBJournal without Web Locks', () => journal({ locks: null }), api);
@@ -30,38 +22,6 @@ runJournalConformance(
 	},
 	api,
 );
-
-const NOW = Date.now();
-const record = (operation: string, scope = 'tenant-1'): JournalRecord =>
-	newRecord({
-		scope,
-		operation,
-		key: `key-${operation}`,
-		fingerprint: `fp-${operation}`,
-		method: 'POST',
-		path: '/bookings',
-		now: NOW,
-		retentionMs: 90_000,
-		keepMs: 1_000,
-	});
-
-/** Claims and finishes `operation` (created at NOW, collectable from NOW + 90 s). */
-async function finish(j: Journal, operation: string): Promise<JournalRecord> {
-	const claim = claimed(await j.create(record(operation)), NOW + 1);
-	await j.compareAndSet(claim);
-	const done = settled(claim, 'succeeded', NOW + 2, { status: 201, replayed: false, headers: [] });
-	await j.compareAndSet(done);
-	return done;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<JournalError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(JournalError);
-	return error as JournalError;
-}
 
 const request = <T>(req: IDBRequest<T>) =>
 	new Promise<T>((resolve, reject) => {
@@ -96,8 +56,7 @@ describe('IndexedDBJournal storage', () => {
 		const indexedDB = new IDBFactory();
 		vi.stubGlobal('indexedDB', indexedDB);
 		try {
-			const byDefault = new IndexedDBJournal();
-			opened.push(byDefault);
+			const byDefault = closedAfterTest(new IndexedDBJournal());
 			await byDefault.create(record('op-1'));
 			expect((await indexedDB.databases()).map((d) => d.name)).toEqual(['idemkey']);
 		} finally {

@@ -1,12 +1,11 @@
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { IndexedDBJournal } from '../../../src/journal/browser/indexeddb.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { LockManagerLike } from '../../../src/journal/browser/locks.js';
 import { WebStorageJournal } from '../../../src/journal/browser/web-storage.js';
 import type { Journal } from '../../../src/journal/journal.js';
-import { claimed, newRecord } from '../../../src/journal/lifecycle.js';
+import { claimed } from '../../../src/journal/lifecycle.js';
 import { MapStorage } from './storage-stand-ins.js';
+import { indexedDBJournal, record } from './support.js';
 
 // The platform's lock manager fits the option's type as it is.
 const platform: LockManagerLike | undefined = globalThis.navigator?.locks;
@@ -34,24 +33,6 @@ class RecordingLocks implements LockManagerLike {
 		return run;
 	}
 }
-
-const record = (operation: string) =>
-	newRecord({
-		scope: 'tenant-1',
-		operation,
-		key: `key-${operation}`,
-		fingerprint: 'fp',
-		method: 'POST',
-		path: '/bookings',
-		now: Date.now(),
-		retentionMs: 90_000,
-		keepMs: 1_000,
-	});
-
-const opened: IndexedDBJournal[] = [];
-afterEach(async () => {
-	await Promise.all(opened.splice(0).map((j) => j.close()));
-});
 
 type Setup = {
 	/** A journal using `locks`, and a list that gets, for every write to its storage, the locks held then. */
@@ -92,11 +73,7 @@ const setups: [string, Setup][] = [
 					heldAtWrites.push(locks instanceof RecordingLocks ? [...locks.held] : []);
 					return put.apply(this, args);
 				});
-				const journal = new IndexedDBJournal({
-					indexedDB: new IDBFactory(),
-					...(locks === undefined ? {} : { locks }),
-				});
-				opened.push(journal);
+				const journal = indexedDBJournal(locks === undefined ? {} : { locks });
 				return { journal, heldAtWrites };
 			},
 			lockOf: (operation) => `idemkey:idemkey:${JSON.stringify(['tenant-1', operation])}`,

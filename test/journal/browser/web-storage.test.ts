@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { JournalError } from '../../../src/errors/classes.js';
 import { WebStorageJournal } from '../../../src/journal/browser/web-storage.js';
-import { claimed, newRecord, settled } from '../../../src/journal/lifecycle.js';
-import type { JournalRecord } from '../../../src/journal/record.js';
+import { claimed, settled } from '../../../src/journal/lifecycle.js';
 import { runJournalConformance } from '../../../src/testing/index.js';
 import { MapStorage, QuotaStorage, twoTabs } from './storage-stand-ins.js';
+import { NOW, record, rejection } from './support.js';
 
 const api = { describe, it, expect, beforeEach, afterEach };
 
@@ -27,19 +26,6 @@ runJournalConformance(
 	api,
 );
 
-const NOW = Date.now();
-const record = (operation: string, scope = 'tenant-1'): JournalRecord =>
-	newRecord({
-		scope,
-		operation,
-		key: `key-${operation}`,
-		fingerprint: `fp-${operation}`,
-		method: 'POST',
-		path: '/bookings',
-		now: NOW,
-		retentionMs: 90_000,
-		keepMs: 1_000,
-	});
 const entryOf = (operation: string, scope = 'tenant-1', prefix = 'idemkey:') =>
 	`${prefix}${JSON.stringify([scope, operation])}`;
 
@@ -50,15 +36,6 @@ const finished = (operation: string) =>
 		replayed: false,
 		headers: [],
 	});
-
-async function rejection(promise: Promise<unknown>): Promise<JournalError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(JournalError);
-	return error as JournalError;
-}
 
 describe('WebStorageJournal storage', () => {
 	afterEach(() => {

@@ -1,19 +1,14 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient, type Journal, JournalError, OutcomeUnknownError } from '../../../src/index.js';
-import { IndexedDBJournal } from '../../../src/journal/browser/indexeddb.js';
 import { WebStorageJournal } from '../../../src/journal/browser/web-storage.js';
 import { sendJson } from '../../helpers/loopback-server.js';
 import { fast, rejectionOf, serve } from '../../operation/support.js';
 import { QuotaStorage } from './storage-stand-ins.js';
+import { indexedDBJournal } from './support.js';
 
 const booking = { classId: 'c7', clientId: 'u42' };
-
-const opened: IndexedDBJournal[] = [];
-afterEach(async () => {
-	await Promise.all(opened.splice(0).map((j) => j.close()));
-});
 
 /** What a page needs to make its journal again after a reload, and to break its storage. */
 type Site = {
@@ -39,11 +34,7 @@ function webStorageSite(): Site {
 
 function indexedDBSite(): Site {
 	const indexedDB = new IDBFactory();
-	const load = () => {
-		const journal = new IndexedDBJournal({ indexedDB });
-		opened.push(journal);
-		return journal;
-	};
+	const load = () => indexedDBJournal({ indexedDB });
 	return {
 		load,
 		fill: () => {
