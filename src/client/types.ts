@@ -1,9 +1,9 @@
-import type { StandardSchemaV1 } from 'ky';
 import type { Dialect, DialectName } from '../dialects/types.js';
 import type { IdempotencyError } from '../errors/base.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { RetryPolicy } from '../retry/policy.js';
+import type { StandardSchemaV1 } from '../types/standard-schema.js';
 
 export type { StandardSchemaV1 };
 
