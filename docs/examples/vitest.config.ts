@@ -6,6 +6,8 @@ const src = (file: string) => fileURLToPath(new URL(`../../src/${file}`, import.
 
 export default defineConfig({
 	root: fileURLToPath(new URL('.', import.meta.url)),
+	// Vite's cache would otherwise land in docs/examples/node_modules; keep it with the project's.
+	cacheDir: fileURLToPath(new URL('../../node_modules/.vite', import.meta.url)),
 	resolve: {
 		alias: [
 			{ find: /^idemkey$/, replacement: src('index.ts') },
