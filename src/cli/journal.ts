@@ -1,15 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Journal } from '../journal/journal.js';
-import { MemoryJournal } from '../journal/memory.js';
-import type { CliIo } from './io.js';
-
-/** The journal a command works on, and how to release it. */
-export type CliJournal = {
-	readonly journal: Journal;
-	readonly directory: string;
-	close(): Promise<void>;
-};
+import { FileJournal } from '../journal/node/index.js';
+import { type CliIo, line } from './io.js';
 
 /** `--journal`, else `$IDEMKEY_JOURNAL`, else `.idemkey` in the working directory; relative paths from there too. */
 export function journalDirectory(flag: string | undefined, io: CliIo): string {
@@ -31,24 +24,30 @@ export async function journalExists(directory: string): Promise<boolean> {
 	}
 }
 
-export async function openJournal(directory: string): Promise<CliJournal> {
-	return { journal: new MemoryJournal(), directory, close: async () => {} };
-}
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Opens the journal, runs `use`, and closes it whatever happened (a failed close is reported, not thrown). */
+/**
+Runs `use` on the FileJournal at `directory` and closes it whatever happened (a failed close is reported, not
+thrown). The journal opens lazily: a bad directory fails the first journal call with a JournalError. With `collect`,
+finished records past their retention are dropped afterwards, so a journal used only from the command stays small.
+*/
 export async function withJournal<T>(
 	io: CliIo,
 	directory: string,
 	use: (journal: Journal) => Promise<T>,
+	options: { collect?: boolean } = {},
 ): Promise<T> {
-	const opened = await openJournal(directory);
+	const journal = new FileJournal({
+		directory,
+		onWarning: (warning) => line(io.stderr, `idemkey: warning: ${warning.message}`),
+	});
 	try {
-		return await use(opened.journal);
+		const result = await use(journal);
+		if (options.collect) await journal.collectGarbage(Date.now()).catch(() => {});
+		return result;
 	} finally {
-		await opened.close().catch((error: unknown) => {
-			io.stderr.write(
-				`idemkey: warning: closing the journal ${directory} failed: ${(error as Error)?.message ?? String(error)}\n`,
-			);
+		await journal.close().catch((error: unknown) => {
+			line(io.stderr, `idemkey: warning: closing the journal ${directory} failed: ${message(error)}`);
 		});
 	}
 }

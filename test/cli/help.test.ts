@@ -33,6 +33,7 @@ describe('help and version', () => {
 		expect(out.stdout).toMatch(
 			/Authorization, Cookie and API-key headers\s+are sent but never written to the journal/,
 		);
+		expect(out.stdout).toMatch(/journal is a directory of files \(mode 0600\) that outlives the process/);
 	});
 
 	it('"idemkey --version" prints the package version', async () => {

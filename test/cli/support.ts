@@ -68,25 +68,31 @@ export type KeyedServer = LoopbackServer & {
 	readonly keysSeen: () => string[];
 };
 
+/** What a fault hook did with a request: answered it itself, or let the server apply it and then drop the answer. */
+export type FaultAction = boolean | 'drop-after-commit';
+
 /**
 An IETF-style server: the first request with a key applies one effect and answers 201 with a fresh id; a repeat of the
-key replays the stored answer with `Idempotent-Replayed: true`. `before` may answer first (a fault) and return true.
+key replays the stored answer with `Idempotent-Replayed: true`. `fault` runs first: `true` when it answered (or held)
+the request itself, `'drop-after-commit'` to apply the request and then reset the connection instead of answering.
 */
 export async function keyedServer(
-	before?: (req: Received, res: Parameters<Handler>[1], index: number) => boolean,
+	fault?: (req: Received, res: Parameters<Handler>[1], index: number) => FaultAction,
 ): Promise<KeyedServer> {
 	const effects = new Map<string, number>();
 	const stored = new Map<string, unknown>();
 	const server = await serve((req, res, index) => {
-		if (before?.(req, res, index)) return;
+		const action = fault?.(req, res, index) ?? false;
+		if (action === true) return;
 		const key = req.headers['idempotency-key'];
 		if (typeof key !== 'string') return sendJson(res, 400, { code: 'missing_idempotency_key' });
 		const answer = stored.get(key);
-		if (answer !== undefined) return sendJson(res, 201, answer, { 'idempotent-replayed': 'true' });
-		effects.set(key, (effects.get(key) ?? 0) + 1);
-		const created = { id: `b${effects.size}`, received: req.body.toString() };
-		stored.set(key, created);
-		sendJson(res, 201, created, { 'idempotent-replayed': 'false' });
+		if (answer === undefined) {
+			effects.set(key, (effects.get(key) ?? 0) + 1);
+			stored.set(key, { id: `b${effects.size}`, received: req.body.toString() });
+		}
+		if (action === 'drop-after-commit') res.destroy();
+		else sendJson(res, 201, stored.get(key), { 'idempotent-replayed': String(answer !== undefined) });
 	});
 	const keysSeen = () => server.received.map((r) => String(r.headers['idempotency-key']));
 	return Object.assign(server, { effects, keysSeen });

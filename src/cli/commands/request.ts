@@ -28,6 +28,10 @@ finished operation is answered from the journal without a request; to send the s
 again as a separate operation, give it a new --op. GET and HEAD carry no key and are not
 journaled.
 
+The journal is a directory of files (mode 0600) that outlives the process: keys survive
+crashes and reboots, and several idemkey processes may share it. Secret headers are never
+written to it.
+
 Options:
   --op ID               logical operation id (default: derived from method, URL and body)
   --json @FILE|-|JSON   JSON body from a file, stdin (-) or the argument; sets Content-Type
@@ -94,13 +98,17 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 		const body = await readBody(values, io);
 		const operation = values.op ?? (await deriveOperationId(method, url, body));
 
-		const result = await withJournal(io, journalDirectory(values.journal, io), (journal) =>
-			createClient({ ...send, journal, scope }).request(method, url, {
-				operation,
-				...(body.kind === 'json' ? { json: body.value } : {}),
-				...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
-				...(io.signal ? { signal: io.signal } : {}),
-			}),
+		const result = await withJournal(
+			io,
+			journalDirectory(values.journal, io),
+			(journal) =>
+				createClient({ ...send, journal, scope }).request(method, url, {
+					operation,
+					...(body.kind === 'json' ? { json: body.value } : {}),
+					...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
+					...(io.signal ? { signal: io.signal } : {}),
+				}),
+			{ collect: true },
 		);
 		writeBody(io, result.data);
 		line(io.stderr, `idemkey: ${statusLine(result)}`);

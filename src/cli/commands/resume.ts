@@ -116,20 +116,25 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 			}
 			throw new CliError(`No journal at ${directory}; nothing to resume.`, EXIT_CODES.not_found);
 		}
-		return await withJournal(io, directory, async (journal) => {
-			const client = createClient({
-				...send,
-				journal,
-				scope,
-				...(origin ? { fetch: rebasedFetch(origin) } : {}),
-			});
-			if (operation !== undefined) return resumeOne(io, client, operation);
-			const reports = await client.resumeAll({
-				...(concurrency === undefined ? {} : { concurrency }),
-				...(io.signal ? { signal: io.signal } : {}),
-			});
-			return reportAll(io, reports);
-		});
+		return await withJournal(
+			io,
+			directory,
+			async (journal) => {
+				const client = createClient({
+					...send,
+					journal,
+					scope,
+					...(origin ? { fetch: rebasedFetch(origin) } : {}),
+				});
+				if (operation !== undefined) return resumeOne(io, client, operation);
+				const reports = await client.resumeAll({
+					...(concurrency === undefined ? {} : { concurrency }),
+					...(io.signal ? { signal: io.signal } : {}),
+				});
+				return reportAll(io, reports);
+			},
+			{ collect: true },
+		);
 	} catch (error) {
 		return reportFailure(io, error, io.signal?.aborted === true);
 	}
