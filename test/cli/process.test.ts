@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, type Child, spawnCli, until } from './built-cli.js';
+import { cli, keyedServer, scratch } from './support.js';
+
+let main: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+	({ main, cleanup } = await buildCli());
+}, 120_000);
+
+afterAll(async () => {
+	await cleanup?.();
+});
+
+const stop = (child: Child, signal: NodeJS.Signals) => {
+	child.process.kill(signal);
+	return child.exited;
+};
+
+describe('the built idemkey command', () => {
+	it('prints the version and exits 0; an unknown command exits 2 without a stack trace', async () => {
+		const cwd = await scratch();
+		const version = spawnCli(main, ['--version'], { cwd });
+		const unknown = spawnCli(main, ['frobnicate'], { cwd });
+		expect(await version.exited).toBe(0);
+		expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+		expect(await unknown.exited).toBe(2);
+		expect(unknown.stderr).not.toMatch(/\n\s+at /);
+	});
+
+	it('a process killed mid-request leaves the operation inflight; resume finishes it under the same key', async () => {
+		let hold = true;
+		const server = await keyedServer(() => hold); // holds requests (never answers) while `hold`
+		const cwd = await scratch();
+		const child = spawnCli(
+			main,
+			['request', 'POST', `${server.url}bookings`, '--op', 'book-1', '--json', '{"c":7}'],
+			{
+				cwd,
+			},
+		);
+		await until(() => server.received.length === 1, 'the request to reach the server');
+
+		expect(await stop(child, 'SIGKILL')).toBe('SIGKILL');
+		const listed = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout);
+		hold = false;
+		const resumed = await cli(['resume', 'book-1'], { cwd });
+
+		expect(listed).toMatchObject([
+			{ operation: 'book-1', state: 'inflight', attempts: 1, key: server.keysSeen()[0] },
+		]);
+		expect(resumed.code).toBe(0);
+		expect(server.keysSeen()).toEqual([listed[0].key, listed[0].key]);
+		expect([...server.effects.values()]).toEqual([1]);
+	});
+
+	it('SIGINT stops a request with exit 130; rerunning the command finishes it under the same key', async () => {
+		let hold = true;
+		const server = await keyedServer(() => hold);
+		const cwd = await scratch();
+		const argv = ['request', 'POST', `${server.url}bookings`, '--json', '{"c":8}'];
+		const child = spawnCli(main, argv, { cwd });
+		await until(() => server.received.length === 1, 'the request to reach the server');
+
+		expect(await stop(child, 'SIGINT')).toBe(130);
+		hold = false;
+		const rerun = spawnCli(main, argv, { cwd });
+
+		expect(await rerun.exited).toBe(0);
+		expect(JSON.parse(rerun.stdout)).toMatchObject({ received: '{"c":8}' });
+		const keys = server.keysSeen();
+		expect(keys).toHaveLength(2);
+		expect(keys[1]).toBe(keys[0]);
+	});
+});
