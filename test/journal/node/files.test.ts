@@ -1,0 +1,142 @@
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileJournal, type FileJournalOptions } from '../../../src/journal/node/index.js';
+import type { JournalRecord } from '../../../src/journal/record.js';
+import { advance, logPath, logSize, record, SCOPE } from './support.js';
+import { tempDir } from './temp-dirs.js';
+
+const open: FileJournal[] = [];
+const journal = (options: FileJournalOptions): FileJournal => {
+	const j = new FileJournal(options);
+	open.push(j);
+	return j;
+};
+afterEach(async () => {
+	for (const j of open.splice(0)) await j.close();
+});
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe('files are private to their owner', () => {
+	it('creates missing directories with mode 0700 and the log with mode 0600', async () => {
+		const directory = join(tempDir(), 'nested', 'journal');
+		const j = journal({ directory });
+		await j.create(record('a'));
+		expect(mode(directory)).toBe(0o700);
+		expect(mode(logPath(directory))).toBe(0o600);
+	});
+
+	it('a compacted log is created with mode 0600 too', async () => {
+		const directory = tempDir();
+		const j = journal({ directory, compactAfterBytes: 2048 });
+		let r = await j.create(record('a'));
+		const before = statSync(logPath(directory)).ino;
+		for (let i = 0; i < 40; i++) {
+			const next = advance(r, 'inflight');
+			await j.compareAndSet(next);
+			r = next;
+		}
+		expect(statSync(logPath(directory)).ino).not.toBe(before);
+		expect(mode(logPath(directory))).toBe(0o600);
+	});
+});
+
+describe('compaction rewrites the log by atomic rename and keeps every live record', () => {
+	it('drops superseded and deleted entries, keeps the latest version of every record', async () => {
+		const directory = tempDir();
+		const threshold = 16 * 1024;
+		const j = journal({ directory, compactAfterBytes: threshold });
+		const latest = new Map<string, JournalRecord>();
+		let firstFile = -1;
+		for (let i = 0; i < 30; i++) {
+			const created = await j.create(record(`op-${i}`, { retainUntil: 1_000 }));
+			if (firstFile === -1) firstFile = statSync(logPath(directory)).ino;
+			latest.set(created.operation, created);
+		}
+		// Every record is rewritten several times; some end finished and are then collected.
+		for (let round = 0; round < 6; round++) {
+			for (const [operation, r] of latest) {
+				const next = advance(r, round === 5 && operation.endsWith('7') ? 'succeeded' : 'inflight');
+				expect(await j.compareAndSet(next)).toBe(true);
+				latest.set(operation, next);
+			}
+		}
+		expect(await j.collectGarbage(2_000)).toBe(3);
+		for (const operation of ['op-7', 'op-17', 'op-27']) latest.delete(operation);
+
+		// The log was replaced by a new file (rename), not truncated in place, and is now mostly live data.
+		expect(statSync(logPath(directory)).ino).not.toBe(firstFile);
+		expect(logSize(directory)).toBeLessThan(threshold * 2);
+		expect(readdirSync(directory).filter((name) => name.includes('.compact-'))).toEqual([]);
+
+		const expected = [...latest.values()];
+		expect(await j.listUnfinished(SCOPE)).toEqual(expected);
+		await j.close();
+		const reopened = journal({ directory });
+		expect(await reopened.listUnfinished(SCOPE)).toEqual(expected);
+		expect(await reopened.get(SCOPE, 'op-7')).toBeUndefined();
+	});
+
+	it('another process on the directory follows the compacted file and keeps writing to it', async () => {
+		const directory = tempDir();
+		const compacting = journal({ directory, compactAfterBytes: 2048 });
+		const other = journal({ directory });
+		let r = await compacting.create(record('a'));
+		expect(await other.get(SCOPE, 'a')).toEqual(r);
+		const before = statSync(logPath(directory)).ino;
+		for (let i = 0; i < 30; i++) {
+			const next = advance(r, 'inflight');
+			await compacting.compareAndSet(next);
+			r = next;
+		}
+		expect(statSync(logPath(directory)).ino).not.toBe(before);
+		expect(await other.get(SCOPE, 'a')).toEqual(r);
+		const b = await other.create(record('b'));
+		expect(await compacting.listUnfinished(SCOPE)).toEqual([r, b]);
+	});
+
+	it('the temporary file of a compaction interrupted by a crash is removed, the log left intact', async () => {
+		const directory = tempDir();
+		const first = journal({ directory });
+		const a = await first.create(record('a'));
+		await first.close();
+		const leftover = join(directory, 'journal.log.compact-0a1b2c3d4e5f');
+		writeFileSync(leftover, 'half a compaction');
+		expect(await journal({ directory }).get(SCOPE, 'a')).toEqual(a);
+		expect(readdirSync(directory).filter((name) => name.includes('.compact-'))).toEqual([]);
+	});
+});
+
+describe('retention: collectGarbage deletes finished records past retainUntil, for good', () => {
+	it('keeps unfinished records and finished ones still retained; the deletion survives a restart', async () => {
+		const directory = tempDir();
+		const now = 1_000_000;
+		const j = journal({ directory });
+		const write = async (operation: string, state: JournalRecord['state'], retainUntil: number) => {
+			const created = await j.create(record(operation, { retainUntil }));
+			if (state === 'pending') return created;
+			const next = advance(created, state);
+			expect(await j.compareAndSet(next)).toBe(true);
+			return next;
+		};
+		await write('done-expired', 'succeeded', now - 1);
+		await write('failed-at-now', 'failed', now);
+		const retained = await write('done-retained', 'succeeded', now + 1);
+		const unknown = await write('unknown-expired', 'unknown', now - 1);
+		const pending = await write('pending-expired', 'pending', now - 1);
+
+		expect(await j.collectGarbage(now)).toBe(2);
+		expect(await j.collectGarbage(now)).toBe(0);
+		await j.close();
+
+		const reopened = journal({ directory });
+		expect(await reopened.get(SCOPE, 'done-expired')).toBeUndefined();
+		expect(await reopened.get(SCOPE, 'failed-at-now')).toBeUndefined();
+		expect(await reopened.get(SCOPE, 'done-retained')).toEqual(retained);
+		expect(await reopened.listUnfinished(SCOPE)).toEqual([unknown, pending]);
+		// A collected operation can start afresh under a new key.
+		const again = await reopened.create(record('done-expired', { key: 'a-new-key' }));
+		expect(again.key).toBe('a-new-key');
+	});
+});
