@@ -72,12 +72,3 @@ export function spawnCli(
 	});
 	return result;
 }
-
-/** Polls until `check` holds (for events in another process), failing after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 20));
-	}
-}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, type Child, spawnCli, until } from './built-cli.js';
-import { cli, keyedServer, scratch } from './support.js';
+import { buildCli, type Child, spawnCli } from './built-cli.js';
+import { cli, keyedServer, scratch, until } from './support.js';
 
 let main: string;
 let cleanup: () => Promise<void>;

@@ -22,14 +22,20 @@ class Collector extends Writable {
 	}
 }
 
-/** Runs one `idemkey` command line in-process. */
-export async function cli(
-	argv: string[],
-	options: { cwd?: string; env?: Record<string, string>; stdin?: string; signal?: AbortSignal } = {},
-): Promise<CliRun> {
+type CliOptions = { cwd?: string; env?: Record<string, string>; stdin?: string; signal?: AbortSignal };
+
+/** A command running in-process: its output so far, and its exit code once it ends. */
+export type RunningCli = {
+	readonly stdout: () => string;
+	readonly stderr: () => string;
+	readonly code: Promise<number>;
+};
+
+/** Starts one `idemkey` command line in-process without waiting for it (for long-running commands like serve). */
+export function startCli(argv: string[], options: CliOptions = {}): RunningCli {
 	const stdout = new Collector();
 	const stderr = new Collector();
-	const code = await run(argv, {
+	const code = run(argv, {
 		stdout,
 		stderr,
 		stdin: Readable.from([Buffer.from(options.stdin ?? '')]),
@@ -37,7 +43,14 @@ export async function cli(
 		cwd: options.cwd ?? process.cwd(),
 		...(options.signal ? { signal: options.signal } : {}),
 	});
-	return { code, stdout: stdout.text, stderr: stderr.text };
+	return { stdout: () => stdout.text, stderr: () => stderr.text, code };
+}
+
+/** Runs one `idemkey` command line in-process. */
+export async function cli(argv: string[], options: CliOptions = {}): Promise<CliRun> {
+	const running = startCli(argv, options);
+	const code = await running.code;
+	return { code, stdout: running.stdout(), stderr: running.stderr() };
 }
 
 const dirs: string[] = [];
@@ -113,4 +126,13 @@ export function statusFields(stderr: string): Record<string, string | undefined>
 	if (!line) throw new Error(`no status line in: ${stderr}`);
 	const [, status, ...pairs] = line.split(' ');
 	return { status, ...Object.fromEntries(pairs.map((pair) => pair.split('=') as [string, string])) };
+}
+
+/** Polls until `check` holds (for events in another process or a running command), failing after `timeoutMs`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 20));
+	}
 }
