@@ -1,30 +1,43 @@
 import type { Journal } from './journal.js';
 import { isCollectable, isFinished, type JournalRecord, recordId } from './record.js';
 
-// Records are plain JSON data. A deep copy, frozen all the way down: a caller holding the record it wrote (or one it
-// was handed) can change neither the journal's copy nor, through a nested array, anyone else's.
-// Lifecycle steps spread the previous record, so most nested parts (request, outcome) are ones this journal froze
-// before: those are reused instead of copied on every write.
-const deepFrozen = new WeakSet<object>();
-
-function frozenCopy<T>(value: T): T {
-	if (typeof value !== 'object' || value === null || deepFrozen.has(value)) return value;
-	let out: object;
-	if (Array.isArray(value)) out = Object.freeze(value.map(frozenCopy));
-	else {
-		const copy: Record<string, unknown> = {};
-		for (const k of Object.keys(value)) {
-			const v = (value as Record<string, unknown>)[k];
-			if (v !== undefined) copy[k] = frozenCopy(v);
-		}
-		out = Object.freeze(copy);
+// Records are plain JSON data, frozen all the way down so that a caller holding the record it wrote (or one it was
+// handed) can change neither the journal's copy nor, through a nested array, anyone else's. Records are frozen in
+// place rather than copied: the SDK never changes a record after writing it, and lifecycle steps spread the previous
+// record, so most nested parts arrive already frozen and cost one check. (A WeakSet of frozen parts was tried: its
+// ephemeron table made garbage collection the largest cost of a request.)
+function frozen<T>(value: T): T {
+	if (typeof value !== 'object' || value === null) return value;
+	if (Object.isFrozen(value)) return isDeepFrozen(value) ? value : frozenCopy(value);
+	const target = value as Record<string, unknown>;
+	for (const k of Object.keys(target)) {
+		const v = target[k];
+		const f = frozen(v);
+		if (f !== v) target[k] = f;
 	}
-	deepFrozen.add(out);
-	return out as T;
+	return Object.freeze(value);
+}
+
+function isDeepFrozen(value: object): boolean {
+	if (!Object.isFrozen(value)) return false;
+	for (const v of Object.values(value)) {
+		if (typeof v === 'object' && v !== null && !isDeepFrozen(v)) return false;
+	}
+	return true;
+}
+
+// Someone else froze this part only shallowly: its unfrozen insides may still change, so the journal keeps a copy.
+function frozenCopy<T>(value: T): T {
+	if (typeof value !== 'object' || value === null) return value;
+	if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+	const copy: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(value)) copy[k] = frozenCopy(v);
+	return Object.freeze(copy) as T;
 }
 
 /**
 In-process journal. Keys survive retries within the process, not a crash: use `FileJournal` or a server-backed journal where that matters.
+A record written to it is frozen in place (deeply) and kept as is, not copied.
 */
 export class MemoryJournal implements Journal {
 	readonly #records = new Map<string, Readonly<JournalRecord>>();
@@ -33,7 +46,7 @@ export class MemoryJournal implements Journal {
 		const id = recordId(record.scope, record.operation);
 		const existing = this.#records.get(id);
 		if (existing) return existing;
-		const stored = frozenCopy(record);
+		const stored = frozen(record);
 		this.#records.set(id, stored);
 		return stored;
 	}
@@ -46,7 +59,7 @@ export class MemoryJournal implements Journal {
 		const id = recordId(next.scope, next.operation);
 		const current = this.#records.get(id);
 		if (!current || current.revision !== next.revision - 1) return false;
-		this.#records.set(id, frozenCopy(next));
+		this.#records.set(id, frozen(next));
 		return true;
 	}
 

@@ -99,7 +99,8 @@ export async function runJournaled(
 		request: snapshot(request, ctx.storeBodies),
 	});
 	const stored = await journalIo('record the operation', ids, () => journal.create(fresh));
-	const record = checkedRecord(stored, scope, operation, ids);
+	// A journal that keeps the very object it was given (MemoryJournal) hands back our own record: nothing to check.
+	const record = stored === fresh ? fresh : checkedRecord(stored, scope, operation, ids);
 	// Ours when the stored record is the one just written (a minted key makes this exact): its first attempt is
 	// already claimed. Anything else is an earlier run's record, which every attempt claims anew.
 	let claimedFirst =

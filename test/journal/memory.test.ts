@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newRecord } from '../../src/journal/lifecycle.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import { runJournalConformance } from '../../src/testing/index.js';
 
@@ -8,4 +9,43 @@ runJournalConformance('MemoryJournal', () => new MemoryJournal(), {
 	expect,
 	beforeEach,
 	afterEach,
+});
+
+describe('MemoryJournal isolation', () => {
+	const request = () => ({
+		url: 'https://api.example.test/v1/bookings',
+		headers: [['content-type', 'application/json']] as [string, string][],
+		body: btoa('{"classId":"yoga"}'),
+	});
+	const record = (req = request()) =>
+		newRecord({
+			scope: 's',
+			operation: 'op',
+			key: 'k-1',
+			fingerprint: 'fp',
+			method: 'POST',
+			path: '/bookings',
+			now: 1,
+			retentionMs: undefined,
+			keepMs: 1000,
+			request: req,
+		});
+
+	it('keeps its own copy of a part the caller froze only shallowly', async () => {
+		const journal = new MemoryJournal();
+		const req = Object.freeze(request());
+		await journal.create(record(req));
+		req.headers.push(['x-later', '1']);
+		const [header] = req.headers;
+		if (header) header[1] = 'text/plain';
+		expect((await journal.get('s', 'op'))?.request?.headers).toEqual([['content-type', 'application/json']]);
+	});
+
+	it('hands out records that cannot be changed, down to nested headers', async () => {
+		const journal = new MemoryJournal();
+		await journal.create(record());
+		const got = await journal.get('s', 'op');
+		expect(() => (got?.request?.headers as [string, string][]).push(['x', '1'])).toThrow(TypeError);
+		expect((await journal.get('s', 'op'))?.request?.headers).toHaveLength(1);
+	});
 });
