@@ -7,6 +7,7 @@ export type {
 	ConformanceTestApi,
 } from '../journal/conformance.js';
 export { runJournalConformance } from '../journal/conformance.js';
+export { CHAOS_FAULTS, CHAOS_RETRY, CHAOS_TIMEOUT_MS } from './chaos/defaults.js';
 export type {
 	Booking,
 	DelayRate,
@@ -18,6 +19,8 @@ export type {
 	StoredResponse,
 } from './dialect-state.js';
 export { DialectState } from './dialect-state.js';
+export type { Emulator, EmulatorOptions } from './emulator.js';
+export { createEmulator } from './emulator.js';
 export type { DialectHandlers, DialectHandlersOptions } from './msw-handlers.js';
 export { dialectHandlers } from './msw-handlers.js';
 export { serverProfiles } from './profiles/catalog.js';

@@ -1,0 +1,144 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Dialect, DialectName } from '../dialects/types.js';
+import type { DialectState } from './dialect-state.js';
+import type { ServerProfile } from './profiles/types.js';
+import { createDialectServer, type DialectServer, type DialectServerOptions } from './server/core.js';
+import { isDropped } from './server/responses.js';
+
+export type EmulatorOptions = Omit<DialectServerOptions, 'now' | 'signal'> & {
+	/** Which API's server to behave like: a built-in dialect name or a `Dialect` object. */
+	dialect: DialectName | Dialect;
+	/**
+	The server's clock in epoch ms, used for key retention; inject one to move time past the dialect's retention.
+	@default () => Date.now()
+	*/
+	clock?: () => number;
+	/**
+	TCP port; 0 picks a free one.
+	@default 0
+	*/
+	port?: number;
+	/**
+	Interface to listen on. Keep it on loopback: the emulator is for tests.
+	@default '127.0.0.1'
+	*/
+	host?: string;
+};
+
+/** A running emulator. */
+export type Emulator = {
+	/** Base URL of the booking API, ending with a slash, e.g. `http://127.0.0.1:54321/`. */
+	readonly url: string;
+	readonly port: number;
+	readonly host: string;
+	/** Requests seen, keys stored, bookings and effects applied: read it in assertions. */
+	readonly state: DialectState;
+	readonly profile: ServerProfile;
+	/** Stops listening, drops open connections and cuts pending fault delays short. Safe to call twice. */
+	close(): Promise<void>;
+};
+
+// Hop-by-hop and framing headers belong to this connection, not to the request the dialect server sees.
+const SKIPPED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade']);
+
+/**
+Starts the dialect's server on a real `node:http` server (loopback, a free port by default): the same behaviour as
+{@link dialectHandlers}, over real sockets, so a dropped answer is a destroyed connection.
+
+@example
+```ts
+import { createClient } from 'idemkey';
+import { createEmulator } from 'idemkey/testing';
+
+const emulator = await createEmulator({
+	dialect: 'bardge',
+	faults: { dropAfterCommit: 0.1, unavailableBefore: 0.05, latency: { probability: 0.2, maxMs: 20 } },
+	seed: 42,
+});
+const api = createClient({ baseUrl: emulator.url, dialect: 'bardge' });
+await api.post('bookings', { json: { classId: 'c7', ref: 'order-1' } });
+emulator.state.duplicates(); // []
+await emulator.close();
+```
+*/
+export async function createEmulator(options: EmulatorOptions): Promise<Emulator> {
+	// Imported here, not at the top, so `idemkey/testing` still loads in a browser for msw users.
+	const { createServer } = await import('node:http');
+	const { dialect, clock, port = 0, host = '127.0.0.1', ...rest } = options;
+	const closing = new AbortController();
+	const core = createDialectServer(dialect, {
+		...rest,
+		...(clock ? { now: clock } : {}),
+		signal: closing.signal,
+	});
+	let origin = '';
+	const server = createServer((req, res) => {
+		void answer(core, origin, req, res);
+	});
+	await listen(server, port, host);
+	const bound = (server.address() as AddressInfo).port;
+	origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+	let closed: Promise<void> | undefined;
+	return {
+		url: `${origin}${(rest.basePath ?? '/').replace(/\/*$/, '/')}`,
+		port: bound,
+		host,
+		state: core.state,
+		profile: core.profile,
+		close: () => {
+			closed ??= new Promise<void>((resolve) => {
+				closing.abort();
+				server.close(() => resolve());
+				server.closeAllConnections();
+			});
+			return closed;
+		},
+	};
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+}
+
+/** One request through the dialect server; never throws (a test server must not crash the test runner). */
+async function answer(core: DialectServer, origin: string, req: IncomingMessage, res: ServerResponse) {
+	try {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const headers = new Headers();
+		for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+			const name = req.rawHeaders[i] as string;
+			if (!SKIPPED.has(name.toLowerCase())) headers.append(name, req.rawHeaders[i + 1] as string);
+		}
+		const method = req.method ?? 'GET';
+		const hasBody = chunks.length > 0 && method !== 'GET' && method !== 'HEAD';
+		const request = new Request(`${origin}${req.url ?? '/'}`, {
+			method,
+			headers,
+			...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+		});
+		const response = await core.handle(request);
+		if (isDropped(response)) {
+			req.socket.destroy();
+			return;
+		}
+		const body = Buffer.from(await response.arrayBuffer());
+		res.writeHead(response.status, Object.fromEntries(response.headers));
+		res.end(body);
+	} catch (error) {
+		if (res.headersSent || res.destroyed) {
+			res.destroy();
+			return;
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		res.writeHead(500, { 'content-type': 'application/json' });
+		res.end(JSON.stringify({ error: { code: 'emulator_error', message } }));
+	}
+}
