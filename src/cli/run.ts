@@ -1,6 +1,7 @@
 import { pendingCommand, pendingHelp } from './commands/pending.js';
 import { requestCommand, requestHelp } from './commands/request.js';
 import { resumeCommand, resumeHelp } from './commands/resume.js';
+import { serveCommand, serveHelp } from './commands/serve.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
 import { reportFailure } from './output.js';
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 		help: resumeHelp,
 		run: resumeCommand,
 	},
+	serve: { summary: 'run the dialect emulator as a test server', help: serveHelp, run: serveCommand },
 };
 
 export const mainHelp = `Usage: idemkey <command> [options]

@@ -73,4 +73,27 @@ describe('the built idemkey command', () => {
 		expect(keys).toHaveLength(2);
 		expect(keys[1]).toBe(keys[0]);
 	});
+
+	it('serve prints its URL, answers like the dialect, and stops cleanly on SIGTERM', async () => {
+		const cwd = await scratch();
+		const child = spawnCli(main, ['serve', '--dialect', 'stripe'], { cwd });
+		await until(() => child.stdout.includes('\n'), 'the URL');
+		const url = child.stdout.trim();
+		const argv = ['request', 'POST', `${url}bookings`, '--dialect', 'stripe', '--json', '{"classId":"c7"}'];
+
+		const first = await cli(argv, { cwd });
+		const key = /key=(\S+)/.exec(first.stderr)?.[1];
+		const replay = await fetch(`${url}bookings`, {
+			method: 'POST',
+			headers: { 'idempotency-key': key ?? '', 'content-type': 'application/json' },
+			body: '{"classId":"c7"}',
+		});
+
+		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+		expect(first.code).toBe(0);
+		expect(replay.headers.get('idempotent-replayed')).toBe('true');
+		expect(await replay.json()).toEqual(JSON.parse(first.stdout));
+		expect(await stop(child, 'SIGTERM')).toBe(0);
+		expect(child.stderr).toMatch(/served 2 requests: 1 effects, 0 duplicated/);
+	});
 });

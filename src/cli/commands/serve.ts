@@ -1,0 +1,105 @@
+import { createEmulator } from '../../testing/emulator.js';
+import { intFlag, parseCommand } from '../args.js';
+import { CliError, usageError } from '../cli-error.js';
+import { DIALECT_NAMES, dialectFlag } from '../client-flags.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { type CliIo, line } from '../io.js';
+import { reportFailure } from '../output.js';
+import { FAULTS_HELP, parseFaults } from '../serve/faults.js';
+
+export const serveHelp = `Usage: idemkey serve --dialect NAME [options]
+
+Runs the dialect emulator as a standalone HTTP server for your integration tests: a small
+booking API (POST bookings, POST bookings/{id}/cancel, ...) that stores answers per
+Idempotency-Key and behaves like the chosen API's server (replay headers, in-progress and
+key-reuse answers, key retention), with optional seeded faults. Prints its base URL on
+stdout, then serves until SIGINT/SIGTERM and prints a summary (requests, effects, duplicates)
+on stderr. Keep it on loopback: it is a test server.
+
+Options:
+  --dialect NAME        ${DIALECT_NAMES.join(' | ')} (required)
+  --port N              TCP port; 0 picks a free one (default: 0)
+  --host ADDR           interface to listen on (default: 127.0.0.1)
+${FAULTS_HELP}
+  --seed N              seed of the fault draws: same seed, same faults in arrival order
+                        (default: 1)
+  -h, --help            show this help
+
+Example:
+  idemkey serve --dialect stripe --port 4010 --faults chaos --seed 7 &
+  idemkey request POST http://127.0.0.1:4010/bookings --dialect stripe --json '{"classId":"c7"}'`;
+
+const FLAGS = {
+	dialect: { type: 'string' },
+	port: { type: 'string' },
+	host: { type: 'string' },
+	faults: { type: 'string' },
+	seed: { type: 'string' },
+} as const;
+
+/** `idemkey serve`: the emulator until the process is told to stop. */
+export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
+	try {
+		const { values, positionals } = parseCommand('serve', argv, FLAGS);
+		if (values.help) {
+			line(io.stdout, serveHelp);
+			return EXIT_CODES.ok;
+		}
+		if (positionals.length > 0) throw usageError(`serve takes no arguments, got "${positionals[0]}".`);
+		if (values.dialect === undefined)
+			throw usageError(`serve needs --dialect (${DIALECT_NAMES.join(', ')}).`);
+		const dialect = dialectFlag(values.dialect);
+		const port = intFlag('port', values.port, 0, 65_535) ?? 0;
+		const seed = intFlag('seed', values.seed, 0, 2 ** 32 - 1);
+		const faults = values.faults === undefined ? undefined : parseFaults(values.faults);
+		const host = values.host ?? '127.0.0.1';
+		let emulator: Awaited<ReturnType<typeof createEmulator>>;
+		try {
+			emulator = await createEmulator({
+				dialect,
+				port,
+				host,
+				...(faults ? { faults } : {}),
+				...(seed === undefined ? {} : { seed }),
+			});
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			throw new CliError(
+				`cannot listen on ${host}:${port} (${code ?? (error as Error).message}).`,
+				code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES'
+					? EXIT_CODES.usage
+					: EXIT_CODES.internal,
+				{ cause: error },
+			);
+		}
+		line(io.stdout, emulator.url);
+		await stopped(io.signal);
+		await emulator.close();
+		const { state } = emulator;
+		line(
+			io.stderr,
+			`idemkey: served ${state.requests.length} requests: ${state.effectCount} effects, ${state.duplicates().length} duplicated.`,
+		);
+		return EXIT_CODES.ok;
+	} catch (error) {
+		return reportFailure(io, error);
+	}
+}
+
+/** Resolves when `signal` aborts; without one (a caller other than main.ts), on the process's SIGINT or SIGTERM. */
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+	if (signal) {
+		return signal.aborted
+			? Promise.resolve()
+			: new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+	}
+	return new Promise((resolve) => {
+		const done = () => {
+			process.off('SIGINT', done);
+			process.off('SIGTERM', done);
+			resolve();
+		};
+		process.once('SIGINT', done);
+		process.once('SIGTERM', done);
+	});
+}
