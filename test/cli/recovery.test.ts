@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, keyedServer, scratch, statusFields } from './support.js';
@@ -21,24 +22,15 @@ const dropFirst = (count: number) => {
 	});
 };
 
+/** A request whose answer is lost (on a dropFirst server): exit 6, the operation left unknown in the journal. */
+const lostRequest = (url: string, op: string, json: string, cwd: string, ...flags: string[]) =>
+	cli(['request', 'POST', url, '--op', op, '--json', json, '--retries', '0', ...flags], { cwd });
+
 describe('idemkey pending and resume', () => {
 	it('lists an operation whose outcome is unknown and resumes it under the same key', async () => {
 		const server = await dropFirst(1);
 		const cwd = await scratch();
-		const failed = await cli(
-			[
-				'request',
-				'POST',
-				`${server.url}charges?x=1`,
-				'--op',
-				'charge-1',
-				'--json',
-				'{"amount":5}',
-				'--retries',
-				'0',
-			],
-			{ cwd },
-		);
+		const failed = await lostRequest(`${server.url}charges?x=1`, 'charge-1', '{"amount":5}', cwd);
 		expect(failed.code).toBe(6);
 
 		const listed = await cli(['pending', '--json'], { cwd });
@@ -71,23 +63,7 @@ describe('idemkey pending and resume', () => {
 		const server = await dropFirst(2);
 		const cwd = await scratch();
 		for (const n of [1, 2]) {
-			const out = await cli(
-				[
-					'request',
-					'POST',
-					`${server.url}orders`,
-					'--op',
-					`order-${n}`,
-					'--json',
-					`{"n":${n}}`,
-					'--retries',
-					'0',
-				],
-				{
-					cwd,
-				},
-			);
-			expect(out.code).toBe(6);
+			expect((await lostRequest(`${server.url}orders`, `order-${n}`, `{"n":${n}}`, cwd)).code).toBe(6);
 		}
 
 		const out = await cli(['resume', '--all', '--concurrency', '2'], { cwd });
@@ -105,24 +81,7 @@ describe('idemkey pending and resume', () => {
 	it('resume --all exits with the first failure code and keeps the failed operation pending', async () => {
 		const server = await dropFirst(3); // the two first attempts fail, then the resume of one drops again
 		const cwd = await scratch();
-		for (const n of [1, 2]) {
-			await cli(
-				[
-					'request',
-					'POST',
-					`${server.url}orders`,
-					'--op',
-					`order-${n}`,
-					'--json',
-					`{"n":${n}}`,
-					'--retries',
-					'0',
-				],
-				{
-					cwd,
-				},
-			);
-		}
+		for (const n of [1, 2]) await lostRequest(`${server.url}orders`, `order-${n}`, `{"n":${n}}`, cwd);
 
 		const out = await cli(['resume', '--all', '--concurrency', '1', '--retries', '0'], { cwd });
 
@@ -137,20 +96,7 @@ describe('idemkey pending and resume', () => {
 		const gone = await dropFirst(1);
 		const moved = await keyedServer();
 		const cwd = await scratch();
-		await cli(
-			[
-				'request',
-				'POST',
-				`${gone.url}v1/orders?src=cli`,
-				'--op',
-				'o1',
-				'--json',
-				'{"n":1}',
-				'--retries',
-				'0',
-			],
-			{ cwd },
-		);
+		await lostRequest(`${gone.url}v1/orders?src=cli`, 'o1', '{"n":1}', cwd);
 
 		const out = await cli(['resume', 'o1', '--base-url', moved.url.replace(/\/$/, '')], { cwd });
 
@@ -165,23 +111,15 @@ describe('idemkey pending and resume', () => {
 		const server = await dropFirst(1);
 		const cwd = await scratch();
 		const journal = join(cwd, 'j');
-		await cli(
-			[
-				'request',
-				'POST',
-				`${server.url}x`,
-				'--op',
-				'x',
-				'--json',
-				'1',
-				'--retries',
-				'0',
-				'--journal',
-				journal,
-				'-H',
-				'Authorization: Bearer first',
-			],
-			{ cwd },
+		await lostRequest(
+			`${server.url}x`,
+			'x',
+			'1',
+			cwd,
+			'--journal',
+			journal,
+			'-H',
+			'Authorization: Bearer first',
 		);
 
 		const out = await cli(['resume', 'x', '--journal', journal, '-H', 'Authorization: Bearer again'], {
@@ -211,7 +149,6 @@ describe('idemkey pending and resume', () => {
 		expect(table).toMatchObject({ code: 0, stdout: '' });
 		expect(table.stderr).toMatch(/no unfinished operations/);
 		expect(JSON.parse(json.stdout)).toEqual([]);
-		const { readdir } = await import('node:fs/promises');
 		expect(await readdir(cwd)).toEqual([]);
 	});
 });
