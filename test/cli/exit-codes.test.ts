@@ -96,11 +96,17 @@ describe('exit codes', () => {
 		expect(server.received).toHaveLength(0);
 	});
 
-	it('resuming an operation the journal does not hold exits 12', async () => {
+	it('resuming an operation the journal does not hold exits 12, with or without a journal', async () => {
+		const server = await keyedServer();
 		const cwd = await scratch();
-		const out = await cli(['resume', 'no-such-op'], { cwd });
-		expect(out.code).toBe(12);
-		expect(out.stderr).toMatch(/no-such-op|No journal/);
+		const none = await cli(['resume', 'no-such-op'], { cwd });
+		await cli(['request', 'POST', `${server.url}x`, '--op', 'other', '--json', '1'], { cwd });
+		const absent = await cli(['resume', 'no-such-op'], { cwd });
+
+		expect([none.code, absent.code]).toEqual([12, 12]);
+		expect(none.stderr).toMatch(/^idemkey: No journal at .*; nothing to resume\.$/m);
+		expect(absent.stderr).toMatch(/^idemkey: No operation "no-such-op" in scope "default"/m);
+		expect(server.received).toHaveLength(1);
 	});
 
 	it('Ctrl-C while waiting for an answer exits 130 and leaves the operation to resume', async () => {
