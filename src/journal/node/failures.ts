@@ -7,6 +7,7 @@ const ADVICE: Record<string, string> = {
 	EACCES: 'permission denied: make the directory and its files readable and writable by this user',
 	EPERM: 'permission denied: make the directory and its files readable and writable by this user',
 	ENOTDIR: 'a part of the path is a file, not a directory: choose another directory',
+	EEXIST: 'a file stands where the journal directory should be: move it away or choose another directory',
 	EISDIR: 'a directory stands where the journal expects a file: remove it',
 	EIO: 'the disk reported an I/O error: check the disk, then retry',
 	EMFILE: 'too many open files: raise the open-file limit or close some files',
