@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function clientOn(options: ConstructorParameters<typeof FileJournal>[0]) {
-	server = await startServer((req, res) => sendJson(res, 201, { id: `b${server.received.length}` }));
+	server = await startServer((_req, res) => sendJson(res, 201, { id: `b${server.received.length}` }));
 	const journal = new FileJournal(options);
 	journals.push(journal);
 	const api = createClient({ baseUrl: server.url, journal, scope: 'shop', retry: { limit: 0 } });
@@ -117,10 +117,10 @@ describe('when the journal cannot record the claim, nothing is sent and the erro
 		let broken = false;
 		const fs: FileJournalFs = {
 			...nodeFs,
-			fdatasync: (fd, callback) =>
+			fdatasync: ((fd: number, callback: nodeFs.NoParamCallback) =>
 				broken
 					? callback(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }))
-					: nodeFs.fdatasync(fd, callback),
+					: nodeFs.fdatasync(fd, callback)) as FileJournalFs['fdatasync'],
 		};
 		const { book } = await clientOn({ directory, fs });
 		await book('before');
