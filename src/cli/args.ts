@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { usageError } from './cli-error.js';
+import { type CliIo, line } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -16,6 +17,20 @@ export function parseCommand<O extends Options>(command: string, argv: readonly 
 		const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '.');
 		throw usageError(`${command}: ${message} See "idemkey ${command} --help".`, error);
 	}
+}
+
+/** {@link parseCommand}, and `--help`: prints `help` on stdout and returns `undefined` (the command exits 0). */
+export function commandArgs<O extends Options>(
+	command: string,
+	argv: readonly string[],
+	options: O,
+	help: string,
+	io: CliIo,
+) {
+	const parsed = parseCommand(command, argv, options);
+	if (!(parsed.values as { help?: boolean }).help) return parsed;
+	line(io.stdout, help);
+	return undefined;
 }
 
 /** An integer flag within [min, max]; `undefined` when the flag is absent. */

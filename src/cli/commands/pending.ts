@@ -1,6 +1,6 @@
 import { createClient } from '../../client/create.js';
 import type { JournalRecord } from '../../journal/record.js';
-import { parseCommand } from '../args.js';
+import { commandArgs } from '../args.js';
 import { usageError } from '../cli-error.js';
 import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -73,11 +73,9 @@ const asJson = (records: readonly JournalRecord[], now: number) =>
 /** `idemkey pending`: what a restart would have to resume. */
 export async function pendingCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
-		const { values, positionals } = parseCommand('pending', argv, FLAGS);
-		if (values.help) {
-			line(io.stdout, pendingHelp);
-			return EXIT_CODES.ok;
-		}
+		const args = commandArgs('pending', argv, FLAGS, pendingHelp, io);
+		if (!args) return EXIT_CODES.ok;
+		const { values, positionals } = args;
 		if (positionals.length > 0) throw usageError(`pending takes no arguments, got "${positionals[0]}".`);
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);

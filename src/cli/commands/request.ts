@@ -1,5 +1,5 @@
 import { createClient } from '../../client/create.js';
-import { parseCommand } from '../args.js';
+import { commandArgs } from '../args.js';
 import { usageError } from '../cli-error.js';
 import {
 	JOURNAL_FLAGS,
@@ -79,11 +79,9 @@ function targetUrl(text: string): string {
 /** `idemkey request`: one keyed, journaled, retried request. */
 export async function requestCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
-		const { values, positionals } = parseCommand('request', argv, FLAGS);
-		if (values.help) {
-			line(io.stdout, requestHelp);
-			return EXIT_CODES.ok;
-		}
+		const args = commandArgs('request', argv, FLAGS, requestHelp, io);
+		if (!args) return EXIT_CODES.ok;
+		const { values, positionals } = args;
 		const [methodArg, urlArg, ...extra] = positionals;
 		if (methodArg === undefined || urlArg === undefined || extra.length > 0) {
 			throw usageError(

@@ -1,7 +1,7 @@
 import { createClient, type IdemClient } from '../../client/create.js';
 import type { IdemResult, ResumeReport } from '../../client/types.js';
 import { isIdempotencyError } from '../../errors/base.js';
-import { intFlag, parseCommand } from '../args.js';
+import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import {
 	JOURNAL_FLAGS,
@@ -94,11 +94,9 @@ async function resumeOne(io: CliIo, client: IdemClient, operation: string): Prom
 /** `idemkey resume`: finish what a crash, a timeout or Ctrl-C left unfinished, under the same keys. */
 export async function resumeCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
-		const { values, positionals } = parseCommand('resume', argv, FLAGS);
-		if (values.help) {
-			line(io.stdout, resumeHelp);
-			return EXIT_CODES.ok;
-		}
+		const args = commandArgs('resume', argv, FLAGS, resumeHelp, io);
+		if (!args) return EXIT_CODES.ok;
+		const { values, positionals } = args;
 		const [operation, ...extra] = positionals;
 		if (values.all ? operation !== undefined : operation === undefined || extra.length > 0) {
 			throw usageError('resume takes one operation id or --all, as in: idemkey resume <OP>');

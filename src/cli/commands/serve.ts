@@ -1,5 +1,5 @@
 import { createEmulator } from '../../testing/emulator.js';
-import { intFlag, parseCommand } from '../args.js';
+import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import { DIALECT_NAMES, dialectFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -40,11 +40,9 @@ const FLAGS = {
 /** `idemkey serve`: the emulator until the process is told to stop. */
 export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
-		const { values, positionals } = parseCommand('serve', argv, FLAGS);
-		if (values.help) {
-			line(io.stdout, serveHelp);
-			return EXIT_CODES.ok;
-		}
+		const args = commandArgs('serve', argv, FLAGS, serveHelp, io);
+		if (!args) return EXIT_CODES.ok;
+		const { values, positionals } = args;
 		if (positionals.length > 0) throw usageError(`serve takes no arguments, got "${positionals[0]}".`);
 		if (values.dialect === undefined)
 			throw usageError(`serve needs --dialect (${DIALECT_NAMES.join(', ')}).`);
