@@ -94,6 +94,6 @@ describe('the built idemkey command', () => {
 		expect(replay.headers.get('idempotent-replayed')).toBe('true');
 		expect(await replay.json()).toEqual(JSON.parse(first.stdout));
 		expect(await stop(child, 'SIGTERM')).toBe(0);
-		expect(child.stderr).toMatch(/served 2 requests: 1 effects, 0 duplicated/);
+		expect(child.stderr).toMatch(/served 2 requests: 1 effect, 0 duplicated/);
 	});
 });

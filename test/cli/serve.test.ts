@@ -32,7 +32,7 @@ describe('idemkey serve', () => {
 		expect(out.code).toBe(6);
 		expect(pending).toMatchObject([{ operation: 'b1', state: 'unknown', attempts: 3 }]);
 		expect(await server.code).toBe(0);
-		expect(server.stderr()).toMatch(/served 3 requests: 1 effects, 0 duplicated/);
+		expect(server.stderr()).toMatch(/served 3 requests: 1 effect, 0 duplicated/);
 	});
 
 	it('a port in use is one clear line and exit 2', async () => {

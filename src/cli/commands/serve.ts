@@ -37,6 +37,8 @@ const FLAGS = {
 	seed: { type: 'string' },
 } as const;
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** `idemkey serve`: the emulator until the process is told to stop. */
 export async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
@@ -76,7 +78,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
 		const { state } = emulator;
 		line(
 			io.stderr,
-			`idemkey: served ${state.requests.length} requests: ${state.effectCount} effects, ${state.duplicates().length} duplicated.`,
+			`idemkey: served ${count(state.requests.length, 'request')}: ${count(state.effectCount, 'effect')}, ${state.duplicates().length} duplicated.`,
 		);
 		return EXIT_CODES.ok;
 	} catch (error) {
