@@ -31,14 +31,20 @@ async function crashMidJob() {
 	await journal.close();
 }
 
-it('finishes the crashed job on start-up; the redelivered job then books nothing more', async () => {
-	const state = serve({ faults: ['drop-after-commit'] });
-	await crashMidJob();
+/** A new worker starts (resuming what the crashed one left), then the queue redelivers the job. */
+async function restartAndRedeliver() {
 	const q = queue();
 	const worker = createWorker(directory, q);
 	await worker.start();
 	await worker.handle(job);
 	await worker.stop();
+	return q;
+}
+
+it('finishes the crashed job on start-up; the redelivered job then books nothing more', async () => {
+	const state = serve({ faults: ['drop-after-commit'] });
+	await crashMidJob();
+	const q = await restartAndRedeliver();
 	expect(q.ack).toHaveBeenCalledWith(job);
 	expect(state.effectCount).toBe(1);
 	expect(state.duplicates()).toEqual([]);
@@ -49,11 +55,7 @@ it('after the key expired, finds the booking through onExpired instead of bookin
 	await crashMidJob();
 	vi.useFakeTimers({ toFake: ['Date'] });
 	vi.setSystemTime(Date.now() + 10 * 60_000); // Bardge forgets keys after 90 s
-	const q = queue();
-	const worker = createWorker(directory, q);
-	await worker.start();
-	await worker.handle(job);
-	await worker.stop();
+	const q = await restartAndRedeliver();
 	expect(q.ack).toHaveBeenCalledWith(job);
 	expect(state.requestsTo('/v1/bookings', 'POST')).toHaveLength(1);
 	expect(state.effectCount).toBe(1);
