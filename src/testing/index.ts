@@ -8,6 +8,9 @@ export type {
 } from '../journal/conformance.js';
 export { runJournalConformance } from '../journal/conformance.js';
 export { CHAOS_FAULTS, CHAOS_RETRY, CHAOS_TIMEOUT_MS } from './chaos/defaults.js';
+export type { ChaosOperation, RunMode } from './chaos/plan.js';
+export type { ChaosCaller, ChaosOptions, ChaosReport, LostOperation } from './chaos/run.js';
+export { runChaos } from './chaos/run.js';
 export type {
 	Booking,
 	DelayRate,
