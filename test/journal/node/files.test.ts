@@ -1,4 +1,4 @@
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileJournal, type FileJournalOptions } from '../../../src/journal/node/index.js';
@@ -18,6 +18,32 @@ afterEach(async () => {
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
+/**
+The log file as it is now, held open so that its inode cannot be reused: `replaced()` tells whether the path now
+names another file (a compaction renamed a new one into place).
+*/
+function pin(directory: string) {
+	const fd = openSync(logPath(directory), 'r');
+	pinned.push(fd);
+	const { ino } = fstatSync(fd);
+	return { replaced: () => statSync(logPath(directory)).ino !== ino };
+}
+const pinned: number[] = [];
+afterEach(() => {
+	for (const fd of pinned.splice(0)) closeSync(fd);
+});
+
+/** Writes `r` again `times` times (each a new revision): the log grows while its live data does not. */
+async function rewrite(j: FileJournal, r: JournalRecord, times: number): Promise<JournalRecord> {
+	let current = r;
+	for (let i = 0; i < times; i++) {
+		const next = advance(current, 'inflight');
+		expect(await j.compareAndSet(next)).toBe(true);
+		current = next;
+	}
+	return current;
+}
+
 describe('files are private to their owner', () => {
 	it('creates missing directories with mode 0700 and the log with mode 0600', async () => {
 		const directory = join(tempDir(), 'nested', 'journal');
@@ -30,14 +56,10 @@ describe('files are private to their owner', () => {
 	it('a compacted log is created with mode 0600 too', async () => {
 		const directory = tempDir();
 		const j = journal({ directory, compactAfterBytes: 2048 });
-		let r = await j.create(record('a'));
-		const before = statSync(logPath(directory)).ino;
-		for (let i = 0; i < 40; i++) {
-			const next = advance(r, 'inflight');
-			await j.compareAndSet(next);
-			r = next;
-		}
-		expect(statSync(logPath(directory)).ino).not.toBe(before);
+		const r = await j.create(record('a'));
+		const original = pin(directory);
+		await rewrite(j, r, 40);
+		expect(original.replaced()).toBe(true);
 		expect(mode(logPath(directory))).toBe(0o600);
 	});
 });
@@ -48,10 +70,10 @@ describe('compaction rewrites the log by atomic rename and keeps every live reco
 		const threshold = 16 * 1024;
 		const j = journal({ directory, compactAfterBytes: threshold });
 		const latest = new Map<string, JournalRecord>();
-		let firstFile = -1;
+		let original: ReturnType<typeof pin> | undefined;
 		for (let i = 0; i < 30; i++) {
 			const created = await j.create(record(`op-${i}`, { retainUntil: 1_000 }));
-			if (firstFile === -1) firstFile = statSync(logPath(directory)).ino;
+			original ??= pin(directory);
 			latest.set(created.operation, created);
 		}
 		// Every record is rewritten several times; some end finished and are then collected.
@@ -66,7 +88,7 @@ describe('compaction rewrites the log by atomic rename and keeps every live reco
 		for (const operation of ['op-7', 'op-17', 'op-27']) latest.delete(operation);
 
 		// The log was replaced by a new file (rename), not truncated in place, and is now mostly live data.
-		expect(statSync(logPath(directory)).ino).not.toBe(firstFile);
+		expect(original?.replaced()).toBe(true);
 		expect(logSize(directory)).toBeLessThan(threshold * 2);
 		expect(readdirSync(directory).filter((name) => name.includes('.compact-'))).toEqual([]);
 
@@ -82,15 +104,11 @@ describe('compaction rewrites the log by atomic rename and keeps every live reco
 		const directory = tempDir();
 		const compacting = journal({ directory, compactAfterBytes: 2048 });
 		const other = journal({ directory });
-		let r = await compacting.create(record('a'));
-		expect(await other.get(SCOPE, 'a')).toEqual(r);
-		const before = statSync(logPath(directory)).ino;
-		for (let i = 0; i < 30; i++) {
-			const next = advance(r, 'inflight');
-			await compacting.compareAndSet(next);
-			r = next;
-		}
-		expect(statSync(logPath(directory)).ino).not.toBe(before);
+		const first = await compacting.create(record('a'));
+		expect(await other.get(SCOPE, 'a')).toEqual(first);
+		const original = pin(directory);
+		const r = await rewrite(compacting, first, 30);
+		expect(original.replaced()).toBe(true);
 		expect(await other.get(SCOPE, 'a')).toEqual(r);
 		const b = await other.create(record('b'));
 		expect(await compacting.listUnfinished(SCOPE)).toEqual([r, b]);

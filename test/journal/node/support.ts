@@ -1,33 +1,27 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { newRecord } from '../../../src/journal/lifecycle.js';
 import type { JournalRecord } from '../../../src/journal/record.js';
 import { RECORD_VERSION } from '../../../src/journal/record.js';
 
 export const SCOPE = 'file-journal-test';
 
 /** A valid record of `operation`, as the client writes one when it starts an operation. */
-export function record(operation: string, overrides: Partial<JournalRecord> = {}): JournalRecord {
-	const now = Date.now();
-	return {
-		v: RECORD_VERSION,
+export const record = (operation: string, overrides: Partial<JournalRecord> = {}): JournalRecord => ({
+	...newRecord({
 		scope: SCOPE,
 		operation,
 		key: `key-${operation}`,
 		fingerprint: 'f'.repeat(64),
 		method: 'POST',
 		path: '/v1/bookings',
-		state: 'pending',
-		revision: 1,
-		attemptsStarted: 0,
-		attemptsFinished: 0,
-		createdAt: now,
-		updatedAt: now,
-		expiresAt: now + 86_400_000,
-		retainUntil: now + 86_400_000,
-		...overrides,
-	};
-}
+		now: Date.now(),
+		retentionMs: 86_400_000,
+		keepMs: 86_400_000,
+	}),
+	...overrides,
+});
 
 /** The record's next version in `state`, as compareAndSet expects it. */
 export const advance = (r: JournalRecord, state: JournalRecord['state']): JournalRecord => ({
