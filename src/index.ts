@@ -1,4 +1,4 @@
-export type { IdemClient } from './client/create.js';
+export type { Call, IdemClient } from './client/create.js';
 export { createClient } from './client/create.js';
 export type {
 	CallOptions,
@@ -13,7 +13,6 @@ export type {
 	ResumeOptions,
 	ResumeReport,
 	ResumeRequest,
-	StandardSchemaV1,
 } from './client/types.js';
 export type { AnswerRule, Dialect, DialectInit, DialectName, ReplayHeader } from './dialects/index.js';
 export {
@@ -27,7 +26,13 @@ export {
 	repull,
 	stripe,
 } from './dialects/index.js';
-export type { IdempotencyErrorCode, OutcomeUnknownReason, ServerAnswer } from './errors/index.js';
+export type {
+	ErrorDetailsWithAnswer,
+	IdempotencyErrorCode,
+	IdempotencyErrorDetails,
+	OutcomeUnknownReason,
+	ServerAnswer,
+} from './errors/index.js';
 export {
 	IdempotencyError,
 	InProgressError,
@@ -64,6 +69,21 @@ export {
 	MemoryJournal,
 	RECORD_VERSION,
 } from './journal/index.js';
+export type { FingerprintInput } from './keys/index.js';
 export { canonicalJson, deriveKey, fingerprint, mintKey } from './keys/index.js';
-export type { ClassifyContext, Decision, Observation, RetryPolicy } from './retry/index.js';
+export type {
+	BackoffOptions,
+	ClassifyContext,
+	Decision,
+	Observation,
+	Plan,
+	RetryCounters,
+	RetryPolicy,
+	RetryReason,
+} from './retry/index.js';
 export { backoffDelay, classify, DEFAULT_RETRY, parseRetryAfter, planNext } from './retry/index.js';
+export type {
+	StandardSchemaV1,
+	StandardSchemaV1Issue,
+	StandardSchemaV1Result,
+} from './types/standard-schema.js';

@@ -4,6 +4,7 @@ import type { Dialect } from '../dialects/types.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { JournalRecord } from '../journal/record.js';
+import { attemptInit } from '../operation/attempt-signal.js';
 import type { ClientContext, RawResult } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
 import { pendingOperations, resumeAllOperations } from '../operation/recovery.js';
@@ -22,7 +23,8 @@ import type {
 	ResumeReport,
 } from './types.js';
 
-type Call = <T = unknown>(input: string, options?: CallOptions<T>) => Promise<IdemResult<T>>;
+/** One HTTP method of the client: `client.post(path, options)`. */
+export type Call = <T = unknown>(input: string, options?: CallOptions<T>) => Promise<IdemResult<T>>;
 
 export type IdemClient = {
 	/** Any method; GET/HEAD/OPTIONS carry no key and are not journaled. */
@@ -60,7 +62,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 			retry: 0,
 			throwHttpErrors: false,
 			// Late-bound so interceptors (msw, test doubles) installed after createClient still apply.
-			fetch: (input, init) => (userFetch ?? globalThis.fetch)(input, init),
+			fetch: (input, init) => (userFetch ?? globalThis.fetch)(input, attemptInit(init)),
 		}),
 		dialect,
 		journal,

@@ -5,8 +5,6 @@ import type { JournalRecord } from '../journal/record.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
 
-export type { StandardSchemaV1 };
-
 export type HeadersInit = Headers | Record<string, string | undefined> | [string, string][];
 
 /** One frozen object per event; `onEvent` exceptions are ignored so logging can never break a call. */

@@ -8,7 +8,8 @@ export type ServerAnswer = {
 	body: unknown;
 };
 
-type WithAnswer = IdempotencyErrorDetails & { answer?: ServerAnswer | undefined };
+/** Error details plus the server's answer, for errors caused by one. */
+export type ErrorDetailsWithAnswer = IdempotencyErrorDetails & { answer?: ServerAnswer | undefined };
 
 /** The same key was used for a different request. Never retried. */
 export class KeyReuseError extends IdempotencyError {
@@ -18,7 +19,7 @@ export class KeyReuseError extends IdempotencyError {
 	readonly status: number | undefined;
 	readonly body: unknown;
 
-	constructor(message: string, details: WithAnswer & { source: 'server' | 'journal' }) {
+	constructor(message: string, details: ErrorDetailsWithAnswer & { source: 'server' | 'journal' }) {
 		super('key_reused', message, details);
 		this.source = details.source;
 		this.status = details.answer?.status;
@@ -32,7 +33,7 @@ export class KeyMissingError extends IdempotencyError {
 	readonly status: number | undefined;
 	readonly body: unknown;
 
-	constructor(message: string, details: WithAnswer) {
+	constructor(message: string, details: ErrorDetailsWithAnswer) {
 		super('key_missing', message, details);
 		this.status = details.answer?.status;
 		this.body = details.answer?.body;
@@ -48,7 +49,7 @@ export class InProgressError extends IdempotencyError {
 
 	constructor(
 		message: string,
-		details: WithAnswer & { attempts: number; retryAfterMs?: number | undefined },
+		details: ErrorDetailsWithAnswer & { attempts: number; retryAfterMs?: number | undefined },
 	) {
 		super('in_progress', message, details);
 		this.attempts = details.attempts;
@@ -77,7 +78,7 @@ export class OutcomeUnknownError extends IdempotencyError {
 
 	constructor(
 		message: string,
-		details: WithAnswer & {
+		details: ErrorDetailsWithAnswer & {
 			attempts: number;
 			reason: OutcomeUnknownReason;
 			retryAfterMs?: number | undefined;

@@ -1,6 +1,6 @@
 export type { IdempotencyErrorCode, IdempotencyErrorDetails } from './base.js';
 export { IdempotencyError, isIdempotencyError } from './base.js';
-export type { OutcomeUnknownReason, ServerAnswer } from './classes.js';
+export type { ErrorDetailsWithAnswer, OutcomeUnknownReason, ServerAnswer } from './classes.js';
 export {
 	InProgressError,
 	InvalidRequestError,

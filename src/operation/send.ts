@@ -2,6 +2,7 @@ import type { KyInstance } from 'ky';
 import { isTimeoutError } from 'ky';
 import type { Observation } from '../retry/classify.js';
 import { parseBody } from '../utils/parse-body.js';
+import { withAttemptSignal } from './attempt-signal.js';
 import type { PreparedRequest } from './prepare.js';
 
 /** What one attempt got: the observation for `classify`, plus the raw text for the journal. */
@@ -43,7 +44,7 @@ export async function sendOnce(
 			// attempt without copying them here.
 			body: request.body ?? null,
 			timeout: false,
-			signal: signal ? AbortSignal.any([signal, controller.signal]) : controller.signal,
+			...withAttemptSignal(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal),
 		});
 		const text = await response.text();
 		const body = parseBody(text, response.headers.get('content-type'));
