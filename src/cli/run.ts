@@ -2,6 +2,7 @@ import { pendingCommand, pendingHelp } from './commands/pending.js';
 import { requestCommand, requestHelp } from './commands/request.js';
 import { resumeCommand, resumeHelp } from './commands/resume.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { demoCommand, demoHelp } from './demo.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
 import { reportFailure } from './output.js';
@@ -26,6 +27,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 		run: resumeCommand,
 	},
 	serve: { summary: 'run the dialect emulator as a test server', help: serveHelp, run: serveCommand },
+	demo: {
+		summary: 'show idemkey surviving every fault, dialect by dialect',
+		help: demoHelp,
+		run: demoCommand,
+	},
 };
 
 export const mainHelp = `Usage: idemkey <command> [options]

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { cli } from './support.js';
 
-const COMMANDS = ['request', 'pending', 'resume', 'serve'];
+const COMMANDS = ['request', 'pending', 'resume', 'serve', 'demo'];
 
 describe('help and version', () => {
 	it.each(COMMANDS)('"idemkey %s --help" prints its usage and exits 0', async (command) => {
