@@ -56,6 +56,19 @@ function metaEntry(raw: unknown, at: number): PutMeta | DropMeta {
 	return { kind, scope, operation, revision, state: state as OperationState, createdAt, retainUntil };
 }
 
+// Built field by field: a spread makes a start-up scan of 100,000 records markedly slower (and more garbage).
+const located = (meta: PutMeta, offset: number, length: number): ScannedPut => ({
+	kind: 'p',
+	scope: meta.scope,
+	operation: meta.operation,
+	revision: meta.revision,
+	state: meta.state,
+	createdAt: meta.createdAt,
+	retainUntil: meta.retainUntil,
+	offset,
+	length,
+});
+
 /** Reads the frame at `pos`; `base` is the file offset of `buf[0]`. Throws FrameError for a whole but malformed frame. */
 function readFrame(buf: Buffer, pos: number, base: number): Read {
 	const newline = buf.indexOf(NEWLINE, pos);
@@ -93,7 +106,7 @@ function readFrame(buf: Buffer, pos: number, base: number): Read {
 		const lineEnd = buf.indexOf(NEWLINE, line);
 		if (lineEnd === -1 || lineEnd >= end)
 			throw new FrameError(at, 'the frame has fewer records than entries');
-		entries.push({ ...entry, offset: base + line, length: lineEnd + 1 - line });
+		entries.push(located(entry, base + line, lineEnd + 1 - line));
 		line = lineEnd + 1;
 	}
 	if (line !== end) throw new FrameError(at, 'the frame has more records than entries');
