@@ -4,7 +4,7 @@ import type { Dialect, DialectName } from '../dialects/types.js';
 import type { DialectState } from './dialect-state.js';
 import type { ServerProfile } from './profiles/types.js';
 import { createDialectServer, type DialectServer, type DialectServerOptions } from './server/core.js';
-import { isDropped } from './server/responses.js';
+import { DROPPED } from './server/responses.js';
 
 export type EmulatorOptions = Omit<DialectServerOptions, 'now' | 'signal'> & {
 	/** Which API's server to behave like: a built-in dialect name or a `Dialect` object. */
@@ -110,28 +110,26 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 /** One request through the dialect server; never throws (a test server must not crash the test runner). */
 async function answer(core: DialectServer, origin: string, req: IncomingMessage, res: ServerResponse) {
 	try {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const body = await readBody(req);
 		const headers = new Headers();
 		for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
 			const name = req.rawHeaders[i] as string;
 			if (!SKIPPED.has(name.toLowerCase())) headers.append(name, req.rawHeaders[i + 1] as string);
 		}
 		const method = req.method ?? 'GET';
-		const hasBody = chunks.length > 0 && method !== 'GET' && method !== 'HEAD';
-		const request = new Request(`${origin}${req.url ?? '/'}`, {
+		const outgoing = await core.answer({
 			method,
+			url: new URL(req.url ?? '/', origin),
 			headers,
-			...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+			body: method === 'GET' || method === 'HEAD' ? '' : body,
 		});
-		const response = await core.handle(request);
-		if (isDropped(response)) {
+		if (outgoing === DROPPED) {
 			req.socket.destroy();
 			return;
 		}
-		const body = Buffer.from(await response.arrayBuffer());
-		res.writeHead(response.status, Object.fromEntries(response.headers));
-		res.end(body);
+		const bodyless = outgoing.body === '' || outgoing.status === 204 || outgoing.status === 304;
+		res.writeHead(outgoing.status, outgoing.headers.flat());
+		res.end(bodyless ? undefined : outgoing.body);
 	} catch (error) {
 		if (res.headersSent || res.destroyed) {
 			res.destroy();
@@ -141,4 +139,14 @@ async function answer(core: DialectServer, origin: string, req: IncomingMessage,
 		res.writeHead(500, { 'content-type': 'application/json' });
 		res.end(JSON.stringify({ error: { code: 'emulator_error', message } }));
 	}
+}
+
+/** The body as UTF-8 text, as `Request.text()` would read it. */
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
 }

@@ -7,7 +7,7 @@ import { resolveProfile } from '../profiles/resolve.js';
 import type { ProfileOverrides, ServerProfile } from '../profiles/types.js';
 import { applyRoute, BODY_ACTIONS, parseObject } from './booking-api.js';
 import { pause } from './pause.js';
-import { dropConnection, isSuccess, stored, toResponse } from './responses.js';
+import { DROPPED, isSuccess, type Outgoing, stored, toResponse } from './responses.js';
 import { matchRoute, type Route } from './routes.js';
 
 export type DialectServerOptions = DialectStateOptions & {
@@ -43,6 +43,20 @@ export type DialectServer = {
 	matches(request: Request): boolean;
 	/** Answers one request; a request with no route gets a 404 and is not recorded. */
 	handle(request: Request): Promise<Response>;
+	/**
+	@internal The same without web `Request`/`Response` objects, for transports that have the parts at hand (the
+	node:http emulator): building and reading web streams costs more than the booking API itself.
+	*/
+	answer(request: Incoming): Promise<Outgoing>;
+};
+
+/** @internal A request as the server core reads it. */
+export type Incoming = {
+	readonly method: string;
+	readonly url: URL;
+	readonly headers: Headers;
+	/** Body text (empty when none). */
+	readonly body: string;
 };
 
 const NO_ROUTE = json(404, { error: { code: 'no_route', message: 'The booking API has no such endpoint.' } });
@@ -89,48 +103,47 @@ export function createDialectServer(
 	};
 
 	/** What goes on the wire for an answer: the answer, unless a fault after processing replaces it. */
-	const deliver = (fault: Fault, response: StoredResponse, replayed: boolean): Response => {
-		if (fault === 'drop-after-commit') return dropConnection();
+	const deliver = (fault: Fault, response: StoredResponse, replayed: boolean): Outgoing => {
+		if (fault === 'drop-after-commit') return DROPPED;
 		// Where the dialect caches errors, process() already stored this 503 as the key's answer.
-		if (fault === '503-after') return toResponse(stored(answers.unavailable));
+		if (fault === '503-after') return stored(answers.unavailable);
 		if (replayed && profile.replayHeader) {
-			return toResponse({ ...response, headers: [...response.headers, profile.replayHeader] });
+			return { ...response, headers: [...response.headers, profile.replayHeader] };
 		}
-		return toResponse(response);
+		return response;
 	};
 
-	const faultBefore = (fault: Fault): Response | undefined => {
-		if (typeof fault === 'object') return 'status' in fault ? toResponse(stored(fault)) : undefined;
+	const faultBefore = (fault: Fault): Outgoing | undefined => {
+		if (typeof fault === 'object') return 'status' in fault ? stored(fault) : undefined;
 		switch (fault) {
 			case 'drop-before':
-				return dropConnection();
+				return DROPPED;
 			case '503-before':
-				return toResponse(stored(answers.unavailable));
+				return stored(answers.unavailable);
 			case '429':
-				return toResponse(stored(answers.rateLimited));
+				return stored(answers.rateLimited);
 			case 'in-progress':
 				if (!answers.inProgress) throw new TypeError(`The ${profile.name} server has no in-progress answer.`);
-				return toResponse(stored(answers.inProgress));
+				return stored(answers.inProgress);
 			default:
 				return undefined;
 		}
 	};
 
-	const handle = async (request: Request): Promise<Response> => {
-		const route = routeOf(request);
-		if (!route) return toResponse(stored(NO_ROUTE));
-		const url = new URL(request.url);
-		const path = url.pathname + url.search;
+	const answer = async (request: Incoming): Promise<Outgoing> => {
+		const { url, headers, body: text } = request;
 		const method = request.method.toUpperCase();
-		const text = await request.text();
-		const key = request.headers.get(profile.keyHeader);
+		const route = matchRoute(method, url.pathname, basePath);
+		if (!route) return stored(NO_ROUTE);
+		const path = url.pathname + url.search;
+		const key = headers.get(profile.keyHeader);
 		const { fault, latencyMs, holdMs } = state.nextFaults(answers.inProgress !== undefined);
 		state.requests.push({
 			method,
 			path,
 			key,
 			body: text,
-			headers: new Headers(request.headers),
+			headers,
 			fault,
 			latencyMs,
 			holdMs,
@@ -141,29 +154,29 @@ export function createDialectServer(
 		if (early) return early;
 
 		const parsed = text ? parseObject(text) : undefined;
-		if (BODY_ACTIONS.has(route.action) && !parsed) return toResponse(stored(answers.invalidBody));
+		if (BODY_ACTIONS.has(route.action) && !parsed) return stored(answers.invalidBody);
 		const body = BODY_ACTIONS.has(route.action) ? (parsed ?? {}) : {};
 		const ref = typeof parsed?.ref === 'string' ? parsed.ref : undefined;
 
 		const keyed = profile.keyedMethods.includes(method) && !profile.keyless(method, url.pathname);
 		if (!keyed || key === null) {
-			if (keyed && answers.missingKey) return toResponse(stored(answers.missingKey));
+			if (keyed && answers.missingKey) return stored(answers.missingKey);
 			const effect = `${method} ${path}`;
 			const answer = await process(route, body, fault, holdMs, { effect, logical: ref ?? effect });
 			return deliver(fault, answer, false);
 		}
-		if (key.length === 0 || key.length > profile.keyMaxLength) return toResponse(stored(answers.invalidKey));
+		if (key.length === 0 || key.length > profile.keyMaxLength) return stored(answers.invalidKey);
 
-		const scope = profile.scopeHeader ? (request.headers.get(profile.scopeHeader) ?? '') : '';
+		const scope = profile.scopeHeader ? (headers.get(profile.scopeHeader) ?? '') : '';
 		const storageId = `${scope}\u0000${key}`;
 		const print = `${method} ${path}\n${profile.fingerprint === 'canonical-json' && text ? canonicalOrText(text) : text}`;
 
 		for (;;) {
 			const entry = state.entry(storageId, profile.retentionMs);
 			if (!entry) break;
-			if (entry.fingerprint !== print) return toResponse(stored(answers.mismatch));
+			if (entry.fingerprint !== print) return stored(answers.mismatch);
 			if (entry.response) return deliver(fault, entry.response, true);
-			if (answers.inProgress) return toResponse(stored(answers.inProgress));
+			if (answers.inProgress) return stored(answers.inProgress);
 			// A blocking server: wait for the first request and answer with its response.
 			const first = await entry.settled;
 			if (first) return deliver(fault, first, true);
@@ -183,7 +196,19 @@ export function createDialectServer(
 		return deliver(fault, response, false);
 	};
 
-	return { profile, state, matches: (request) => routeOf(request) !== undefined, handle };
+	const handle = async (request: Request): Promise<Response> => {
+		const incoming = {
+			method: request.method,
+			url: new URL(request.url),
+			// A copy: the state keeps it, and the caller's Request may be reused.
+			headers: new Headers(request.headers),
+			body: await request.text(),
+		};
+		const outgoing = await answer(incoming);
+		return outgoing === DROPPED ? Response.error() : toResponse(outgoing);
+	};
+
+	return { profile, state, matches: (request) => routeOf(request) !== undefined, handle, answer };
 }
 
 function canonicalOrText(text: string): string {

@@ -20,11 +20,12 @@ export function toResponse(response: StoredResponse): Response {
 }
 
 /**
-"Drop the connection without an answer", in web-standard terms: a network-error response. msw turns it into a
-network error; the node:http emulator destroys the socket.
+"Drop the connection without an answer". As a web `Response` it is a network-error response (msw turns it into a
+network error); the node:http emulator destroys the socket.
 */
-export const dropConnection = (): Response => Response.error();
+export const DROPPED = Symbol('dropped');
 
-export const isDropped = (response: Response): boolean => response.type === 'error';
+/** What the server core answers: a response, or dropping the connection. */
+export type Outgoing = StoredResponse | typeof DROPPED;
 
 export const isSuccess = (status: number): boolean => status >= 200 && status < 300;
