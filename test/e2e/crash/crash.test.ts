@@ -85,7 +85,7 @@ describe('a worker killed with SIGKILL at random moments', () => {
 			void run.exited.then(() => {
 				ended = true;
 			});
-			await new Promise((resolve) => run.child.once('message', resolve));
+			await Promise.race([new Promise((resolve) => run.child.once('message', resolve)), run.exited]);
 			// A random moment measured in the worker's progress, not in time, whatever the machine's speed: after
 			// 0 to 10 more requests reach the server (0: while starting up or resuming), plus up to 5 ms.
 			const target = server.received.length + Math.floor(Math.random() * 11);
