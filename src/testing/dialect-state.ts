@@ -67,7 +67,10 @@ export type DialectStateOptions = {
 	@default () => Date.now() (read on every call, so fake timers apply)
 	*/
 	now?: () => number;
-	/** Bookings that exist before the first request. */
+	/**
+	Bookings that exist before the first request (to change or cancel them).
+	@default [] (none)
+	*/
 	bookings?: readonly Booking[];
 };
 

@@ -55,7 +55,10 @@ export type ChaosOptions = {
 	@default CHAOS_TIMEOUT_MS (10000)
 	*/
 	timeout?: number;
-	/** Called each time an operation settles. */
+	/**
+	Called each time an operation settles.
+	@default none
+	*/
 	onProgress?: (done: number, total: number) => void;
 	/**
 	Builds each caller's client from the options a chaos run would give `createClient`.

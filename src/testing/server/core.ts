@@ -26,9 +26,15 @@ export type DialectServerOptions = DialectStateOptions & {
 	@default 0
 	*/
 	processingMs?: number;
-	/** Overrides of the dialect's server profile (answers are merged one by one). */
+	/**
+	Overrides of the dialect's server profile (answers are merged one by one).
+	@default none: the dialect's own profile from `serverProfiles`
+	*/
 	profile?: ProfileOverrides;
-	/** Aborting it cuts every pending delay short (a closing server must not wait out its faults). */
+	/**
+	Aborting it cuts every pending delay short (a closing server must not wait out its faults).
+	@default none
+	*/
 	signal?: AbortSignal;
 };
 
