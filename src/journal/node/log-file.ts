@@ -8,11 +8,12 @@ import { encodeFrame, FILE_HEADER, FORMAT_VERSION, type FrameEntry, type PutEntr
 import { GroupSync } from './group-sync.js';
 import type { FileJournalFs, FileJournalWarning } from './options.js';
 import { type IndexEntry, RecordIndex } from './record-index.js';
-import { FrameError, type ScanResult, scanFrames } from './scan.js';
+import { FrameError, type ScannedEntry, type ScanResult, scanFrames } from './scan.js';
 
 const HEADER_BYTES = Buffer.byteLength(FILE_HEADER);
 const COMPACT_FRAME_ENTRIES = 1024;
 const COMPACT_FRAME_BYTES = 1024 * 1024;
+const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
 The journal's log file and its in-memory index. Every method that reads the file's tail or writes to it expects
@@ -82,9 +83,7 @@ export class LogFile {
 		} else if (this.#corrupt || stat.size < this.#size) {
 			if (this.#load()) await this.#writeHeader();
 		} else if (stat.size > this.#size) {
-			const tail = Buffer.allocUnsafe(stat.size - this.#size);
-			const read = readFully(this.fs, this.#fd, tail, this.#size);
-			this.#scan(tail.subarray(0, read), 0, this.#size);
+			this.#scan(this.#size, stat.size);
 		}
 	}
 
@@ -243,19 +242,20 @@ export class LogFile {
 	/** Reads the whole file into a fresh index; true when the file still needs its header. */
 	#load(): boolean {
 		const size = this.fs.fstatSync(this.#fd).size;
-		const buf = Buffer.allocUnsafe(size);
-		const read = readFully(this.fs, this.#fd, buf, 0);
-		const bytes = buf.subarray(0, read);
 		this.#index = new RecordIndex();
 		this.#size = 0;
 		this.#corrupt = false;
-		if (bytes.subarray(0, HEADER_BYTES).toString('latin1') !== FILE_HEADER) {
-			this.#checkForeign(bytes);
-			if (bytes.length > 0) this.#cutTorn({ offset: 0, bytes: bytes.length }, bytes);
+		const head = Buffer.allocUnsafe(Math.min(size, HEADER_BYTES));
+		if (readFully(this.fs, this.#fd, head, 0) < HEADER_BYTES || head.toString('latin1') !== FILE_HEADER) {
+			// Not a journal (or a torn creation): small enough to judge whole, or refused on its first line anyway.
+			const bytes = Buffer.allocUnsafe(Math.min(size, 64 * 1024));
+			const read = readFully(this.fs, this.#fd, bytes, 0);
+			this.#checkForeign(bytes.subarray(0, read), size);
+			if (size > 0) this.#cutTorn({ offset: 0, bytes: size }, bytes.subarray(0, read));
 			return true;
 		}
 		this.#size = HEADER_BYTES;
-		this.#scan(bytes, HEADER_BYTES, 0);
+		this.#scan(HEADER_BYTES, size);
 		return false;
 	}
 
@@ -271,7 +271,7 @@ export class LogFile {
 	}
 
 	/** A first line that is not ours: a newer format, or not a journal at all. Torn creations pass. */
-	#checkForeign(bytes: Buffer): void {
+	#checkForeign(bytes: Buffer, size: number): void {
 		const firstLine = bytes.toString('utf8', 0, Math.min(bytes.length, 200)).split('\n', 1)[0] ?? '';
 		const version = /^idemkey-journal (\d+)$/.exec(firstLine)?.[1];
 		if (version !== undefined && Number(version) > FORMAT_VERSION) {
@@ -283,7 +283,8 @@ export class LogFile {
 			);
 		}
 		const tornCreation =
-			FILE_HEADER.startsWith(bytes.toString('latin1')) || bytes.every((byte) => byte === 0);
+			size === bytes.length &&
+			(FILE_HEADER.startsWith(bytes.toString('latin1')) || bytes.every((byte) => byte === 0));
 		if (!tornCreation) {
 			throw corruptFile(
 				this.path,
@@ -294,18 +295,42 @@ export class LogFile {
 		}
 	}
 
-	/** Scans frames into the index; a torn tail is cut off, corruption fails (and blocks writes until fixed). */
-	#scan(buf: Buffer, start: number, base: number): void {
-		let result: ScanResult;
-		try {
-			result = scanFrames(buf, start, base, (entry) => this.#index.apply(entry));
-		} catch (error) {
-			if (!(error instanceof FrameError)) throw error;
-			this.#corrupt = true;
-			throw this.#frameFailure(error);
+	/**
+	Scans the frames between byte `from` and `to` into the index, a chunk at a time: one buffer the size of a large
+	log costs more in page faults than the scan itself. A torn tail is cut off; corruption fails (and blocks writes
+	until fixed).
+	*/
+	#scan(from: number, to: number): void {
+		const apply = (entry: ScannedEntry) => this.#index.apply(entry);
+		let buf = Buffer.allocUnsafe(Math.min(SCAN_CHUNK_BYTES, to - from));
+		let pos = from;
+		let want = SCAN_CHUNK_BYTES;
+		while (pos < to) {
+			const length = Math.min(want, to - pos);
+			if (buf.length < length) buf = Buffer.allocUnsafe(length);
+			const read = readFully(this.fs, this.#fd, buf.subarray(0, length), pos);
+			const chunk = buf.subarray(0, read);
+			let result: ScanResult;
+			try {
+				result = scanFrames(chunk, 0, pos, apply, pos + read >= to || read < length);
+			} catch (error) {
+				if (!(error instanceof FrameError)) throw error;
+				this.#corrupt = true;
+				throw this.#frameFailure(error);
+			}
+			if (result.torn) {
+				this.#size = result.end;
+				this.#cutTorn(result.torn, chunk.subarray(result.torn.offset - pos));
+				return;
+			}
+			// A frame that did not read with the chunk gets a larger one, up to the rest of the file (then judged).
+			const stalled = result.end === pos;
+			want = Math.max(SCAN_CHUNK_BYTES, result.more?.need ?? 0, stalled ? length * 2 : 0);
+			pos = result.end;
+			this.#size = pos;
+			// The file was shorter than its size said: what was there is scanned.
+			if (read < length) break;
 		}
-		this.#size = result.end;
-		if (result.torn) this.#cutTorn(result.torn, buf.subarray(result.torn.offset - base));
 	}
 
 	#frameFailure(error: FrameError): JournalError {

@@ -8,6 +8,11 @@ export type ScannedEntry = ScannedPut | DropMeta;
 export type ScanResult = {
 	/** Offset just past the last whole frame. */
 	end: number;
+	/**
+	Set when `buf` is not the end of the file and the frame at `end` did not fit or did not read: the caller reads
+	on from `end`, at least `need` bytes (when the frame's length is known).
+	*/
+	more?: { need?: number };
 	/** An incomplete or damaged tail with no whole frame after it: what a crash mid-write leaves. */
 	torn?: { offset: number; bytes: number };
 };
@@ -24,7 +29,7 @@ export class FrameError extends Error {
 	}
 }
 
-type Read = { ok: true; end: number; entries: ScannedEntry[] } | { ok: false; reason: string };
+type Read = { ok: true; end: number; entries: ScannedEntry[] } | { ok: false; reason: string; need?: number };
 
 const STATES: ReadonlySet<string> = new Set(OPERATION_STATES);
 const isInt = (value: unknown): value is number => Number.isSafeInteger(value);
@@ -83,7 +88,7 @@ function readFrame(buf: Buffer, pos: number, base: number): Read {
 		return { ok: false, reason: 'the frame header is malformed' };
 	}
 	const end = newline + 1 + bodyBytes;
-	if (end > buf.length) return { ok: false, reason: 'the frame is incomplete' };
+	if (end > buf.length) return { ok: false, reason: 'the frame is incomplete', need: end - pos };
 	if (crc32(buf.subarray(pos + 9, end)) !== crc) return { ok: false, reason: 'the frame fails its checksum' };
 
 	// From here the bytes are exactly as written: anything wrong is a bug or a hand edit, never a torn write.
@@ -132,18 +137,22 @@ function wholeFrameAfter(buf: Buffer, pos: number, base: number): boolean {
 
 /**
 Reads the frames of `buf` from `start`, handing each entry of each whole frame to `apply`, in order. A bad frame
-followed by whole ones is corruption (FrameError); a bad tail is reported as torn for the caller to cut off.
+followed by whole ones is corruption (FrameError); a bad tail is reported as torn for the caller to cut off. When
+`buf` is only a part of the file (`atEnd` false), a frame that does not read ends the scan with `more` instead:
+whether it is torn, cut by the chunk, or followed by whole frames can only be told with more of the file.
 */
 export function scanFrames(
 	buf: Buffer,
 	start: number,
 	base: number,
 	apply: (entry: ScannedEntry) => void,
+	atEnd = true,
 ): ScanResult {
 	let pos = start;
 	while (pos < buf.length) {
 		const frame = readFrame(buf, pos, base);
 		if (!frame.ok) {
+			if (!atEnd) return { end: base + pos, more: frame.need === undefined ? {} : { need: frame.need } };
 			if (wholeFrameAfter(buf, pos, base)) throw new FrameError(base + pos, frame.reason);
 			return { end: base + pos, torn: { offset: base + pos, bytes: buf.length - pos } };
 		}

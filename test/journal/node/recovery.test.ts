@@ -202,3 +202,56 @@ describe('records with missing fields', () => {
 		expect(logSize(directory)).toBe(size);
 	});
 });
+
+describe('a log larger than one read (the scan goes a chunk at a time)', () => {
+	const FRAMES = 120;
+	const PER_FRAME = 50;
+
+	/** A log of about 6 MiB, frames of 50 records of about 1 KB each: frames straddle every chunk boundary. */
+	function bigLog(): { directory: string; records: JournalRecord[]; ends: number[] } {
+		const directory = tempDir();
+		const records: JournalRecord[] = [];
+		const ends: number[] = [];
+		const parts: Buffer[] = [Buffer.from('idemkey-journal 1\n')];
+		let size = parts[0]?.length as number;
+		for (let f = 0; f < FRAMES; f++) {
+			const batch = Array.from({ length: PER_FRAME }, (_, i) =>
+				record(`op-${f}-${i}`, { path: `/v1/${'x'.repeat(900)}`, createdAt: f * PER_FRAME + i }),
+			);
+			const bytes = frame(
+				batch.map((r) => putMeta(r)),
+				batch,
+			);
+			records.push(...batch);
+			parts.push(bytes);
+			size += bytes.length;
+			ends.push(size);
+		}
+		writeFileSync(logPath(directory), Buffer.concat(parts));
+		return { directory, records, ends };
+	}
+
+	it('reads every record, with a torn tail after them cut off and reported', async () => {
+		const { directory, records, ends } = bigLog();
+		expect(ends.at(-1)).toBeGreaterThan(5 * 1024 * 1024);
+		const lost = record('lost');
+		appendFileSync(logPath(directory), frame([putMeta(lost)], [lost]).subarray(0, 50));
+		const warnings: FileJournalWarning[] = [];
+		const j = journal(directory, (w) => warnings.push(w));
+		expect(await j.listUnfinished(SCOPE)).toEqual(records);
+		expect(warnings.map((w) => [w.code, w.offset, w.bytes])).toEqual([['torn-write', ends.at(-1), 50]]);
+		expect(logSize(directory)).toBe(ends.at(-1));
+	});
+
+	it('damage in the first frames of a large log is an error at its place, not a torn tail', async () => {
+		const { directory, ends } = bigLog();
+		const damaged = logBytes(directory);
+		const at = (ends[1] as number) + 100;
+		damaged[at] = (damaged[at] as number) ^ 0x01;
+		writeFileSync(logPath(directory), damaged);
+		const error = await failure(journal(directory).get(SCOPE, 'op-0-0'));
+		expect(error.message).toContain(`(byte offset ${ends[1]})`);
+		expect(error.message).toMatch(/checksum/);
+		expect(logBytes(directory).equals(damaged)).toBe(true);
+	});
+});
