@@ -101,14 +101,18 @@ export async function runJournaled(
 	const stored = await journalIo('record the operation', ids, () => journal.create(fresh));
 	// A journal that keeps the very object it was given (MemoryJournal) hands back our own record: nothing to check.
 	const record = stored === fresh ? fresh : checkedRecord(stored, scope, operation, ids);
-	// Ours when the stored record is the one just written (a minted key makes this exact): its first attempt is
-	// already claimed. Anything else is an earlier run's record, which every attempt claims anew.
+	// Ours when the stored record is the one just written: its first attempt is already claimed. Anything else is an
+	// earlier run's record (or another caller's, created the same millisecond), which every attempt claims anew.
+	// Journals hand back the very record they stored; a copy is recognised by its minted key, and a key-less copy
+	// not at all: two callers of one key-less operation must not both take it for their own first attempt.
 	let claimedFirst =
-		record.revision === 1 &&
-		record.state === 'inflight' &&
-		record.createdAt === fresh.createdAt &&
-		record.key === fresh.key &&
-		record.fingerprint === fresh.fingerprint;
+		stored === fresh ||
+		(fresh.key !== null &&
+			record.revision === 1 &&
+			record.state === 'inflight' &&
+			record.createdAt === fresh.createdAt &&
+			record.key === fresh.key &&
+			record.fingerprint === fresh.fingerprint);
 
 	const subject: Subject = {
 		key: record.key ?? undefined,

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { bardge, defineDialect, OutcomeUnknownError, RequestRejectedError } from '../../src/index.js';
+import {
+	bardge,
+	defineDialect,
+	MemoryJournal,
+	OutcomeUnknownError,
+	RequestRejectedError,
+} from '../../src/index.js';
 import { dialectHarness, FAST } from './harness.js';
 
 const BASE = 'https://bardge.api.test/v1/';
@@ -79,6 +85,21 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 		]);
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 		expect((await api.journal.get(api.scope, 'cancel-b1'))?.state).toBe('succeeded');
+	});
+
+	it('two callers sharing a journal cancel at once: the second to arrive is told success too, one effect', async () => {
+		// Both create the record in the same millisecond: only identity tells whose first attempt it is.
+		vi.useFakeTimers({ toFake: ['Date'] });
+		const state = serve({ bookings: confirmed, latencyMs: 30 });
+		const journal = new MemoryJournal();
+		const [a, b] = await Promise.all([
+			client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' }),
+			client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' }),
+		]);
+		expect([a.status, b.status].sort()).toEqual([200, 409]);
+		expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+		expect(state.requests).toHaveLength(2);
+		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 	});
 
 	it('on a first attempt, is a RequestRejectedError showing already_cancelled, never retried', async () => {

@@ -12,7 +12,7 @@ import { LogFile } from './log-file.js';
 import { DEFAULTS, type FileJournalOptions, type FileJournalWarning } from './options.js';
 
 type OpInput =
-	| { kind: 'create'; entry: PutEntry }
+	| { kind: 'create'; entry: PutEntry; record: JournalRecord }
 	| { kind: 'cas'; entry: PutEntry }
 	| { kind: 'gc'; now: number }
 	| { kind: 'sync' };
@@ -130,7 +130,8 @@ export class FileJournal implements Journal {
 				),
 			);
 		}
-		return this.#enqueue<T>({ kind, entry: putEntry(record) });
+		const entry = putEntry(record);
+		return this.#enqueue<T>(kind === 'create' ? { kind, entry, record } : { kind, entry });
 	}
 
 	/** Reads need other processes' writes: when the log changed since we read it, catch up first. */
@@ -260,7 +261,9 @@ export class FileJournal implements Journal {
 					const existing = current(op.entry.meta);
 					if (existing) return { op, value: existing.read(), durable: false };
 					write(op.entry);
-					return { op, value: JSON.parse(op.entry.json), durable: this.#mustSync(op.entry) };
+					// The given record itself, as the Journal contract says: the client tells its own new record from an
+					// earlier run's by identity (a key-less operation has no minted key to tell them apart).
+					return { op, value: op.record, durable: this.#mustSync(op.entry) };
 				}
 				case 'cas': {
 					const stored = current(op.entry.meta);
