@@ -11,6 +11,8 @@ export type AttemptHooks = {
 	beforeSend?: () => Promise<void>;
 	/** Runs after a retryable answer; `mayHaveApplied` is whether any attempt so far may have landed. */
 	afterRetryable?: (mayHaveApplied: boolean) => Promise<void>;
+	/** Whether another caller has started an attempt of this operation since this call began (asked rarely). */
+	othersAttempted?: () => Promise<boolean>;
 };
 
 /** Attempts this call has started, kept up to date while it runs so a failure of any kind can report it. */
@@ -52,10 +54,25 @@ export async function attemptLoop(
 				options.signal,
 			);
 			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
-			const decision: Decision = classify(ctx.dialect, sent.observation, {
+			let decision: Decision = classify(ctx.dialect, sent.observation, {
 				earlierAttemptUnknown: mayHaveApplied,
 				now: ctx.now(),
 			});
+			// "Already done" on what looked like a first attempt: a key-less operation run by two callers at once
+			// gets it for whichever request lands second, and the other caller's attempt is what made it true.
+			if (decision.type === 'fail' && !mayHaveApplied && options.hooks?.othersAttempted) {
+				const ifEarlier = classify(ctx.dialect, sent.observation, {
+					earlierAttemptUnknown: true,
+					now: ctx.now(),
+				});
+				if (
+					ifEarlier.type === 'succeed' &&
+					ifEarlier.alreadyApplied &&
+					(await options.hooks.othersAttempted())
+				) {
+					decision = ifEarlier;
+				}
+			}
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
 				mayHaveApplied = true;
 			}

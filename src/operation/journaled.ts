@@ -186,6 +186,11 @@ export async function runJournaled(
 					if (keyExpired(current, ctx.now()) && wasInterrupted(current)) throw expired(current, subject);
 					await write((from) => claimed(from, ctx.now()), 'record the attempt before sending');
 				},
+				othersAttempted: async () => {
+					const read = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
+					const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
+					return latest !== undefined && latest.attemptsStarted > current.attemptsStarted;
+				},
 				afterRetryable: async (mayHaveApplied) => {
 					// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
 					await write(

@@ -102,6 +102,22 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 	});
 
+	it('two callers cancel at once and the one that created the record lands second: it is told success too', async () => {
+		const state = serve({ bookings: confirmed });
+		const journal = new MemoryJournal();
+		const late: typeof fetch = async (input, init) => {
+			await new Promise((resolve) => setTimeout(resolve, 30));
+			return fetch(input, init);
+		};
+		const first = client({ journal, fetch: late }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
+		const second = client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
+		const [a, b] = await Promise.all([first, second]);
+		expect([a.status, b.status]).toEqual([409, 200]);
+		expect(a.replayed).toBe(true);
+		expect(state.requests).toHaveLength(2);
+		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
+	});
+
 	it('on a first attempt, is a RequestRejectedError showing already_cancelled, never retried', async () => {
 		const state = serve({ bookings: cancelled });
 		const error = await client()
