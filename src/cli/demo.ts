@@ -30,7 +30,7 @@ Options:
   --seed N              seed of the faults and the operation mix (default: 1)
   -h, --help            show this help
 
-Exit status: 0 when no operation was duplicated or lost, 1 otherwise, 2 on a usage error.`;
+Exit status: 0 when no operation was duplicated or lost, 13 otherwise, 2 on a usage error.`;
 
 const FLAGS = {
 	operations: { type: 'string' },
@@ -47,7 +47,7 @@ export type DemoRunner = (options: ChaosOptions) => Promise<ChaosReport>;
 
 class UsageError extends Error {}
 
-/** `idemkey demo`: returns the exit code (0 clean, 1 a duplicate or a lost operation, 2 bad usage). */
+/** `idemkey demo`: returns the exit code (0 clean, 13 a duplicate or a lost operation, 2 bad usage). */
 export async function demoCommand(argv: readonly string[], io: Io): Promise<number> {
 	return runDemo(argv, io, runChaos);
 }
@@ -97,7 +97,7 @@ export async function runDemo(argv: readonly string[], io: Io, run: DemoRunner):
 		const dup = r.duplicateEffects.map(([id, n]) => `  duplicated ${id}: applied ${n} times`);
 		io.stderr.write(`${r.dialect}:\n${[...dup, ...lost].join('\n')}\n`);
 	}
-	if (failed.length > 0) return 1;
+	if (failed.length > 0) return EXIT_CODES.demo_failed;
 	io.stdout.write('No operation was applied twice and none was lost.\n');
 	return EXIT_CODES.ok;
 }

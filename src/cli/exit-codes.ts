@@ -15,6 +15,7 @@ const ROWS = [
 	['response_invalid', 10, 'response invalid: a 2xx answer that did not match the expected shape'],
 	['input_unreadable', 11, 'input unreadable: an @file or stdin body could not be read'],
 	['not_found', 12, 'not found: no such operation in the journal'],
+	['demo_failed', 13, 'demo: an operation was applied twice or lost (a bug in idemkey: please report it)'],
 	['interrupted', 130, 'interrupted by SIGINT/SIGTERM before an answer; the operation stays resumable'],
 ] as const;
 

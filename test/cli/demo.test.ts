@@ -89,7 +89,7 @@ describe('idemkey demo', () => {
 		expect(run.stderr()).not.toContain('\n');
 	});
 
-	it('exits 1 and names the operations when a run duplicated or lost one', async () => {
+	it('exits 13 and names the operations when a run duplicated or lost one', async () => {
 		const run = io();
 		const bad = (dialect: string): ChaosReport => ({
 			...emptyReport,
@@ -103,7 +103,7 @@ describe('idemkey demo', () => {
 		const code = await runDemo(['--dialect', 'ietf'], run.io, async (options) =>
 			bad(String(options.dialect)),
 		);
-		expect(code).toBe(1);
+		expect(code).toBe(13);
 		expect(run.stderr()).toContain('duplicated op-7: applied 2 times');
 		expect(run.stderr()).toContain('lost op-4: a call ended in an untyped Error: boom');
 		expect(run.stdout()).not.toContain('No operation was applied twice');
