@@ -6,12 +6,15 @@ import { isCollectable, isFinished, type JournalRecord, recordId } from './recor
 // place rather than copied: the SDK never changes a record after writing it, and lifecycle steps spread the previous
 // record, so most nested parts arrive already frozen and cost one check. (A WeakSet of frozen parts was tried: its
 // ephemeron table made garbage collection the largest cost of a request.)
-function frozen<T>(value: T): T {
+function frozen<T>(value: T, previous?: object): T {
 	if (typeof value !== 'object' || value === null) return value;
 	if (Object.isFrozen(value)) return isDeepFrozen(value) ? value : frozenCopy(value);
 	const target = value as Record<string, unknown>;
+	const known = previous as Record<string, unknown> | undefined;
 	for (const k of Object.keys(target)) {
 		const v = target[k];
+		// A part carried over from the record this one replaces is one the journal froze already.
+		if (known !== undefined && v === known[k]) continue;
 		const f = frozen(v);
 		if (f !== v) target[k] = f;
 	}
@@ -59,7 +62,7 @@ export class MemoryJournal implements Journal {
 		const id = recordId(next.scope, next.operation);
 		const current = this.#records.get(id);
 		if (!current || current.revision !== next.revision - 1) return false;
-		this.#records.set(id, frozen(next));
+		this.#records.set(id, frozen(next, current));
 		return true;
 	}
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../utils/sha256.js';
+import { sha256Hex, sha256HexOfText } from '../utils/sha256.js';
 import { canonicalJson } from './canonical-json.js';
 
 const encoder = new TextEncoder();
@@ -15,9 +15,11 @@ export type FingerprintInput = {
 
 /** SHA-256 (hex) of method, path and canonical body: what "the same request" means to the journal. */
 export async function fingerprint(input: FingerprintInput): Promise<string> {
-	const head = encoder.encode(`${input.method.toUpperCase()} ${input.path}\n`);
-	const body =
-		input.json !== undefined ? encoder.encode(canonicalJson(input.json)) : (input.bytes ?? new Uint8Array());
+	const headText = `${input.method.toUpperCase()} ${input.path}\n`;
+	// The same bytes either way: UTF-8 of the head, then of the canonical JSON or the raw body.
+	if (input.json !== undefined) return sha256HexOfText(headText + canonicalJson(input.json));
+	const head = encoder.encode(headText);
+	const body = input.bytes ?? new Uint8Array();
 	const data = new Uint8Array(head.length + body.length);
 	data.set(head, 0);
 	data.set(body, head.length);
