@@ -96,7 +96,7 @@ export class DialectState {
 	*/
 	readonly logicalEffects = new Map<string, number>();
 	readonly bookings = new Map<string, Booking>();
-	/** Remembered keys, per storage id (`scope` + key); see {@link DialectState.entry}. */
+	/** Remembered keys, per storage id (`scope` + key), until the dialect's retention has passed. */
 	readonly keys = new Map<string, KeyEntry>();
 	/** Scripted faults still to come, consumed from the front one per request (before any drawn from rates). */
 	readonly faults: Fault[];
