@@ -66,3 +66,25 @@ export const isCollectable = (record: JournalRecord, now: number): boolean =>
 
 /** Identity of a record within a journal. */
 export const recordId = (scope: string, operation: string): string => `${scope}\u0000${operation}`;
+
+/**
+Why `value` is not a usable journal record (of `expected` scope and operation, when given), in a few words for an
+error message; `undefined` when it is one. Journals and the client share it so every report reads alike.
+*/
+export function recordProblem(
+	value: unknown,
+	expected?: { scope: string; operation: string | undefined },
+): string | undefined {
+	const parsed = JournalRecordSchema.safeParse(value);
+	if (!parsed.success) {
+		return parsed.error.issues
+			.slice(0, 3)
+			.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`)
+			.join('; ');
+	}
+	const { scope, operation } = parsed.data;
+	if (expected && (scope !== expected.scope || operation !== expected.operation)) {
+		return `it belongs to scope "${scope}", operation "${operation}"`;
+	}
+	return undefined;
+}

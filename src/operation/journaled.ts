@@ -3,10 +3,10 @@ import { claimed, keyExpired, newClaimedRecord, settled, wasInterrupted } from '
 import {
 	isFinished,
 	type JournalRecord,
-	JournalRecordSchema,
 	type OperationState,
 	type RecordOutcome,
 	type RequestSnapshot,
+	recordProblem,
 } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
@@ -57,15 +57,7 @@ function checkedRecord(
 	operation: string,
 	ids: Pick<Subject, 'key' | 'operation'>,
 ): JournalRecord {
-	const parsed = JournalRecordSchema.safeParse(value);
-	const why = !parsed.success
-		? parsed.error.issues
-				.slice(0, 3)
-				.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`)
-				.join('; ')
-		: parsed.data.scope !== scope || parsed.data.operation !== operation
-			? `it belongs to scope "${parsed.data.scope}", operation "${parsed.data.operation}"`
-			: undefined;
+	const why = recordProblem(value, { scope, operation });
 	if (why !== undefined) {
 		throw new JournalError(
 			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check the journal's storage or run the journal conformance suite against it.`,

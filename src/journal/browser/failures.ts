@@ -1,5 +1,5 @@
 import { JournalError } from '../../errors/classes.js';
-import { type JournalRecord, JournalRecordSchema } from '../record.js';
+import { type JournalRecord, recordProblem } from '../record.js';
 
 const QUOTA_NAMES = new Set(['QuotaExceededError', 'NS_ERROR_DOM_QUOTA_REACHED']);
 
@@ -37,15 +37,7 @@ export function checkedRecord(
 	scope: string,
 	operation: string,
 ): JournalRecord {
-	const parsed = JournalRecordSchema.safeParse(value);
-	const why = !parsed.success
-		? parsed.error.issues
-				.slice(0, 3)
-				.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`)
-				.join('; ')
-		: parsed.data.scope !== scope || parsed.data.operation !== operation
-			? `it holds scope "${parsed.data.scope}", operation "${parsed.data.operation}"`
-			: undefined;
+	const why = recordProblem(value, { scope, operation });
 	if (why !== undefined) {
 		throw new JournalError(
 			`${where} is not a usable idemkey record (${why}); it was left as it is. Remove it (or restore it) to run operation "${operation}" again.`,

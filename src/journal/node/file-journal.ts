@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { JournalError } from '../../errors/classes.js';
 import type { Journal } from '../journal.js';
-import { isFinished, type JournalRecord, JournalRecordSchema, recordId } from '../record.js';
+import { isFinished, type JournalRecord, recordId, recordProblem } from '../record.js';
 import { checkOptions } from './check-options.js';
 import { ioFailure } from './failures.js';
 import { type FrameEntry, type PutEntry, putEntry } from './format.js';
@@ -118,14 +118,11 @@ export class FileJournal implements Journal {
 	}
 
 	#write<T>(kind: 'create' | 'cas', record: JournalRecord): Promise<T> {
-		const parsed = JournalRecordSchema.safeParse(record);
-		if (!parsed.success) {
-			const issues = parsed.error.issues
-				.slice(0, 3)
-				.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`);
+		const problem = recordProblem(record);
+		if (problem !== undefined) {
 			return Promise.reject(
 				new JournalError(
-					`FileJournal refused to write an invalid record (${issues.join('; ')}); nothing was written.`,
+					`FileJournal refused to write an invalid record (${problem}); nothing was written.`,
 					{ operation: (record as { operation?: string } | undefined)?.operation },
 				),
 			);

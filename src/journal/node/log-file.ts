@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { JournalError } from '../../errors/classes.js';
-import { type JournalRecord, JournalRecordSchema } from '../record.js';
+import { type JournalRecord, recordProblem } from '../record.js';
 import { corruptFile, errorCode, ioFailure, REPAIR_HINT } from './failures.js';
 import { fdatasync, fsync, readFully, syncDirectory, writeFully } from './file-io.js';
 import { encodeFrame, FILE_HEADER, FORMAT_VERSION, type FrameEntry, type PutEntry } from './format.js';
@@ -130,13 +130,8 @@ export class LogFile {
 		} catch {
 			throw problem('is not JSON');
 		}
-		const parsed = JournalRecordSchema.safeParse(value);
-		if (!parsed.success) {
-			const issues = parsed.error.issues
-				.slice(0, 3)
-				.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`);
-			throw problem(`is invalid (${issues.join('; ')})`);
-		}
+		const invalid = recordProblem(value);
+		if (invalid !== undefined) throw problem(`is invalid (${invalid})`);
 		const record = value as JournalRecord;
 		if (
 			record.scope !== entry.scope ||
