@@ -105,6 +105,8 @@ export async function runJournaled(
 			record.createdAt === fresh.createdAt &&
 			record.key === fresh.key &&
 			record.fingerprint === fresh.fingerprint);
+	// Attempts of this operation that others started before this call: what `earlierAttemptUnknown` accounts for.
+	const attemptsBefore = claimedFirst ? 0 : record.attemptsStarted;
 
 	const subject: Subject = {
 		key: record.key ?? undefined,
@@ -179,9 +181,13 @@ export async function runJournaled(
 					await write((from) => claimed(from, ctx.now()), 'record the attempt before sending');
 				},
 				othersAttempted: async () => {
+					// Every attempt is claimed in the journal first: any beyond ours and those before this call were
+					// started by another caller while this one ran.
 					const read = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
 					const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
-					return latest !== undefined && latest.attemptsStarted > current.attemptsStarted;
+					return (
+						latest !== undefined && latest.attemptsStarted - attemptsBefore - options.progress.attempts > 0
+					);
 				},
 				afterRetryable: async (mayHaveApplied) => {
 					// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.

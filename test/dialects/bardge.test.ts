@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
 	bardge,
 	defineDialect,
+	type IdemResult,
 	MemoryJournal,
 	OutcomeUnknownError,
 	RequestRejectedError,
@@ -115,6 +116,41 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 		expect([a.status, b.status]).toEqual([409, 200]);
 		expect(a.replayed).toBe(true);
 		expect(state.requests).toHaveLength(2);
+		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
+	});
+
+	it('a caller whose first attempt was turned away (429), rerun meanwhile by another that applied it, is told success', async () => {
+		const state = serve({ bookings: confirmed, faults: ['429'] });
+		const journal = new MemoryJournal();
+		const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+		let sends = 0;
+		// The first caller's retry lands after the second caller's request, whose answer is slow to come back: the
+		// first caller meets 409 already_cancelled while the journal still shows the other attempt in flight.
+		const lateRetry: typeof fetch = async (input, init) => {
+			if (sends++ > 0) await wait(30);
+			return fetch(input, init);
+		};
+		const slowAnswer: typeof fetch = async (input, init) => {
+			const response = await fetch(input, init);
+			await wait(100);
+			return response;
+		};
+		let second: Promise<IdemResult> | undefined;
+		const first = client({
+			journal,
+			fetch: lateRetry,
+			onEvent: (event) => {
+				if (event.type === 'retry')
+					second ??= client({ journal, fetch: slowAnswer }).post('bookings/b1/cancel', {
+						operation: 'cancel-b1',
+					});
+			},
+		}).post('bookings/b1/cancel', { operation: 'cancel-b1' });
+		const a = await first;
+		const b = await second;
+		expect([a.status, a.replayed, a.attempts]).toEqual([409, true, 2]);
+		expect(b?.status).toBe(200);
+		expect(state.requests).toHaveLength(3);
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 	});
 
