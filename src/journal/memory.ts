@@ -38,12 +38,17 @@ function frozenCopy<T>(value: T): T {
 	return Object.freeze(copy) as T;
 }
 
+const SWEEP_EVERY = 1024;
+
 /**
 In-process journal. Keys survive retries within the process, not a crash: use `FileJournal` or a server-backed journal where that matters.
-A record written to it is frozen in place (deeply) and kept as is, not copied.
+A record written to it is frozen in place (deeply) and kept as is, not copied. Finished records are forgotten once
+their `retainUntil` has passed: every 1,024 new records the journal sweeps them, so a long-running process holds
+about `keepFinishedMs` worth of operations, not all of them.
 */
 export class MemoryJournal implements Journal {
 	readonly #records = new Map<string, Readonly<JournalRecord>>();
+	#created = 0;
 
 	async create(record: JournalRecord): Promise<JournalRecord> {
 		const id = recordId(record.scope, record.operation);
@@ -51,6 +56,9 @@ export class MemoryJournal implements Journal {
 		if (existing) return existing;
 		const stored = frozen(record);
 		this.#records.set(id, stored);
+		// Nothing else calls collectGarbage in a process that only makes calls. The new record's creation time is
+		// the client's clock, which is what every retainUntil was computed with.
+		if (++this.#created % SWEEP_EVERY === 0) this.#sweep(record.createdAt);
 		return stored;
 	}
 
@@ -75,6 +83,10 @@ export class MemoryJournal implements Journal {
 	}
 
 	async collectGarbage(now: number): Promise<number> {
+		return this.#sweep(now);
+	}
+
+	#sweep(now: number): number {
 		let removed = 0;
 		for (const [id, record] of this.#records) {
 			if (isCollectable(record, now)) {

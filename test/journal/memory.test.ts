@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newRecord } from '../../src/journal/lifecycle.js';
+import { newRecord, settled } from '../../src/journal/lifecycle.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import { runJournalConformance } from '../../src/testing/index.js';
 
@@ -48,5 +48,33 @@ describe('MemoryJournal isolation', () => {
 		expect(headers).toHaveLength(1);
 		expect(() => headers?.push(['x', '1'])).toThrow(TypeError);
 		expect((await journal.get('s', 'op'))?.request?.headers).toHaveLength(1);
+	});
+});
+
+describe('MemoryJournal memory', () => {
+	const make = (operation: string, now: number) =>
+		newRecord({
+			scope: 's',
+			operation,
+			key: `k-${operation}`,
+			fingerprint: 'fp',
+			method: 'POST',
+			path: '/bookings',
+			now,
+			retentionMs: undefined,
+			keepMs: 1_000,
+		});
+
+	it('forgets finished records past their retention on its own as new ones come in; unfinished ones stay', async () => {
+		const journal = new MemoryJournal();
+		for (let i = 0; i < 999; i++) {
+			const record = await journal.create(make(`old-${i}`, 0));
+			expect(await journal.compareAndSet(settled(record, 'succeeded', 2))).toBe(true);
+		}
+		await journal.create(make('old-interrupted', 0));
+		for (let i = 0; i < 1_100; i++) await journal.create(make(`new-${i}`, 5_000));
+		expect(journal.size).toBe(1 + 1_100);
+		expect(await journal.get('s', 'old-interrupted')).toBeDefined();
+		expect(await journal.get('s', 'old-0')).toBeUndefined();
 	});
 });
