@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newRecord, settled } from '../../src/journal/lifecycle.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { newClaimedRecord, newRecord, settled } from '../../src/journal/lifecycle.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import { runJournalConformance } from '../../src/testing/index.js';
 
@@ -76,5 +76,40 @@ describe('MemoryJournal memory', () => {
 		expect(journal.size).toBe(1 + 1_100);
 		expect(await journal.get('s', 'old-interrupted')).toBeDefined();
 		expect(await journal.get('s', 'old-0')).toBeUndefined();
+	});
+});
+
+describe('MemoryJournal with many operations in flight', () => {
+	const inflight = (operation: string) =>
+		newClaimedRecord({
+			scope: 's',
+			operation,
+			key: `k-${operation}`,
+			fingerprint: 'fp',
+			method: 'POST',
+			path: '/bookings',
+			now: 1,
+			retentionMs: undefined,
+			keepMs: 1_000,
+		});
+
+	it('answers every write even while a test has fake timers installed', async () => {
+		vi.useFakeTimers();
+		try {
+			const journal = new MemoryJournal();
+			const created = await Promise.all(['a', 'b', 'c'].map((op) => journal.create(inflight(op))));
+			const answers: string[] = [];
+			await Promise.all(
+				created.map((record) =>
+					journal
+						.compareAndSet(settled(record, 'succeeded', 2))
+						.then((ok) => answers.push(`${record.operation}:${ok}`)),
+				),
+			);
+			expect(answers.sort()).toEqual(['a:true', 'b:true', 'c:true']);
+			expect((await journal.listUnfinished('s')).length).toBe(0);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
