@@ -7,15 +7,16 @@ ky's controller only fires on ky's own timeouts, which idemkey turns off.
 */
 const ATTEMPT_SIGNAL = 'idemkeyAttemptSignal';
 
-/** Options for one ky call that carry the attempt's signal to fetch. */
+/** Options for one ky call that carry the attempt's signal to fetch (ky's types do not know the name). */
 export function withAttemptSignal(signal: AbortSignal): Record<string, AbortSignal> {
 	return { [ATTEMPT_SIGNAL]: signal };
 }
 
-/** The fetch init for a request ky built: the attempt's signal as `signal`, nothing ky did not mean for fetch. */
+/**
+The fetch init for a request ky built. Every option idemkey gives ky is one ky knows, except the attempt's signal, so
+that signal is all the init has to carry.
+*/
 export function attemptInit(init: RequestInit | undefined): RequestInit | undefined {
 	const signal = (init as Record<string, unknown> | undefined)?.[ATTEMPT_SIGNAL];
-	if (!(signal instanceof AbortSignal)) return init;
-	const { [ATTEMPT_SIGNAL]: _, ...rest } = init as Record<string, unknown>;
-	return { ...rest, signal };
+	return signal instanceof AbortSignal ? { signal } : init;
 }

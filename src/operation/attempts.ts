@@ -60,18 +60,8 @@ export async function attemptLoop(
 			});
 			// "Already done" on what looked like a first attempt: a key-less operation run by two callers at once
 			// gets it for whichever request lands second, and the other caller's attempt is what made it true.
-			if (decision.type === 'fail' && !mayHaveApplied && options.hooks?.othersAttempted) {
-				const ifEarlier = classify(ctx.dialect, sent.observation, {
-					earlierAttemptUnknown: true,
-					now: ctx.now(),
-				});
-				if (
-					ifEarlier.type === 'succeed' &&
-					ifEarlier.alreadyApplied &&
-					(await options.hooks.othersAttempted())
-				) {
-					decision = ifEarlier;
-				}
+			if (decision.type === 'fail' && decision.alreadyApplied && (await options.hooks?.othersAttempted?.())) {
+				decision = { type: 'succeed', replayed: true, alreadyApplied: true };
 			}
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
 				mayHaveApplied = true;

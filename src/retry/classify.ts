@@ -31,6 +31,11 @@ export type Decision =
 			readonly type: 'fail';
 			readonly failure: 'key_reused' | 'key_missing' | 'rejected' | 'unknown';
 			readonly errorCode: string | undefined;
+			/**
+			The server says it is already done, and no earlier attempt is known to have done it: a rejection unless
+			another caller's attempt of the same operation, which this call cannot see, may have.
+			*/
+			readonly alreadyApplied?: true;
 	  };
 
 /** `true`/`false` from the dialect's replay signal, `undefined` where the server gives none. */
@@ -102,7 +107,7 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 	if (matches(dialect.alreadyApplied, status, codes, body)) {
 		return context.earlierAttemptUnknown
 			? { type: 'succeed', replayed: true, alreadyApplied: true }
-			: fail('rejected');
+			: { type: 'fail', failure: 'rejected', errorCode, alreadyApplied: true };
 	}
 
 	// Any 4xx that names a well-known idempotency code means what the code says, whichever dialect is configured:

@@ -1,7 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { newClaimedRecord, newRecord, settled } from '../../src/journal/lifecycle.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
+import type { RequestSnapshot } from '../../src/journal/record.js';
 import { runJournalConformance } from '../../src/testing/index.js';
+
+/** What the client passes to newRecord for a POST of operation `operation` at `now`. */
+const input = (operation: string, now = 1, request?: RequestSnapshot) => ({
+	scope: 's',
+	operation,
+	key: `k-${operation}`,
+	fingerprint: 'fp',
+	method: 'POST',
+	path: '/bookings',
+	now,
+	retentionMs: undefined,
+	keepMs: 1_000,
+	request,
+});
 
 runJournalConformance('MemoryJournal', () => new MemoryJournal(), {
 	describe,
@@ -17,19 +32,7 @@ describe('MemoryJournal isolation', () => {
 		headers: [['content-type', 'application/json']] as [string, string][],
 		body: btoa('{"classId":"yoga"}'),
 	});
-	const record = (req = request()) =>
-		newRecord({
-			scope: 's',
-			operation: 'op',
-			key: 'k-1',
-			fingerprint: 'fp',
-			method: 'POST',
-			path: '/bookings',
-			now: 1,
-			retentionMs: undefined,
-			keepMs: 1000,
-			request: req,
-		});
+	const record = (req = request()) => newRecord(input('op', 1, req));
 
 	it('keeps its own copy of a part the caller froze only shallowly', async () => {
 		const journal = new MemoryJournal();
@@ -52,18 +55,7 @@ describe('MemoryJournal isolation', () => {
 });
 
 describe('MemoryJournal memory', () => {
-	const make = (operation: string, now: number) =>
-		newRecord({
-			scope: 's',
-			operation,
-			key: `k-${operation}`,
-			fingerprint: 'fp',
-			method: 'POST',
-			path: '/bookings',
-			now,
-			retentionMs: undefined,
-			keepMs: 1_000,
-		});
+	const make = (operation: string, now: number) => newRecord(input(operation, now));
 
 	it('forgets finished records past their retention on its own as new ones come in; unfinished ones stay', async () => {
 		const journal = new MemoryJournal();
@@ -80,18 +72,7 @@ describe('MemoryJournal memory', () => {
 });
 
 describe('MemoryJournal with many operations in flight', () => {
-	const inflight = (operation: string) =>
-		newClaimedRecord({
-			scope: 's',
-			operation,
-			key: `k-${operation}`,
-			fingerprint: 'fp',
-			method: 'POST',
-			path: '/bookings',
-			now: 1,
-			retentionMs: undefined,
-			keepMs: 1_000,
-		});
+	const inflight = (operation: string) => newClaimedRecord(input(operation));
 
 	it('answers every write even while a test has fake timers installed', async () => {
 		vi.useFakeTimers();

@@ -318,9 +318,9 @@ const bardgeRows: Row[] = [
 	},
 	{
 		dialect: bardge,
-		what: '409 already_cancelled on a first attempt: rejected',
+		what: '409 already_cancelled on a first attempt: rejected, marked as saying it is already done',
 		observation: res(409, { error: 'already_cancelled' }),
-		decision: fail('rejected', 'already_cancelled'),
+		decision: { type: 'fail', failure: 'rejected', errorCode: 'already_cancelled', alreadyApplied: true },
 	},
 	{
 		dialect: bardge,

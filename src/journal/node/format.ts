@@ -27,6 +27,14 @@ export type PutMeta = {
 };
 export type DropMeta = { kind: 'd'; scope: string; operation: string };
 
+/** Where a record's line lies in the log. */
+export type LineLocation = {
+	/** Byte offset of the record's line in the log. */
+	offset: number;
+	/** Bytes of the line, newline included. */
+	length: number;
+};
+
 /** A write to put in a frame: a record (its index fields and its JSON), or a deletion. */
 export type FrameEntry = PutEntry | DropMeta;
 export type PutEntry = { kind: 'p'; meta: PutMeta; json: string };

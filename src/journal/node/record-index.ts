@@ -1,19 +1,9 @@
-import { type OperationState, recordId } from '../record.js';
+import { recordId } from '../record.js';
+import type { LineLocation, PutMeta } from './format.js';
 import type { ScannedEntry } from './scan.js';
 
 /** What the journal keeps in memory of a record: where its latest version lies, and what lookups need. */
-export type IndexEntry = {
-	scope: string;
-	operation: string;
-	revision: number;
-	state: OperationState;
-	createdAt: number;
-	retainUntil: number;
-	/** Byte offset of the record's line in the log. */
-	offset: number;
-	/** Bytes of the line, newline included. */
-	length: number;
-};
+export type IndexEntry = Omit<PutMeta, 'kind'> & LineLocation;
 
 /** The live records of the log, by (scope, operation). Records themselves stay on disk. */
 export class RecordIndex {

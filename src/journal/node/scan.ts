@@ -1,8 +1,8 @@
 import { OPERATION_STATES, type OperationState, RECORD_VERSION } from '../record.js';
 import { crc32 } from './crc32.js';
-import type { DropMeta, PutMeta } from './format.js';
+import type { DropMeta, LineLocation, PutMeta } from './format.js';
 
-export type ScannedPut = PutMeta & { offset: number; length: number };
+export type ScannedPut = PutMeta & LineLocation;
 export type ScannedEntry = ScannedPut | DropMeta;
 
 export type ScanResult = {
