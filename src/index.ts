@@ -58,6 +58,7 @@ export {
 export type {
 	Journal,
 	JournalRecord,
+	MemoryJournalOptions,
 	OperationState,
 	RecordOutcome,
 	RequestSnapshot,
