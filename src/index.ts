@@ -1,6 +1,7 @@
 export type { Call, IdemClient } from './client/create.js';
 export { createClient } from './client/create.js';
 export type {
+	AbandonOptions,
 	CallOptions,
 	ClientOptions,
 	EventBase,
@@ -9,7 +10,9 @@ export type {
 	IdemEvent,
 	IdemResult,
 	OnExpired,
+	ResolveOptions,
 	ResumeAllOptions,
+	ResumeError,
 	ResumeOptions,
 	ResumeReport,
 	ResumeRequest,
@@ -44,6 +47,7 @@ export {
 	isKeyExpiredError,
 	isKeyMissingError,
 	isKeyReuseError,
+	isOperationAbandonedError,
 	isOutcomeUnknownError,
 	isRequestRejectedError,
 	isResponseValidationError,
@@ -51,6 +55,7 @@ export {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
 	ResponseValidationError,
@@ -58,6 +63,7 @@ export {
 export type {
 	Journal,
 	JournalRecord,
+	MemoryJournalOptions,
 	OperationState,
 	RecordOutcome,
 	RequestSnapshot,

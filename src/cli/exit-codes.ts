@@ -16,6 +16,7 @@ const ROWS = [
 	['input_unreadable', 11, 'input unreadable: an @file or stdin body could not be read'],
 	['not_found', 12, 'not found: no such operation in the journal'],
 	['demo_failed', 13, 'demo: an operation was applied twice or lost (a bug in idemkey: please report it)'],
+	['abandoned', 14, 'abandoned: the operation was abandoned by hand ("idemkey abandon"); not sent again'],
 	['interrupted', 130, 'interrupted by SIGINT/SIGTERM before an answer; the operation stays resumable'],
 ] as const;
 
@@ -43,6 +44,7 @@ const BY_ERROR_CODE: Record<IdempotencyErrorCode, ExitCode> = {
 	journal: EXIT_CODES.journal,
 	invalid_request: EXIT_CODES.usage,
 	response_invalid: EXIT_CODES.response_invalid,
+	abandoned: EXIT_CODES.abandoned,
 };
 
 /** The exit code of an idemkey error code. */

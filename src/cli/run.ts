@@ -2,6 +2,7 @@ import { pendingCommand, pendingHelp } from './commands/pending.js';
 import { requestCommand, requestHelp } from './commands/request.js';
 import { resumeCommand, resumeHelp } from './commands/resume.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { abandonCommand, abandonHelp, resolveCommand, resolveHelp } from './commands/settle.js';
 import { demoCommand, demoHelp } from './demo.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
@@ -25,6 +26,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 		summary: 'finish interrupted operations under their original keys',
 		help: resumeHelp,
 		run: resumeCommand,
+	},
+	abandon: {
+		summary: 'give up on a stuck operation: journaled, never sent again',
+		help: abandonHelp,
+		run: abandonCommand,
+	},
+	resolve: {
+		summary: 'record the outcome you found for a stuck operation',
+		help: resolveHelp,
+		run: resolveCommand,
 	},
 	serve: { summary: 'run the dialect emulator as a test server', help: serveHelp, run: serveCommand },
 	demo: {

@@ -7,17 +7,24 @@ import type { JournalRecord } from '../journal/record.js';
 import { attemptInit } from '../operation/attempt-signal.js';
 import type { ClientContext, RawResult } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
-import { pendingOperations, resumeAllOperations } from '../operation/recovery.js';
+import {
+	abandonOperation,
+	pendingOperations,
+	resolveOperation,
+	resumeAllOperations,
+} from '../operation/recovery.js';
 import { resumeOperation } from '../operation/resume.js';
 import { SingleFlight } from '../operation/single-flight.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { assertClientOptions } from './options.js';
 import type {
+	AbandonOptions,
 	CallOptions,
 	ClientOptions,
 	IdemEvent,
 	IdemResult,
+	ResolveOptions,
 	ResumeAllOptions,
 	ResumeOptions,
 	ResumeReport,
@@ -40,8 +47,24 @@ export type IdemClient = {
 	Resends a journaled operation with its original key (or checks `options.request` against the stored fingerprint and sends that). A finished operation answers from the journal; an interrupted one whose key outlived the server's retention raises `KeyExpiredError` unless `onExpired` reconciles it.
 	*/
 	resume: <T = unknown>(operation: string, options?: ResumeOptions<T>) => Promise<IdemResult<T>>;
-	/** Resumes every pending operation of the scope with bounded concurrency; never rejects for one operation's failure. */
+	/**
+	Resumes every pending operation of the scope with bounded concurrency; never rejects for one operation's failure
+	(aborting its signal rejects it with the signal's reason).
+	*/
 	resumeAll: (options?: ResumeAllOptions) => Promise<ResumeReport[]>;
+	/**
+	Gives up on an unfinished operation (say, stuck in `unknown` after a typo'd URL): journaled as failed, so `pending()`
+	and `resumeAll()` stop offering it and every later run raises `OperationAbandonedError` without a request. Resolves
+	to the journaled record. Refuses (`InProgressError`) while an attempt is in flight unless `force`; an operation this
+	client is sending is refused even so. A finished operation is refused (`InvalidRequestError`), except that
+	abandoning an abandoned one again is a no-op.
+	*/
+	abandon: (operation: string, options?: AbandonOptions) => Promise<JournalRecord>;
+	/**
+	Records the outcome you found for an unfinished operation (the booking exists): journaled as succeeded with
+	`status` (2xx) and `data`, so later runs answer them from the journal without a request. Refuses like `abandon()`.
+	*/
+	resolve: (operation: string, options?: ResolveOptions) => Promise<JournalRecord>;
 	/** The resolved dialect. */
 	readonly dialect: Dialect;
 	/** The journal records are written to. */
@@ -101,6 +124,8 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		resume: (operation, resumeOptions = {}) =>
 			resumeOperation(context, operation, resumeOptions, resumeOptions.onExpired ?? options.onExpired),
 		resumeAll: (resumeOptions = {}) => resumeAllOperations(context, resumeOptions, options.onExpired),
+		abandon: (operation, abandonOptions) => abandonOperation(context, operation, abandonOptions),
+		resolve: (operation, resolveOptions) => resolveOperation(context, operation, resolveOptions),
 		dialect,
 		journal,
 		scope,

@@ -1,5 +1,17 @@
 import type { Dialect, DialectName } from '../dialects/types.js';
 import type { IdempotencyError } from '../errors/base.js';
+import type {
+	InProgressError,
+	InvalidRequestError,
+	JournalError,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OperationAbandonedError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+	ResponseValidationError,
+} from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { RetryPolicy } from '../retry/policy.js';
@@ -173,8 +185,47 @@ export type ResumeAllOptions = Pick<CallOptions, 'signal' | 'timeout' | 'retry'>
 	onExpired?: OnExpired;
 };
 
-/** How one operation fared in `resumeAll()`. */
+/** What resuming one operation can fail with: narrow it on `name` (a literal per class) or with the `isXError()` guards. */
+export type ResumeError =
+	| OutcomeUnknownError
+	| InProgressError
+	| RequestRejectedError
+	| KeyReuseError
+	| KeyMissingError
+	| KeyExpiredError
+	| OperationAbandonedError
+	| JournalError
+	| InvalidRequestError
+	| ResponseValidationError;
+
+/**
+How one operation fared in `resumeAll()`. Aborting `resumeAll()`'s signal rejects the whole call with the signal's
+reason instead (what was resumed before is journaled; `pending()` lists the rest).
+*/
 export type ResumeReport<T = unknown> = { readonly operation: string } & (
 	| { readonly ok: true; readonly result: IdemResult<T> }
-	| { readonly ok: false; readonly error: unknown }
+	| { readonly ok: false; readonly error: ResumeError }
 );
+
+/** Options of `client.abandon()`. */
+export type AbandonOptions = {
+	/** Why, for whoever finds the record later (at most 1,000 characters); kept in the journal and on the error. */
+	reason?: string;
+	/**
+	Abandon it although an attempt is recorded as in flight (`inflight`: started, no answer recorded). Only when you
+	know the process that started it is gone; an operation this client is sending right now is refused even so.
+	@default false
+	*/
+	force?: boolean;
+};
+
+/** Options of `client.resolve()`: the outcome you found (the booking exists, the charge went through). */
+export type ResolveOptions = AbandonOptions & {
+	/**
+	The 2xx status the server would have answered; later runs answer it from the journal.
+	@default 200
+	*/
+	status?: number;
+	/** The response data (JSON-serialisable) later runs answer with; `undefined` for none. */
+	data?: unknown;
+};

@@ -8,7 +8,8 @@ export type IdempotencyErrorCode =
 	| 'key_expired'
 	| 'journal'
 	| 'invalid_request'
-	| 'response_invalid';
+	| 'response_invalid'
+	| 'abandoned';
 
 export type IdempotencyErrorDetails = {
 	/** The Idempotency-Key the operation used; `undefined` for calls that carry no key. */
@@ -46,6 +47,7 @@ const NAMES = new Set([
 	'JournalError',
 	'InvalidRequestError',
 	'ResponseValidationError',
+	'OperationAbandonedError',
 ]);
 
 export function isIdempotencyError(error: unknown): error is IdempotencyError {

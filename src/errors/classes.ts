@@ -166,3 +166,25 @@ export class ResponseValidationError extends IdempotencyError {
 		this.issues = details.issues;
 	}
 }
+
+/**
+The operation was abandoned by hand (`client.abandon()`, `idemkey abandon`) before its outcome was known: it may or may
+not have been applied. Every later run of it raises this again, without a request. Check with the server; run it
+again under a new operation id only once you know the first was not applied.
+*/
+export class OperationAbandonedError extends IdempotencyError {
+	override name = 'OperationAbandonedError' as const;
+	/** Why it was abandoned, as given to `abandon()`. */
+	readonly reason: string | undefined;
+	/** Epoch ms when it was abandoned. */
+	readonly abandonedAt: number;
+
+	constructor(
+		message: string,
+		details: IdempotencyErrorDetails & { reason?: string | undefined; abandonedAt: number },
+	) {
+		super('abandoned', message, details);
+		this.reason = details.reason;
+		this.abandonedAt = details.abandonedAt;
+	}
+}

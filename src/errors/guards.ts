@@ -5,6 +5,7 @@ import type {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
 	ResponseValidationError,
@@ -25,3 +26,4 @@ export const isKeyExpiredError = guard<KeyExpiredError>('KeyExpiredError');
 export const isJournalError = guard<JournalError>('JournalError');
 export const isInvalidRequestError = guard<InvalidRequestError>('InvalidRequestError');
 export const isResponseValidationError = guard<ResponseValidationError>('ResponseValidationError');
+export const isOperationAbandonedError = guard<OperationAbandonedError>('OperationAbandonedError');

@@ -1,7 +1,7 @@
 export type { Journal } from './journal.js';
 export type { NewRecordInput } from './lifecycle.js';
 export { claimed, expiryMargin, keyExpired, newRecord, settled, wasInterrupted } from './lifecycle.js';
-export { MemoryJournal } from './memory.js';
+export { MemoryJournal, type MemoryJournalOptions } from './memory.js';
 export type { JournalRecord, OperationState, RecordOutcome, RequestSnapshot } from './record.js';
 export {
 	isCollectable,

@@ -124,3 +124,39 @@ export const resolvedByCaller = (
 	updatedAt: now,
 	outcome,
 });
+
+/**
+Abandoned by hand with its outcome unknown: failed, and every later run raises `error` again without a request
+(`abandoned`; `key_expired` when `onExpired` abandoned an operation whose key expired).
+*/
+export const abandoned = (
+	record: JournalRecord,
+	now: number,
+	options: { error: 'abandoned' | 'key_expired'; reason?: string | undefined },
+): JournalRecord =>
+	resolvedByCaller(record, 'failed', now, {
+		status: 0,
+		replayed: null,
+		headers: [],
+		error: options.error,
+		byHand:
+			options.reason === undefined ? { action: 'abandon' } : { action: 'abandon', reason: options.reason },
+	});
+
+/**
+Resolved by hand with the outcome the caller found (the booking exists): succeeded, and every later run answers
+`status` and `json` (the JSON text of the data, if any) from the journal.
+*/
+export const resolvedByHand = (
+	record: JournalRecord,
+	now: number,
+	outcome: { status: number; json?: string | undefined; reason?: string | undefined },
+): JournalRecord =>
+	resolvedByCaller(record, 'succeeded', now, {
+		status: outcome.status,
+		replayed: null,
+		headers: outcome.json === undefined ? [] : [['content-type', 'application/json']],
+		...(outcome.json === undefined ? {} : { body: outcome.json }),
+		byHand:
+			outcome.reason === undefined ? { action: 'resolve' } : { action: 'resolve', reason: outcome.reason },
+	});

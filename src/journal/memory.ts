@@ -1,3 +1,4 @@
+import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from './journal.js';
 import { isCollectable, isFinished, type JournalRecord, recordId } from './record.js';
 
@@ -44,20 +45,53 @@ const SWEEP_EVERY = 1024;
 const afterPendingIo: ((callback: () => void) => unknown) | undefined =
 	typeof setImmediate === 'function' ? setImmediate : undefined;
 
+export type MemoryJournalOptions = {
+	/**
+	Most finished (succeeded or failed) records kept. Past it, the record that finished longest ago is forgotten at
+	once, whatever its `retainUntil`; a re-run of a forgotten operation is a new operation (a new key, unless the call
+	passes its own). Unfinished records never count towards it and are never forgotten: their outcome may be unknown,
+	and forgetting one could let it be applied twice. `Infinity` bounds finished records by time alone.
+	@default 10_000
+	*/
+	maxFinishedRecords?: number;
+};
+
+/** A finished record holds about 1.5 KB of heap (bench/memory-journal-heap.ts): about 15 MB at this bound. */
+export const DEFAULT_MAX_FINISHED_RECORDS = 10_000;
+
 /**
 In-process journal. Keys survive retries within the process, not a crash: use `FileJournal` or a server-backed journal where that matters.
-A record written to it is frozen in place (deeply) and kept as is, not copied. Finished records are forgotten once
-their `retainUntil` has passed: every 1,024 new records the journal sweeps them, so a long-running process holds
-about `keepFinishedMs` worth of operations, not all of them. While several operations are in flight, the writes of one
-event-loop turn are answered together once pending I/O has run (as `FileJournal`'s group commit answers them): their
-requests then leave in one batch, which costs the HTTP stack markedly less per request. A lone operation is answered
-at once.
+A record written to it is frozen in place (deeply) and kept as is, not copied. Memory stays bounded in a long-running
+process: it keeps at most `maxFinishedRecords` finished records (the ones finished longest ago go first), and forgets
+finished records once their `retainUntil` has passed (every 1,024 new records it sweeps them). Unfinished records are
+kept until they finish or are abandoned or resolved by hand (`client.pending()` lists them). While several operations
+are in flight, the writes of one event-loop turn are answered together once pending I/O has run (as `FileJournal`'s
+group commit answers them): their requests then leave in one batch, which costs the HTTP stack markedly less per
+request. A lone operation is answered at once.
 */
 export class MemoryJournal implements Journal {
 	readonly #records = new Map<string, Readonly<JournalRecord>>();
+	// Ids of the finished records, in the order they finished: the first one is the next to go past the bound.
+	readonly #finished = new Set<string>();
+	readonly #maxFinished: number;
 	#created = 0;
 	#inflight = 0;
 	#batch: (() => void)[] | undefined;
+
+	constructor(options: MemoryJournalOptions = {}) {
+		const max = options?.maxFinishedRecords ?? DEFAULT_MAX_FINISHED_RECORDS;
+		// Checked by hand: the core stays small for browsers.
+		if (
+			typeof max !== 'number' ||
+			!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))
+		) {
+			throw new InvalidRequestError(
+				`Invalid MemoryJournal option "maxFinishedRecords": expected a whole number of at least 1 (or Infinity), got ${String(max)}.`,
+				{ field: 'maxFinishedRecords' },
+			);
+		}
+		this.#maxFinished = max;
+	}
 
 	async create(record: JournalRecord): Promise<JournalRecord> {
 		const id = recordId(record.scope, record.operation);
@@ -65,7 +99,7 @@ export class MemoryJournal implements Journal {
 		if (existing) return existing;
 		const stored = frozen(record);
 		this.#records.set(id, stored);
-		this.#track(undefined, stored);
+		this.#track(id, undefined, stored);
 		// Nothing else calls collectGarbage in a process that only makes calls. The new record's creation time is
 		// the client's clock, which is what every retainUntil was computed with.
 		if (++this.#created % SWEEP_EVERY === 0) this.#sweep(record.createdAt);
@@ -82,7 +116,7 @@ export class MemoryJournal implements Journal {
 		if (!current || current.revision !== next.revision - 1) return false;
 		const stored = frozen(next, current);
 		this.#records.set(id, stored);
-		this.#track(current, stored);
+		this.#track(id, current, stored);
 		return this.#answer(true);
 	}
 
@@ -103,16 +137,31 @@ export class MemoryJournal implements Journal {
 		for (const [id, record] of this.#records) {
 			if (isCollectable(record, now)) {
 				this.#records.delete(id);
-				this.#track(record, undefined);
+				this.#track(id, record, undefined);
 				removed++;
 			}
 		}
 		return removed;
 	}
 
-	#track(before: JournalRecord | undefined, after: JournalRecord | undefined): void {
+	#track(id: string, before: JournalRecord | undefined, after: JournalRecord | undefined): void {
 		if (before?.state === 'inflight') this.#inflight--;
 		if (after?.state === 'inflight') this.#inflight++;
+		const wasFinished = before !== undefined && isFinished(before.state);
+		const nowFinished = after !== undefined && isFinished(after.state);
+		if (wasFinished === nowFinished) return;
+		if (!nowFinished) {
+			this.#finished.delete(id);
+			return;
+		}
+		this.#finished.add(id);
+		if (this.#finished.size > this.#maxFinished) this.#evictOldestFinished();
+	}
+
+	#evictOldestFinished(): void {
+		const oldest = this.#finished.values().next().value as string;
+		this.#finished.delete(oldest);
+		this.#records.delete(oldest);
 	}
 
 	// The write itself is already done: only when the caller hears of it is batched. Measured at concurrency 32 on

@@ -16,6 +16,8 @@ export const OutcomeSchema = z.object({
 	bodyTruncated: z.optional(z.boolean()),
 	/** For failed records: the error code (`key_reused`, `rejected`, ...) to raise again on re-run. */
 	error: z.optional(z.string()),
+	/** Settled by hand, not by a server's answer: `abandon()`, `resolve()`, their commands, or `onExpired`. */
+	byHand: z.optional(z.object({ action: z.enum(['abandon', 'resolve']), reason: z.optional(z.string()) })),
 });
 
 export const RequestSnapshotSchema = z.object({

@@ -1,6 +1,12 @@
 import { errorCodes } from '../dialects/error-body.js';
 import type { IdempotencyError } from '../errors/base.js';
-import { KeyExpiredError, KeyMissingError, KeyReuseError, RequestRejectedError } from '../errors/classes.js';
+import {
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OperationAbandonedError,
+	RequestRejectedError,
+} from '../errors/classes.js';
 import type { JournalRecord } from '../journal/record.js';
 import { parseBody } from '../utils/parse-body.js';
 import type { RawResult } from './context.js';
@@ -45,6 +51,13 @@ export function storedError(record: JournalRecord, subject: Subject): Idempotenc
 				`${was}: its key expired with the outcome unknown and it was abandoned. Use a new operation id to run it again.`,
 				{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
 			);
+		case 'abandoned': {
+			const reason = record.outcome?.byHand?.reason;
+			return new OperationAbandonedError(
+				`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'with its outcome unknown'}; it is not sent again. Check with the server whether it was applied; run it again only under a new operation id.`,
+				{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
+			);
+		}
 		case 'key_missing':
 			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
 		default:

@@ -1,8 +1,18 @@
-import type { IdemResult, OnExpired, ResumeAllOptions, ResumeReport } from '../client/types.js';
-import { InvalidRequestError, JournalError } from '../errors/classes.js';
-import { type JournalRecord, JournalRecordSchema } from '../journal/record.js';
+import type {
+	AbandonOptions,
+	IdemResult,
+	OnExpired,
+	ResolveOptions,
+	ResumeAllOptions,
+	ResumeError,
+	ResumeReport,
+} from '../client/types.js';
+import { isIdempotencyError } from '../errors/base.js';
+import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
+import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
+import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
 import type { ClientContext } from './context.js';
-import { resumeOperation } from './resume.js';
+import { readRecord, resumeOperation } from './resume.js';
 
 /** Unfinished operations of the client's scope, oldest first: what a restarted worker has to resume. */
 export async function pendingOperations(ctx: ClientContext): Promise<readonly JournalRecord[]> {
@@ -41,22 +51,106 @@ export async function resumeAllOperations(
 			field: 'concurrency',
 		});
 	}
+	const { signal } = options;
+	signal?.throwIfAborted();
 	const records = await pendingOperations(ctx);
 	const reports: ResumeReport[] = new Array(records.length);
 	const { onExpired = clientOnExpired, concurrency: _, ...call } = options;
 	let next = 0;
 	const worker = async () => {
-		while (next < records.length) {
+		while (next < records.length && !signal?.aborted) {
 			const index = next++;
 			const operation = (records[index] as JournalRecord).operation;
 			try {
 				const result: IdemResult = await resumeOperation(ctx, operation, call, onExpired);
 				reports[index] = Object.freeze({ operation, ok: true as const, result });
 			} catch (error) {
-				reports[index] = Object.freeze({ operation, ok: false as const, error });
+				// Only the caller's abort (its reason, thrown before anything was sent) or a bug is not an idemkey
+				// error: neither is one operation's outcome, and both end the whole call below.
+				if (!isIdempotencyError(error)) throw error;
+				reports[index] = Object.freeze({ operation, ok: false as const, error: error as ResumeError });
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, records.length) }, worker));
+	const settled = await Promise.allSettled(
+		Array.from({ length: Math.min(concurrency, records.length) }, worker),
+	);
+	signal?.throwIfAborted();
+	for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
 	return reports;
 }
+
+/**
+Settles an unfinished operation by hand: abandoned (failed; later runs raise `OperationAbandonedError`) or resolved
+with the outcome the caller found (succeeded; later runs answer it from the journal). Repeating the same settlement is
+a no-op that resolves to the stored record.
+*/
+export async function settleOperation(
+	ctx: ClientContext,
+	operation: string,
+	decision: ByHand,
+	options: AbandonOptions,
+): Promise<JournalRecord> {
+	if (typeof operation !== 'string' || operation.length === 0) {
+		throw new InvalidRequestError('operation must be a non-empty string.', { field: 'operation' });
+	}
+	if (options.force !== undefined && typeof options.force !== 'boolean') {
+		throw new InvalidRequestError(`force must be a boolean; got ${typeof options.force}.`, {
+			field: 'force',
+			operation,
+		});
+	}
+	const record = await readRecord(ctx, operation);
+	if (!record) {
+		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
+			field: 'operation',
+			operation,
+		});
+	}
+	const next = settledByHand(record, decision, ctx.now());
+	const why = refusal(record, ctx.flights.has(recordId(ctx.scope, operation)), options.force === true);
+	if (why === 'finished' && sameByHand(record, next)) return Object.freeze(record);
+	if (why !== undefined) throw refused(record, why, decision.action);
+	await writeByHand(ctx, next);
+	return Object.freeze(next);
+}
+
+function refused(
+	record: JournalRecord,
+	why: NonNullable<ReturnType<typeof refusal>>,
+	action: ByHand['action'],
+) {
+	const ids = { key: record.key ?? undefined, operation: record.operation };
+	const verb = action === 'abandon' ? 'abandon' : 'resolve';
+	if (why === 'finished') {
+		const how = record.outcome?.byHand
+			? `${record.outcome.byHand.action === 'abandon' ? 'abandoned' : 'resolved'} by hand`
+			: `with status ${record.outcome?.status ?? 'unknown'}`;
+		return new InvalidRequestError(
+			`Operation "${record.operation}" already ${record.state} (${how}); only an unfinished operation can be abandoned or resolved.`,
+			{ field: 'operation', ...ids },
+		);
+	}
+	const details = { ...ids, attempts: record.attemptsStarted };
+	if (why === 'running_here') {
+		return new InProgressError(
+			`Operation "${record.operation}" is being sent by this client right now; cannot ${verb} it. Wait for the call to finish.`,
+			details,
+		);
+	}
+	return new InProgressError(
+		`Operation "${record.operation}" has an attempt in flight (started ${new Date(record.updatedAt).toISOString()}, no answer recorded): another process may be sending it now. If the process that started it is gone, ${verb} it with force: true (idemkey ${verb} --force).`,
+		details,
+	);
+}
+
+export const abandonOperation = (ctx: ClientContext, operation: string, options: AbandonOptions = {}) =>
+	settleOperation(ctx, operation, { action: 'abandon', reason: options.reason }, options);
+
+export const resolveOperation = (ctx: ClientContext, operation: string, options: ResolveOptions = {}) =>
+	settleOperation(
+		ctx,
+		operation,
+		{ action: 'resolve', status: options.status, data: options.data, reason: options.reason },
+		options,
+	);

@@ -1,20 +1,20 @@
 import type { ExpiredDecision, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
-import type { IdempotencyError } from '../errors/base.js';
 import { InvalidRequestError, JournalError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
-import { rekeyed, resolvedByCaller } from '../journal/lifecycle.js';
+import { rekeyed } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord, JournalRecordSchema } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { fromBase64 } from '../utils/base64.js';
 import { mergeHeaders } from '../utils/headers.js';
+import { settledByHand, writeByHand } from './by-hand.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
 import type { PreparedRequest } from './prepare.js';
 
 /** Reads one record of the client's scope, checked like every record the runner trusts. */
-async function readRecord(ctx: ClientContext, operation: string): Promise<JournalRecord | undefined> {
+export async function readRecord(ctx: ClientContext, operation: string): Promise<JournalRecord | undefined> {
 	let value: unknown;
 	try {
 		value = await ctx.journal.get(ctx.scope, operation);
@@ -147,30 +147,25 @@ async function reconcile<T>(
 	switch (decision?.action) {
 		case 'resend': {
 			const next = rekeyed(record, mintKey(), now, ctx.dialect.retentionMs);
-			await replace(ctx, next, expired);
+			await writeByHand(ctx, next, expired);
 			return send(next);
 		}
+		// The same transitions as client.abandon() and client.resolve(): an expired key abandoned keeps raising
+		// KeyExpiredError on later runs.
 		case 'abandon':
-			await replace(
+			await writeByHand(
 				ctx,
-				resolvedByCaller(record, 'failed', now, {
-					status: 0,
-					replayed: null,
-					headers: [],
-					error: 'key_expired',
-				}),
+				settledByHand(record, { action: 'abandon', error: 'key_expired' }, now),
 				expired,
 			);
 			throw expired;
 		case 'result': {
-			const body = decision.data === undefined ? undefined : JSON.stringify(decision.data);
-			const next = resolvedByCaller(record, 'succeeded', now, {
-				status: decision.status ?? 200,
-				replayed: null,
-				headers: body === undefined ? [] : [['content-type', 'application/json']],
-				...(body === undefined ? {} : { body }),
-			});
-			await replace(ctx, next, expired);
+			const next = settledByHand(
+				record,
+				{ action: 'resolve', status: decision.status, data: decision.data },
+				now,
+			);
+			await writeByHand(ctx, next, expired);
 			return settleCall(ctx, labelOf(next), options, async () => fromJournal(next));
 		}
 		default:
@@ -178,24 +173,6 @@ async function reconcile<T>(
 				`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${JSON.stringify(decision)}. The operation was left as it was.`,
 				{ field: 'onExpired', operation, cause: expired },
 			);
-	}
-}
-
-async function replace(ctx: ClientContext, next: JournalRecord, expired: IdempotencyError): Promise<void> {
-	let written: boolean;
-	try {
-		written = await ctx.journal.compareAndSet(next);
-	} catch (error) {
-		throw new JournalError(
-			`The journal failed to record how operation "${next.operation}" was reconciled; nothing was sent.`,
-			{ operation: next.operation, cause: error },
-		);
-	}
-	if (!written) {
-		throw new JournalError(
-			`Operation "${next.operation}" changed in the journal while it was being reconciled (another process resumed it?); nothing was sent. Resume it again.`,
-			{ operation: next.operation, cause: expired },
-		);
 	}
 }
 

@@ -19,6 +19,11 @@ export class SingleFlight<T> {
 		return promise;
 	}
 
+	/** Whether a flight for `id` is running in this process. */
+	has(id: string): boolean {
+		return this.#flights.has(id);
+	}
+
 	get size(): number {
 		return this.#flights.size;
 	}

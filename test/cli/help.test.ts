@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { cli } from './support.js';
 
-const COMMANDS = ['request', 'pending', 'resume', 'serve', 'demo'];
+const COMMANDS = ['request', 'pending', 'resume', 'abandon', 'resolve', 'serve', 'demo'];
 
 describe('help and version', () => {
 	it.each(COMMANDS)('"idemkey %s --help" prints its usage and exits 0', async (command) => {
@@ -54,7 +54,9 @@ describe('help and version', () => {
 	it.each([
 		[['frobnicate'], /unknown command "frobnicate"/],
 		[['--frobnicate'], /unknown option "--frobnicate"/],
-		[['pending', 'extra'], /pending takes no arguments/],
+		[['abandon'], /abandon takes one operation id/],
+		[['resolve', 'a', 'b'], /resolve takes one operation id/],
+		[['resolve', 'a', '--status', 'ok'], /--status must be a whole number from 200 to 299/],
 		[['resume'], /one operation id or --all/],
 		[['resume', 'op-1', '--all'], /one operation id or --all/],
 		[['resume', 'op-1', '--concurrency', '2'], /--concurrency goes with --all/],

@@ -1,16 +1,21 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
 	bardge,
 	createClient,
+	InProgressError,
 	InvalidRequestError,
 	isKeyExpiredError,
+	isOperationAbandonedError,
 	JournalError,
 	type JournalRecord,
 	KeyExpiredError,
 	KeyReuseError,
 	MemoryJournal,
+	OperationAbandonedError,
 	OutcomeUnknownError,
+	type ResumeError,
 } from '../../src/index.js';
+import { newClaimedRecord } from '../../src/journal/lifecycle.js';
 import { type Received, sendJson } from '../helpers/loopback-server.js';
 import { fast, rejectionOf, serve } from '../operation/support.js';
 
@@ -279,5 +284,156 @@ describe('client.resumeAll()', () => {
 			if (!report.ok) expect(report.error).toBeInstanceOf(OutcomeUnknownError);
 		}
 		expect(await rejectionOf(api.resumeAll({ concurrency: 0 }))).toBeInstanceOf(InvalidRequestError);
+	});
+});
+
+describe('client.abandon() and client.resolve()', () => {
+	/** One operation stuck in `unknown` (every connection dropped), and a client on a fresh process's footing. */
+	async function stuck() {
+		const { server, state } = await bookingServer();
+		const journal = new MemoryJournal();
+		await interrupted(server.url, journal, 1);
+		const api = createClient({ baseUrl: server.url, journal, retry: { ...fast, limit: 0 } });
+		return { server, state, journal, api };
+	}
+	const rerun = (api: ReturnType<typeof createClient>) =>
+		api.post('bookings', { json: { ...booking, n: 0 }, operation: 'book:0' });
+
+	it('abandon journals it as failed: pending() and resumeAll() drop it, every later run raises OperationAbandonedError unsent', async () => {
+		const { server, state, api } = await stuck();
+		state.down = false;
+
+		const record = await api.abandon('book:0', { reason: 'typo in the port' });
+
+		expect(record).toMatchObject({
+			state: 'failed',
+			outcome: { error: 'abandoned', byHand: { action: 'abandon', reason: 'typo in the port' } },
+		});
+		expect(Object.isFrozen(record)).toBe(true);
+		expect(await api.pending()).toEqual([]);
+		expect(await api.resumeAll()).toEqual([]);
+		const later = await rejectionOf(rerun(api));
+		expect(later).toBeInstanceOf(OperationAbandonedError);
+		expect(isOperationAbandonedError(later)).toBe(true);
+		expect(later).toMatchObject({ code: 'abandoned', operation: 'book:0', reason: 'typo in the port' });
+		expect((later as Error).message).toContain('typo in the port');
+		expect(await rejectionOf(api.resume('book:0'))).toBeInstanceOf(OperationAbandonedError);
+		// Only the first, lost attempt ever reached the server.
+		expect(server.received).toHaveLength(1);
+	});
+
+	it('resolve journals the outcome found: later runs answer its status and data from the journal, unsent', async () => {
+		const { server, api } = await stuck();
+
+		const record = await api.resolve('book:0', {
+			status: 201,
+			data: { id: 'b-found' },
+			reason: 'in the dashboard',
+		});
+
+		expect(record).toMatchObject({
+			state: 'succeeded',
+			outcome: { status: 201, byHand: { action: 'resolve' } },
+		});
+		expect(await api.pending()).toEqual([]);
+		const res = await rerun(api);
+		expect(res).toMatchObject({ status: 201, data: { id: 'b-found' }, fromJournal: true, attempts: 0 });
+		expect(server.received).toHaveLength(1);
+	});
+
+	it('refuses an operation with an attempt in flight unless forced, and one this client is sending even so', async () => {
+		const journal = new MemoryJournal();
+		// A process that claimed an attempt and died before recording an answer leaves the record inflight.
+		await journal.create(
+			newClaimedRecord({
+				scope: 'default',
+				operation: 'crashed',
+				key: 'k-1',
+				fingerprint: 'f',
+				method: 'POST',
+				path: '/bookings',
+				now: Date.now(),
+				retentionMs: undefined,
+				keepMs: 1_000,
+			}),
+		);
+		let release: () => void = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const server = await serve(async (_req, res) => {
+			await held;
+			sendJson(res, 201, { id: 'b-1' });
+		});
+		const api = createClient({ baseUrl: server.url, journal });
+
+		const refused = await rejectionOf(api.abandon('crashed'));
+		expect(refused).toBeInstanceOf(InProgressError);
+		expect((refused as Error).message).toContain('force');
+		expect((await journal.get('default', 'crashed'))?.state).toBe('inflight');
+		expect(await api.abandon('crashed', { force: true })).toMatchObject({ state: 'failed' });
+
+		const sending = api.post('bookings', { json: booking, operation: 'live' });
+		while (server.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(await rejectionOf(api.abandon('live', { force: true }))).toBeInstanceOf(InProgressError);
+		expect(await rejectionOf(api.resolve('live', { force: true }))).toBeInstanceOf(InProgressError);
+		release();
+		expect((await sending).status).toBe(201);
+	});
+
+	it('refuses a finished operation, repeats the same settlement as a no-op, and checks its input before writing', async () => {
+		const { server } = await bookingServer();
+		const journal = new MemoryJournal();
+		await interrupted(server.url, journal, 2);
+		const api = createClient({ baseUrl: server.url, journal });
+		const first = await api.abandon('book:0');
+		expect(await api.abandon('book:0')).toEqual(first);
+		const resolved = await rejectionOf(api.resolve('book:0', { data: 1 }));
+		expect(resolved).toBeInstanceOf(InvalidRequestError);
+		expect((resolved as Error).message).toContain('already failed (abandoned by hand)');
+		expect(await rejectionOf(api.abandon('nope'))).toMatchObject({ field: 'operation' });
+
+		const before = await journal.get('default', 'book:1');
+		for (const [options, field] of [
+			[{ status: 404 }, 'status'],
+			[{ status: 201.5 }, 'status'],
+			[{ data: 10n }, 'data'],
+			[{ reason: 'x'.repeat(1_001) }, 'reason'],
+			[{ force: 'yes' }, 'force'],
+		] as const) {
+			const error = await rejectionOf(api.resolve('book:1', options as never));
+			expect(error).toBeInstanceOf(InvalidRequestError);
+			expect((error as InvalidRequestError).field).toBe(field);
+		}
+		expect(await journal.get('default', 'book:1')).toEqual(before);
+	});
+});
+
+describe('ResumeReport.error', () => {
+	it('is typed as the idemkey errors a resume can raise, so a report narrows on its name', async () => {
+		const { server } = await bookingServer();
+		const journal = new MemoryJournal();
+		await interrupted(server.url, journal, 1);
+		const api = createClient({ baseUrl: server.url, journal, retry: { ...fast, limit: 0 } });
+		const [report] = await api.resumeAll();
+		if (!report || report.ok) throw new Error('expected a failed report');
+
+		expectTypeOf(report.error).toEqualTypeOf<ResumeError>();
+		// Compiles only because error is a union of classes with literal names (it used to be unknown).
+		const attempts = report.error.name === 'OutcomeUnknownError' ? report.error.attempts : -1;
+		expect(attempts).toBe(1);
+		expect(report.error).toBeInstanceOf(OutcomeUnknownError);
+	});
+
+	it('an aborted resumeAll rejects with the signal reason rather than reporting it as an operation failure', async () => {
+		const { server } = await bookingServer();
+		const journal = new MemoryJournal();
+		await interrupted(server.url, journal, 2);
+		const api = createClient({ baseUrl: server.url, journal });
+		const controller = new AbortController();
+		const reason = new Error('shutting down');
+		controller.abort(reason);
+		expect(await rejectionOf(api.resumeAll({ signal: controller.signal }))).toBe(reason);
+		expect(await api.pending()).toHaveLength(2);
 	});
 });

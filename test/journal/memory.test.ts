@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidRequestError } from '../../src/errors/classes.js';
 import { newClaimedRecord, newRecord, settled } from '../../src/journal/lifecycle.js';
-import { MemoryJournal } from '../../src/journal/memory.js';
+import { DEFAULT_MAX_FINISHED_RECORDS, MemoryJournal } from '../../src/journal/memory.js';
 import type { RequestSnapshot } from '../../src/journal/record.js';
 import { runJournalConformance } from '../../src/testing/index.js';
 
@@ -68,6 +69,58 @@ describe('MemoryJournal memory', () => {
 		expect(journal.size).toBe(1 + 1_100);
 		expect(await journal.get('s', 'old-interrupted')).toBeDefined();
 		expect(await journal.get('s', 'old-0')).toBeUndefined();
+	});
+});
+
+describe('MemoryJournal bounded by count', () => {
+	const started = (journal: MemoryJournal, operation: string) =>
+		journal.create(newClaimedRecord(input(operation)));
+	const finish = async (journal: MemoryJournal, operation: string) => {
+		const record = await journal.get('s', operation);
+		if (!record) throw new Error(`no record ${operation}`);
+		expect(await journal.compareAndSet(settled(record, 'succeeded', 2))).toBe(true);
+	};
+	const held = async (journal: MemoryJournal, operations: string[]) => {
+		const found = await Promise.all(operations.map((op) => journal.get('s', op)));
+		return operations.filter((_, i) => found[i] !== undefined);
+	};
+
+	it('keeps at most maxFinishedRecords finished records, forgetting the one that finished longest ago', async () => {
+		const journal = new MemoryJournal({ maxFinishedRecords: 2 });
+		for (const op of ['a', 'b', 'c']) await started(journal, op);
+		// Finished in another order than created: the bound follows the order they finished in.
+		for (const op of ['c', 'a', 'b']) await finish(journal, op);
+		expect(journal.size).toBe(2);
+		expect(await held(journal, ['a', 'b', 'c'])).toEqual(['a', 'b']);
+	});
+
+	it('never forgets an unfinished record, even when they alone exceed the bound', async () => {
+		const journal = new MemoryJournal({ maxFinishedRecords: 1 });
+		const unfinished = ['u1', 'u2', 'u3'];
+		for (const op of unfinished) await started(journal, op);
+		for (const op of ['f1', 'f2', 'f3']) {
+			await started(journal, op);
+			await finish(journal, op);
+		}
+		expect(journal.size).toBe(3 + 1);
+		expect(await held(journal, [...unfinished, 'f1', 'f2', 'f3'])).toEqual([...unfinished, 'f3']);
+		expect((await journal.listUnfinished('s')).map((r) => r.operation)).toEqual(unfinished);
+	});
+
+	it(`keeps ${DEFAULT_MAX_FINISHED_RECORDS} finished records by default`, async () => {
+		const journal = new MemoryJournal();
+		// Created finished, all within their retention: only the count bound can drop one.
+		for (let i = 0; i <= DEFAULT_MAX_FINISHED_RECORDS; i++) {
+			await journal.create(settled(newRecord(input(`op-${i}`, 1)), 'succeeded', 1));
+		}
+		expect(journal.size).toBe(DEFAULT_MAX_FINISHED_RECORDS);
+		expect(await journal.get('s', 'op-0')).toBeUndefined();
+		expect(await journal.get('s', 'op-1')).toBeDefined();
+	});
+
+	it.each([0, -1, 1.5, Number.NaN, '10'])('refuses maxFinishedRecords %s, naming the option', (value) => {
+		expect(() => new MemoryJournal({ maxFinishedRecords: value as number })).toThrow(InvalidRequestError);
+		expect(() => new MemoryJournal({ maxFinishedRecords: value as number })).toThrow(/maxFinishedRecords/);
 	});
 });
 

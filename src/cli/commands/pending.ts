@@ -1,7 +1,7 @@
 import { createClient } from '../../client/create.js';
 import type { JournalRecord } from '../../journal/record.js';
 import { commandArgs } from '../args.js';
-import { usageError } from '../cli-error.js';
+import { CliError } from '../cli-error.js';
 import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { type CliIo, line } from '../io.js';
@@ -9,12 +9,19 @@ import { journalDirectory, journalExists, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
 
 export const pendingHelp = `Usage: idemkey pending [options]
+       idemkey pending <OP>... [options]
 
 Lists the unfinished operations of a scope, oldest first: requests that were interrupted
-(crash, Ctrl-C, timeout) or whose outcome is unknown. Finish them with "idemkey resume".
+(crash, Ctrl-C, timeout) or whose outcome is unknown. Finish them with "idemkey resume",
+or settle one by hand with "idemkey abandon" or "idemkey resolve".
+
+With operation ids, shows those operations whatever their state, with a SETTLED column
+saying which were abandoned or resolved by hand (and why); exits 12 if one is not in the
+journal.
 
 States: pending (recorded, nothing sent), inflight (sent, no answer recorded: the process
-stopped mid-request), unknown (sent, retries ran out without a definite answer).
+stopped mid-request), unknown (sent, retries ran out without a definite answer),
+succeeded, failed.
 
 Options:
 ${JOURNAL_HELP}
@@ -34,18 +41,30 @@ export function formatAge(ms: number): string {
 
 const COLUMNS = ['OPERATION', 'METHOD', 'PATH', 'STATE', 'ATTEMPTS', 'KEY', 'AGE'] as const;
 
-function table(records: readonly JournalRecord[], now: number): string {
-	const rows = records.map((r) => [
-		r.operation,
-		r.method,
-		r.path,
-		r.state,
-		String(r.attemptsStarted),
-		r.key ?? '-',
-		formatAge(now - r.createdAt),
-	]);
-	const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
-	return [COLUMNS, ...rows]
+/** `abandoned by hand: <reason>`, `resolved by hand`, or `-` for an operation no one settled by hand. */
+export function settledText(record: JournalRecord): string {
+	const byHand = record.outcome?.byHand;
+	if (!byHand) return '-';
+	const what = `${byHand.action === 'abandon' ? 'abandoned' : 'resolved'} by hand`;
+	return byHand.reason ? `${what}: ${byHand.reason.replace(/\s+/g, ' ')}` : what;
+}
+
+function table(records: readonly JournalRecord[], now: number, withSettled: boolean): string {
+	const columns: readonly string[] = withSettled ? [...COLUMNS, 'SETTLED'] : COLUMNS;
+	const rows = records.map((r) => {
+		const row = [
+			r.operation,
+			r.method,
+			r.path,
+			r.state,
+			String(r.attemptsStarted),
+			r.key ?? '-',
+			formatAge(now - r.createdAt),
+		];
+		return withSettled ? [...row, settledText(r)] : row;
+	});
+	const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
+	return [columns, ...rows]
 		.map((row) =>
 			row
 				.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
@@ -68,6 +87,7 @@ const asJson = (records: readonly JournalRecord[], now: number) =>
 		updatedAt: r.updatedAt,
 		ageMs: now - r.createdAt,
 		keyExpiresAt: r.expiresAt,
+		byHand: r.outcome?.byHand ?? null,
 	}));
 
 /** `idemkey pending`: what a restart would have to resume. */
@@ -75,18 +95,31 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 	try {
 		const args = commandArgs('pending', argv, FLAGS, pendingHelp, io);
 		if (!args) return EXIT_CODES.ok;
-		const { values, positionals } = args;
-		if (positionals.length > 0) throw usageError(`pending takes no arguments, got "${positionals[0]}".`);
+		const { values, positionals: operations } = args;
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);
 		let records: readonly JournalRecord[] = [];
+		let missing: string[] = [];
 		if (await journalExists(directory)) {
-			records = await withJournal(io, directory, (journal) => createClient({ journal, scope }).pending());
-		}
+			records = await withJournal(io, directory, async (journal) => {
+				if (operations.length === 0) return createClient({ journal, scope }).pending();
+				const found = await Promise.all(operations.map((op) => journal.get(scope, op)));
+				missing = operations.filter((_, i) => found[i] === undefined);
+				return found.filter((r) => r !== undefined);
+			});
+		} else missing = operations;
 		const now = Date.now();
 		if (values.json) line(io.stdout, JSON.stringify(asJson(records, now), null, 2));
-		else if (records.length > 0) line(io.stdout, table(records, now));
-		else line(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
+		else if (records.length > 0) line(io.stdout, table(records, now, operations.length > 0));
+		else if (operations.length === 0) {
+			line(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
+		}
+		if (missing.length > 0) {
+			throw new CliError(
+				`No operation ${missing.map((op) => `"${op}"`).join(', ')} in scope "${scope}" (${directory}).`,
+				EXIT_CODES.not_found,
+			);
+		}
 		return EXIT_CODES.ok;
 	} catch (error) {
 		return reportFailure(io, error);

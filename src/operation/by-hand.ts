@@ -1,0 +1,102 @@
+import type { IdempotencyError } from '../errors/base.js';
+import { InvalidRequestError, JournalError } from '../errors/classes.js';
+import { abandoned, resolvedByHand } from '../journal/lifecycle.js';
+import { isFinished, type JournalRecord } from '../journal/record.js';
+import type { ClientContext } from './context.js';
+
+/** How the caller settles an unfinished operation: what `abandon()`, `resolve()` and `onExpired` decide. */
+export type ByHand =
+	| { readonly action: 'abandon'; readonly reason?: string | undefined; readonly error?: 'key_expired' }
+	| {
+			readonly action: 'resolve';
+			readonly status?: number | undefined;
+			readonly data?: unknown;
+			readonly reason?: string | undefined;
+	  };
+
+const MAX_REASON_LENGTH = 1_000;
+
+/** The record that settles `record` as `decision` says; refuses (before any write) what cannot be recorded. */
+export function settledByHand(record: JournalRecord, decision: ByHand, now: number): JournalRecord {
+	const ids = { key: record.key ?? undefined, operation: record.operation };
+	const reason = decision.reason;
+	if (reason !== undefined && (typeof reason !== 'string' || reason.length > MAX_REASON_LENGTH)) {
+		throw new InvalidRequestError(`reason must be a string of at most ${MAX_REASON_LENGTH} characters.`, {
+			field: 'reason',
+			...ids,
+		});
+	}
+	if (decision.action === 'abandon') {
+		return abandoned(record, now, { error: decision.error ?? 'abandoned', reason });
+	}
+	const status = decision.status ?? 200;
+	// Resolving records a success the caller found; "it was not applied" is what abandoning says.
+	if (!Number.isInteger(status) || status < 200 || status > 299) {
+		throw new InvalidRequestError(
+			`status must be a 2xx status code (what the server would have answered); got ${String(status)}. To record that the operation was not applied, abandon it instead.`,
+			{ field: 'status', ...ids },
+		);
+	}
+	let json: string | undefined;
+	try {
+		json = decision.data === undefined ? undefined : JSON.stringify(decision.data);
+	} catch (error) {
+		throw new InvalidRequestError(`data must be JSON-serialisable: ${(error as Error).message}`, {
+			field: 'data',
+			...ids,
+			cause: error,
+		});
+	}
+	return resolvedByHand(record, now, { status, json, reason });
+}
+
+/** Why `record` cannot be settled by hand now, for {@link refusal}; `undefined` when it can. */
+export type Refusal = 'finished' | 'running_here' | 'inflight';
+
+/**
+Pure: an operation can be settled by hand only while unfinished, never while this process is sending it, and, when an
+attempt was started and no answer recorded (`inflight`: another process may be sending it right now, or died doing
+so), only when forced.
+*/
+export function refusal(record: JournalRecord, runningHere: boolean, force: boolean): Refusal | undefined {
+	if (isFinished(record.state)) return 'finished';
+	if (runningHere) return 'running_here';
+	if (record.state === 'inflight' && !force) return 'inflight';
+	return undefined;
+}
+
+/** Whether `stored` already holds what settling it again as `wanted` would write: a repeated command is a no-op. */
+export function sameByHand(stored: JournalRecord, wanted: JournalRecord): boolean {
+	const a = stored.outcome;
+	const b = wanted.outcome;
+	return (
+		stored.state === wanted.state &&
+		a?.byHand?.action === b?.byHand?.action &&
+		a?.error === b?.error &&
+		a?.status === b?.status &&
+		a?.body === b?.body
+	);
+}
+
+/** Writes a by-hand settlement over the record it was built from; a record changed meanwhile is a `JournalError`. */
+export async function writeByHand(
+	ctx: ClientContext,
+	next: JournalRecord,
+	cause?: IdempotencyError,
+): Promise<void> {
+	let written: boolean;
+	try {
+		written = await ctx.journal.compareAndSet(next);
+	} catch (error) {
+		throw new JournalError(
+			`The journal failed to record how operation "${next.operation}" was settled; nothing was sent.`,
+			{ operation: next.operation, cause: error },
+		);
+	}
+	if (!written) {
+		throw new JournalError(
+			`Operation "${next.operation}" changed in the journal while it was being settled (another process resumed it?); nothing was sent and nothing recorded. Look at it again and retry.`,
+			{ operation: next.operation, cause },
+		);
+	}
+}
