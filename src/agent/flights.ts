@@ -65,6 +65,8 @@ export class ToolFlights<T> {
 		start: (signal: AbortSignal) => Promise<T>,
 		onMismatch: () => Error,
 	): Promise<T> {
+		// A call its framework already cancelled starts nothing and joins nothing.
+		if (signal?.aborted) return Promise.reject(signal.reason);
 		const joining = this.#signals.get(id);
 		const promise = this.#flights.run(
 			id,
