@@ -116,6 +116,18 @@ describe('MCP: the client retries a call whose answer was lost', () => {
 	});
 });
 
+describe('MCP: the key in _meta names the action', () => {
+	it('two calls with different keys are two actions, even with the same input', async () => {
+		api = await bookingApi();
+		const { server } = bookingServer(api, 'idempotentMcpTool');
+		const { client } = await connect(server);
+		await idempotentCallTool(client, { name: 'book_class', arguments: input }, { key: 'order-1' });
+		await idempotentCallTool(client, { name: 'book_class', arguments: input }, { key: 'order-1' });
+		await idempotentCallTool(client, { name: 'book_class', arguments: input }, { key: 'order-2' });
+		expect(api.effects()).toEqual({ 'u42:c7': 2 });
+	});
+});
+
 describe("MCP: the tool's own answer was lost (outcome unknown)", () => {
 	it('the server says outcome_unknown, the client calls again with the same key, the booking is found: applied once', async () => {
 		api = await bookingApi(['drop-after-commit', 'drop-before']);
