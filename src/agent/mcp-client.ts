@@ -63,7 +63,12 @@ export function mcpRetryable(failure: { error: unknown } | { result: unknown }):
 			structuredContent?: { status?: unknown; code?: unknown };
 		};
 		const said = result?.structuredContent;
-		return result?.isError === true && said?.status === 'outcome_unknown' && said.code !== 'key_expired';
+		// Lost or still in progress: the same key finds out. Expired or set aside by hand: retrying cannot help.
+		return (
+			result?.isError === true &&
+			said?.status === 'outcome_unknown' &&
+			(said.code === 'outcome_unknown' || said.code === 'in_progress')
+		);
 	}
 	const code = (failure.error as { code?: unknown } | null)?.code;
 	if (typeof code === 'number') return code === REQUEST_TIMEOUT || code === CONNECTION_CLOSED;

@@ -5,7 +5,7 @@ import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
 export type Disposition =
 	/** May have been applied: the record stays unfinished, and a re-run resends under the same key. */
 	| 'unknown'
-	/** Definitely not applied and final: the record is failed, and a re-run gets the same failure. */
+	/** Final (not applied, or set aside by hand): the record is failed, and a re-run gets the same outcome. */
 	| 'failed'
 	/** Nothing was sent: the record goes back to where it was, and a re-run tries again. */
 	| 'not_sent';
@@ -15,6 +15,8 @@ export type Classified = { disposition: Disposition; outcome: ToolOutcome };
 type Ids = { operation: string; key: string };
 
 const unknownCodes = new Set(['outcome_unknown', 'in_progress', 'key_expired']);
+// May have been applied, and final: an operator set it aside; every later run is refused the same way.
+const settledUnknownCodes = new Set(['abandoned']);
 const failedCodes = new Set(['rejected', 'key_reused', 'key_missing']);
 const notSentCodes = new Set(['invalid_request', 'journal']);
 
@@ -29,6 +31,12 @@ export function classify(error: IdempotencyError, ids: Ids, retrySafe: boolean):
 	if (unknownCodes.has(code)) {
 		return {
 			disposition: 'unknown',
+			outcome: unknownOutcome(code as ToolOutcomeUnknown['code'], ids, retrySafe),
+		};
+	}
+	if (settledUnknownCodes.has(code)) {
+		return {
+			disposition: 'failed',
 			outcome: unknownOutcome(code as ToolOutcomeUnknown['code'], ids, retrySafe),
 		};
 	}
@@ -51,8 +59,8 @@ export function unknownOutcome(
 			? 'The action is still being processed and its result is not known yet.'
 			: 'The action may or may not have been carried out: its answer was lost.';
 	const advice =
-		code === 'key_expired'
-			? `The action may have been carried out, and it is too late to retry it safely. Do not retry it; tell the user it must be checked (operation ${ids.operation}).`
+		code === 'key_expired' || code === 'abandoned'
+			? `The action may have been carried out, and ${code === 'abandoned' ? 'it was set aside for a person to check' : 'it is too late to retry it safely'}. Do not retry it; tell the user it must be checked (operation ${ids.operation}).`
 			: retrySafe
 				? `${what} Calling this tool again with exactly the same input is safe: it continues this same action and cannot apply it twice. Do not change the input to retry.`
 				: `${what} Do not call this tool again for it: a new call could apply it a second time. Tell the user it could not be confirmed (operation ${ids.operation}).`;

@@ -5,6 +5,7 @@ import {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	OperationAbandonedError,
 	RequestRejectedError,
 } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
@@ -17,7 +18,7 @@ import {
 	recordProblem,
 } from '../journal/record.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
-import type { ToolFailed, ToolOutcome } from './types.js';
+import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
 
 export type RunSpec = {
 	journal: Journal;
@@ -158,16 +159,22 @@ function replay(record: JournalRecord, ids: { operation: string; key: string }):
 	}
 }
 
-type StoredFailure = { failure: ToolFailed; status?: number; source?: 'server' | 'journal' };
+type StoredFailure = {
+	failure: ToolFailed | ToolOutcomeUnknown;
+	status?: number;
+	source?: 'server' | 'journal';
+	reason?: string;
+};
 
 function storedFailure(record: JournalRecord, ids: { operation: string; key: string }): RunResult {
 	let stored: StoredFailure | undefined;
 	try {
 		stored = JSON.parse(record.outcome?.body ?? '') as StoredFailure;
 	} catch {}
-	const failure: ToolFailed =
-		stored?.failure?.status === 'failed'
-			? { ...stored.failure, ...ids }
+	const kept = stored?.failure;
+	const failure: ToolFailed | ToolOutcomeUnknown =
+		kept?.status === 'failed' || kept?.status === 'outcome_unknown'
+			? { ...kept, ...ids }
 			: {
 					status: 'failed',
 					code: 'rejected',
@@ -175,31 +182,49 @@ function storedFailure(record: JournalRecord, ids: { operation: string; key: str
 					advice:
 						'The action was not carried out earlier. Repeating the same request will fail the same way.',
 				};
-	const message = `Tool operation "${ids.operation}" already failed (${failure.code}); it was not applied.`;
-	const error =
-		failure.code === 'key_reused'
-			? new KeyReuseError(message, { ...ids, source: stored?.source ?? 'server' })
-			: failure.code === 'key_missing'
-				? new KeyMissingError(message, ids)
-				: new RequestRejectedError(message, {
-						...ids,
-						answer: {
-							status: stored?.status ?? record.outcome?.status ?? 0,
-							headers: new Headers(),
-							body: undefined,
-						},
-						errorCode: failure.reason,
-					});
-	return { type: 'outcome', outcome: failure, error };
+	return { type: 'outcome', outcome: failure, error: storedError(failure, ids, stored, record) };
+}
+
+/** The typed error a kept failure is thrown as (`throwOn`), rebuilt from what was kept. */
+function storedError(
+	failure: ToolFailed | ToolOutcomeUnknown,
+	ids: { operation: string; key: string },
+	stored: StoredFailure | undefined,
+	record: JournalRecord,
+): IdempotencyError {
+	const message = `Tool operation "${ids.operation}" already ended (${failure.code}) in an earlier call.`;
+	switch (failure.code) {
+		case 'abandoned':
+			return new OperationAbandonedError(message, {
+				...ids,
+				reason: stored?.reason,
+				abandonedAt: record.updatedAt,
+			});
+		case 'key_reused':
+			return new KeyReuseError(message, { ...ids, source: stored?.source ?? 'server' });
+		case 'key_missing':
+			return new KeyMissingError(message, ids);
+		default:
+			return new RequestRejectedError(message, {
+				...ids,
+				answer: {
+					status: stored?.status ?? record.outcome?.status ?? 0,
+					headers: new Headers(),
+					body: undefined,
+				},
+				errorCode: 'reason' in failure ? failure.reason : undefined,
+			});
+	}
 }
 
 /** A definite failure is kept (as the model saw it) so a re-run answers with it without running the tool. */
 function failedOutcome(classified: Classified, error: IdempotencyError): RecordOutcome | undefined {
 	if (classified.disposition !== 'failed') return undefined;
-	const { status, source } = error as { status?: unknown; source?: unknown };
-	const stored: StoredFailure = { failure: classified.outcome as ToolFailed };
+	const { status, source, reason } = error as { status?: unknown; source?: unknown; reason?: unknown };
+	const stored: StoredFailure = { failure: classified.outcome as ToolFailed | ToolOutcomeUnknown };
 	if (typeof status === 'number') stored.status = status;
 	if (source === 'server' || source === 'journal') stored.source = source;
+	if (error.code === 'abandoned' && typeof reason === 'string') stored.reason = reason;
 	return {
 		status: stored.status ?? 0,
 		replayed: null,

@@ -111,7 +111,11 @@ type OutcomeIds = {
 /** The action may or may not have been applied. */
 export type ToolOutcomeUnknown = OutcomeIds & {
 	status: 'outcome_unknown';
-	code: 'outcome_unknown' | 'in_progress' | 'key_expired';
+	/**
+	`outcome_unknown`: the answer was lost; `in_progress`: still being processed; `key_expired`: too late to resend
+	safely; `abandoned`: an operator set the operation aside (`idemkey abandon`).
+	*/
+	code: 'outcome_unknown' | 'in_progress' | 'key_expired' | 'abandoned';
 };
 
 /** The action was not applied. */

@@ -27,6 +27,17 @@ describe('mcpRetryable', () => {
 			true,
 		],
 		[
+			"the server's abandoned: set aside by hand",
+			{
+				result: {
+					content: [],
+					isError: true,
+					structuredContent: { status: 'outcome_unknown', code: 'abandoned' },
+				},
+			},
+			false,
+		],
+		[
 			"the server's key_expired: retrying cannot help",
 			{
 				result: {

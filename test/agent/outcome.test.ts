@@ -8,6 +8,7 @@ import {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
 	ResponseValidationError,
@@ -27,6 +28,13 @@ describe('classify: what the model is told, and what the record becomes', () => 
 		],
 		['still in progress', new InProgressError('m', { attempts: 3 }), 'unknown', 'outcome_unknown', undefined],
 		['key expired', new KeyExpiredError('m', { expiredAt: 1 }), 'unknown', 'outcome_unknown', undefined],
+		[
+			'set aside by hand (final)',
+			new OperationAbandonedError('m', { abandonedAt: 1, reason: 'checked by ops' }),
+			'failed',
+			'outcome_unknown',
+			undefined,
+		],
 		[
 			'rejected 4xx',
 			new RequestRejectedError('m', { answer, errorCode: 'class_full' }),

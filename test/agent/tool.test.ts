@@ -6,6 +6,7 @@ import {
 	type JournalRecord,
 	KeyReuseError,
 	MemoryJournal,
+	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
@@ -176,6 +177,29 @@ describe('idempotentTool: what the model sees', () => {
 		const error = await throwing(input, ctx('call_1')).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(RequestRejectedError);
 		expect(error).toMatchObject({ status: 422, errorCode: 'class_full' });
+	});
+
+	it('an operation an operator set aside stays set aside: the model is told to have it checked, the tool is not re-run', async () => {
+		const journal = new MemoryJournal();
+		const fn = vi.fn(async () => {
+			throw new OperationAbandonedError('abandoned', { abandonedAt: 1, reason: 'refund issued by hand' });
+		});
+		const execute = idempotentTool(fn, { name: 'book', journal, keyBy: 'intent', runId: 'r' });
+		const first = await execute(input, ctx('call_1'));
+		expect(first).toMatchObject({ status: 'outcome_unknown', code: 'abandoned' });
+		expect(await execute(input, ctx('call_2'))).toEqual(first);
+		expect(fn).toHaveBeenCalledTimes(1);
+		const throwing = idempotentTool(fn, {
+			name: 'book',
+			journal,
+			keyBy: 'intent',
+			runId: 'r',
+			throwOn: ['outcome_unknown'],
+		});
+		await expect(throwing(input, ctx('call_3'))).rejects.toMatchObject({
+			name: 'OperationAbandonedError',
+			reason: 'refund issued by hand',
+		});
 	});
 
 	it('throwOn outcome_unknown throws the typed error instead', async () => {
