@@ -12,10 +12,10 @@ import path from 'node:path';
 import { consumerChecks, consumerTypes } from './pack-smoke/consumer.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const ENTRIES = ['idemkey', 'idemkey/node', 'idemkey/browser', 'idemkey/testing'];
+const ENTRIES = ['idemkey', 'idemkey/node', 'idemkey/browser', 'idemkey/testing', 'idemkey/agent'];
 // Entries whose CommonJS build must load without require(esm): everything but idemkey/testing, whose peer msw is
 // itself published as ES modules only.
-const CJS_WITHOUT_REQUIRE_ESM = ['idemkey', 'idemkey/node', 'idemkey/browser'];
+const CJS_WITHOUT_REQUIRE_ESM = ['idemkey', 'idemkey/node', 'idemkey/browser', 'idemkey/agent'];
 
 const PEERS = ['msw', 'idb'];
 

@@ -1,46 +1,52 @@
-// docs/recipes/ai-agent-tools.md: a tool whose framework may run the same tool call more than once.
-import { createClient, deriveKey, isIdempotencyError, MemoryJournal } from 'idemkey';
+// docs/agent-tools.md: one booking service used by agent tools of three frameworks (the AI SDK here; the OpenAI
+// Agents SDK in agent-tool-openai.ts; MCP in agent-tool-mcp.ts).
+import { tool } from 'ai';
+import { createClient, MemoryJournal } from 'idemkey';
+import { idempotentTool } from 'idemkey/agent';
+import * as z from 'zod';
 
-const api = createClient({
+export const api = createClient({
 	baseUrl: 'https://api.example.com/v1/',
 	dialect: 'bardge',
-	journal: new MemoryJournal(),
+	journal: new MemoryJournal(), // FileJournal (idemkey/node) or a shared journal in production
 	scope: 'tenant-7',
 	headers: { authorization: `Bearer ${process.env.API_TOKEN}` },
 });
 
-/** What most frameworks hand a tool's `execute` besides its arguments. */
-export type ToolContext = { toolCallId: string; abortSignal?: AbortSignal };
+/** Where tool calls are recorded; durable in production, so a re-run after a restart is answered from it. */
+export const toolJournal = new MemoryJournal();
 
-/** What the model reads back: never an exception, always a statement it can act on. */
-export type ToolOutcome =
-	| { ok: true; result: unknown; alreadyDone: boolean }
-	| { ok: false; error: string; message: string; retrySameCall: boolean };
+export const BookingInput = z.object({ clientId: z.string(), classId: z.string() });
+export type BookingInput = z.infer<typeof BookingInput>;
 
-/** Runs `call` as one operation per tool call: a retried tool call reuses the key, even in another process. */
-export async function idempotentTool(
-	ctx: ToolContext,
-	call: (ids: { operation: string; key: string; signal?: AbortSignal }) => Promise<{
-		data: unknown;
-		replayed: boolean | undefined;
-	}>,
-): Promise<ToolOutcome> {
-	const ids = {
-		operation: `tool:${ctx.toolCallId}`,
-		// Derived, not minted: a retry that lands on another worker (with its own journal) sends the same key.
-		key: deriveKey(ctx.toolCallId, api.scope),
-		...(ctx.abortSignal ? { signal: ctx.abortSignal } : {}),
-	};
-	try {
-		const res = await call(ids);
-		return { ok: true, result: res.data, alreadyDone: res.replayed === true };
-	} catch (error) {
-		if (!isIdempotencyError(error)) throw error;
-		const retrySameCall = error.code === 'outcome_unknown' || error.code === 'in_progress';
-		return { ok: false, error: error.code, message: error.message, retrySameCall };
-	}
-}
+/** The effect itself: one POST, under the operation and key the tool wrapper hands over. */
+export const book = async (
+	input: BookingInput,
+	{ operation, key, signal }: { operation: string; key: string; signal: AbortSignal },
+) =>
+	(await api.post<{ id: string; status: string }>('bookings', { json: input, operation, key, signal })).data;
 
-/** The tool itself: book a class. */
-export const bookClass = (args: { clientId: string; classId: string }, ctx: ToolContext) =>
-	idempotentTool(ctx, (ids) => api.post('bookings', { json: args, ...ids }));
+/** AI SDK: one booking per tool call id, however often the SDK (or a workflow) runs the call. */
+export const bookClass = tool({
+	description: 'Book a class for a client',
+	inputSchema: BookingInput,
+	execute: idempotentTool(book, { name: 'book-class', journal: toolJournal, scope: api.scope }),
+});
+
+/**
+AI SDK, keyed by intent: a re-planned call (new call id, same input) in the same chat is the same booking. Define the
+tool per chat request, where the chat id is known.
+*/
+export const bookClassInChat = (chatId: string) =>
+	tool({
+		description: 'Book a class for a client',
+		inputSchema: BookingInput,
+		execute: idempotentTool(book, {
+			name: 'book-class',
+			journal: toolJournal,
+			scope: api.scope,
+			keyBy: 'intent',
+			runId: chatId,
+			secret: process.env.TOOL_KEY_SECRET ?? 'dev secret, 16+ bytes',
+		}),
+	});

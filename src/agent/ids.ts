@@ -1,0 +1,60 @@
+/** Which rule named the action, and the material its key is derived from. */
+export type Identity = {
+	kind: 'call' | 'intent' | 'key' | 'mcp-key';
+	/** Everything that makes two calls the same action under this rule (besides scope and tool). */
+	material: string;
+	/** A readable id for the operation id (a call id, a business key), when it is short and plain enough. */
+	label: string | undefined;
+};
+
+export type ToolIds = { operation: string; key: string };
+
+const encoder = new TextEncoder();
+// Bumping it changes every derived key: never, once released.
+const DOMAIN = 'idemkey/agent/v1';
+const PLAIN_LABEL = /^[\w.:@/+=-]{1,160}$/;
+
+/** A label worth showing in an operation id, or `undefined`. */
+export const plainLabel = (value: string): string | undefined =>
+	PLAIN_LABEL.test(value) ? value : undefined;
+
+/**
+Derives the key and operation id of an action. The key is a UUID (version 8, RFC 9562: its bits are ours) made of the
+first 16 bytes of SHA-256, or of HMAC-SHA-256 under `secret`, over the scope, tool, rule and material: every server
+accepts a UUID, and the same action gets the same key in every process, with or without its journal.
+*/
+export async function toolIds(
+	scope: string,
+	tool: string,
+	identity: Identity,
+	hmacKey: CryptoKey | undefined,
+): Promise<ToolIds> {
+	const data = encoder.encode([DOMAIN, scope, tool, identity.kind, identity.material].join('\u0000'));
+	const digest = hmacKey
+		? await crypto.subtle.sign('HMAC', hmacKey, data)
+		: await crypto.subtle.digest('SHA-256', data);
+	const key = uuidV8(new Uint8Array(digest, 0, 16));
+	return { key, operation: `tool:${tool}:${identity.kind}:${identity.label ?? key}` };
+}
+
+/** Imports an HMAC-SHA-256 secret once per wrapper. */
+export const importSecret = (secret: string | Uint8Array): Promise<CryptoKey> =>
+	crypto.subtle.importKey(
+		'raw',
+		typeof secret === 'string' ? encoder.encode(secret) : new Uint8Array(secret),
+		{ name: 'HMAC', hash: 'SHA-256' },
+		false,
+		['sign'],
+	);
+
+/** Byte length of a secret as the HMAC will see it. */
+export const secretLength = (secret: string | Uint8Array): number =>
+	typeof secret === 'string' ? encoder.encode(secret).length : secret.length;
+
+function uuidV8(bytes: Uint8Array): string {
+	const b = Uint8Array.from(bytes);
+	b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
+	b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+	const hex = Array.from(b, (byte) => byte.toString(16).padStart(2, '0')).join('');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

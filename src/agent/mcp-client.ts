@@ -1,0 +1,146 @@
+import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
+import { mintKey } from '../keys/mint.js';
+import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
+import { sleep } from '../retry/sleep.js';
+import { MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
+
+/** The parameters of an MCP `tools/call`. */
+export type McpCallParams = {
+	name: string;
+	arguments?: Record<string, unknown> | undefined;
+	_meta?: Record<string, unknown> | undefined;
+};
+
+/** What idemkey needs of an MCP client: the SDK's `Client` fits. */
+export type McpToolCaller<R> = {
+	callTool(
+		params: McpCallParams,
+		resultSchema?: undefined,
+		options?: { signal?: AbortSignal; timeout?: number },
+	): Promise<R>;
+};
+
+export type IdempotentCallOptions = {
+	/**
+	The call's idempotency key, sent in `_meta` under `MCP_IDEMPOTENCY_KEY_META` on every attempt. Pass a key you keep
+	(derived from your own id, or journaled) when a retry may come from another process.
+	@default a fresh random UUID, kept for this call's attempts
+	*/
+	key?: string | undefined;
+	/**
+	Further attempts after a timeout, a dropped connection or a transport failure, and after the server answered
+	`outcome_unknown`: all of them carry the same key.
+	@default 2
+	*/
+	retries?: number | undefined;
+	/** Per-attempt timeout in ms, passed to `callTool`. @default the SDK's own (60 s) */
+	timeout?: number | undefined;
+	/** Stops waiting and retrying. */
+	signal?: AbortSignal | undefined;
+	/**
+	Wait before each retry: full-jitter exponential.
+	@default { baseDelay: 100, maxDelay: 2_000 }
+	*/
+	backoff?: BackoffOptions | undefined;
+	/** Called before each retry: reconnect there after the connection closed. Its errors end the call. */
+	beforeRetry?:
+		| ((retry: { attempt: number; error: unknown; key: string }) => void | Promise<void>)
+		| undefined;
+};
+
+// JSON-RPC codes the SDK raises when an answer never came: the request may have been applied.
+const REQUEST_TIMEOUT = -32001;
+const CONNECTION_CLOSED = -32000;
+
+/**
+Whether an attempt's failure leaves the call's outcome unknown, so the same call (same key) should be sent again.
+A JSON-RPC error with any other code is the server's definite answer: not retried.
+*/
+export function mcpRetryable(failure: { error: unknown } | { result: unknown }): boolean {
+	if ('result' in failure) {
+		const result = failure.result as {
+			isError?: unknown;
+			structuredContent?: { status?: unknown; code?: unknown };
+		};
+		const said = result?.structuredContent;
+		// Lost or still in progress: the same key finds out. Expired or set aside by hand: retrying cannot help.
+		return (
+			result?.isError === true &&
+			said?.status === 'outcome_unknown' &&
+			(said.code === 'outcome_unknown' || said.code === 'in_progress')
+		);
+	}
+	const code = (failure.error as { code?: unknown } | null)?.code;
+	if (typeof code === 'number') return code === REQUEST_TIMEOUT || code === CONNECTION_CLOSED;
+	return true;
+}
+
+/**
+Calls an MCP tool with an idempotency key in the request's `_meta`, and sends the very same call again (same key)
+when its answer is lost: a timeout, a closed connection, a transport error, or the server's `outcome_unknown`. A
+server whose handler is wrapped with `idempotentMcpTool` then applies the action once, whatever the number of
+attempts. Rejects with `OutcomeUnknownError` (the key on it) when no attempt got an answer.
+*/
+export async function idempotentCallTool<R>(
+	client: McpToolCaller<R>,
+	params: McpCallParams,
+	options: IdempotentCallOptions = {},
+): Promise<R> {
+	const key = options.key ?? mintKey();
+	const retries = options.retries ?? 2;
+	if (typeof key !== 'string' || key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+		throw new InvalidRequestError('The key must be 1 to 255 visible ASCII characters.', { field: 'key' });
+	}
+	if (!Number.isInteger(retries) || retries < 0) {
+		throw new InvalidRequestError('retries must be a whole number, at least 0.', { field: 'retries' });
+	}
+	const { signal } = options;
+	signal?.throwIfAborted();
+	const call: McpCallParams = { ...params, _meta: { ...params._meta, [MCP_IDEMPOTENCY_KEY_META]: key } };
+	const callOptions: { signal?: AbortSignal; timeout?: number } = {};
+	if (signal) callOptions.signal = signal;
+	if (options.timeout !== undefined) callOptions.timeout = options.timeout;
+	const backoff = options.backoff ?? { baseDelay: 100, maxDelay: 2_000 };
+
+	let lastError: unknown;
+	for (let attempt = 1; ; attempt++) {
+		let failure: { error: unknown } | { result: R };
+		try {
+			const result = await client.callTool(call, undefined, callOptions);
+			if (!mcpRetryable({ result })) return result;
+			failure = { result };
+		} catch (error) {
+			if (signal?.aborted) throw unknown(key, params.name, attempt, 'aborted', error);
+			if (!mcpRetryable({ error })) throw error;
+			failure = { error };
+			lastError = error;
+		}
+		if (attempt > retries) {
+			if ('result' in failure) return failure.result;
+			const timedOut = (lastError as { code?: unknown })?.code === REQUEST_TIMEOUT;
+			throw unknown(key, params.name, attempt, timedOut ? 'timeout' : 'network', lastError);
+		}
+		try {
+			await sleep(backoffDelay(attempt - 1, backoff, Math.random()), signal);
+			await options.beforeRetry?.({
+				attempt,
+				error: 'error' in failure ? failure.error : failure.result,
+				key,
+			});
+		} catch (error) {
+			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
+		}
+	}
+}
+
+const unknown = (
+	key: string,
+	tool: string,
+	attempts: number,
+	reason: 'aborted' | 'timeout' | 'network',
+	cause: unknown,
+): OutcomeUnknownError =>
+	new OutcomeUnknownError(
+		`The MCP tool call "${tool}" got no answer after ${attempts} attempt(s); it may or may not have been applied. Call it again with the same key to find out.`,
+		{ key, operation: key, attempts, reason, cause },
+	);

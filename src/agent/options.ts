@@ -1,0 +1,111 @@
+import { InvalidRequestError } from '../errors/classes.js';
+import type { Journal } from '../journal/journal.js';
+import { MemoryJournal } from '../journal/memory.js';
+import { importSecret, secretLength } from './ids.js';
+import type { IdempotentToolOptions, KeyBy, ToolCallInfo, ToolFailureStatus } from './types.js';
+
+/** Options checked once, when the tool is wrapped, with defaults applied. */
+export type ToolSettings<I> = {
+	name: string;
+	journal: Journal;
+	scope: string;
+	keyBy: KeyBy;
+	runId: IdempotentToolOptions<I>['runId'];
+	key: ((input: I, call: ToolCallInfo) => string) | undefined;
+	hmacKey: Promise<CryptoKey> | undefined;
+	throwOn: ReadonlySet<ToolFailureStatus>;
+	retentionMs: number | undefined;
+	keepMs: number;
+	maxStoredBytes: number;
+};
+
+const MAX_NAME = 128;
+const MIN_SECRET_BYTES = 16;
+const STATUSES: readonly ToolFailureStatus[] = ['outcome_unknown', 'failed'];
+
+const invalid = (field: string, why: string) =>
+	new InvalidRequestError(`Invalid idempotentTool option "${field}": ${why}.`, { field });
+
+const optionalNumber = (options: Record<string, unknown>, field: string): number | undefined => {
+	const value = options[field];
+	if (value === undefined) return undefined;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+		throw invalid(field, 'expected a finite number of milliseconds (or bytes), at least 0');
+	}
+	return value;
+};
+
+// Imported once and awaited on the first call, so defining a tool stays synchronous; a failure surfaces there, not as
+// an unhandled rejection.
+const quietly = <T>(promise: Promise<T>): Promise<T> => {
+	promise.catch(() => {});
+	return promise;
+};
+
+/** Checks what the caller gave, so a mistake is a typed error when the tool is defined, not on the model's first call. */
+export function toolSettings<I>(options: IdempotentToolOptions<I>): ToolSettings<I> {
+	if (typeof options !== 'object' || options === null) throw invalid('options', 'expected an object');
+	const raw = options as Record<string, unknown>;
+	const { name } = options;
+	if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME) {
+		throw invalid('name', `expected the tool's name, 1 to ${MAX_NAME} characters`);
+	}
+	const journal = options.journal ?? new MemoryJournal();
+	for (const method of ['create', 'get', 'compareAndSet'] as const) {
+		if (typeof (journal as unknown as Record<string, unknown>)[method] !== 'function') {
+			throw invalid('journal', `expected a Journal (it has no ${method}() method)`);
+		}
+	}
+	const scope = options.scope ?? 'default';
+	if (typeof scope !== 'string' || scope.length === 0 || scope.length > 200) {
+		throw invalid('scope', 'expected a string of 1 to 200 characters');
+	}
+	if (options.key !== undefined && typeof options.key !== 'function') {
+		throw invalid('key', 'expected a function (input, call) => string');
+	}
+	if (options.key !== undefined && options.keyBy !== undefined) {
+		throw invalid('keyBy', 'give either a business key (key) or keyBy, not both');
+	}
+	const keyBy = options.keyBy ?? 'call';
+	if (keyBy !== 'call' && keyBy !== 'intent') throw invalid('keyBy', "expected 'call' or 'intent'");
+	const { runId } = options;
+	if (
+		runId !== undefined &&
+		typeof runId !== 'function' &&
+		(typeof runId !== 'string' || runId.length === 0)
+	) {
+		throw invalid('runId', 'expected a non-empty string or a function returning one');
+	}
+	if (keyBy === 'intent' && runId === undefined && options.key === undefined) {
+		throw invalid(
+			'runId',
+			"keyBy: 'intent' needs the run, thread or conversation id the calls belong to (without one, the same input would be one action forever)",
+		);
+	}
+	const { secret } = options;
+	if (secret !== undefined) {
+		if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
+			throw invalid('secret', 'expected a string or a Uint8Array');
+		}
+		if (secretLength(secret) < MIN_SECRET_BYTES) {
+			throw invalid('secret', `expected at least ${MIN_SECRET_BYTES} bytes`);
+		}
+	}
+	const throwOn = options.throwOn ?? [];
+	if (!Array.isArray(throwOn) || throwOn.some((status) => !STATUSES.includes(status))) {
+		throw invalid('throwOn', `expected a list of ${STATUSES.map((s) => `'${s}'`).join(', ')}`);
+	}
+	return {
+		name,
+		journal,
+		scope,
+		keyBy,
+		runId,
+		key: options.key,
+		hmacKey: secret === undefined ? undefined : quietly(importSecret(secret)),
+		throwOn: new Set(throwOn),
+		retentionMs: optionalNumber(raw, 'retentionMs'),
+		keepMs: optionalNumber(raw, 'keepFinishedMs') ?? 86_400_000,
+		maxStoredBytes: optionalNumber(raw, 'maxStoredResultBytes') ?? 65_536,
+	};
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it, vi } from 'vitest';
+import { idempotentCallTool, MCP_IDEMPOTENCY_KEY_META, mcpRetryable } from '../../src/agent/index.js';
+import { InvalidRequestError, OutcomeUnknownError } from '../../src/index.js';
+
+const rpcError = (code: number) => Object.assign(new Error(`rpc ${code}`), { code });
+const ok = { content: [{ type: 'text', text: 'booked' }] };
+const quick = { backoff: { baseDelay: 1, maxDelay: 1 } };
+
+describe('mcpRetryable', () => {
+	it.each([
+		['request timeout (-32001)', { error: rpcError(-32001) }, true],
+		['connection closed (-32000)', { error: rpcError(-32000) }, true],
+		['a transport error without a code', { error: new Error('socket hang up') }, true],
+		['invalid params (-32602): a definite answer', { error: rpcError(-32602) }, false],
+		['method not found (-32601)', { error: rpcError(-32601) }, false],
+		['a result', { result: ok }, false],
+		['a tool error result', { result: { content: [], isError: true } }, false],
+		[
+			"the server's outcome_unknown",
+			{
+				result: {
+					content: [],
+					isError: true,
+					structuredContent: { status: 'outcome_unknown', code: 'in_progress' },
+				},
+			},
+			true,
+		],
+		[
+			"the server's abandoned: set aside by hand",
+			{
+				result: {
+					content: [],
+					isError: true,
+					structuredContent: { status: 'outcome_unknown', code: 'abandoned' },
+				},
+			},
+			false,
+		],
+		[
+			"the server's key_expired: retrying cannot help",
+			{
+				result: {
+					content: [],
+					isError: true,
+					structuredContent: { status: 'outcome_unknown', code: 'key_expired' },
+				},
+			},
+			false,
+		],
+	])('%s', (_, failure, expected) => {
+		expect(mcpRetryable(failure)).toBe(expected);
+	});
+});
+
+describe('idempotentCallTool', () => {
+	it('sends every attempt with the same key in _meta, keeping the caller’s own _meta', async () => {
+		const callTool = vi
+			.fn()
+			.mockRejectedValueOnce(rpcError(-32001))
+			.mockRejectedValueOnce(new Error('socket hang up'))
+			.mockResolvedValueOnce(ok);
+		const result = await idempotentCallTool(
+			{ callTool },
+			{ name: 'book', arguments: { a: 1 }, _meta: { trace: 't1' } },
+			quick,
+		);
+		expect(result).toBe(ok);
+		const metas = callTool.mock.calls.map((call) => call[0]._meta);
+		expect(metas).toHaveLength(3);
+		expect(metas[0]).toEqual({ trace: 't1', [MCP_IDEMPOTENCY_KEY_META]: expect.any(String) });
+		expect(new Set(metas.map((meta) => meta[MCP_IDEMPOTENCY_KEY_META])).size).toBe(1);
+	});
+
+	it('a new call gets a new key; a given key is used as is', async () => {
+		const callTool = vi.fn().mockResolvedValue(ok);
+		await idempotentCallTool({ callTool }, { name: 'book' });
+		await idempotentCallTool({ callTool }, { name: 'book' });
+		await idempotentCallTool({ callTool }, { name: 'book' }, { key: 'order-7' });
+		const keys = callTool.mock.calls.map((call) => call[0]._meta[MCP_IDEMPOTENCY_KEY_META]);
+		expect(keys[0]).not.toBe(keys[1]);
+		expect(keys[2]).toBe('order-7');
+	});
+
+	it('does not retry a definite protocol error', async () => {
+		const callTool = vi.fn().mockRejectedValue(rpcError(-32602));
+		await expect(idempotentCallTool({ callTool }, { name: 'book' }, quick)).rejects.toMatchObject({
+			code: -32602,
+		});
+		expect(callTool).toHaveBeenCalledTimes(1);
+	});
+
+	it('after the last retry, rejects with OutcomeUnknownError carrying the key to resume with', async () => {
+		const callTool = vi.fn().mockRejectedValue(rpcError(-32001));
+		const error = await idempotentCallTool(
+			{ callTool },
+			{ name: 'book' },
+			{ ...quick, retries: 2, key: 'k-1' },
+		).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(OutcomeUnknownError);
+		expect(error).toMatchObject({ key: 'k-1', reason: 'timeout', attempts: 3 });
+		expect(callTool).toHaveBeenCalledTimes(3);
+	});
+
+	it("retries the server's outcome_unknown with the same key, and returns it when retries run out", async () => {
+		const unknown = {
+			content: [],
+			isError: true,
+			structuredContent: { status: 'outcome_unknown', code: 'outcome_unknown' },
+		};
+		const callTool = vi.fn().mockResolvedValue(unknown);
+		expect(await idempotentCallTool({ callTool }, { name: 'book' }, { ...quick, retries: 1 })).toBe(unknown);
+		expect(callTool).toHaveBeenCalledTimes(2);
+	});
+
+	it('calls beforeRetry (to reconnect) before each retry', async () => {
+		const callTool = vi.fn().mockRejectedValueOnce(rpcError(-32000)).mockResolvedValueOnce(ok);
+		const beforeRetry = vi.fn();
+		await idempotentCallTool({ callTool }, { name: 'book' }, { ...quick, beforeRetry, key: 'k' });
+		expect(beforeRetry).toHaveBeenCalledWith(expect.objectContaining({ attempt: 1, key: 'k' }));
+	});
+
+	it('stops when its signal aborts: outcome unknown once an attempt was sent, nothing sent before', async () => {
+		const controller = new AbortController();
+		const callTool = vi.fn(async () => {
+			controller.abort(new Error('user left'));
+			throw new Error('aborted');
+		});
+		await expect(
+			idempotentCallTool({ callTool }, { name: 'book' }, { ...quick, signal: controller.signal }),
+		).rejects.toMatchObject({ name: 'OutcomeUnknownError', reason: 'aborted' });
+		expect(callTool).toHaveBeenCalledTimes(1);
+		await expect(
+			idempotentCallTool({ callTool }, { name: 'book' }, { signal: controller.signal }),
+		).rejects.toThrow('user left');
+		expect(callTool).toHaveBeenCalledTimes(1);
+	});
+
+	it.each([
+		['a key with spaces', { key: 'a b' }, 'key'],
+		['negative retries', { retries: -1 }, 'retries'],
+	])('refuses %s before sending', async (_, options, field) => {
+		const callTool = vi.fn();
+		const error = await idempotentCallTool({ callTool }, { name: 'book' }, options).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect(error).toMatchObject({ field });
+		expect(callTool).not.toHaveBeenCalled();
+	});
+});
