@@ -19,7 +19,7 @@ export type JournalWait = {
 /**
 Journal I/O on behalf of a caller: any failure surfaces as a `JournalError` that says what was (not) sent, and the caller never waits past its signal or deadline, whether or not the journal honours the signal it is given. `undoLate` gets the answer of a call the caller stopped waiting for, should it come.
 */
-export function journalIo<T>(
+export async function journalIo<T>(
 	what: string,
 	subject: Pick<Subject, 'key' | 'operation'>,
 	wait: JournalWait,
@@ -32,63 +32,89 @@ export function journalIo<T>(
 		: 'the request had been sent and may have been applied';
 	const remaining = wait.deadline - wait.now();
 	if (beforeSend) {
-		if (signal?.aborted) return Promise.reject(signal.reason);
-		if (remaining <= 0) return Promise.reject(pastDeadline(what, sent, subject));
+		signal?.throwIfAborted();
+		if (remaining <= 0) throw pastDeadline(what, sent, subject);
 	}
-	const stop = new AbortController();
+	// Made only for a journal that looks at it: most never wait, and this runs a few times per request.
+	let stop: AbortController | undefined;
+	let gaveUp: { reason: unknown } | undefined;
+	const options: JournalCallOptions = beforeSend
+		? {
+				get signal() {
+					if (!stop) {
+						stop = new AbortController();
+						if (gaveUp) stop.abort(gaveUp.reason);
+					}
+					return stop.signal;
+				},
+			}
+		: {};
 	let answer: Promise<T>;
 	try {
-		answer = io(beforeSend ? { signal: stop.signal } : {});
+		answer = Promise.resolve(io(options));
 	} catch (error) {
 		answer = Promise.reject(error);
 	}
-	return new Promise<T>((resolve, reject) => {
-		let waiting = true;
-		const stopWaiting = () => {
-			waiting = false;
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', onAbort);
-		};
-		const giveUp = (error: unknown) => {
-			if (!waiting) return;
-			stopWaiting();
-			stop.abort(error);
-			Promise.resolve(answer).then(
-				(value) => {
-					try {
-						undoLate?.(value);
-					} catch {}
-				},
-				() => {},
-			);
-			reject(error);
-		};
-		const onAbort = () => giveUp(signal?.reason);
-		// A journal that answers at once is still heard at the deadline: the timer fires after its answer.
-		const timer = setTimeout(() => giveUp(pastDeadline(what, sent, subject)), Math.max(remaining, 0));
-		signal?.addEventListener('abort', onAbort, { once: true });
-		if (signal?.aborted) onAbort();
-		Promise.resolve(answer).then(
-			(value) => {
-				if (!waiting) return;
+	const early: { settled?: Settled<T> } = {};
+	answer.then(
+		(value) => {
+			early.settled = { value };
+		},
+		(error: unknown) => {
+			early.settled = { error };
+		},
+	);
+	// A journal that has already answered (MemoryJournal, any cache) needs no timer and no listener.
+	await undefined;
+	const settled =
+		early.settled ??
+		(await new Promise<Settled<T>>((resolve, reject) => {
+			const stopWaiting = () => {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', onAbort);
+			};
+			const giveUp = (error: unknown) => {
 				stopWaiting();
-				resolve(value);
-			},
-			(error: unknown) => {
-				if (!waiting) return;
-				stopWaiting();
-				reject(
-					error instanceof JournalError
-						? error
-						: new JournalError(
-								`The journal failed to ${what}; ${sent}. ${(error as Error)?.message ?? ''}`.trim(),
-								{ ...subject, cause: error },
-							),
+				gaveUp = { reason: error };
+				stop?.abort(error);
+				answer.then(
+					(value) => {
+						try {
+							undoLate?.(value);
+						} catch {}
+					},
+					() => {},
 				);
-			},
-		);
-	});
+				reject(error);
+			};
+			const onAbort = () => giveUp(signal?.reason);
+			const timer = setTimeout(() => giveUp(pastDeadline(what, sent, subject)), Math.max(remaining, 0));
+			signal?.addEventListener('abort', onAbort, { once: true });
+			if (signal?.aborted) onAbort();
+			answer.then(
+				(value) => {
+					stopWaiting();
+					resolve({ value });
+				},
+				(error: unknown) => {
+					stopWaiting();
+					resolve({ error });
+				},
+			);
+		}));
+	if ('value' in settled) return settled.value;
+	const { error } = settled;
+	if (error instanceof JournalError) throw error;
+	throw new JournalError(
+		`The journal failed to ${what}; ${sent}. ${(error as Error)?.message ?? ''}`.trim(),
+		{
+			...subject,
+			cause: error,
+		},
+	);
 }
+
+type Settled<T> = { value: T } | { error: unknown };
 
 const pastDeadline = (what: string, sent: string, subject: Pick<Subject, 'key' | 'operation'>) =>
 	new JournalError(
