@@ -102,7 +102,16 @@ export async function journalIo<T>(
 				},
 			);
 		}));
-	if ('value' in settled) return settled.value;
+	if ('value' in settled) {
+		// An answer that came only as the deadline passed leaves no time to send: as if it had not come.
+		if (beforeSend && wait.now() >= wait.deadline) {
+			try {
+				undoLate?.(settled.value);
+			} catch {}
+			throw pastDeadline(what, sent, subject);
+		}
+		return settled.value;
+	}
 	const { error } = settled;
 	if (error instanceof JournalError) throw error;
 	throw new JournalError(

@@ -287,3 +287,32 @@ describe('a journal write that lands after the caller gave up', () => {
 		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({ state: 'inflight', revision: 2 });
 	});
 });
+
+describe('a journal that answers only as the deadline passes', () => {
+	it('the create that took the whole budget counts as not answered: nothing sent, no unknown outcome, undone', async () => {
+		vi.useFakeTimers();
+		const journal = new StallingJournal();
+		const { fetch, requests } = answering(201);
+		const api = createClient({
+			baseUrl: 'https://api.example.com/',
+			journal,
+			fetch,
+			retry: { maxRetryTime: 5_000 },
+		});
+		// The journal answers, but the clock has moved past the deadline meanwhile (a slow disk, a suspended laptop).
+		const create = journal.inner.create.bind(journal.inner);
+		journal.inner.create = async (record) => {
+			vi.setSystemTime(Date.now() + 5_000);
+			return create(record);
+		};
+		const error = await rejectionOf(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
+		expect(error).toBeInstanceOf(JournalError);
+		expect((error as Error).message).toMatch(/deadline.*nothing was sent/);
+		expect(requests).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({
+			state: 'pending',
+			attemptsStarted: 0,
+		});
+	});
+});
