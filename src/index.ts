@@ -62,6 +62,7 @@ export {
 } from './errors/index.js';
 export type {
 	Journal,
+	JournalCallOptions,
 	JournalRecord,
 	MemoryJournalOptions,
 	OperationState,

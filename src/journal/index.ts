@@ -1,4 +1,4 @@
-export type { Journal } from './journal.js';
+export type { Journal, JournalCallOptions } from './journal.js';
 export type { NewRecordInput } from './lifecycle.js';
 export { claimed, expiryMargin, keyExpired, newRecord, settled, wasInterrupted } from './lifecycle.js';
 export { MemoryJournal, type MemoryJournalOptions } from './memory.js';

@@ -1,19 +1,29 @@
 import type { JournalRecord } from './record.js';
 
 /**
+Options of a journal call that may have to wait (for a lock, a connection, another writer).
+*/
+export type JournalCallOptions = {
+	/**
+	The caller stopped waiting (it was aborted, or its deadline passed). A journal that waits should stop waiting and reject with `signal.reason`, having written nothing; once it has written, it resolves as usual. A journal that never waits may ignore it: the client bounds its own wait either way.
+	*/
+	readonly signal?: AbortSignal | undefined;
+};
+
+/**
 Where operation records live. Implementations must make `create` atomic (create-if-absent) and `compareAndSet` a true compare-and-set on `revision`; run `runJournalConformance` from `idemkey/testing` against yours.
 */
 export interface Journal {
 	/**
 	Stores `record` unless one exists for its (scope, operation). Resolves to the stored record: `record` itself when it was created, the existing one otherwise.
 	*/
-	create(record: JournalRecord): Promise<JournalRecord>;
+	create(record: JournalRecord, options?: JournalCallOptions): Promise<JournalRecord>;
 	/** The record of (scope, operation), if any. */
-	get(scope: string, operation: string): Promise<JournalRecord | undefined>;
+	get(scope: string, operation: string, options?: JournalCallOptions): Promise<JournalRecord | undefined>;
 	/**
 	Replaces the stored record with `next` only if the stored `revision` is `next.revision - 1`. Resolves `false` (writing nothing) when the stored record is missing or newer.
 	*/
-	compareAndSet(next: JournalRecord): Promise<boolean>;
+	compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean>;
 	/** Records of `scope` not yet succeeded or failed, oldest first. */
 	listUnfinished(scope: string): Promise<JournalRecord[]>;
 	/** Deletes finished records whose `retainUntil` is at or before `now`; resolves to how many were deleted. */

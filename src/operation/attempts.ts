@@ -30,6 +30,8 @@ export async function attemptLoop(
 	request: PreparedRequest,
 	subject: Subject,
 	options: {
+		/** Epoch ms on `ctx.now`'s clock; defaults to `policy.maxRetryTime` from now. */
+		deadline?: number;
 		policy: RetryPolicy;
 		timeout: number;
 		signal: AbortSignal | undefined;
@@ -72,6 +74,7 @@ export async function attemptLoop(
 			return { decision, value: sent };
 		},
 		{
+			deadline: options.deadline,
 			policy: options.policy,
 			signal: options.signal,
 			now: ctx.now,

@@ -91,7 +91,10 @@ async function dispatch(
 	return runInFlight(ctx, request, { operation, policy, timeout, signal, progress });
 }
 
-/** Joins this process's running flight of the operation, or starts the journaled run. */
+/**
+Joins this process's running flight of the operation, or starts the journaled run. The caller's signal is its own: the
+run gets the flight's signal, which aborts only once every caller waiting for it has aborted.
+*/
 export function runInFlight(
 	ctx: ClientContext,
 	request: PreparedRequest,
@@ -101,7 +104,8 @@ export function runInFlight(
 	return ctx.flights.run(
 		recordId(ctx.scope, operation),
 		request.fingerprint,
-		() => runJournaled(ctx, request, options),
+		options.signal,
+		(signal) => runJournaled(ctx, request, { ...options, signal }),
 		() => {
 			// Caught before sending, like a journal fingerprint mismatch: the same event.
 			ctx.emit({

@@ -16,6 +16,7 @@ import { attemptLoop, type Progress } from './attempts.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { fromJournal, storedError } from './from-journal.js';
+import { type JournalWait, journalIo, undoClaim, undoLateCreate } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 import { rawFrom } from './raw.js';
 import type { Sent } from './send.js';
@@ -27,26 +28,6 @@ export type RunOptions = {
 	signal: AbortSignal | undefined;
 	progress: Progress;
 };
-
-/** Wraps journal I/O so any failure surfaces as a `JournalError` that says what was (not) sent. */
-async function journalIo<T>(
-	what: string,
-	subject: Pick<Subject, 'key' | 'operation'>,
-	io: () => Promise<T>,
-): Promise<T> {
-	try {
-		return await io();
-	} catch (error) {
-		if (error instanceof JournalError) throw error;
-		throw new JournalError(
-			`The journal failed to ${what}; nothing was sent for this attempt. ${(error as Error)?.message ?? ''}`.trim(),
-			{
-				...subject,
-				cause: error,
-			},
-		);
-	}
-}
 
 /**
 A record read back from the journal, checked: a corrupt or foreign record must surface as a `JournalError`, never be taken at face value (its missing fingerprint would otherwise read as "a different request").
@@ -76,6 +57,14 @@ export async function runJournaled(
 	const { operation } = options;
 	const { journal, scope } = ctx;
 	const ids = { key: request.explicitKey, operation };
+	// One deadline for the whole call: journal waits and the attempt loop share it.
+	const deadline = ctx.now() + options.policy.maxRetryTime;
+	const waitFor = (beforeSend: boolean): JournalWait => ({
+		signal: options.signal,
+		deadline,
+		now: ctx.now,
+		beforeSend,
+	});
 	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
 	const fresh = newClaimedRecord({
@@ -90,7 +79,13 @@ export async function runJournaled(
 		keepMs: ctx.keepFinishedMs,
 		request: snapshot(request, ctx.storeBodies),
 	});
-	const stored = await journalIo('record the operation', ids, () => journal.create(fresh));
+	const stored = await journalIo(
+		'record the operation',
+		ids,
+		waitFor(true),
+		(o) => journal.create(fresh, o),
+		undoLateCreate(journal, fresh, request.keyed && request.explicitKey === undefined, ctx.now),
+	);
 	// A journal that keeps the very object it was given (MemoryJournal) hands back our own record: nothing to check.
 	const record = stored === fresh ? fresh : checkedRecord(stored, scope, operation, ids);
 	// Ours when the stored record is the one just written: its first attempt is already claimed. Anything else is an
@@ -141,12 +136,21 @@ export async function runJournaled(
 	// already finished the operation, in which case its outcome is ours.
 	const write = async (transition: (from: JournalRecord) => JournalRecord, what: string) => {
 		for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-			const next = transition(current);
-			if (await journalIo(what, subject, () => journal.compareAndSet(next))) {
+			const from = current;
+			const next = transition(from);
+			// A claim is written before its send; every other write records what a send did.
+			const claim = next.state === 'inflight';
+			const wait = waitFor(claim);
+			const undo = (wrote: boolean) => {
+				if (wrote && claim) undoClaim(journal, next, from, ctx.now());
+			};
+			if (await journalIo(what, subject, wait, (o) => journal.compareAndSet(next, o), undo)) {
 				current = next;
 				return;
 			}
-			const read = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
+			const read = await journalIo('re-read the operation', subject, wait, (o) =>
+				journal.get(scope, operation, o),
+			);
 			const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
 			if (!latest) {
 				throw new JournalError(
@@ -166,6 +170,7 @@ export async function runJournaled(
 	let loop: Awaited<ReturnType<typeof attemptLoop>>;
 	try {
 		loop = await attemptLoop(ctx, request, subject, {
+			deadline,
 			policy: options.policy,
 			timeout: options.timeout,
 			signal: options.signal,
@@ -183,7 +188,9 @@ export async function runJournaled(
 				othersAttempted: async () => {
 					// Every attempt is claimed in the journal first: any beyond ours and those before this call were
 					// started by another caller while this one ran.
-					const read = await journalIo('re-read the operation', subject, () => journal.get(scope, operation));
+					const read = await journalIo('re-read the operation', subject, waitFor(false), (o) =>
+						journal.get(scope, operation, o),
+					);
 					const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
 					return (
 						latest !== undefined && latest.attemptsStarted - attemptsBefore - options.progress.attempts > 0

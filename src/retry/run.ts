@@ -13,6 +13,8 @@ export type RetryEvent = {
 
 export type RunConfig = {
 	readonly policy: RetryPolicy;
+	/** When the call's one deadline passes, in epoch ms on `now`'s clock, when it began before the loop (journal writes first). Default: `policy.maxRetryTime` from now. */
+	readonly deadline?: number | undefined;
 	readonly signal?: AbortSignal | undefined;
 	readonly now: () => number;
 	readonly random: () => number;
@@ -63,7 +65,7 @@ export async function runRetries<T>(
 	config: RunConfig,
 ): Promise<RunOutcome<T>> {
 	const { policy, signal, now } = config;
-	const deadline = now() + policy.maxRetryTime;
+	const deadline = config.deadline ?? now() + policy.maxRetryTime;
 	let attempts = 0;
 	let retries = 0;
 	let inProgressRetries = 0;

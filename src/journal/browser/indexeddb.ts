@@ -1,6 +1,6 @@
 import type { DBSchema, IDBPDatabase } from 'idb';
 import { JournalError } from '../../errors/classes.js';
-import type { Journal } from '../journal.js';
+import type { Journal, JournalCallOptions } from '../journal.js';
 import { isCollectable, isFinished, type JournalRecord } from '../record.js';
 import { ChangeFeed, type JournalChangeListener } from './changes.js';
 import { checkedRecord, storageError } from './failures.js';
@@ -103,16 +103,24 @@ export class IndexedDBJournal implements Journal {
 		(await db?.catch(() => undefined))?.close();
 	}
 
-	async create(record: JournalRecord): Promise<JournalRecord> {
-		const { current } = await this.#swap(record, 'record the operation', (found) => found === undefined);
+	/** Waits for the operation's lock while another tab holds it; `options.signal` ends the wait, writing nothing. */
+	async create(record: JournalRecord, options?: JournalCallOptions): Promise<JournalRecord> {
+		const { current } = await this.#swap(
+			record,
+			'record the operation',
+			(found) => found === undefined,
+			options?.signal,
+		);
 		return current ?? record;
 	}
 
-	async compareAndSet(next: JournalRecord): Promise<boolean> {
+	/** Waits for the operation's lock while another tab holds it; `options.signal` ends the wait, writing nothing. */
+	async compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean> {
 		const { wrote } = await this.#swap(
 			next,
 			'record the attempt',
 			(found) => found !== undefined && found.revision === next.revision - 1,
+			options?.signal,
 		);
 		return wrote;
 	}
@@ -161,21 +169,31 @@ export class IndexedDBJournal implements Journal {
 		next: JournalRecord,
 		what: string,
 		accept: (current: JournalRecord | undefined) => boolean,
+		signal: AbortSignal | undefined,
 	): Promise<{ current: JournalRecord | undefined; wrote: boolean }> {
 		const { scope, operation, state, revision } = next;
 		const id: Id = [scope, operation];
-		return this.#guard(what, operation, (db) =>
-			underLock(this.#locks, `idemkey:${this.name}:${JSON.stringify(id)}`, async () => {
-				const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
-				const stored = await tx.store.index('id').get(id);
-				const current = stored === undefined ? undefined : this.#check(stored, id);
-				const wrote = accept(current);
-				// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
-				if (wrote) tx.store.put(toStored(next, stored?.seq)).catch(() => {});
-				await tx.done;
-				if (wrote) this.#feed.publish({ type: 'written', scope, operation, state, revision });
-				return { current, wrote };
-			}),
+		return this.#guard(
+			what,
+			operation,
+			(db) =>
+				underLock(
+					this.#locks,
+					`idemkey:${this.name}:${JSON.stringify(id)}`,
+					async () => {
+						const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
+						const stored = await tx.store.index('id').get(id);
+						const current = stored === undefined ? undefined : this.#check(stored, id);
+						const wrote = accept(current);
+						// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
+						if (wrote) tx.store.put(toStored(next, stored?.seq)).catch(() => {});
+						await tx.done;
+						if (wrote) this.#feed.publish({ type: 'written', scope, operation, state, revision });
+						return { current, wrote };
+					},
+					signal,
+				),
+			signal,
 		);
 	}
 
@@ -197,10 +215,13 @@ export class IndexedDBJournal implements Journal {
 		what: string,
 		operation: string | undefined,
 		io: (db: IDBPDatabase<JournalDb>) => Promise<T>,
+		signal?: AbortSignal,
 	): Promise<T> {
 		try {
 			return await io(await this.#connection());
 		} catch (error) {
+			// The caller left while the lock was held elsewhere: its own reason, not a storage failure.
+			if (signal?.aborted && error === signal.reason) throw error;
 			throw storageError(error, `IndexedDB journal "${this.name}" could not ${what}`, operation);
 		}
 	}

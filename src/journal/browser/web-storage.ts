@@ -1,5 +1,5 @@
 import { JournalError } from '../../errors/classes.js';
-import type { Journal } from '../journal.js';
+import type { Journal, JournalCallOptions } from '../journal.js';
 import { isCollectable, isFinished, type JournalRecord } from '../record.js';
 import { checkedRecord, storageError } from './failures.js';
 import { type LockManagerLike, platformLocks, underLock } from './locks.js';
@@ -133,28 +133,40 @@ export class WebStorageJournal implements Journal {
 		return undefined;
 	}
 
-	async create(record: JournalRecord): Promise<JournalRecord> {
+	/** Waits for the operation's lock while another tab holds it; `options.signal` ends the wait, writing nothing. */
+	async create(record: JournalRecord, options?: JournalCallOptions): Promise<JournalRecord> {
 		const name = this.#entry(record.scope, record.operation);
-		return underLock(this.#locks, name, () => {
-			const existing = this.#read(name, record.scope, record.operation);
-			if (existing) return existing;
-			this.#write(name, record);
-			return record;
-		});
+		return underLock(
+			this.#locks,
+			name,
+			() => {
+				const existing = this.#read(name, record.scope, record.operation);
+				if (existing) return existing;
+				this.#write(name, record);
+				return record;
+			},
+			options?.signal,
+		);
 	}
 
 	async get(scope: string, operation: string): Promise<JournalRecord | undefined> {
 		return this.#read(this.#entry(scope, operation), scope, operation);
 	}
 
-	async compareAndSet(next: JournalRecord): Promise<boolean> {
+	/** Waits for the operation's lock while another tab holds it; `options.signal` ends the wait, writing nothing. */
+	async compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean> {
 		const name = this.#entry(next.scope, next.operation);
-		return underLock(this.#locks, name, () => {
-			const current = this.#read(name, next.scope, next.operation);
-			if (!current || current.revision !== next.revision - 1) return false;
-			this.#write(name, next);
-			return true;
-		});
+		return underLock(
+			this.#locks,
+			name,
+			() => {
+				const current = this.#read(name, next.scope, next.operation);
+				if (!current || current.revision !== next.revision - 1) return false;
+				this.#write(name, next);
+				return true;
+			},
+			options?.signal,
+		);
 	}
 
 	async listUnfinished(scope: string): Promise<JournalRecord[]> {

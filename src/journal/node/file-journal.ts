@@ -2,7 +2,7 @@ import * as nodeFs from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { JournalError } from '../../errors/classes.js';
-import type { Journal } from '../journal.js';
+import type { Journal, JournalCallOptions } from '../journal.js';
 import { isFinished, type JournalRecord, recordId, recordProblem } from '../record.js';
 import { checkOptions } from './check-options.js';
 import { ioFailure } from './failures.js';
@@ -16,7 +16,16 @@ type OpInput =
 	| { kind: 'cas'; entry: PutEntry }
 	| { kind: 'gc'; now: number }
 	| { kind: 'sync' };
-type Op = OpInput & { resolve: (value: never) => void; reject: (error: unknown) => void };
+type Op = OpInput & {
+	resolve: (value: never) => void;
+	reject: (error: unknown) => void;
+	/** Its caller stopped waiting before it was decided: already rejected, and never written. */
+	cancelled?: boolean;
+	/** Decided under the lock: from then on it is answered as decided, whatever its caller does. */
+	decided?: boolean;
+	/** Tells the batch holding it that it was cancelled. */
+	onCancel?: () => void;
+};
 
 /** What a batch decided for one operation: its answer, and whether that answer must wait for fsync. */
 type Decision = { op: Op; value: unknown; durable: boolean };
@@ -59,6 +68,8 @@ export class FileJournal implements Journal {
 	#opened: Promise<void> | undefined;
 	#closed: Promise<void> | undefined;
 	#compactionBlockedBelow = 0;
+	/** The log has been opened and read. */
+	#ready = false;
 
 	constructor(options: FileJournalOptions) {
 		checkOptions(options);
@@ -80,29 +91,36 @@ export class FileJournal implements Journal {
 		return Object.freeze([...this.#warnings]);
 	}
 
-	create(record: JournalRecord): Promise<JournalRecord> {
-		return this.#write('create', record);
+	/** Waits while another process holds the directory lock; `options.signal` ends the wait, writing nothing. */
+	create(record: JournalRecord, options?: JournalCallOptions): Promise<JournalRecord> {
+		return this.#write('create', record, options?.signal);
 	}
 
-	compareAndSet(next: JournalRecord): Promise<boolean> {
-		return this.#write('cas', next);
+	/** Waits while another process holds the directory lock; `options.signal` ends the wait, writing nothing. */
+	compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean> {
+		return this.#write('cas', next, options?.signal);
 	}
 
-	async get(scope: string, operation: string): Promise<JournalRecord | undefined> {
-		await this.#fresh();
+	/** Catching up with other processes' writes waits for the directory lock; `options.signal` ends the wait. */
+	async get(
+		scope: string,
+		operation: string,
+		options?: JournalCallOptions,
+	): Promise<JournalRecord | undefined> {
+		await this.#fresh(options?.signal);
 		const entry = this.#log.index.get(scope, operation);
 		return entry ? this.#log.readRecord(entry) : undefined;
 	}
 
 	async listUnfinished(scope: string): Promise<JournalRecord[]> {
-		await this.#fresh();
+		await this.#fresh(undefined);
 		const entries = [...this.#log.index.values()].filter((e) => e.scope === scope && !isFinished(e.state));
 		entries.sort((a, b) => a.createdAt - b.createdAt);
 		return entries.map((entry) => this.#log.readRecord(entry));
 	}
 
 	collectGarbage(now: number): Promise<number> {
-		return this.#enqueue<number>({ kind: 'gc', now });
+		return this.#enqueue<number>({ kind: 'gc', now }, undefined);
 	}
 
 	/** Waits for pending writes and their fsyncs, then closes the log. Later calls fail with a JournalError. */
@@ -117,7 +135,7 @@ export class FileJournal implements Journal {
 		return this.#closed;
 	}
 
-	#write<T>(kind: 'create' | 'cas', record: JournalRecord): Promise<T> {
+	#write<T>(kind: 'create' | 'cas', record: JournalRecord, signal: AbortSignal | undefined): Promise<T> {
 		const problem = recordProblem(record);
 		if (problem !== undefined) {
 			return Promise.reject(
@@ -128,19 +146,25 @@ export class FileJournal implements Journal {
 			);
 		}
 		const entry = putEntry(record);
-		return this.#enqueue<T>(kind === 'create' ? { kind, entry, record } : { kind, entry });
+		return this.#enqueue<T>(kind === 'create' ? { kind, entry, record } : { kind, entry }, signal);
 	}
 
-	/** Reads need other processes' writes: when the log changed since we read it, catch up first. */
-	async #fresh(): Promise<void> {
-		await this.#ensureOpen();
-		if (!this.#log.isCurrent()) await this.#enqueue<void>({ kind: 'sync' });
+	/**
+	Reads need other processes' writes: when the log changed since we read it (or was never opened), catch up first.
+	Through the queue, so that the lock wait (opening takes the lock too) is one the signal can end.
+	*/
+	async #fresh(signal: AbortSignal | undefined): Promise<void> {
+		if (this.#closed) throw closedError(this.directory);
+		if (!this.#ready || !this.#log.isCurrent()) await this.#enqueue<void>({ kind: 'sync' }, signal);
 	}
 
-	#enqueue<T>(op: OpInput): Promise<T> {
+	#enqueue<T>(input: OpInput, signal: AbortSignal | undefined): Promise<T> {
 		if (this.#closed) return Promise.reject(closedError(this.directory));
+		if (signal?.aborted) return Promise.reject(signal.reason);
 		return new Promise<T>((resolve, reject) => {
-			this.#queue.push({ ...op, resolve, reject } as Op);
+			const op = { ...input, resolve, reject } as Op;
+			if (signal) this.#cancelOn(signal, op);
+			this.#queue.push(op);
 			if (!this.#draining) {
 				this.#draining = true;
 				void this.#drain();
@@ -148,46 +172,68 @@ export class FileJournal implements Journal {
 		});
 	}
 
+	/** Until `op` is decided, an abort of `signal` rejects it with the signal's reason, and it is never written. */
+	#cancelOn(signal: AbortSignal, op: Op): void {
+		const { resolve, reject } = op;
+		const onAbort = () => {
+			if (op.decided) return;
+			op.cancelled = true;
+			const queued = this.#queue.indexOf(op);
+			if (queued >= 0) this.#queue.splice(queued, 1);
+			op.reject(signal.reason);
+			op.onCancel?.();
+		};
+		signal.addEventListener('abort', onAbort, { once: true });
+		op.resolve = (value) => {
+			signal.removeEventListener('abort', onAbort);
+			resolve(value);
+		};
+		op.reject = (error) => {
+			signal.removeEventListener('abort', onAbort);
+			reject(error);
+		};
+	}
+
 	async #drain(): Promise<void> {
 		try {
 			// Let every write issued in this turn (or within groupCommitMs) join the batch.
 			await (this.#options.groupCommitMs > 0 ? sleep(this.#options.groupCommitMs) : nextTurn());
-			try {
-				await this.#ensureOpen();
-			} catch (error) {
-				for (const op of this.#queue.splice(0)) op.reject(error);
-				return;
-			}
 			while (this.#queue.length > 0) await this.#commit(this.#queue.splice(0));
 		} finally {
 			this.#draining = false;
 		}
 	}
 
-	#ensureOpen(): Promise<void> {
+	/** Only a commit opens the log (one at a time), so `stop` is the signal of the one batch waiting for it. */
+	#ensureOpen(stop: AbortSignal): Promise<void> {
 		if (this.#closed) return Promise.reject(closedError(this.directory));
-		this.#opened ??= this.#open().catch((error: unknown) => {
-			// Retried on the next call: the directory or file may have been fixed meanwhile.
-			this.#opened = undefined;
-			throw error;
-		});
+		this.#opened ??= this.#open(stop).then(
+			() => {
+				this.#ready = true;
+			},
+			(error: unknown) => {
+				// Retried on the next call: the directory or file may have been fixed meanwhile (or its callers left).
+				this.#opened = undefined;
+				throw error;
+			},
+		);
 		return this.#opened;
 	}
 
-	async #open(): Promise<void> {
+	async #open(stop: AbortSignal): Promise<void> {
 		try {
 			this.#fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
 		} catch (error) {
 			throw ioFailure('create the journal directory', this.directory, error);
 		}
-		await this.#locked(async () => {
+		await this.#locked(stop, async () => {
 			await this.#log.open();
 			await this.#maybeCompact();
 		});
 	}
 
-	async #locked<T>(body: () => Promise<T>): Promise<T> {
-		await this.#lock.acquire();
+	async #locked<T>(stop: AbortSignal, body: () => Promise<T>): Promise<T> {
+		await this.#lock.acquire(stop);
 		try {
 			return await body();
 		} finally {
@@ -197,12 +243,21 @@ export class FileJournal implements Journal {
 
 	/** One group commit: under the lock, catch up, decide every operation, append one frame; then answer. */
 	async #commit(ops: Op[]): Promise<void> {
+		// The lock wait ends once every caller of the batch stopped waiting: nothing of it is left to write.
+		const stop = new AbortController();
+		const onCancel = () => {
+			if (ops.every((op) => op.cancelled)) stop.abort();
+		};
+		for (const op of ops) op.onCancel = onCancel;
 		let decisions: Decision[];
 		try {
-			decisions = await this.#locked(async () => {
+			await this.#ensureOpen(stop.signal);
+			decisions = await this.#locked(stop.signal, async () => {
 				await this.#log.catchUp();
+				const live = ops.filter((op) => !op.cancelled);
+				for (const op of live) op.decided = true;
 				const batch: Batch = { entries: [], latest: new Map() };
-				const decided = ops.map((op) => this.#decide(op, batch));
+				const decided = live.map((op) => this.#decide(op, batch));
 				if (batch.entries.length > 0) {
 					this.#log.append(batch.entries);
 					await this.#maybeCompact();
@@ -210,7 +265,7 @@ export class FileJournal implements Journal {
 				return decided;
 			});
 		} catch (error) {
-			for (const op of ops) op.reject(error);
+			for (const op of ops) if (!op.cancelled) op.reject(error);
 			return;
 		}
 		const durable = decisions.some((d) => d.durable) ? this.#log.syncer.request() : undefined;

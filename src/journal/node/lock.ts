@@ -51,11 +51,21 @@ export class DirectoryLock {
 		});
 	}
 
-	/** Takes the lock, waiting (polling with backoff) while another live process holds it. */
-	async acquire(): Promise<void> {
+	/**
+	Takes the lock, waiting (polling with backoff) while another live process holds it. An abort of `signal` ends the
+	wait with the signal's reason, without the lock.
+	*/
+	async acquire(signal?: AbortSignal): Promise<void> {
 		let wait = 1;
 		while (!this.tryAcquire()) {
-			await sleep(wait);
+			signal?.throwIfAborted();
+			try {
+				await sleep(wait, undefined, signal ? { signal } : undefined);
+			} catch (error) {
+				// timers/promises rejects with its own AbortError; the caller's reason is the one to report.
+				signal?.throwIfAborted();
+				throw error;
+			}
 			wait = Math.min(wait * 2, 16);
 		}
 	}

@@ -16,7 +16,7 @@ class RecordingLocks implements LockManagerLike {
 	readonly requested: string[] = [];
 	readonly #tails = new Map<string, Promise<unknown>>();
 
-	request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+	request<T>(name: string, _options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
 		this.requested.push(name);
 		const run = (this.#tails.get(name) ?? Promise.resolve()).then(async () => {
 			this.held.add(name);
@@ -108,6 +108,40 @@ describe.each(setups)('%s and Web Locks', (_name, { make, lockOf }) => {
 		const { journal } = make(undefined);
 		await journal.create(record('op-1'));
 		expect(request.mock.calls.map(([name]) => name)).toEqual([lockOf('op-1')]);
+	});
+
+	it('ends a wait for a lock another tab holds when the signal aborts: the abort reason, nothing written', async () => {
+		expect(platform).toBeDefined();
+		const { journal, heldAtWrites } = make(platform);
+		const first = await journal.create(record('op-1'));
+		const writesBefore = heldAtWrites.length;
+		// Another tab holds both operations' locks.
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		for (const op of ['op-1', 'op-2']) void platform?.request(lockOf(op), {}, () => held);
+		const controller = new AbortController();
+		const { signal } = controller;
+		const created = journal.create(record('op-2'), { signal });
+		const swapped = journal.compareAndSet(claimed(first, first.createdAt + 1), { signal });
+		controller.abort('tab closed');
+		await expect(created).rejects.toBe('tab closed');
+		await expect(swapped).rejects.toBe('tab closed');
+		release();
+		expect(heldAtWrites).toHaveLength(writesBefore);
+		expect(await journal.get('tenant-1', 'op-2')).toBeUndefined();
+		expect((await journal.get('tenant-1', 'op-1'))?.revision).toBe(1);
+	});
+
+	it('refuses at once, writing nothing, when the signal has already aborted (with or without locks)', async () => {
+		for (const locks of [platform, null]) {
+			const { journal, heldAtWrites } = make(locks);
+			await expect(journal.create(record('op-9'), { signal: AbortSignal.abort('gone') })).rejects.toBe(
+				'gone',
+			);
+			expect(heldAtWrites).toHaveLength(0);
+		}
 	});
 
 	it('takes no lock at all with locks: null', async () => {

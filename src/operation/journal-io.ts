@@ -1,0 +1,163 @@
+import { JournalError } from '../errors/classes.js';
+import type { Journal, JournalCallOptions } from '../journal/journal.js';
+import type { JournalRecord } from '../journal/record.js';
+import type { Subject } from './failures.js';
+
+/** What bounds one journal call of a run. */
+export type JournalWait = {
+	/** The run's signal: once it aborts, the caller stops waiting with its reason. */
+	readonly signal: AbortSignal | undefined;
+	/** The call's deadline (retry.maxRetryTime after it began), in epoch ms on `now`'s clock. */
+	readonly deadline: number;
+	readonly now: () => number;
+	/**
+	The call prepares a send (the create, a claim, and their reads). Such a call is not made once the caller is gone, the journal is asked to stop waiting when the caller does, and a write that lands after the caller left is undone (see `undoClaim`): nothing was sent, and the record must not say an attempt was. Any other call records what a send did; it is always made and never cancelled, so the record catches up even when the caller stopped waiting for it.
+	*/
+	readonly beforeSend: boolean;
+};
+
+/**
+Journal I/O on behalf of a caller: any failure surfaces as a `JournalError` that says what was (not) sent, and the caller never waits past its signal or deadline, whether or not the journal honours the signal it is given. `undoLate` gets the answer of a call the caller stopped waiting for, should it come.
+*/
+export async function journalIo<T>(
+	what: string,
+	subject: Pick<Subject, 'key' | 'operation'>,
+	wait: JournalWait,
+	io: (options: JournalCallOptions) => Promise<T>,
+	undoLate?: (value: T) => void,
+): Promise<T> {
+	const { signal, beforeSend } = wait;
+	const sent = beforeSend
+		? 'nothing was sent for this attempt'
+		: 'the request had been sent and may have been applied';
+	const remaining = wait.deadline - wait.now();
+	if (beforeSend) {
+		signal?.throwIfAborted();
+		if (remaining <= 0) throw pastDeadline(what, sent, subject);
+	}
+	// Made only for a journal that looks at it: most never wait, and this runs a few times per request.
+	let stop: AbortController | undefined;
+	let gaveUp: { reason: unknown } | undefined;
+	const options: JournalCallOptions = beforeSend
+		? {
+				get signal() {
+					if (!stop) {
+						stop = new AbortController();
+						if (gaveUp) stop.abort(gaveUp.reason);
+					}
+					return stop.signal;
+				},
+			}
+		: {};
+	let answer: Promise<T>;
+	try {
+		answer = Promise.resolve(io(options));
+	} catch (error) {
+		answer = Promise.reject(error);
+	}
+	const early: { settled?: Settled<T> } = {};
+	answer.then(
+		(value) => {
+			early.settled = { value };
+		},
+		(error: unknown) => {
+			early.settled = { error };
+		},
+	);
+	// A journal that has already answered (MemoryJournal, any cache) needs no timer and no listener.
+	await undefined;
+	const settled =
+		early.settled ??
+		(await new Promise<Settled<T>>((resolve, reject) => {
+			const stopWaiting = () => {
+				clearTimeout(timer);
+				signal?.removeEventListener('abort', onAbort);
+			};
+			const giveUp = (error: unknown) => {
+				stopWaiting();
+				gaveUp = { reason: error };
+				stop?.abort(error);
+				answer.then(
+					(value) => {
+						try {
+							undoLate?.(value);
+						} catch {}
+					},
+					() => {},
+				);
+				reject(error);
+			};
+			const onAbort = () => giveUp(signal?.reason);
+			const timer = setTimeout(() => giveUp(pastDeadline(what, sent, subject)), Math.max(remaining, 0));
+			signal?.addEventListener('abort', onAbort, { once: true });
+			if (signal?.aborted) onAbort();
+			answer.then(
+				(value) => {
+					stopWaiting();
+					resolve({ value });
+				},
+				(error: unknown) => {
+					stopWaiting();
+					resolve({ error });
+				},
+			);
+		}));
+	if ('value' in settled) {
+		// An answer that came only as the deadline passed leaves no time to send: as if it had not come.
+		if (beforeSend && wait.now() >= wait.deadline) {
+			try {
+				undoLate?.(settled.value);
+			} catch {}
+			throw pastDeadline(what, sent, subject);
+		}
+		return settled.value;
+	}
+	const { error } = settled;
+	if (error instanceof JournalError) throw error;
+	throw new JournalError(
+		`The journal failed to ${what}; ${sent}. ${(error as Error)?.message ?? ''}`.trim(),
+		{
+			...subject,
+			cause: error,
+		},
+	);
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+const pastDeadline = (what: string, sent: string, subject: Pick<Subject, 'key' | 'operation'>) =>
+	new JournalError(
+		`The journal did not answer within the call's deadline (retry.maxRetryTime) when asked to ${what}; ${sent}.`,
+		subject,
+	);
+
+/**
+A claim that landed after its caller left: nothing was sent under it, so put back the record it replaced (a higher revision, so that anyone who read the claim sees the change). Compare-and-set: if another runner built on the claim meanwhile, it stays, which is safe (an extra attempt counted as unknown). Nobody waits for this write.
+*/
+export function undoClaim(
+	journal: Journal,
+	claimed: JournalRecord,
+	before: JournalRecord,
+	now: number,
+): void {
+	const restored: JournalRecord = { ...before, revision: claimed.revision + 1, updatedAt: now };
+	Promise.resolve()
+		.then(() => journal.compareAndSet(restored))
+		.catch(() => {});
+}
+
+/**
+The undo for a create that landed after its caller left. `fresh` is created already claimed for its first attempt; the stored record is ours when the journal hands back `fresh` itself, or a copy carrying the key this call minted (an explicit key or no key at all tells nobody's copy apart: left as it is, which is safe).
+*/
+export const undoLateCreate =
+	(journal: Journal, fresh: JournalRecord, keyMinted: boolean, now: () => number) =>
+	(stored: JournalRecord): void => {
+		const ours =
+			stored === fresh ||
+			(keyMinted &&
+				fresh.key !== null &&
+				stored?.key === fresh.key &&
+				stored.revision === 1 &&
+				stored.state === 'inflight');
+		if (ours) undoClaim(journal, stored, { ...fresh, state: 'pending', attemptsStarted: 0 }, now());
+	};

@@ -1,0 +1,318 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+	createClient,
+	IdempotencyError,
+	type Journal,
+	type JournalCallOptions,
+	JournalError,
+	type JournalRecord,
+	MemoryJournal,
+	OutcomeUnknownError,
+} from '../../src/index.js';
+import { rejectionOf } from './support.js';
+
+type Method = 'create' | 'get' | 'compareAndSet';
+
+/** A hold on one journal call: it reaches the journal, which answers (and writes) only once released. */
+type Hold = {
+	readonly reached: Promise<JournalCallOptions | undefined>;
+	release: () => void;
+};
+
+/**
+A MemoryJournal whose chosen calls hang until released, ignoring any signal: a journal on a stalled network, or one
+that lands its write after the caller gave up.
+*/
+class StallingJournal implements Journal {
+	readonly inner = new MemoryJournal();
+	readonly #holds: {
+		method: Method;
+		match: (arg: unknown) => boolean;
+		arrive: (o?: JournalCallOptions) => void;
+		gate: Promise<void>;
+	}[] = [];
+
+	hold(method: Method, match: (arg: unknown) => boolean = () => true): Hold {
+		let arrive!: (options: JournalCallOptions | undefined) => void;
+		let release!: () => void;
+		const reached = new Promise<JournalCallOptions | undefined>((resolve) => {
+			arrive = resolve;
+		});
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		this.#holds.push({ method, match, arrive, gate });
+		return { reached, release };
+	}
+
+	async #gate(method: Method, arg: unknown, options: JournalCallOptions | undefined) {
+		const index = this.#holds.findIndex((h) => h.method === method && h.match(arg));
+		if (index < 0) return;
+		const [hold] = this.#holds.splice(index, 1);
+		hold?.arrive(options);
+		await hold?.gate;
+	}
+
+	async create(record: JournalRecord, options?: JournalCallOptions) {
+		await this.#gate('create', record, options);
+		return this.inner.create(record);
+	}
+	async get(scope: string, operation: string, options?: JournalCallOptions) {
+		await this.#gate('get', operation, options);
+		return this.inner.get(scope, operation);
+	}
+	async compareAndSet(next: JournalRecord, options?: JournalCallOptions) {
+		await this.#gate('compareAndSet', next, options);
+		return this.inner.compareAndSet(next);
+	}
+	listUnfinished(scope: string) {
+		return this.inner.listUnfinished(scope);
+	}
+	collectGarbage(now: number) {
+		return this.inner.collectGarbage(now);
+	}
+}
+
+/** A fetch answering with `statuses` in turn (the last repeats), counting requests. */
+function answering(...statuses: number[]) {
+	const requests: Request[] = [];
+	const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+		requests.push(new Request(input, init));
+		const status = statuses[Math.min(requests.length, statuses.length) - 1] ?? 200;
+		return new Response(JSON.stringify({ n: requests.length }), {
+			status,
+			headers: { 'content-type': 'application/json' },
+		});
+	};
+	return { fetch: fetch as typeof globalThis.fetch, requests };
+}
+
+const flush = async () => {
+	for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+const isClaim = (n: unknown) => (n as JournalRecord).state === 'inflight';
+
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+describe('a journal that never answers cannot hold the call past its signal or deadline', () => {
+	it('abort while the create hangs: the caller gets its abort reason, nothing is sent, the journal is told', async () => {
+		const journal = new StallingJournal();
+		const held = journal.hold('create');
+		const { fetch, requests } = answering(201);
+		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+		const controller = new AbortController();
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const options = await held.reached;
+		const reason = new Error('user left');
+		controller.abort(reason);
+		expect(await rejectionOf(call)).toBe(reason);
+		expect(requests).toHaveLength(0);
+		// A journal that waits (a lock) is asked to stop waiting too.
+		expect(options?.signal?.aborted).toBe(true);
+	});
+
+	it('deadline while the create hangs: JournalError saying nothing was sent, exactly at retry.maxRetryTime', async () => {
+		vi.useFakeTimers();
+		const journal = new StallingJournal();
+		journal.hold('create');
+		const { fetch, requests } = answering(201);
+		const api = createClient({
+			baseUrl: 'https://api.example.com/',
+			journal,
+			fetch,
+			retry: { maxRetryTime: 5_000 },
+		});
+		let settled: unknown;
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
+			settled = error;
+		});
+		await vi.advanceTimersByTimeAsync(4_999);
+		expect(settled).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(1);
+		await call;
+		expect(settled).toBeInstanceOf(JournalError);
+		expect((settled as Error).message).toMatch(/deadline.*nothing was sent/);
+		expect(requests).toHaveLength(0);
+	});
+
+	it('deadline while the claim of a retry hangs: the call ends at the deadline, no second request', async () => {
+		vi.useFakeTimers();
+		const journal = new StallingJournal();
+		const { fetch, requests } = answering(503, 201);
+		const api = createClient({
+			baseUrl: 'https://api.example.com/',
+			journal,
+			fetch,
+			retry: { maxRetryTime: 5_000, baseDelay: 100, maxDelay: 100 },
+		});
+		const held = journal.hold('compareAndSet', isClaim);
+		let claimReached = false;
+		void held.reached.then(() => {
+			claimReached = true;
+		});
+		let settled: unknown;
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
+			settled = error;
+		});
+		await vi.advanceTimersByTimeAsync(4_999);
+		expect(claimReached).toBe(true);
+		expect(settled).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(1);
+		await call;
+		// The first attempt may have been applied, so which error tells it best (a journal failure, or an unknown
+		// outcome caused by one) is the outcome's business; the wait's is that the call ends, at the deadline.
+		expect(settled).toBeInstanceOf(IdempotencyError);
+		expect(['journal', 'outcome_unknown']).toContain((settled as IdempotencyError).code);
+		expect((settled as Error).message + String((settled as Error).cause)).toMatch(/deadline/);
+		expect(requests).toHaveLength(1);
+	});
+});
+
+describe('one deadline covers journal waits and attempts', () => {
+	it('time the create took is not given again to the attempts', async () => {
+		vi.useFakeTimers();
+		const journal = new StallingJournal();
+		const held = journal.hold('create');
+		let requests = 0;
+		// A server that never answers: only the attempt's signal (timeout or deadline) ends it.
+		const fetch = (_input: RequestInfo | URL, init?: RequestInit) => {
+			requests++;
+			return new Promise<Response>((_resolve, reject) => {
+				init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+			});
+		};
+		const api = createClient({
+			baseUrl: 'https://api.example.com/',
+			journal,
+			fetch,
+			timeout: 60_000,
+			retry: { maxRetryTime: 5_000 },
+		});
+		setTimeout(held.release, 4_000);
+		let settled: unknown;
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
+			settled = error;
+		});
+		await vi.advanceTimersByTimeAsync(4_999);
+		expect(requests).toBe(1);
+		expect(settled).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(1);
+		await call;
+		expect(settled).toBeInstanceOf(OutcomeUnknownError);
+		expect((settled as OutcomeUnknownError).reason).toBe('deadline');
+	});
+});
+
+describe('a journal write that lands after the caller gave up', () => {
+	it('a late create is undone: the record says pending with no attempt, and a rerun sends it as new', async () => {
+		const journal = new StallingJournal();
+		const held = journal.hold('create');
+		const { fetch, requests } = answering(201);
+		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+		const controller = new AbortController();
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		await held.reached;
+		controller.abort(new Error('user left'));
+		await rejectionOf(call);
+		held.release();
+		await flush();
+		const record = await journal.inner.get(api.scope, 'op-1');
+		expect(record).toMatchObject({ state: 'pending', attemptsStarted: 0, attemptsFinished: 0, revision: 2 });
+		const res = await api.post('charges', { json: { amount: 1 }, operation: 'op-1' });
+		expect(res.status).toBe(201);
+		expect(requests).toHaveLength(1);
+		expect(requests[0]?.headers.get('idempotency-key')).toBe(record?.key);
+		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({
+			state: 'succeeded',
+			attemptsStarted: 1,
+		});
+	});
+
+	it('a late claim is undone: the record keeps the one attempt that was sent, not one that never was', async () => {
+		const journal = new StallingJournal();
+		const { fetch, requests } = answering(503, 201);
+		const api = createClient({
+			baseUrl: 'https://api.example.com/',
+			journal,
+			fetch,
+			retry: { baseDelay: 1, maxDelay: 1 },
+		});
+		// The second claim (revision 3: created claimed, then settled unknown, then this one).
+		const held = journal.hold('compareAndSet', (n) => isClaim(n) && (n as JournalRecord).revision === 3);
+		const controller = new AbortController();
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		await held.reached;
+		const before = await journal.inner.get(api.scope, 'op-1');
+		expect(before).toMatchObject({ state: 'unknown', attemptsStarted: 1 });
+		controller.abort(new Error('user left'));
+		const error = await rejectionOf(call);
+		// The first attempt may have been applied: not the bare abort reason.
+		expect(error).toBeInstanceOf(OutcomeUnknownError);
+		expect(requests).toHaveLength(1);
+		held.release();
+		await flush();
+		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({
+			state: 'unknown',
+			attemptsStarted: 1,
+			attemptsFinished: 1,
+			revision: 4,
+		});
+	});
+
+	it('a late write that someone built on is left alone', async () => {
+		const journal = new StallingJournal();
+		const held = journal.hold('create');
+		const { fetch } = answering(201);
+		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+		const controller = new AbortController();
+		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		await held.reached;
+		controller.abort(new Error('user left'));
+		await rejectionOf(call);
+		// Another runner wrote on top of the record before the late create's undo could.
+		const compareAndSet = journal.inner.compareAndSet.bind(journal.inner);
+		let undone: JournalRecord | undefined;
+		journal.inner.compareAndSet = async (next) => {
+			undone = next;
+			const stored = await journal.inner.get(next.scope, next.operation);
+			if (stored) await compareAndSet({ ...stored, revision: stored.revision + 1 });
+			return compareAndSet(next);
+		};
+		held.release();
+		await flush();
+		expect(undone?.state).toBe('pending');
+		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({ state: 'inflight', revision: 2 });
+	});
+});
+
+describe('a journal that answers only as the deadline passes', () => {
+	it('the create that took the whole budget counts as not answered: nothing sent, no unknown outcome, undone', async () => {
+		vi.useFakeTimers();
+		const journal = new StallingJournal();
+		const { fetch, requests } = answering(201);
+		const api = createClient({
+			baseUrl: 'https://api.example.com/',
+			journal,
+			fetch,
+			retry: { maxRetryTime: 5_000 },
+		});
+		// The journal answers, but the clock has moved past the deadline meanwhile (a slow disk, a suspended laptop).
+		const create = journal.inner.create.bind(journal.inner);
+		journal.inner.create = async (record) => {
+			vi.setSystemTime(Date.now() + 5_000);
+			return create(record);
+		};
+		const error = await rejectionOf(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
+		expect(error).toBeInstanceOf(JournalError);
+		expect((error as Error).message).toMatch(/deadline.*nothing was sent/);
+		expect(requests).toHaveLength(0);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({
+			state: 'pending',
+			attemptsStarted: 0,
+		});
+	});
+});
