@@ -3,7 +3,7 @@ import { recordId } from '../journal/record.js';
 import { canonicalJson } from '../keys/canonical-json.js';
 import { sha256HexOfText } from '../utils/sha256.js';
 import { callInfo } from './call-info.js';
-import { flightsOf } from './flights.js';
+import { flightsOf, runSignal } from './flights.js';
 import { type Identity, plainLabel, type ToolIds, toolIds } from './ids.js';
 import { type ToolSettings, toolSettings } from './options.js';
 import { classify } from './outcome.js';
@@ -129,7 +129,7 @@ export async function runTool<I, O>(
 					keepMs: settings.keepMs,
 					maxStoredBytes: settings.maxStoredBytes,
 					retrySafe,
-					execute: async () => fn(input, { ...ids, signal, call }),
+					execute: async () => fn(input, { ...ids, signal: runSignal(signal), call }),
 				}),
 			() =>
 				new KeyReuseError(
