@@ -19,7 +19,10 @@ import type { StandardSchemaV1 } from '../types/standard-schema.js';
 
 export type HeadersInit = Headers | Record<string, string | undefined> | [string, string][];
 
-/** One frozen object per event; `onEvent` exceptions are ignored so logging can never break a call. */
+/**
+One frozen object per event. What `onEvent` throws, and the rejection of a promise it returns (an `async` hook), is
+ignored: logging can break neither a call nor the process.
+*/
 export type IdemEvent =
 	| (EventBase & { readonly type: 'attempt' })
 	| (EventBase & {
@@ -87,7 +90,10 @@ export type ClientOptions = {
 	Called by `resume()`/`resumeAll()` when an interrupted operation's key has outlived the server's retention, so resending it could apply it twice. Look the effect up (the booking, the charge) and decide. Without it, such operations raise `KeyExpiredError`.
 	*/
 	onExpired?: OnExpired;
-	/** Receives attempt, retry, replay, conflict and give-up events. */
+	/**
+	Receives attempt, retry, replay, conflict and give-up events. It may be `async`; its errors and rejections are
+	ignored (see `IdemEvent`), so catch them inside the hook if you want them reported.
+	*/
 	onEvent?: (event: IdemEvent) => void;
 	/**
 	`fetch` implementation. Resolved on every call, so test interceptors installed later still apply.
