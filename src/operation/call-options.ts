@@ -96,6 +96,18 @@ export function checkSendOptions(options: Record<string, unknown>): void {
 	}
 }
 
+/** Checks the arguments of `resume()` (its `request`, if any, is checked as a call when it is sent). */
+export function checkResume(operation: unknown, options: unknown): void {
+	checkOperation(operation);
+	if (!isObject(options)) {
+		throw invalid('options', `The resume options must be an object; got ${describe(options)}.`);
+	}
+	checkSendOptions(options);
+	if (options.onExpired !== undefined && typeof options.onExpired !== 'function') {
+		throw invalid('onExpired', `onExpired must be a function; got ${describe(options.onExpired)}.`);
+	}
+}
+
 /**
 Checks one call of `client.request()` and friends; resolves to its upper-case method. Headers are checked where they
 are merged (`mergeHeaders`), the key against the dialect once the request is prepared.
