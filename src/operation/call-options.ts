@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { TOKEN } from '../utils/headers.js';
+import { HEADER_VALUE, TOKEN } from '../utils/headers.js';
 
 /*
 Every check a call's inputs get, in one place, run before anything is journaled or sent. The rule: whatever fetch
@@ -123,9 +123,7 @@ export function checkCall(method: unknown, input: unknown, options: unknown): st
 	checkSendOptions(options);
 	const { operation, key, json, body, searchParams } = options;
 	if (operation !== undefined) checkOperation(operation);
-	if (key !== undefined && typeof key !== 'string') {
-		throw invalid('key', `key must be a string; got ${describe(key)}.`);
-	}
+	if (key !== undefined) checkKeyValue(key);
 	if (
 		(upper === 'GET' || upper === 'HEAD') &&
 		(json !== undefined || (body !== undefined && body !== null))
@@ -137,6 +135,21 @@ export function checkCall(method: unknown, input: unknown, options: unknown): st
 	}
 	if (searchParams !== undefined) checkSearchParams(searchParams);
 	return upper;
+}
+
+/**
+The key travels as a header value. A dialect's keyPattern decides what its server accepts, but a pattern of a custom
+dialect may let through what fetch cannot send (a line break) or would trim (outer spaces): the server would then see
+another key than the one journaled. Never echoed: a key can be guessable enough to matter.
+*/
+function checkKeyValue(key: unknown): void {
+	if (typeof key !== 'string') throw invalid('key', `key must be a string; got ${describe(key)}.`);
+	if (!HEADER_VALUE.test(key) || /^[ \t]|[ \t]$/.test(key)) {
+		throw invalid(
+			'key',
+			'The key has a line break, a control character, a character past U+00FF or an outer space, which cannot be sent as a header value.',
+		);
+	}
 }
 
 function checkSearchParams(search: unknown): void {

@@ -25,7 +25,7 @@ export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 // Visible Latin-1 plus space and tab. fetch refuses CR, LF, NUL and characters past U+00FF; undici refuses the other
 // control characters only when it sends, which would surface as a network error after the attempt was claimed.
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 // Framing headers fetch sets itself: undici refuses these when it sends (a wrong Content-Length fails mid-request).
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);

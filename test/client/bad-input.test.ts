@@ -28,6 +28,8 @@ type Case = [
 	call: { method?: unknown; path?: unknown; options?: unknown; client?: Record<string, unknown> },
 ];
 
+const loose = defineDialect({ name: 'loose', keyPattern: /^[\s\S]+$/, keyMaxLength: 1000 });
+
 const headersWith = (value: unknown) => ({ options: { json: {}, headers: { 'x-api-key': value } } });
 const withHeaders = (init: unknown) => ({ options: { json: {}, headers: init } });
 
@@ -105,6 +107,10 @@ const calls: Case[] = [
 	['operation on GET a number', 'operation', { method: 'GET', options: { operation: 42 } }],
 	['key a number', 'key', { options: { json: {}, key: 42 } }],
 	['key an object', 'key', { options: { json: {}, key: { id: 1 } } }],
+	// A custom dialect may accept any key; fetch still cannot send these, or would trim them into another key.
+	['key with a line break', 'key', { options: { json: {}, key: 'k\r\n1' }, client: { dialect: 'loose' } }],
+	['key past Latin-1', 'key', { options: { json: {}, key: 'k€' }, client: { dialect: 'loose' } }],
+	['key with an outer space', 'key', { options: { json: {}, key: ' k1' }, client: { dialect: 'loose' } }],
 	['options null', 'options', { options: null }],
 	['options a string', 'options', { options: 'json' }],
 	['path a number', 'url', { path: 42, options: { json: {} } }],
@@ -125,7 +131,13 @@ describe('a call with bad input is refused before anything is journaled or sent'
 		async (_, field, { method = 'POST', path = 'bookings', options, client }) => {
 			const before = server.received.length;
 			const journal = new SpyJournal();
-			const api = createClient({ baseUrl: server.url, journal, ...client });
+			const dialect = client?.dialect === 'loose' ? loose : client?.dialect;
+			const api = createClient({
+				baseUrl: server.url,
+				journal,
+				...client,
+				...(dialect ? { dialect } : {}),
+			} as never);
 			const error = await rejectionOf(api.request(method as string, path as string, options as CallOptions));
 
 			expect(error).toBeInstanceOf(InvalidRequestError);
