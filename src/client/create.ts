@@ -17,6 +17,7 @@ import { resumeOperation } from '../operation/resume.js';
 import { SingleFlight } from '../operation/single-flight.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import { callHook } from '../utils/call-hook.js';
 import { assertClientOptions } from './options.js';
 import type {
 	AbandonOptions,
@@ -98,15 +99,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		maxStoredBodyBytes: options.maxStoredBodyBytes ?? 65_536,
 		keepFinishedMs: options.keepFinishedMs ?? 86_400_000,
 		flights: new SingleFlight<RawResult>(),
-		emit: onEvent
-			? (event: IdemEvent) => {
-					try {
-						onEvent(Object.freeze(event));
-					} catch {
-						// A logging hook must never change the outcome of a payment.
-					}
-				}
-			: () => {},
+		emit: onEvent ? (event: IdemEvent) => callHook(onEvent, Object.freeze(event)) : () => {},
 		// Looked up per call, not captured: fake clocks installed after createClient (tests, simulations) still apply.
 		now: () => Date.now(),
 		random: () => Math.random(),

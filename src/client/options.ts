@@ -1,14 +1,21 @@
 import * as z from 'zod/mini';
 import { InvalidRequestError } from '../errors/classes.js';
+import { checkTimeout } from '../operation/call-options.js';
+import { mergeHeaders } from '../utils/headers.js';
+import type { HeadersInit } from './types.js';
 
 // Shape checks only for what would otherwise fail late and obscurely; objects (journal, dialect) are duck-typed.
 const ClientOptionsSchema = z.object({
 	baseUrl: z.optional(z.union([z.string(), z.instanceof(URL)])),
 	scope: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
-	timeout: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(2_147_483_647))),
 	storeBodies: z.optional(z.boolean()),
 	maxStoredBodyBytes: z.optional(z.number().check(z.int(), z.minimum(0))),
 	keepFinishedMs: z.optional(z.number().check(z.minimum(0))),
+	retry: z.optional(
+		z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+			message: 'retry must be an object such as { limit: 3 }',
+		}),
+	),
 	onEvent: z.optional(z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')),
 	fetch: z.optional(z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')),
 	onExpired: z.optional(z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function')),
@@ -25,13 +32,36 @@ const ClientOptionsSchema = z.object({
 	),
 });
 
+/** Throws InvalidRequestError naming the first bad client option (`field`: the option's name). */
 export function assertClientOptions(options: unknown): void {
+	// By hand, so that the client's timeout and a call's are refused alike (NaN, 0, negative, Infinity, fractions).
+	checkTimeout((options as { timeout?: unknown } | undefined)?.timeout);
 	const result = ClientOptionsSchema.safeParse(options ?? {});
-	if (result.success) return;
+	if (result.success) {
+		// Checked once here so that a bad client header fails createClient, not every call.
+		mergeHeaders((options as { headers?: HeadersInit } | undefined)?.headers);
+		return;
+	}
 	const issue = result.error.issues[0];
 	const path = issue?.path.join('.') || 'options';
-	throw new InvalidRequestError(`Invalid client option "${path}": ${issue?.message ?? 'invalid value'}.`, {
-		field: 'options',
+	throw new InvalidRequestError(`Invalid client option "${path}": ${explain(issue)}.`, {
+		field: String(issue?.path[0] ?? 'options'),
 		cause: result.error,
 	});
+}
+
+/** zod/mini says only "Invalid input": say what was expected instead. */
+function explain(issue: z.core.$ZodIssue | undefined): string {
+	if (!issue) return 'invalid value';
+	if (issue.message !== 'Invalid input') return issue.message;
+	switch (issue.code) {
+		case 'invalid_type':
+			return `expected ${issue.expected}`;
+		case 'too_small':
+			return `must be at least ${String(issue.minimum)}`;
+		case 'too_big':
+			return `must be at most ${String(issue.maximum)}`;
+		default:
+			return 'invalid value';
+	}
 }

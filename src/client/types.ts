@@ -19,7 +19,10 @@ import type { StandardSchemaV1 } from '../types/standard-schema.js';
 
 export type HeadersInit = Headers | Record<string, string | undefined> | [string, string][];
 
-/** One frozen object per event; `onEvent` exceptions are ignored so logging can never break a call. */
+/**
+One frozen object per event. What `onEvent` throws, and the rejection of a promise it returns (an `async` hook), is
+ignored: logging can break neither a call nor the process.
+*/
 export type IdemEvent =
 	| (EventBase & { readonly type: 'attempt' })
 	| (EventBase & {
@@ -45,7 +48,8 @@ export type ClientOptions = {
 	/** Base URL that relative paths resolve against; keep a trailing slash when it has a path. */
 	baseUrl?: string | URL;
 	/**
-	The API's idempotency behaviour: a built-in dialect name or a `Dialect` from `defineDialect()`.
+	The API's idempotency behaviour: a built-in dialect name or a `Dialect` from `defineDialect()` (other objects, spread
+	copies of a built-in dialect included, are refused: `defineDialect` checks what it builds).
 	@default 'ietf'
 	*/
 	dialect?: DialectName | Dialect;
@@ -62,11 +66,11 @@ export type ClientOptions = {
 	/** Retry budgets, backoff and the overall deadline. See `RetryPolicy` for each default. */
 	retry?: Partial<RetryPolicy>;
 	/**
-	Per-attempt timeout in ms (capped by what is left of `retry.maxRetryTime`).
+	Per-attempt timeout in ms, a whole number from 1 to 2_147_483_647 (capped by what is left of `retry.maxRetryTime`).
 	@default 10_000
 	*/
 	timeout?: number;
-	/** Headers sent on every call (Authorization here is sent, never journaled). */
+	/** Headers sent on every call (Authorization here is sent, never journaled); checked like a call's `headers`, at `createClient`. */
 	headers?: HeadersInit;
 	/**
 	Keep response and request bodies in journal records. Turn off for sensitive payloads; a re-run of a finished operation then returns `data: undefined`.
@@ -87,7 +91,10 @@ export type ClientOptions = {
 	Called by `resume()`/`resumeAll()` when an interrupted operation's key has outlived the server's retention, so resending it could apply it twice. Look the effect up (the booking, the charge) and decide. Without it, such operations raise `KeyExpiredError`.
 	*/
 	onExpired?: OnExpired;
-	/** Receives attempt, retry, replay, conflict and give-up events. */
+	/**
+	Receives attempt, retry, replay, conflict and give-up events. It may be `async`; its errors and rejections are
+	ignored (see `IdemEvent`), so catch them inside the hook if you want them reported.
+	*/
 	onEvent?: (event: IdemEvent) => void;
 	/**
 	`fetch` implementation. Resolved on every call, so test interceptors installed later still apply.
@@ -99,10 +106,13 @@ export type ClientOptions = {
 export type CallOptions<T = unknown> = {
 	/** JSON body, serialised once; every attempt sends the same bytes. */
 	json?: unknown;
-	/** Raw body: string, bytes, Blob, URLSearchParams or FormData (read once). Streams cannot be resent and are refused. */
+	/**
+	Raw body: string, bytes, Blob, URLSearchParams or FormData (read once). Streams cannot be resent and are refused, and
+	so is a body (or `json`) on GET and HEAD, which fetch cannot send.
+	*/
 	body?: BodyInit | null;
 	/**
-	Logical operation id. Calls with the same id are one operation: one key, one effect.
+	Logical operation id, 1 to 512 characters. Calls with the same id are one operation: one key, one effect.
 	@default a fresh id per call
 	*/
 	operation?: string;
@@ -111,15 +121,22 @@ export type CallOptions<T = unknown> = {
 	@default minted (UUID v4) and journaled
 	*/
 	key?: string;
-	/** Standard Schema (zod, valibot, ...) for the success body; `res.data` is its output. */
+	/**
+	Standard Schema (zod, valibot, arktype, ...) for the success body; `res.data` is its output. Anything without a
+	`~standard.validate` function is refused before sending.
+	*/
 	schema?: StandardSchemaV1<unknown, T>;
-	/** Extra headers for this call. */
+	/**
+	Extra headers for this call, over the client's. Names are tokens; values are strings of Latin-1 without line breaks
+	or control characters (tab allowed); Content-Length, Transfer-Encoding, Keep-Alive, Upgrade and Expect are fetch's
+	own. Anything else is refused before sending, naming the header but never its value.
+	*/
 	headers?: HeadersInit;
-	/** Query parameters. */
+	/** Query parameters; values are strings, numbers or booleans (leave a parameter out rather than passing `undefined`). */
 	searchParams?: Record<string, string | number | boolean> | URLSearchParams;
-	/** Cancels the call, including a pending backoff wait. */
+	/** Cancels the call, including a pending backoff wait. Must be a real `AbortSignal`. */
 	signal?: AbortSignal;
-	/** Per-call override of the client's `timeout`. */
+	/** Per-call override of the client's `timeout`: a whole number of ms from 1 to 2_147_483_647. */
 	timeout?: number;
 	/** Per-call override of the client's retry settings. */
 	retry?: Partial<RetryPolicy>;

@@ -1,3 +1,5 @@
+import { InvalidRequestError } from '../errors/classes.js';
+import { TOKEN } from '../utils/headers.js';
 import type { AnswerRule, Dialect, ReplayHeader } from './types.js';
 
 /** Replay headers seen in the wild; the default dialect honours all of them. */
@@ -41,10 +43,25 @@ export type DialectInit = Partial<Omit<Dialect, 'name' | 'keyless'>> & {
 
 const none: readonly AnswerRule[] = [];
 
+// A registered symbol rather than a WeakSet, so that the ESM and CommonJS copies of the package recognise each
+// other's dialects. Not enumerable: a spread copy (`{ ...stripe, keyHeader }`) is not a checked dialect and loses it.
+const BRAND = Symbol.for('idemkey.dialect');
+
+/** Whether `value` was made by `defineDialect()` (and so was checked). */
+export const isDialect = (value: unknown): value is Dialect =>
+	typeof value === 'object' && value !== null && Object.hasOwn(value, BRAND);
+
 /**
 Builds a dialect from the facts that differ from the safe default. Every omitted field takes the default (IETF draft behaviour).
+Throws InvalidRequestError (field `dialect`) for a field of the wrong shape, or one it does not know (a typo would
+otherwise silently keep the default).
 */
 export function defineDialect(init: DialectInit): Dialect {
+	const problem = initProblem(init);
+	if (problem !== undefined) {
+		const name = typeof init?.name === 'string' ? ` "${init.name}"` : '';
+		throw new InvalidRequestError(`defineDialect${name}: ${problem}.`, { field: 'dialect' });
+	}
 	const { keyless, ...rest } = init;
 	const keylessFn: Dialect['keyless'] =
 		typeof keyless === 'function'
@@ -52,7 +69,7 @@ export function defineDialect(init: DialectInit): Dialect {
 			: keyless === undefined || keyless.length === 0
 				? () => false
 				: (_method, path) => keyless.some((pattern) => pattern.test(path));
-	return Object.freeze({
+	const dialect: Dialect = {
 		keyHeader: 'Idempotency-Key',
 		keyedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
 		keyMaxLength: 255,
@@ -67,5 +84,99 @@ export function defineDialect(init: DialectInit): Dialect {
 		alreadyApplied: none,
 		...rest,
 		keyless: keylessFn,
-	});
+	};
+	Object.defineProperty(dialect, BRAND, { value: true });
+	return Object.freeze(dialect);
+}
+
+const RULE_FIELDS = ['inProgress', 'keyReused', 'keyMissing', 'alreadyApplied'] as const;
+const FIELDS = new Set<string>([
+	'name',
+	'keyHeader',
+	'keyedMethods',
+	'keyless',
+	'keyMaxLength',
+	'keyPattern',
+	'retentionMs',
+	'replayHeaders',
+	'replayAbsent',
+	'cachesErrors',
+	...RULE_FIELDS,
+]);
+
+// A global or sticky RegExp keeps lastIndex between test() calls: it would match a path or key only every other time.
+const statelessRegExp = (value: unknown): boolean =>
+	value instanceof RegExp && !value.global && !value.sticky;
+
+const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN.test(value);
+
+/** What is wrong with a dialect definition, in a few words; `undefined` when nothing is. */
+function initProblem(init: DialectInit): string | undefined {
+	if (typeof init !== 'object' || init === null) return 'expected an object such as { name: "my-api" }';
+	const d = init as Record<string, unknown>;
+	const unknown = Object.keys(d).find((k) => !FIELDS.has(k));
+	if (unknown !== undefined) return `unknown field "${unknown}"; expected one of ${[...FIELDS].join(', ')}`;
+	if (typeof d.name !== 'string' || d.name.length === 0) return 'name must be a non-empty string';
+	if (d.keyHeader !== undefined && !isToken(d.keyHeader)) return 'keyHeader must be a header name';
+	if (
+		d.keyedMethods !== undefined &&
+		!(
+			Array.isArray(d.keyedMethods) &&
+			d.keyedMethods.every((m) => isToken(m) && m === m.toUpperCase() && m !== 'GET' && m !== 'HEAD')
+		)
+	) {
+		return 'keyedMethods must list upper-case methods (never GET or HEAD), such as ["POST"]';
+	}
+	if (
+		d.keyless !== undefined &&
+		typeof d.keyless !== 'function' &&
+		!(Array.isArray(d.keyless) && d.keyless.every(statelessRegExp))
+	) {
+		return 'keyless must be a function (method, path) => boolean or a list of RegExps without the g or y flag';
+	}
+	const { keyMaxLength, retentionMs } = d;
+	if (keyMaxLength !== undefined && !(Number.isInteger(keyMaxLength) && (keyMaxLength as number) > 0)) {
+		return 'keyMaxLength must be a positive integer';
+	}
+	if (d.keyPattern !== undefined && !statelessRegExp(d.keyPattern)) {
+		return 'keyPattern must be a RegExp without the g or y flag';
+	}
+	if (
+		retentionMs !== undefined &&
+		!(typeof retentionMs === 'number' && Number.isFinite(retentionMs) && retentionMs > 0)
+	) {
+		return 'retentionMs must be a positive number of milliseconds, or undefined when the server does not document it';
+	}
+	if (
+		d.replayHeaders !== undefined &&
+		!(
+			Array.isArray(d.replayHeaders) &&
+			d.replayHeaders.every((h) => isToken(h?.name) && typeof h?.value === 'string')
+		)
+	) {
+		return 'replayHeaders must list { name, value } pairs of strings, name a header name';
+	}
+	if (d.replayAbsent !== undefined && d.replayAbsent !== false)
+		return 'replayAbsent must be false or undefined';
+	if (d.cachesErrors !== undefined && typeof d.cachesErrors !== 'boolean')
+		return 'cachesErrors must be a boolean';
+	for (const field of RULE_FIELDS) {
+		const rules = d[field];
+		if (rules !== undefined && !(Array.isArray(rules) && rules.every(isRule))) {
+			return `${field} must list rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp without the g or y flag`;
+		}
+	}
+	return undefined;
+}
+
+function isRule(rule: unknown): boolean {
+	if (typeof rule !== 'object' || rule === null) return false;
+	const { status, codes, text } = rule as Record<string, unknown>;
+	return (
+		Number.isInteger(status) &&
+		(status as number) >= 100 &&
+		(status as number) <= 599 &&
+		(codes === undefined || (Array.isArray(codes) && codes.every((c) => typeof c === 'string'))) &&
+		(text === undefined || statelessRegExp(text))
+	);
 }

@@ -1,16 +1,23 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { dialects, ietf } from './catalog.js';
+import { isDialect } from './define.js';
 import type { Dialect, DialectName } from './types.js';
 
+/** The dialect a client was given: a built-in name, or an object made by `defineDialect()`. */
 export function resolveDialect(dialect: DialectName | Dialect | undefined): Dialect {
 	if (dialect === undefined) return ietf;
-	if (typeof dialect !== 'string') return dialect;
-	const found = dialects[dialect];
-	if (!found) {
+	if (typeof dialect === 'string') {
+		// Own names only: 'toString' or '__proto__' must not find Object.prototype's members.
+		const found = Object.hasOwn(dialects, dialect) ? dialects[dialect] : undefined;
+		if (found) return found;
 		throw new InvalidRequestError(
 			`Unknown dialect "${dialect}". Use one of ${Object.keys(dialects).join(', ')}, or pass a Dialect object from defineDialect().`,
 			{ field: 'dialect' },
 		);
 	}
-	return found;
+	if (isDialect(dialect)) return dialect;
+	throw new InvalidRequestError(
+		'The dialect must be a built-in name or an object made by defineDialect(), which checks it; to change a built-in one, pass defineDialect({ ...stripe, name: "my-stripe", retentionMs: 3_600_000 }).',
+		{ field: 'dialect' },
+	);
 }

@@ -11,7 +11,8 @@ export type AnswerRule = {
 export type ReplayHeader = { readonly name: string; readonly value: string };
 
 /**
-An API's idempotency behaviour, as data. Build one with `defineDialect()`.
+An API's idempotency behaviour, as data. Build one with `defineDialect()`, which checks it: `createClient` refuses a
+dialect object made any other way (a spread copy `{ ...stripe }` too; pass it through `defineDialect` instead).
 */
 export type Dialect = {
 	readonly name: string;

@@ -257,6 +257,11 @@ export function runJournalConformance(
 				const b = await created(journal, fixture(`${scope}:a:b`, 'c'));
 				expect(await journal.get(`${scope}:a`, 'b:c')).toEqual(a);
 				expect(await journal.get(`${scope}:a:b`, 'c')).toEqual(b);
+				// ... and one that joins them with NUL (or any other character) would mix these up.
+				const c = await created(journal, fixture(`${scope}\u0000a`, 'b'));
+				const d = await created(journal, fixture(scope, 'a\u0000b'));
+				expect(await journal.get(`${scope}\u0000a`, 'b')).toEqual(c);
+				expect(await journal.get(scope, 'a\u0000b')).toEqual(d);
 			});
 		});
 

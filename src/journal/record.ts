@@ -66,8 +66,12 @@ export const isFinished = (state: OperationState): boolean => state === 'succeed
 export const isCollectable = (record: JournalRecord, now: number): boolean =>
 	isFinished(record.state) && record.retainUntil <= now;
 
-/** Identity of a record within a journal. */
-export const recordId = (scope: string, operation: string): string => `${scope}\u0000${operation}`;
+/**
+Identity of a record within a journal, as one string. Length-prefixed so that it is unambiguous whatever the ids
+hold: joining with a separator (NUL, ':') let `('a\0b', 'c')` and `('a', 'b\0c')` share a record. Used only for
+in-memory maps: no journal stores it, so changing it changes no stored data.
+*/
+export const recordId = (scope: string, operation: string): string => `${scope.length}:${scope}${operation}`;
 
 /**
 Why `value` is not a usable journal record (of `expected` scope and operation, when given), in a few words for an

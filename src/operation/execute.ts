@@ -1,18 +1,18 @@
 import type { CallOptions, IdemResult } from '../client/types.js';
 import { IdempotencyError } from '../errors/base.js';
-import { InvalidRequestError, KeyReuseError, ResponseValidationError } from '../errors/classes.js';
+import { KeyReuseError, ResponseValidationError } from '../errors/classes.js';
 import { recordId } from '../journal/record.js';
 import { mintOperationId } from '../keys/mint.js';
 import { assertValidKey } from '../keys/validate.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import type { StandardSchemaV1 } from '../types/standard-schema.js';
 import { attemptLoop, type Progress } from './attempts.js';
+import { checkCall, checkOperation, checkSendableUrl } from './call-options.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { type RunOptions, runJournaled } from './journaled.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
 import { rawFrom } from './raw.js';
-
-const MAX_OPERATION_LENGTH = 512;
 
 /** One call of `client.post()` and friends, from raw options to a typed result or a typed error. */
 export function execute<T>(
@@ -21,11 +21,14 @@ export function execute<T>(
 	input: string,
 	options: CallOptions<T> = {},
 ): Promise<IdemResult<T>> {
-	return settleCall(
-		ctx,
-		{ method: method.toUpperCase(), url: input, operation: options.operation },
-		options,
-		(progress) => dispatch(ctx, method, input, options as CallOptions<unknown>, progress),
+	// Only a label for the give-up event: the inputs are checked in dispatch, where a bad one rejects the call.
+	const label: CallLabel = {
+		method: typeof method === 'string' ? method.toUpperCase() : '',
+		url: typeof input === 'string' ? input : '',
+		operation: typeof options?.operation === 'string' ? options.operation : undefined,
+	};
+	return settleCall(ctx, label, options, (progress) =>
+		dispatch(ctx, method, input, options as CallOptions<unknown>, progress),
 	);
 }
 
@@ -67,10 +70,13 @@ async function dispatch(
 	options: CallOptions<unknown>,
 	progress: Progress,
 ) {
-	const request = await prepareRequest(method, input, options, ctx);
+	// Everything fetch could refuse is refused here, before the journal or the network sees the call.
+	const upper = checkCall(method, input, options);
 	const policy = resolvePolicy(ctx.policy, options.retry);
+	const request = await prepareRequest(upper, input, options, ctx);
+	checkSendableUrl(request.url);
 	const timeout = options.timeout ?? ctx.timeout;
-	const signal = options.signal;
+	const signal = options.signal ?? undefined;
 	signal?.throwIfAborted();
 	if (!request.journaled) {
 		const operation = options.operation ?? mintOperationId();
@@ -80,14 +86,7 @@ async function dispatch(
 	const operation =
 		options.operation ??
 		(request.explicitKey !== undefined ? `key:${request.explicitKey}` : mintOperationId());
-	if (typeof operation !== 'string' || operation.length === 0 || operation.length > MAX_OPERATION_LENGTH) {
-		throw new InvalidRequestError(
-			`The operation id must be a non-empty string of at most ${MAX_OPERATION_LENGTH} characters.`,
-			{
-				field: 'operation',
-			},
-		);
-	}
+	checkOperation(operation);
 	return runInFlight(ctx, request, { operation, policy, timeout, signal, progress });
 }
 
@@ -150,7 +149,23 @@ async function runUnjournaled(
 async function finalise<T>(raw: RawResult, options: Pick<CallOptions<T>, 'schema'>): Promise<IdemResult<T>> {
 	let data = raw.body as T;
 	if (options.schema) {
-		const result = await options.schema['~standard'].validate(raw.body);
+		let result: Awaited<ReturnType<StandardSchemaV1<unknown, T>['~standard']['validate']>>;
+		try {
+			result = await options.schema['~standard'].validate(raw.body);
+		} catch (error) {
+			// A schema that throws is still a response that did not validate: the request was applied all the same.
+			throw new ResponseValidationError(
+				`The schema threw while validating the ${raw.status} response of operation "${raw.operation}" (the request was applied).`,
+				{
+					key: raw.key,
+					operation: raw.operation,
+					status: raw.status,
+					body: raw.body,
+					issues: [],
+					cause: error,
+				},
+			);
+		}
 		if (result.issues) {
 			throw new ResponseValidationError(
 				`The ${raw.status} response of operation "${raw.operation}" does not match the schema (the request was applied): ${result.issues

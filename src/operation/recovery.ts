@@ -11,6 +11,7 @@ import { isIdempotencyError } from '../errors/base.js';
 import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
 import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
+import { checkSendOptions } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { readRecord, resumeOperation } from './resume.js';
 
@@ -51,11 +52,13 @@ export async function resumeAllOperations(
 			field: 'concurrency',
 		});
 	}
+	const { onExpired = clientOnExpired, concurrency: _, ...call } = options;
+	// Once for all: a bad timeout or signal is the caller's mistake, not a failure of each operation.
+	checkSendOptions(call);
 	const { signal } = options;
 	signal?.throwIfAborted();
 	const records = await pendingOperations(ctx);
 	const reports: ResumeReport[] = new Array(records.length);
-	const { onExpired = clientOnExpired, concurrency: _, ...call } = options;
 	let next = 0;
 	const worker = async () => {
 		while (next < records.length && !signal?.aborted) {

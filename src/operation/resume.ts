@@ -8,6 +8,7 @@ import { resolvePolicy } from '../retry/resolve.js';
 import { fromBase64 } from '../utils/base64.js';
 import { mergeHeaders } from '../utils/headers.js';
 import { settledByHand, writeByHand } from './by-hand.js';
+import { checkResume } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
@@ -68,6 +69,7 @@ export async function resumeOperation<T>(
 	options: ResumeOptions<T>,
 	onExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
+	checkResume(operation, options);
 	const record = await readRecord(ctx, operation);
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {

@@ -1,4 +1,5 @@
 import type { HeadersInit } from '../client/types.js';
+import { InvalidRequestError } from '../errors/classes.js';
 
 const SECRET_NAMES = new Set([
 	'authorization',
@@ -19,15 +20,57 @@ const SECRET_PATTERN = /(auth|token|secret|passw|session|cookie|api[-_]?key|sign
 export const isSecretHeader = (name: string): boolean =>
 	SECRET_NAMES.has(name.toLowerCase()) || SECRET_PATTERN.test(name);
 
+/** RFC 9110 token: what a method and a header name are made of. */
+export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+// Visible Latin-1 plus space and tab. fetch refuses CR, LF, NUL and characters past U+00FF; undici refuses the other
+// control characters only when it sends, which would surface as a network error after the attempt was claimed.
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+// Framing headers fetch sets itself: undici refuses these when it sends (a wrong Content-Length fails mid-request).
+const FRAMING = new Set(['content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
+
+const headerError = (message: string) => new InvalidRequestError(message, { field: 'headers' });
+
+/**
+Merges header sets, later ones winning (`undefined` deletes), refusing with InvalidRequestError (field `headers`) what
+fetch could not send. Error messages name the header, never its value: it may be a credential.
+*/
 export function mergeHeaders(...inits: (HeadersInit | undefined)[]): Headers {
 	const out = new Headers();
 	for (const init of inits) {
-		if (!init) continue;
+		if (init === undefined || init === null) continue;
+		if (typeof init !== 'object') {
+			throw headerError('headers must be an object, an array of [name, value] pairs or a Headers instance.');
+		}
 		const entries =
 			init instanceof Headers ? init.entries() : Array.isArray(init) ? init : Object.entries(init);
-		for (const [name, value] of entries) {
-			if (value === undefined) out.delete(name);
-			else out.set(name, value);
+		for (const pair of entries as Iterable<unknown>) {
+			if (!Array.isArray(pair) || pair.length !== 2) {
+				throw headerError('headers given as an array must hold [name, value] pairs.');
+			}
+			const [name, value] = pair as [unknown, unknown];
+			if (typeof name !== 'string' || !TOKEN.test(name)) {
+				throw headerError(
+					"A header name must be a token (letters, digits and !#$%&'*+.^_`|~-), without spaces or colons.",
+				);
+			}
+			if (value === undefined) {
+				out.delete(name);
+				continue;
+			}
+			if (typeof value !== 'string') {
+				throw headerError(`Header "${name}" must have a string value (or undefined to leave it out).`);
+			}
+			if (!HEADER_VALUE.test(value)) {
+				throw headerError(
+					`Header "${name}" has a line break, a control character or a character past U+00FF in its value, which fetch cannot send.`,
+				);
+			}
+			if (FRAMING.has(name.toLowerCase())) {
+				throw headerError(`Header "${name}" is set by fetch itself from the body; leave it out.`);
+			}
+			out.set(name, value);
 		}
 	}
 	return out;

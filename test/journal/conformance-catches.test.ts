@@ -22,6 +22,7 @@ type Flaw =
 	| 'string-times'
 	| 'seconds'
 	| 'colon-ids'
+	| 'nul-ids'
 	| 'shallow-copy'
 	| 'null-for-missing'
 	| 'null-optionals';
@@ -34,7 +35,9 @@ class FlawedJournal implements Journal {
 	constructor(readonly flaw: Flaw) {}
 
 	#id(scope: string, operation: string) {
-		return this.flaw === 'colon-ids' ? `${scope}:${operation}` : `${scope}\u0000${operation}`;
+		if (this.flaw === 'colon-ids') return `${scope}:${operation}`;
+		if (this.flaw === 'nul-ids') return `${scope}\u0000${operation}`;
+		return JSON.stringify([scope, operation]);
 	}
 	#in(record: JournalRecord): JournalRecord {
 		if (this.flaw === 'shallow-copy') return { ...record };
@@ -180,6 +183,7 @@ describe('the journal conformance suite', () => {
 		['string-times', ['integer epoch-ms numbers']],
 		['seconds', ['integer epoch-ms numbers']],
 		['colon-ids', ['apart and intact']],
+		['nul-ids', ['apart and intact']],
 		[
 			'shallow-copy',
 			[

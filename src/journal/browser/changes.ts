@@ -71,11 +71,17 @@ export class ChangeFeed {
 	#deliver(change: JournalChange): void {
 		for (const listener of [...this.#listeners]) {
 			try {
-				listener(change);
+				const returned: unknown = listener(change);
+				// An async listener that rejects would be an unhandled rejection, which ends a Node process.
+				if (returned instanceof Promise) returned.catch(report);
 			} catch (error) {
-				// A listener's bug must not fail the journal write that triggered it: report it where the platform can.
-				(globalThis as { reportError?: (error: unknown) => void }).reportError?.(error);
+				report(error);
 			}
 		}
 	}
+}
+
+/** A listener's bug must not fail the journal write that triggered it: report it where the platform can. */
+function report(error: unknown): void {
+	(globalThis as { reportError?: (error: unknown) => void }).reportError?.(error);
 }

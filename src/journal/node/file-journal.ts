@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { JournalError } from '../../errors/classes.js';
+import { callHook } from '../../utils/call-hook.js';
 import type { Journal, JournalCallOptions } from '../journal.js';
 import { isFinished, type JournalRecord, recordId, recordProblem } from '../record.js';
 import { checkOptions } from './check-options.js';
@@ -350,11 +351,8 @@ export class FileJournal implements Journal {
 	#warn(warning: FileJournalWarning): void {
 		this.#warnings.push(Object.freeze(warning));
 		if (this.#warnings.length > MAX_WARNINGS) this.#warnings.shift();
-		try {
-			this.#options.onWarning?.(warning);
-		} catch {
-			// A logging hook must not break the journal.
-		}
+		// A logging hook must not break the journal, nor (rejecting) the process.
+		callHook(this.#options.onWarning, warning);
 	}
 }
 

@@ -64,7 +64,10 @@ export type FileJournalOptions = {
 	@default 30_000
 	*/
 	staleLockMs?: number;
-	/** Called for each warning (see `FileJournalWarning`); warnings are also kept in `FileJournal.warnings`. */
+	/**
+	Called for each warning (see `FileJournalWarning`); warnings are also kept in `FileJournal.warnings`. What it throws,
+	and the rejection of a promise it returns, is ignored: a logging hook can break neither the journal nor the process.
+	*/
 	onWarning?: (warning: FileJournalWarning) => void;
 	/**
 	The file-system implementation, for fault injection in tests.

@@ -132,6 +132,26 @@ describe('IndexedDBJournal change notifications', () => {
 		expect(heard).toHaveLength(1);
 	});
 
+	it('keeps writing, and lets nothing reach the host, when an async listener rejects', async () => {
+		const escaped: unknown[] = [];
+		const onUnhandled = (reason: unknown) => void escaped.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		try {
+			const { mine } = tabs();
+			mine.subscribe(async () => {
+				throw new Error('listener bug');
+			});
+			const { heard } = listen(mine);
+			const stored = await mine.create(record('op-1'));
+			expect(await mine.get('tenant-1', 'op-1')).toEqual(stored);
+			for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+			expect(heard).toHaveLength(1);
+			expect(escaped).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+
 	it('stops calling a listener once unsubscribed, and every listener once closed', async () => {
 		const { mine, theirs } = tabs();
 		const own = listen(mine);
