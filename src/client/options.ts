@@ -8,6 +8,13 @@ import type { HeadersInit } from './types.js';
 const ClientOptionsSchema = z.object({
 	baseUrl: z.optional(z.union([z.string(), z.instanceof(URL)])),
 	scope: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+	journalHeaders: z.optional(z.array(z.string())),
+	searchParams: z.optional(
+		z.union([
+			z.instanceof(URLSearchParams),
+			z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+		]),
+	),
 	storeBodies: z.optional(z.boolean()),
 	maxStoredBodyBytes: z.optional(z.number().check(z.int(), z.minimum(0))),
 	keepFinishedMs: z.optional(z.number().check(z.minimum(0))),

@@ -45,7 +45,13 @@ export type EventBase = {
 };
 
 export type ClientOptions = {
-	/** Base URL that relative paths resolve against; keep a trailing slash when it has a path. */
+	/**
+	The API's base URL: an absolute http(s) URL without credentials, query or fragment (each refused at `createClient`).
+	Its path is kept whether or not it ends in `/` (`https://api.example.com/v1` is read as `.../v1/`), and every call's
+	path extends it, with or without a leading `/`. Calls stay on its origin: a call naming another origin (an absolute
+	URL, `//host/...`) is refused before anything is journaled or sent, because the client's headers go with every call.
+	Without it, every call names an absolute http(s) URL, and the client's headers go wherever that URL points.
+	*/
 	baseUrl?: string | URL;
 	/**
 	The API's idempotency behaviour: a built-in dialect name or a `Dialect` from `defineDialect()` (other objects, spread
@@ -70,8 +76,28 @@ export type ClientOptions = {
 	@default 10_000
 	*/
 	timeout?: number;
-	/** Headers sent on every call (Authorization here is sent, never journaled); checked like a call's `headers`, at `createClient`. */
+	/**
+	Headers sent on every call. Only the baseUrl origin ever receives them: redirects of writes are not followed, and
+	reads follow only same-origin redirects. A journal record keeps none of them except the allow-list below, so a
+	resumed operation is sent with the resuming client's own headers (its credentials). Checked like a call's `headers`,
+	at `createClient`.
+	*/
 	headers?: HeadersInit;
+	/**
+	Request headers a journal record keeps, beside the built-in allow-list (`accept`, `accept-language`,
+	`content-encoding`, `content-language`, `content-type`), for headers a resend needs in order to mean the same thing
+	(`Stripe-Account`, `Stripe-Version`, a tenant header). Names that look like credentials (Authorization, Cookie,
+	`*-key`, `*token*`, `*secret*`, ...) are refused: credentials come from the resuming client's own headers.
+	@default []
+	*/
+	journalHeaders?: readonly string[];
+	/**
+	Query parameters sent on every call, for credentials a server takes in the query string (`api_key`, `access_token`).
+	They are added as the request leaves: never journaled, never part of the fingerprint, never in an error message or an
+	event. A call's own query (its path or `searchParams`) is part of the request and is journaled, so naming a
+	well-known credential parameter there (`api_key`, `apikey`, `access_token`, `client_secret`, ...) is refused.
+	*/
+	searchParams?: Record<string, string | number | boolean> | URLSearchParams;
 	/**
 	Keep response and request bodies in journal records. Turn off for sensitive payloads; a re-run of a finished operation then returns `data: undefined`.
 	@default true
@@ -188,6 +214,11 @@ export type ResumeOptions<T = unknown> = Pick<CallOptions<T>, 'schema' | 'signal
 	@default the journaled request
 	*/
 	request?: ResumeRequest;
+	/**
+	Headers added to the journaled request, over the client's: credentials the first call passed per call (a tenant's
+	token), which the journal never keeps. Ignored when `request` is given (its own `headers` apply).
+	*/
+	headers?: HeadersInit;
 	/** Per-call override of the client's `onExpired`. */
 	onExpired?: OnExpired;
 };

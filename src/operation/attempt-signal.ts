@@ -14,9 +14,10 @@ export function withAttemptSignal(signal: AbortSignal): Record<string, AbortSign
 
 /**
 The fetch init for a request ky built. Every option idemkey gives ky is one ky knows, except the attempt's signal, so
-that signal is all the init has to carry.
+that signal is all the init has to carry, with one rule of idemkey's own: redirects are never followed by fetch
+(which would replay a write, its key and its API-key headers to another origin); see utils/redirects.
 */
-export function attemptInit(init: RequestInit | undefined): RequestInit | undefined {
+export function attemptInit(init: RequestInit | undefined): RequestInit {
 	const signal = (init as Record<string, unknown> | undefined)?.[ATTEMPT_SIGNAL];
-	return signal instanceof AbortSignal ? { signal } : init;
+	return signal instanceof AbortSignal ? { signal, redirect: 'manual' } : { ...init, redirect: 'manual' };
 }

@@ -59,6 +59,7 @@ export async function attemptLoop(
 			let decision: Decision = classify(ctx.dialect, sent.observation, {
 				earlierAttemptUnknown: mayHaveApplied,
 				now: ctx.now(),
+				write: request.journaled,
 			});
 			// "Already done" on what looked like a first attempt: a key-less operation run by two callers at once
 			// gets it for whichever request lands second, and the other caller's attempt is what made it true.

@@ -25,8 +25,11 @@ export type ClientContext = {
 	readonly scope: string;
 	readonly policy: RetryPolicy;
 	readonly timeout: number;
-	readonly baseUrl: string | URL | undefined;
+	/** Normalised (see client/base-url): every call stays on its origin. */
+	readonly baseUrl: URL | undefined;
 	readonly headers: HeadersInit | undefined;
+	/** Request headers journaled beside the built-in allow-list (lower-case, never credentials). */
+	readonly journalHeaders: ReadonlySet<string>;
 	readonly storeBodies: boolean;
 	readonly maxStoredBodyBytes: number;
 	readonly keepFinishedMs: number;

@@ -10,6 +10,8 @@ import {
 } from '../errors/classes.js';
 import type { Decision, Observation } from '../retry/classify.js';
 import type { RunOutcome } from '../retry/run.js';
+import { MAX_REDIRECTS, REDIRECT_STATUSES } from '../utils/redirects.js';
+import { describeUrl } from '../utils/url.js';
 import type { Sent } from './send.js';
 
 export type Subject = { key: string | undefined; operation: string; method: string; url: string };
@@ -21,6 +23,39 @@ const answerOf = (observation: Observation | undefined): ServerAnswer | undefine
 
 const where = (s: Subject) =>
 	`${s.method} ${s.url} (operation ${s.operation}${s.key ? `, key ${s.key}` : ''})`;
+
+/** Where a redirect pointed, shown without its query (which may carry a token). */
+function locationOf(answer: ServerAnswer, subject: Subject): string {
+	const location = answer.headers.get('location');
+	if (location === null) return 'no Location';
+	try {
+		return describeUrl(new URL(location, subject.url));
+	} catch {
+		return 'an invalid Location';
+	}
+}
+
+/** The message for a redirect idemkey did not follow (writes never; reads only within the origin, a few hops). */
+function redirectMessage(answer: ServerAnswer, subject: Subject, applied: 'not' | 'unknown'): string {
+	const what =
+		answer.status === 0
+			? `The server answered ${where(subject)} with a redirect the browser hides (an opaque redirect)`
+			: `The server answered ${answer.status}, redirecting ${where(subject)} to ${locationOf(answer, subject)}`;
+	if (subject.method === 'GET' || subject.method === 'HEAD') {
+		return `${what}. It was not followed: reads follow redirects only within the baseUrl origin, at most ${MAX_REDIRECTS} in a row.`;
+	}
+	return `${what}. A write is never replayed to another URL, so it was not followed; ${
+		applied === 'not'
+			? 'the server did not apply it here. Point the client at the new URL.'
+			: `whether the server applied it is unknown (${
+					answer.status === 0
+						? 'the browser does not say which redirect it was'
+						: 'a 301/302 means "moved" to some servers and "done, see other" to others'
+				}). Check with the server, then resume or resolve the operation.`
+	}`;
+}
+
+const isRedirect = (answer: ServerAnswer): boolean => REDIRECT_STATUSES.has(answer.status);
 
 /** The typed error for a final `fail` decision. */
 export function failureError(
@@ -44,12 +79,22 @@ export function failureError(
 				base,
 			);
 		case 'unknown':
+			if (answer && isRedirect(answer)) {
+				return new OutcomeUnknownError(redirectMessage(answer, subject, 'unknown'), {
+					...base,
+					attempts,
+					reason: 'server_error',
+				});
+			}
 			return new OutcomeUnknownError(
 				`The server${status} and replays that stored error for this key, so retrying cannot change it: ${where(subject)} may or may not have been applied. Reconcile with the server.`,
 				{ ...base, attempts, reason: 'server_error' },
 			);
 		default:
 			if (!answer) throw new Error('a rejection always has an answer');
+			if (isRedirect(answer)) {
+				return new RequestRejectedError(redirectMessage(answer, subject, 'not'), { ...base, answer });
+			}
 			return new RequestRejectedError(
 				`The server rejected ${where(subject)} with ${answer.status}${failure.errorCode ? ` (${failure.errorCode})` : ''}; it was not applied.`,
 				{ ...base, answer, errorCode: failure.errorCode },

@@ -11,7 +11,7 @@ import {
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { toBase64 } from '../utils/base64.js';
-import { persistableHeaders } from '../utils/headers.js';
+import { persistableHeaders, withoutSecretHeaders } from '../utils/headers.js';
 import { attemptLoop, type Progress } from './attempts.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
@@ -77,7 +77,7 @@ export async function runJournaled(
 		now: ctx.now(),
 		retentionMs: ctx.dialect.retentionMs,
 		keepMs: ctx.keepFinishedMs,
-		request: snapshot(request, ctx.storeBodies),
+		request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
 	});
 	const stored = await journalIo(
 		'record the operation',
@@ -259,9 +259,13 @@ const expired = (record: JournalRecord, subject: Subject) =>
 		{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
 	);
 
-/** What a record keeps of the request: never secret headers, and the body only when bodies are stored. */
-function snapshot(request: PreparedRequest, withBody: boolean): RequestSnapshot {
-	const snap: RequestSnapshot = { url: request.url, headers: persistableHeaders(request.headers) };
+/** What a record keeps of the request: allow-listed headers only, and the body only when bodies are stored. */
+function snapshot(
+	request: PreparedRequest,
+	withBody: boolean,
+	headers: ReadonlySet<string>,
+): RequestSnapshot {
+	const snap: RequestSnapshot = { url: request.url, headers: persistableHeaders(request.headers, headers) };
 	if (request.body && withBody) snap.body = toBase64(request.body);
 	else if (request.body) snap.bodyOmitted = true;
 	return snap;
@@ -273,7 +277,7 @@ function toOutcome(ctx: ClientContext, sent: Sent, replayed: boolean | null | un
 	const outcome: RecordOutcome = {
 		status: observation.status,
 		replayed: replayed ?? null,
-		headers: persistableHeaders(observation.headers),
+		headers: withoutSecretHeaders(observation.headers),
 	};
 	const text = sent.text ?? '';
 	if (ctx.storeBodies && text.length > 0) {

@@ -3,6 +3,7 @@ import type { Dialect } from '../dialects/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
 import { fingerprint } from '../keys/fingerprint.js';
 import { mergeHeaders } from '../utils/headers.js';
+import { credentialParam, describeUrl, describeUrlText, hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { serialiseBody } from './body.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -23,18 +24,44 @@ export type PreparedRequest = {
 	readonly fingerprint: string;
 };
 
+/**
+The URL a call names, resolved under the client's (normalised) `baseUrl` and checked: it must stay on the baseUrl's
+origin, because the client's headers (Authorization, API keys) go with every call. Paths extend the baseUrl's path
+with or without a leading `/` (ky 2's `prefix` semantics; ky's own `baseUrl` would send `/x` to the origin's root).
+A call that must reach another origin belongs to another client, with that origin's own headers.
+*/
 export function resolveUrl(
-	path: string,
-	baseUrl: string | URL | undefined,
+	input: string | URL,
+	baseUrl: URL | undefined,
 	search: CallOptions['searchParams'],
 ): URL {
 	let url: URL;
+	const text = input instanceof URL ? input.href : String(input);
 	try {
-		url = baseUrl === undefined ? new URL(path) : new URL(path.replace(/^\/(?!\/)/, ''), baseUrl);
+		// One leading `/` is the caller's habit, not a request for the origin's root; `//` and `/\` are left alone so
+		// that URL resolution reads them as another host and the origin check below refuses them.
+		url = baseUrl === undefined ? new URL(text) : new URL(text.replace(/^\/(?![/\\])/, ''), baseUrl);
 	} catch (error) {
 		throw new InvalidRequestError(
-			`"${path}" is not a valid URL${baseUrl === undefined ? ' (no baseUrl is set)' : ` relative to ${String(baseUrl)}`}.`,
+			`"${describeUrlText(text)}" is not a valid URL${baseUrl === undefined ? ' (no baseUrl is set)' : ` relative to ${describeUrl(baseUrl)}`}.`,
 			{ field: 'url', cause: error },
+		);
+	}
+	if (baseUrl !== undefined && url.origin !== baseUrl.origin) {
+		throw new InvalidRequestError(
+			`The call names ${isHttpUrl(url) ? url.origin : `a ${url.protocol} URL`}, outside the client's baseUrl origin ${baseUrl.origin}; nothing was sent. The client's headers go to its baseUrl origin only: give a path under it, or use another client for another origin.`,
+			{ field: 'url' },
+		);
+	}
+	if (!isHttpUrl(url)) {
+		throw new InvalidRequestError(`The call names a ${url.protocol} URL; only http(s) can be sent.`, {
+			field: 'url',
+		});
+	}
+	if (hasUserInfo(url)) {
+		throw new InvalidRequestError(
+			`The URL for ${url.origin} carries a user name or password; nothing was sent. Send credentials in headers (Authorization), which are never journaled or shown in errors.`,
+			{ field: 'url' },
 		);
 	}
 	if (search) {
@@ -42,14 +69,21 @@ export function resolveUrl(
 			search instanceof URLSearchParams ? search : Object.entries(search).map(([k, v]) => [k, String(v)]);
 		for (const [k, v] of params) url.searchParams.append(k as string, v as string);
 	}
+	const credential = url.search === '' ? undefined : credentialParam(url.searchParams);
+	if (credential !== undefined) {
+		throw new InvalidRequestError(
+			`The query parameter "${credential}" holds a credential, which a call's URL would carry into the journal, its fingerprint and error messages; nothing was sent. Set it in the client's searchParams option: sent on every call, never journaled, fingerprinted or shown.`,
+			{ field: 'searchParams' },
+		);
+	}
 	return url;
 }
 
 export async function prepareRequest(
 	method: string,
-	input: string,
+	input: string | URL,
 	options: CallOptions<unknown>,
-	client: { baseUrl: string | URL | undefined; headers: HeadersInit | undefined; dialect: Dialect },
+	client: { baseUrl: URL | undefined; headers: HeadersInit | undefined; dialect: Dialect },
 ): Promise<PreparedRequest> {
 	const upper = method.toUpperCase();
 	const url = resolveUrl(input, client.baseUrl, options.searchParams);

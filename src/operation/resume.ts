@@ -1,4 +1,4 @@
-import type { ExpiredDecision, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
+import type { ExpiredDecision, HeadersInit, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
 import { InvalidRequestError, JournalError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
 import { rekeyed } from '../journal/lifecycle.js';
@@ -6,7 +6,8 @@ import { isFinished, type JournalRecord, JournalRecordSchema } from '../journal/
 import { mintKey } from '../keys/mint.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { fromBase64 } from '../utils/base64.js';
-import { mergeHeaders } from '../utils/headers.js';
+import { mergeHeaders, withoutSecretHeaders } from '../utils/headers.js';
+import { hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { settledByHand, writeByHand } from './by-hand.js';
 import { checkResume } from './call-options.js';
 import type { ClientContext } from './context.js';
@@ -37,7 +38,11 @@ export async function readRecord(ctx: ClientContext, operation: string): Promise
 }
 
 /** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
-function storedRequest(ctx: ClientContext, record: JournalRecord): PreparedRequest {
+function storedRequest(
+	ctx: ClientContext,
+	record: JournalRecord,
+	extra: HeadersInit | undefined,
+): PreparedRequest {
 	const snap = record.request;
 	if (!snap || snap.bodyOmitted) {
 		const missing = snap ? 'its request body (storeBodies: false)' : 'its request';
@@ -46,12 +51,15 @@ function storedRequest(ctx: ClientContext, record: JournalRecord): PreparedReque
 			{ field: 'request', operation: record.operation, key: record.key ?? undefined },
 		);
 	}
-	// The client's headers (Authorization lives there, never in the journal) under the stored ones.
-	const headers = mergeHeaders(ctx.headers, snap.headers);
+	const url = resumeUrl(ctx, record);
+	// The client's headers carry the credentials (never journaled); the record adds what it kept, minus anything that
+	// looks like a credential, so that a record written by an older version or another program cannot override them.
+	const stored = withoutSecretHeaders(new Headers(snap.headers));
+	const headers = mergeHeaders(ctx.headers, stored, extra);
 	headers.delete(ctx.dialect.keyHeader);
 	return {
 		method: record.method,
-		url: snap.url,
+		url: url.href,
 		path: record.path,
 		headers,
 		body: snap.body === undefined ? undefined : (fromBase64(snap.body) as Uint8Array<ArrayBuffer>),
@@ -60,6 +68,38 @@ function storedRequest(ctx: ClientContext, record: JournalRecord): PreparedReque
 		explicitKey: record.key ?? undefined,
 		fingerprint: record.fingerprint,
 	};
+}
+
+/**
+Where a resume sends the journaled request. With a baseUrl, to the journaled path on the client's own origin: the
+client's headers (its credentials) go to that origin only, and the fingerprint leaves the origin out, so a record
+written against another host (a failover, a moved API) is the same operation there. Without one, to the journaled URL.
+*/
+function resumeUrl(ctx: ClientContext, record: JournalRecord): URL {
+	const ids = { field: 'url', operation: record.operation, key: record.key ?? undefined };
+	let url: URL;
+	try {
+		url =
+			ctx.baseUrl === undefined
+				? new URL(record.request?.url ?? record.path)
+				: new URL(record.path.replace(/^\/*/, '/'), ctx.baseUrl.origin);
+	} catch (error) {
+		throw new InvalidRequestError(`Operation "${record.operation}" was journaled with an invalid URL.`, {
+			...ids,
+			cause: error,
+		});
+	}
+	if (
+		!isHttpUrl(url) ||
+		hasUserInfo(url) ||
+		(ctx.baseUrl !== undefined && url.origin !== ctx.baseUrl.origin)
+	) {
+		throw new InvalidRequestError(
+			`Operation "${record.operation}" was journaled with a URL that is not a plain http(s) URL; nothing was sent.`,
+			ids,
+		);
+	}
+	return url;
 }
 
 /** One resume: resend the journaled request (or the caller's, checked against the fingerprint) under its key. */
@@ -82,14 +122,14 @@ export async function resumeOperation<T>(
 		if (given) {
 			// execute() checks the caller's request against the stored fingerprint: a different request is a KeyReuseError.
 			const { method, url, ...call } = given;
-			return execute<T>(ctx, method ?? record.method, url ?? record.request?.url ?? record.path, {
+			return execute<T>(ctx, method ?? record.method, url ?? resumeUrl(ctx, record).href, {
 				...call,
 				...pick(options),
 				operation,
 			});
 		}
 		return settleCall(ctx, { method: record.method, url: record.path, operation }, options, (progress) => {
-			const request = storedRequest(ctx, record);
+			const request = storedRequest(ctx, record, options.headers);
 			return runInFlight(ctx, request, {
 				operation,
 				policy: resolvePolicy(ctx.policy, options.retry),

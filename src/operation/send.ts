@@ -1,5 +1,5 @@
 import type { KyInstance } from 'ky';
-import { isTimeoutError } from 'ky';
+import { isKyError, isTimeoutError } from 'ky';
 import type { Observation } from '../retry/classify.js';
 import { parseBody } from '../utils/parse-body.js';
 import { withAttemptSignal } from './attempt-signal.js';
@@ -13,6 +13,16 @@ const clampTimeout = (ms: number) => Math.max(1, Math.min(Math.floor(ms), 2_147_
 
 class AttemptTimeout extends Error {
 	override name = 'AttemptTimeoutError';
+}
+
+/**
+What a failed attempt keeps as its error's `cause`. ky wraps a transport failure in an error that holds the whole
+`Request` (its headers: Authorization, API keys) and names the URL as sent (with the client's credential
+`searchParams`), and every logger prints a cause chain: keep the runtime's own error underneath instead.
+*/
+function transportCause(error: unknown): unknown {
+	if (!isKyError(error)) return error;
+	return error.cause ?? new Error(`${error.name}: the request failed`);
 }
 
 /**
@@ -58,7 +68,7 @@ export async function sendOnce(
 		return {
 			observation: { kind: 'error', error: timedOut || isTimeoutError(error) ? 'timeout' : 'network' },
 			text: undefined,
-			cause: timedOut ? controller.signal.reason : error,
+			cause: timedOut ? controller.signal.reason : transportCause(error),
 		};
 	} finally {
 		clearTimeout(timer);

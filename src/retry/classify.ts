@@ -1,6 +1,7 @@
 import { IN_PROGRESS_CODES, KEY_MISSING_CODES, KEY_REUSE_CODES } from '../dialects/define.js';
 import { errorCodes } from '../dialects/error-body.js';
 import type { AnswerRule, Dialect } from '../dialects/types.js';
+import { REDIRECT_STATUSES } from '../utils/redirects.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** What one attempt produced, already read off the wire. */
@@ -13,6 +14,8 @@ export type ClassifyContext = {
 	readonly earlierAttemptUnknown: boolean;
 	/** Epoch ms, for HTTP-date `Retry-After`. */
 	readonly now: number;
+	/** The request is a write (not GET/HEAD/OPTIONS): redirects are never followed for it. @default true */
+	readonly write?: boolean;
 };
 
 export type RetryReason = 'network' | 'timeout' | 'server_error' | 'rate_limited';
@@ -130,6 +133,15 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 		return fail('rejected');
 	}
 	if (status === 408) return { type: 'retry', reason: 'timeout', retryAfterMs, mayHaveApplied: true };
-	// 1xx/3xx that reach here (redirects are followed by fetch) and every other 4xx are definite answers.
+	// Redirects reach here unfollowed: always for a write (fetch runs with redirect 'manual'), for a read when it
+	// pointed off the origin or looped. Status 0 is a browser's opaque redirect, whose status and Location it hides.
+	// A write's 303 is "done, see other"; 307/308 say "send it there instead", so this server did not apply it; a
+	// 301/302 means "moved" to some servers and "done" to others (post-redirect-get), and a hidden one could be any.
+	if (context.write !== false && REDIRECT_STATUSES.has(status)) {
+		if (status === 303) return { type: 'succeed', replayed, alreadyApplied: false };
+		if (status === 307 || status === 308) return fail('rejected');
+		return fail('unknown');
+	}
+	// 1xx/3xx that reach here and every other 4xx are definite answers.
 	return fail('rejected');
 }

@@ -13,12 +13,29 @@ const SECRET_NAMES = new Set([
 	'x-csrf-token',
 	'x-xsrf-token',
 ]);
-// Catches vendor variants (X-Stripe-Secret, X-Bardge-Api-Key, X-Session-Token) without listing every vendor.
-const SECRET_PATTERN = /(auth|token|secret|passw|session|cookie|api[-_]?key|signature)/i;
+// Catches vendor variants (X-Stripe-Secret, X-Bardge-Api-Key, Ocp-Apim-Subscription-Key, x-functions-key) without
+// listing every vendor. It guards what may never be journaled even when asked (journalHeaders) and filters response
+// headers; request headers are journaled from an allow-list, because a deny-list always misses one.
+const SECRET_PATTERN = /(auth|token|secret|passw|session|cookie|credential|signature|api[-_]?key|[-_]key$)/i;
+const KEY_HEADER = /^(x-)?idempotency[-_]key$/i;
 
-/** Headers that must never reach a journal. */
+/** Headers that look like credentials: never journaled, whatever the options say. */
 export const isSecretHeader = (name: string): boolean =>
-	SECRET_NAMES.has(name.toLowerCase()) || SECRET_PATTERN.test(name);
+	SECRET_NAMES.has(name.toLowerCase()) || (SECRET_PATTERN.test(name) && !KEY_HEADER.test(name));
+
+/**
+Request headers every journal record keeps: what a resend needs to carry the same meaning as the first attempt. The
+rest (credentials above all) comes from the resuming client's own headers, or from the client's `journalHeaders`.
+*/
+export const JOURNALED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+	'accept',
+	'accept-language',
+	'content-encoding',
+	'content-language',
+	'content-type',
+]);
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** RFC 9110 token: what a method and a header name are made of. */
 export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -76,6 +93,13 @@ export function mergeHeaders(...inits: (HeadersInit | undefined)[]): Headers {
 	return out;
 }
 
-/** Header pairs safe to persist. */
-export const persistableHeaders = (headers: Headers): [string, string][] =>
+/** Request header pairs a journal record keeps: the allow-list plus `extra` (lower-case names, never secrets). */
+export const persistableHeaders = (headers: Headers, extra: ReadonlySet<string> = NONE): [string, string][] =>
+	[...headers].filter(([name]) => JOURNALED_REQUEST_HEADERS.has(name) || extra.has(name));
+
+/**
+All pairs but credentials: the response headers a record keeps (a journal replay answers with them), and the stored
+request headers a resume trusts (a record from an older version or another program must not supply a credential).
+*/
+export const withoutSecretHeaders = (headers: Headers): [string, string][] =>
 	[...headers].filter(([name]) => !isSecretHeader(name));

@@ -165,7 +165,9 @@ describe('idemkey request', () => {
 				'-H',
 				'X-Api-Key: APIKEYSECRET',
 				'-H',
-				'X-Trace: visible-trace',
+				'X-Trace: unlisted-trace',
+				'-H',
+				'Accept: application/visible+json',
 			],
 			{ cwd },
 		);
@@ -176,9 +178,10 @@ describe('idemkey request', () => {
 		expect(sent?.cookie).toBe('session=COOKIESECRET');
 		expect(sent?.['x-api-key']).toBe('APIKEYSECRET');
 		const stored = await allFileText(journal);
-		// The journal did record the request (its non-secret header), so the absence of the secrets means something.
-		expect(stored).toContain('visible-trace');
-		expect(stored).not.toMatch(/AUTHSECRET|COOKIESECRET|APIKEYSECRET/);
+		// The journal did record the request (its allow-listed header), so the absence of the secrets means something.
+		expect(stored).toContain('application/visible+json');
+		expect(stored).not.toMatch(/AUTHSECRET|COOKIESECRET|APIKEYSECRET|unlisted-trace/);
+		expect(sent?.['x-trace']).toBe('unlisted-trace');
 		// The journal's files are readable by their owner only.
 		const files = await readdir(journal, { recursive: true, withFileTypes: true });
 		const modes = await Promise.all(
@@ -192,10 +195,10 @@ describe('idemkey request', () => {
 		const server = await keyedServer();
 		const cwd = await scratch();
 		const envDir = join(cwd, 'from-env');
-		const argv = ['request', 'POST', `${server.url}x`, '--json', '1', '-H', 'X-Mark: m1'];
+		const argv = ['request', 'POST', `${server.url}x`, '--json', '1', '-H', 'Content-Language: m1'];
 
 		await cli(argv, { cwd, env: { IDEMKEY_JOURNAL: envDir } });
-		await cli([...argv.slice(0, -1), 'X-Mark: m2'], { cwd });
+		await cli([...argv.slice(0, -1), 'Content-Language: m2'], { cwd });
 
 		expect(await allFileText(envDir)).toContain('m1');
 		expect(await allFileText(join(cwd, '.idemkey'))).toContain('m2');

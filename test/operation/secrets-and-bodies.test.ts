@@ -14,6 +14,9 @@ const SECRETS = {
 	cookie: 'sid=COOKIESECRET2',
 	'x-api-key': 'APIKEYSECRET3',
 	'x-bardge-secret': 'VENDORSECRET4',
+	'ocp-apim-subscription-key': 'VENDORSECRET6',
+	'x-functions-key': 'VENDORSECRET7',
+	'x-master-key': 'VENDORSECRET8',
 };
 
 describe('secret headers', () => {
@@ -29,12 +32,23 @@ describe('secret headers', () => {
 			journal,
 			dialect: 'bardge',
 			retry: fast,
-			headers: { Authorization: SECRETS.authorization, Cookie: SECRETS.cookie, 'X-App': 'kiosk-7' },
+			headers: {
+				Authorization: SECRETS.authorization,
+				Cookie: SECRETS.cookie,
+				'X-App': 'kiosk-7',
+				'Ocp-Apim-Subscription-Key': SECRETS['ocp-apim-subscription-key'],
+			},
+			journalHeaders: ['X-App'],
 		});
 		const res = await api.post('bookings', {
 			json: { classId: 'c7' },
 			operation: 'op-secret',
-			headers: { 'X-Api-Key': SECRETS['x-api-key'], 'X-Bardge-Secret': SECRETS['x-bardge-secret'] },
+			headers: {
+				'X-Api-Key': SECRETS['x-api-key'],
+				'X-Bardge-Secret': SECRETS['x-bardge-secret'],
+				'x-functions-key': SECRETS['x-functions-key'],
+				'X-Master-Key': SECRETS['x-master-key'],
+			},
 		});
 		expect(res.status).toBe(201);
 
@@ -52,7 +66,7 @@ describe('secret headers', () => {
 			for (const name of [...Object.keys(SECRETS), 'set-cookie'])
 				expect(text.toLowerCase()).not.toContain(name);
 		}
-		// Non-secret headers are kept, so the record is not secret-free merely by keeping no headers at all.
+		// Listed headers are kept, so the record is not secret-free merely by keeping no headers at all.
 		expect(final?.request?.headers).toContainEqual(['x-app', 'kiosk-7']);
 		expect(final?.outcome?.headers).toContainEqual(['content-type', 'application/json']);
 	});

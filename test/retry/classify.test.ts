@@ -553,7 +553,7 @@ const safeDefaultRows: Row[] = Object.values(dialects).flatMap((dialect): Row[] 
 		observation: res(429, { code: 'idempotency_key_reused' }, { 'Retry-After': '2' }),
 		decision: retry('rate_limited', false, 2_000),
 	},
-	// fetch follows redirects, so a 1xx/3xx that reaches classify is a definite answer, never a success.
+	// A 1xx/3xx that reaches classify is a definite answer, never a success (redirects: see the table below).
 	...[101, 300, 304, 308].map(
 		(status): Row => ({
 			dialect,
@@ -689,6 +689,52 @@ describe('dialect facts (DESIGN §4)', () => {
 	it('no other dialect marks an endpoint keyless', () => {
 		for (const dialect of [ietf, stripe, fortyTwoMin, repull, problem]) {
 			expect(dialect.keyless('POST', '/bookings/b1/cancel')).toBe(false);
+		}
+	});
+});
+
+// Redirects reach classify unfollowed (a write's always; a read's when it left the origin or looped). Status 0 is a
+// browser's opaque redirect, which hides where and why.
+describe('redirects', () => {
+	const location = { location: 'https://elsewhere.example/x' };
+	it.each([
+		{
+			status: 303,
+			write: true,
+			decision: { type: 'succeed', alreadyApplied: false },
+			why: '"done, see other"',
+		},
+		{
+			status: 307,
+			write: true,
+			decision: fail('rejected'),
+			why: '"send it there instead": not applied here',
+		},
+		{
+			status: 308,
+			write: true,
+			decision: fail('rejected'),
+			why: '"send it there instead": not applied here',
+		},
+		{ status: 301, write: true, decision: fail('unknown'), why: '"moved" or "done": unknown, never retried' },
+		{ status: 302, write: true, decision: fail('unknown'), why: '"moved" or "done": unknown, never retried' },
+		{
+			status: 0,
+			write: true,
+			decision: fail('unknown'),
+			why: 'hidden by the browser: unknown, never retried',
+		},
+		...[0, 301, 302, 303, 307, 308].map((status) => ({
+			status,
+			write: false,
+			decision: fail('rejected'),
+			why: 'a read not followed: its answer',
+		})),
+	])('$status to a write: $write -> $why', ({ status, write, decision }) => {
+		for (const dialect of [ietf, stripe, bardge, fortyTwoMin, repull, problem]) {
+			expect(
+				classify(dialect, res(status, '', location), { earlierAttemptUnknown: false, now: NOW, write }),
+			).toMatchObject(decision);
 		}
 	});
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretHeader, mergeHeaders, persistableHeaders } from '../../src/utils/headers.js';
+import {
+	isSecretHeader,
+	mergeHeaders,
+	persistableHeaders,
+	withoutSecretHeaders,
+} from '../../src/utils/headers.js';
 
 describe('isSecretHeader', () => {
 	it.each([
@@ -19,6 +24,13 @@ describe('isSecretHeader', () => {
 		'X-Session-Token',
 		'x-password',
 		'X-Signature',
+		// Vendor API-key headers that matched no earlier rule.
+		'Ocp-Apim-Subscription-Key',
+		'x-functions-key',
+		'X-Master-Key',
+		'x-goog-api-key',
+		'X-Amz-Security-Token',
+		'x-client-credential',
 	])('treats %s as secret', (name) => {
 		expect(isSecretHeader(name)).toBe(true);
 	});
@@ -26,7 +38,10 @@ describe('isSecretHeader', () => {
 	it.each([
 		'content-type',
 		'Idempotency-Key',
+		'X-Idempotency-Key',
 		'x-request-id',
+		'Stripe-Account',
+		'keyboard-layout',
 		'accept',
 		'user-agent',
 		'x-idempotent-replayed',
@@ -64,17 +79,49 @@ describe('mergeHeaders', () => {
 });
 
 describe('persistableHeaders', () => {
-	it('keeps only the non-secret pairs', () => {
+	const sent = new Headers({
+		'content-type': 'application/json',
+		accept: 'application/json',
+		authorization: 'Bearer t',
+		'ocp-apim-subscription-key': 'k1',
+		'x-functions-key': 'k2',
+		'x-master-key': 'k3',
+		'x-tenant': 'acme',
+		'stripe-account': 'acct_1',
+		'idempotency-key': 'key-1',
+		cookie: 'a=b',
+	});
+
+	it('keeps only the allow-listed request headers: a header nobody listed is not journaled', () => {
+		expect(persistableHeaders(sent)).toEqual([
+			['accept', 'application/json'],
+			['content-type', 'application/json'],
+		]);
+	});
+
+	it('adds the names the client listed in journalHeaders', () => {
+		expect(persistableHeaders(sent, new Set(['stripe-account', 'x-tenant']))).toEqual([
+			['accept', 'application/json'],
+			['content-type', 'application/json'],
+			['stripe-account', 'acct_1'],
+			['x-tenant', 'acme'],
+		]);
+	});
+});
+
+describe('withoutSecretHeaders', () => {
+	it('keeps what a journal replay answers with, but no credential', () => {
 		const headers = new Headers({
 			'content-type': 'application/json',
-			authorization: 'Bearer t',
-			'x-api-key': 'k',
-			'idempotency-key': 'key-1',
-			cookie: 'a=b',
+			'set-cookie': 'sid=s',
+			'x-request-id': 'r1',
+			'idempotent-replayed': 'true',
+			'x-amz-security-token': 't',
 		});
-		expect(persistableHeaders(headers)).toEqual([
+		expect(withoutSecretHeaders(headers)).toEqual([
 			['content-type', 'application/json'],
-			['idempotency-key', 'key-1'],
+			['idempotent-replayed', 'true'],
+			['x-request-id', 'r1'],
 		]);
 	});
 });

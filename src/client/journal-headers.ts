@@ -1,0 +1,30 @@
+import { InvalidRequestError } from '../errors/classes.js';
+import { isSecretHeader, JOURNALED_REQUEST_HEADERS } from '../utils/headers.js';
+
+// RFC 9110 token: what fetch accepts as a header name.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+The client's `journalHeaders`, checked: header names a record keeps beside the built-in allow-list. A name that looks
+like a credential is refused rather than dropped, so a caller who asked for one learns at once that it will not be
+kept (the resuming client supplies credentials from its own headers).
+*/
+export function journalHeaderSet(names: readonly string[] | undefined): ReadonlySet<string> {
+	const out = new Set<string>();
+	for (const name of names ?? []) {
+		if (!HEADER_NAME.test(name)) {
+			throw new InvalidRequestError(`journalHeaders: "${name}" is not a header name.`, {
+				field: 'journalHeaders',
+			});
+		}
+		if (isSecretHeader(name)) {
+			throw new InvalidRequestError(
+				`journalHeaders: "${name}" looks like a credential, and credentials are never journaled. The resuming client sends its own headers; leave it out.`,
+				{ field: 'journalHeaders' },
+			);
+		}
+		const lower = name.toLowerCase();
+		if (!JOURNALED_REQUEST_HEADERS.has(lower)) out.add(lower);
+	}
+	return out;
+}

@@ -1,0 +1,53 @@
+import { hasUserInfo } from './url.js';
+
+/*
+Every request runs with fetch's `redirect: 'manual'`, because fetch's own following replays a 307/308 write, with its
+body, Idempotency-Key and API-key headers, to wherever the Location points, and follows a loop about twenty times
+per attempt. A write's redirect is therefore never followed: it is the write's answer (see classify). A read (GET,
+HEAD) follows redirects that stay on its own origin, a few hops, carrying its headers, as a browser would.
+*/
+
+/** How many redirects in a row a GET or HEAD follows; the next one is its answer. */
+export const MAX_REDIRECTS = 5;
+
+/** The statuses fetch would follow, plus 0: the opaque redirect a browser hands back for `redirect: 'manual'`. */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([0, 301, 302, 303, 307, 308]);
+
+/** Where a read goes next, or `undefined` when `response` is its answer. */
+export function nextHop(
+	method: string,
+	from: string,
+	response: Pick<Response, 'status' | 'headers'>,
+	hops: number,
+): URL | undefined {
+	if ((method !== 'GET' && method !== 'HEAD') || hops >= MAX_REDIRECTS) return undefined;
+	if (response.status === 0 || !REDIRECT_STATUSES.has(response.status)) return undefined;
+	const location = response.headers.get('location');
+	if (location === null) return undefined;
+	let next: URL;
+	try {
+		next = new URL(location, from);
+	} catch {
+		return undefined;
+	}
+	return next.origin === new URL(from).origin && !hasUserInfo(next) ? next : undefined;
+}
+
+type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** `fetch` that follows a read's same-origin redirects itself (the init it is given must say `redirect: 'manual'`). */
+export function followingSafeRedirects(inner: Fetch): Fetch {
+	return async (input, init) => {
+		let response = await inner(input, init);
+		if (!(input instanceof Request) || !REDIRECT_STATUSES.has(response.status)) return response;
+		let url = input.url;
+		for (let hops = 0; ; hops++) {
+			const next = nextHop(input.method, url, response, hops);
+			if (next === undefined) return response;
+			// Release the connection the redirect's body holds before asking again.
+			await response.body?.cancel().catch(() => {});
+			url = next.href;
+			response = await inner(new Request(url, { method: input.method, headers: input.headers }), init);
+		}
+	};
+}
