@@ -171,28 +171,6 @@ function checkSearchParams(search: unknown): void {
 	}
 }
 
-/**
-The resolved URL is one fetch will send: http(s), without credentials. Anything else fetch refuses (a `localhost:3000/x`
-path parses as the scheme `localhost:`), or sends a password that must never be written anywhere.
-*/
-export function checkSendableUrl(href: string): void {
-	if (!href.startsWith('https://') && !href.startsWith('http://')) {
-		throw invalid(
-			'url',
-			`Only http and https URLs can be sent; got the scheme "${href.slice(0, Math.max(0, href.indexOf(':')))}:" (a path such as "localhost:3000/x" needs "http://" in front).`,
-		);
-	}
-	if (href.includes('@')) {
-		const url = new URL(href);
-		if (url.username !== '' || url.password !== '') {
-			throw invalid(
-				'url',
-				'The URL carries a user name or password, which fetch refuses: send credentials in a header.',
-			);
-		}
-	}
-}
-
 /** A value named for an error message without repeating it: it may be a secret. */
 export function describe(value: unknown): string {
 	if (value === null) return 'null';

@@ -7,7 +7,7 @@ import { assertValidKey } from '../keys/validate.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
 import { attemptLoop, type Progress } from './attempts.js';
-import { checkCall, checkOperation, checkSendableUrl } from './call-options.js';
+import { checkCall, checkOperation } from './call-options.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { type RunOptions, runJournaled } from './journaled.js';
@@ -74,7 +74,6 @@ async function dispatch(
 	const upper = checkCall(method, input, options);
 	const policy = resolvePolicy(ctx.policy, options.retry);
 	const request = await prepareRequest(upper, input, options, ctx);
-	checkSendableUrl(request.url);
 	const timeout = options.timeout ?? ctx.timeout;
 	const signal = options.signal ?? undefined;
 	signal?.throwIfAborted();
