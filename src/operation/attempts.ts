@@ -103,7 +103,9 @@ export async function attemptLoop(
 		},
 	);
 	// An abort while a request is on the wire comes back from sendOnce as a network error, which already set mayHaveApplied.
-	return { outcome: answeredBeforeAbort(outcome), mayHaveApplied };
+	// A try stopped by an abort before it was sent is no attempt: count the ones that got as far as the wire.
+	const attempts = options.progress.attempts;
+	return { outcome: answeredBeforeAbort({ ...outcome, attempts }), mayHaveApplied };
 }
 
 /**

@@ -128,8 +128,10 @@ export function exhaustedError(
 	if (outcome.type === 'exhausted' && !mayHaveApplied && (!decision || isNotSent(decision))) {
 		return new NotSentError(
 			`${where(subject)} was not sent: ${
-				last ? `the server could not be reached (${describe(last.value.cause)})` : 'the deadline passed first'
-			}, and no attempt may have been applied (${attempts} tried). Nothing was applied; run the same operation again once the server is reachable.`,
+				last
+					? `the server could not be reached (${describe(last.value.cause)}) in ${attempts} tries`
+					: 'the deadline passed before the first try'
+			}. Nothing was applied; run the same operation again once the server is reachable.`,
 			{ key: subject.key, operation: subject.operation, attempts, cause: last?.value.cause },
 		);
 	}
