@@ -10,6 +10,7 @@ import {
 	MemoryJournal,
 	NotSentError,
 	OutcomeUnknownError,
+	RequestRejectedError,
 } from '../../src/index.js';
 import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
 
@@ -123,22 +124,34 @@ describe('a refused connection is not sent', () => {
 	});
 });
 
-/** A MemoryJournal whose chosen writes wait until the test lets them through. */
+/** A MemoryJournal whose first chosen call waits until the test lets it through. */
 class GatedJournal implements Journal {
 	readonly inner = new MemoryJournal();
 	/** Resolves when a gated write has started; call `open()` to let it finish. */
 	gated: Promise<void>;
 	open: () => void = () => {};
 	private started: () => void = () => {};
+	/** Only the first matching write waits. */
+	private fired = false;
 
-	constructor(private readonly gate: (method: 'create' | 'compareAndSet', record: JournalRecord) => boolean) {
+	constructor(
+		private readonly gate: (
+			method: 'create' | 'compareAndSet' | 'get',
+			record: JournalRecord | undefined,
+		) => boolean,
+	) {
 		this.gated = new Promise((resolve) => {
 			this.started = resolve;
 		});
 	}
 
-	private async pass<T>(method: 'create' | 'compareAndSet', record: JournalRecord, write: () => Promise<T>) {
-		if (this.gate(method, record)) {
+	private async pass<T>(
+		method: 'create' | 'compareAndSet' | 'get',
+		record: JournalRecord | undefined,
+		write: () => Promise<T>,
+	) {
+		if (!this.fired && this.gate(method, record)) {
+			this.fired = true;
 			const opened = new Promise<void>((resolve) => {
 				this.open = resolve;
 			});
@@ -154,7 +167,7 @@ class GatedJournal implements Journal {
 		return this.pass('compareAndSet', next, () => this.inner.compareAndSet(next));
 	}
 	get(scope: string, operation: string) {
-		return this.inner.get(scope, operation);
+		return this.pass('get', undefined, () => this.inner.get(scope, operation));
 	}
 	listUnfinished(scope: string) {
 		return this.inner.listUnfinished(scope);
@@ -230,5 +243,30 @@ describe('an abort between the journal claim and the send', () => {
 		expect(error).toMatchObject({ reason: 'aborted', attempts: 1 });
 		expect(server.received).toHaveLength(1);
 		expect(await journal.get('default', 'book:6')).toMatchObject({ state: 'unknown', attemptsStarted: 1 });
+	});
+
+	it('keeps an answer read before the abort: recorded as it was, reported as it was', async () => {
+		// Bardge's "already cancelled" on a first attempt makes the call ask the journal whether another caller
+		// attempted the operation: the abort lands during that read, after the answer came back.
+		const server = await serve((_req, res) =>
+			sendJson(res, 409, { error: 'conflict', code: 'already_cancelled' }),
+		);
+		const journal = new GatedJournal((method) => method === 'get');
+		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
+		const controller = new AbortController();
+
+		const call = api.post('bookings/b1/cancel', { operation: 'cancel:b1', signal: controller.signal });
+		await journal.gated;
+		controller.abort(new Error('cancelled'));
+		journal.open();
+
+		const error = await call.catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(RequestRejectedError);
+		expect(server.received).toHaveLength(1);
+		expect(await journal.get('default', 'cancel:b1')).toMatchObject({
+			state: 'failed',
+			attemptsStarted: 1,
+			attemptsFinished: 1,
+		});
 	});
 });
