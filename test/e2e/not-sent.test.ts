@@ -205,7 +205,7 @@ describe('an abort between the journal claim and the send', () => {
 		);
 		// Gate the claim of the second attempt: the write that turns the record inflight again.
 		const journal = new GatedJournal(
-			(method, record) => method === 'compareAndSet' && record.state === 'inflight',
+			(method, record) => method === 'compareAndSet' && record?.state === 'inflight',
 		);
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
 		const controller = new AbortController();
@@ -228,7 +228,7 @@ describe('an abort between the journal claim and the send', () => {
 	it('counts only the attempt that left when an earlier one may have landed', async () => {
 		const server = await serve((_req, res) => void res.socket?.destroy());
 		const journal = new GatedJournal(
-			(method, record) => method === 'compareAndSet' && record.state === 'inflight',
+			(method, record) => method === 'compareAndSet' && record?.state === 'inflight',
 		);
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
 		const controller = new AbortController();
