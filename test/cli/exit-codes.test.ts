@@ -82,7 +82,7 @@ describe('exit codes', () => {
 		expect(server.received).toHaveLength(1);
 	});
 
-	it('a server that refuses the connection exits 14 (not sent)', async () => {
+	it('a server that refuses the connection exits 15 (not sent)', async () => {
 		const probe = createServer();
 		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
 		const { port } = probe.address() as AddressInfo;
@@ -104,7 +104,7 @@ describe('exit codes', () => {
 			{ cwd },
 		);
 
-		expect(out.code).toBe(14);
+		expect(out.code).toBe(15);
 		expect(out.stderr).toMatch(/^idemkey: not_sent: .*ECONNREFUSED/);
 		expect(out.stderr.trim().split('\n')).toHaveLength(1);
 	});
