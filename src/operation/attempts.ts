@@ -71,8 +71,13 @@ export async function attemptLoop(
 			});
 			// "Already done" on what looked like a first attempt: a key-less operation run by two callers at once
 			// gets it for whichever request lands second, and the other caller's attempt is what made it true.
-			if (decision.type === 'fail' && decision.alreadyApplied && (await options.hooks?.othersAttempted?.())) {
-				decision = { type: 'succeed', replayed: true, alreadyApplied: true };
+			if (decision.type === 'fail' && decision.alreadyApplied) {
+				// The effect exists: until the journal says whose attempt made it (a read an abort can cut short), this
+				// call cannot say "not applied".
+				mayHaveApplied = true;
+				if (await options.hooks?.othersAttempted?.()) {
+					decision = { type: 'succeed', replayed: true, alreadyApplied: true };
+				}
 			}
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
 				mayHaveApplied = true;
