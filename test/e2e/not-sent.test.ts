@@ -191,11 +191,16 @@ describe('an abort between the journal claim and the send', () => {
 
 		await expect(call).rejects.toBe(reason);
 		expect(server.received).toHaveLength(0);
-		expect(await journal.get('default', 'book:4')).toMatchObject({
-			state: 'pending',
-			attemptsStarted: 0,
-			attemptsFinished: 0,
-		});
+		// The claim's undo is written once the journal answers the write the caller stopped waiting for.
+		await vi.waitFor(
+			async () =>
+				expect(await journal.get('default', 'book:4')).toMatchObject({
+					state: 'pending',
+					attemptsStarted: 0,
+					attemptsFinished: 0,
+				}),
+			{ timeout: 10_000 },
+		);
 	});
 
 	it('takes back a retry’s claim: an operation not applied stays pending, and the abort is an abort', async () => {
@@ -217,11 +222,16 @@ describe('an abort between the journal claim and the send', () => {
 
 		await expect(call).rejects.toBe(reason);
 		expect(server.received).toHaveLength(1);
-		expect(await journal.get('default', 'book:5')).toMatchObject({
-			state: 'pending',
-			attemptsStarted: 1,
-			attemptsFinished: 1,
-		});
+		// The claim's undo is written once the journal answers the write the caller stopped waiting for.
+		await vi.waitFor(
+			async () =>
+				expect(await journal.get('default', 'book:5')).toMatchObject({
+					state: 'pending',
+					attemptsStarted: 1,
+					attemptsFinished: 1,
+				}),
+			{ timeout: 10_000 },
+		);
 	});
 
 	it('takes back a claim the journal had already written when the abort came', async () => {
