@@ -18,7 +18,7 @@ const unknownCodes = new Set(['outcome_unknown', 'in_progress', 'key_expired']);
 // May have been applied, and final: an operator set it aside; every later run is refused the same way.
 const settledUnknownCodes = new Set(['abandoned']);
 const failedCodes = new Set(['rejected', 'key_reused', 'key_missing']);
-const notSentCodes = new Set(['invalid_request', 'journal']);
+const notSentCodes = new Set(['invalid_request', 'journal', 'not_sent']);
 
 /**
 The model-readable outcome of an idemkey error, or `undefined` for errors that are not about the action's outcome
@@ -85,6 +85,8 @@ function failedAdvice(code: ToolFailed['code'], reason: string | undefined): str
 			return `The action was not carried out: the request was invalid${reason ? ` (${reason})` : ''}. Do not retry it as it is.`;
 		case 'journal':
 			return 'The action was not carried out: nothing was sent, because its record could not be written. Trying again later is safe.';
+		case 'not_sent':
+			return 'The action was not carried out: the service could not be reached, so nothing was sent. Trying again later is safe.';
 	}
 }
 

@@ -121,7 +121,7 @@ export type ToolOutcomeUnknown = OutcomeIds & {
 /** The action was not applied. */
 export type ToolFailed = OutcomeIds & {
 	status: 'failed';
-	code: 'rejected' | 'key_reused' | 'key_missing' | 'invalid_request' | 'journal';
+	code: 'rejected' | 'key_reused' | 'key_missing' | 'invalid_request' | 'journal' | 'not_sent';
 	/** The service's own error code (`class_full`), or the invalid field, when there is one. */
 	reason?: string;
 };

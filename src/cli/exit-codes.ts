@@ -17,6 +17,7 @@ const ROWS = [
 	['not_found', 12, 'not found: no such operation in the journal'],
 	['demo_failed', 13, 'demo: an operation was applied twice or lost (a bug in idemkey: please report it)'],
 	['abandoned', 14, 'abandoned: the operation was abandoned by hand ("idemkey abandon"); not sent again'],
+	['not_sent', 15, 'not sent: the server could not be reached (refused, DNS, TLS); not applied; rerun'],
 	['interrupted', 130, 'interrupted by SIGINT/SIGTERM before an answer; the operation stays resumable'],
 ] as const;
 
@@ -39,6 +40,7 @@ const BY_ERROR_CODE: Record<IdempotencyErrorCode, ExitCode> = {
 	key_missing: EXIT_CODES.key_missing,
 	in_progress: EXIT_CODES.in_progress,
 	outcome_unknown: EXIT_CODES.outcome_unknown,
+	not_sent: EXIT_CODES.not_sent,
 	rejected: EXIT_CODES.rejected,
 	key_expired: EXIT_CODES.key_expired,
 	journal: EXIT_CODES.journal,

@@ -27,7 +27,8 @@ export type IdemEvent =
 	| (EventBase & { readonly type: 'attempt' })
 	| (EventBase & {
 			readonly type: 'retry';
-			readonly reason: 'network' | 'timeout' | 'server_error' | 'rate_limited' | 'in_progress';
+			/** `not_sent`: the attempt failed before a connection existed (refused, DNS, TLS), so nothing left. */
+			readonly reason: 'network' | 'timeout' | 'server_error' | 'rate_limited' | 'not_sent' | 'in_progress';
 			readonly delayMs: number;
 			readonly status: number | undefined;
 	  })

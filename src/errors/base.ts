@@ -4,6 +4,7 @@ export type IdempotencyErrorCode =
 	| 'key_missing'
 	| 'in_progress'
 	| 'outcome_unknown'
+	| 'not_sent'
 	| 'rejected'
 	| 'key_expired'
 	| 'journal'
@@ -42,6 +43,7 @@ const NAMES = new Set([
 	'KeyMissingError',
 	'InProgressError',
 	'OutcomeUnknownError',
+	'NotSentError',
 	'RequestRejectedError',
 	'KeyExpiredError',
 	'JournalError',

@@ -63,7 +63,9 @@ export type OutcomeUnknownReason =
 	| 'server_error'
 	| 'rate_limited'
 	| 'aborted'
-	| 'deadline';
+	| 'deadline'
+	/** The server said the key carried another request after an earlier attempt under it had an unknown outcome. */
+	| 'key_reused_after_unknown';
 
 /**
 Retries ran out while the outcome was uncertain: the server may or may not have applied the request. Resume with the same `operation` (same key) to find out; never re-issue it under a new operation.
@@ -89,6 +91,22 @@ export class OutcomeUnknownError extends IdempotencyError {
 		this.reason = details.reason;
 		this.status = details.answer?.status;
 		this.retryAfterMs = details.retryAfterMs;
+	}
+}
+
+/**
+No attempt could be sent: every try failed before a connection existed (connection refused, a DNS or TLS failure), and
+no earlier attempt of the operation may have been applied. Nothing was applied; the journal keeps the operation as it
+was, so running the same operation again is safe.
+*/
+export class NotSentError extends IdempotencyError {
+	override name = 'NotSentError' as const;
+	/** Tries this call made, none of which left the process. */
+	readonly attempts: number;
+
+	constructor(message: string, details: IdempotencyErrorDetails & { attempts: number }) {
+		super('not_sent', message, details);
+		this.attempts = details.attempts;
 	}
 }
 

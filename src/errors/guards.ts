@@ -5,6 +5,7 @@ import type {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	NotSentError,
 	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
@@ -21,6 +22,7 @@ export const isKeyReuseError = guard<KeyReuseError>('KeyReuseError');
 export const isKeyMissingError = guard<KeyMissingError>('KeyMissingError');
 export const isInProgressError = guard<InProgressError>('InProgressError');
 export const isOutcomeUnknownError = guard<OutcomeUnknownError>('OutcomeUnknownError');
+export const isNotSentError = guard<NotSentError>('NotSentError');
 export const isRequestRejectedError = guard<RequestRejectedError>('RequestRejectedError');
 export const isKeyExpiredError = guard<KeyExpiredError>('KeyExpiredError');
 export const isJournalError = guard<JournalError>('JournalError');

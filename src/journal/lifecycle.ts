@@ -61,6 +61,23 @@ export const claimed = (record: JournalRecord, now: number): JournalRecord => ({
 	updatedAt: now,
 });
 
+/**
+The claimed attempt never left the process (connection refused, aborted before sending): take the claim back, since an
+attempt counted as started reads as "may have been applied" and would keep the operation from ever being sent once its
+key window passed. `state` is what the record was before the claim: `unknown` when an earlier attempt may have landed.
+*/
+export const released = (
+	record: JournalRecord,
+	state: 'pending' | 'unknown',
+	now: number,
+): JournalRecord => ({
+	...record,
+	state,
+	revision: record.revision + 1,
+	attemptsStarted: Math.max(record.attemptsFinished, record.attemptsStarted - 1),
+	updatedAt: now,
+});
+
 /** An attempt finished with `state`; `outcome` is kept for succeeded/failed records. */
 export function settled(
 	record: JournalRecord,

@@ -2,7 +2,14 @@
 Canonical JSON (RFC 8785 style for the values JSON can hold): object keys sorted by code unit, no whitespace. Two bodies that differ only in key order get the same fingerprint.
 */
 export function canonicalJson(value: unknown): string {
-	return write(value, new Set(), '') ?? 'null';
+	return canonicalJsonOrUndefined(value) ?? 'null';
+}
+
+/**
+Canonical JSON, or `undefined` where `JSON.stringify` gives `undefined` (a function, a symbol, a `toJSON` returning nothing): a request body must refuse those rather than send `null`. Throws like `JSON.stringify` (cycles, BigInt).
+*/
+export function canonicalJsonOrUndefined(value: unknown): string | undefined {
+	return write(value, new Set(), '');
 }
 
 // Mirrors JSON.stringify's SerializeJSONProperty: `toJSON` once per slot, boxed primitives unboxed, and

@@ -9,6 +9,8 @@ export type FingerprintInput = {
 	path: string;
 	/** A JSON body (fingerprinted canonically) ... */
 	json?: unknown;
+	/** ... or one already written by `canonicalJson` (the request body's own text: serialised once, not twice) ... */
+	canonical?: string | undefined;
 	/** ... or raw bytes, fingerprinted as they are. */
 	bytes?: Uint8Array | undefined;
 };
@@ -17,6 +19,7 @@ export type FingerprintInput = {
 export async function fingerprint(input: FingerprintInput): Promise<string> {
 	const headText = `${input.method.toUpperCase()} ${input.path}\n`;
 	// The same bytes either way: UTF-8 of the head, then of the canonical JSON or the raw body.
+	if (input.canonical !== undefined) return sha256HexOfText(headText + input.canonical);
 	if (input.json !== undefined) return sha256HexOfText(headText + canonicalJson(input.json));
 	const head = encoder.encode(headText);
 	const body = input.bytes ?? new Uint8Array();

@@ -11,6 +11,8 @@ export type AttemptHooks = {
 	beforeSend?: () => Promise<void>;
 	/** Runs after a retryable answer; `mayHaveApplied` is whether any attempt so far may have landed. */
 	afterRetryable?: (mayHaveApplied: boolean) => Promise<void>;
+	/** Runs instead when the claimed attempt never left (refused, aborted before sending): the claim is taken back. */
+	release?: (mayHaveApplied: boolean) => Promise<void>;
 	/** Whether another caller has started an attempt of this operation since this call began (asked rarely). */
 	othersAttempted?: () => Promise<boolean>;
 };
@@ -42,9 +44,15 @@ export async function attemptLoop(
 ): Promise<LoopResult> {
 	let mayHaveApplied = options.earlierAttemptUnknown;
 	let lastStatus: number | undefined;
+	const { signal } = options;
 	const outcome = await runRetries<Sent>(
 		async ({ attempt, timeoutMs }) => {
 			await options.hooks?.beforeSend?.();
+			// Aborted while the claim was being written: nothing left, so the claim must not read as an attempt.
+			if (signal?.aborted) {
+				await options.hooks?.release?.(mayHaveApplied);
+				signal.throwIfAborted();
+			}
 			options.progress.attempts = attempt;
 			ctx.emit({ type: 'attempt', ...subject, attempt });
 			const sent = await sendOnce(
@@ -53,7 +61,7 @@ export async function attemptLoop(
 				subject.key,
 				ctx.dialect.keyHeader,
 				Math.min(options.timeout, timeoutMs),
-				options.signal,
+				signal,
 			);
 			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
 			let decision: Decision = classify(ctx.dialect, sent.observation, {
@@ -63,13 +71,20 @@ export async function attemptLoop(
 			});
 			// "Already done" on what looked like a first attempt: a key-less operation run by two callers at once
 			// gets it for whichever request lands second, and the other caller's attempt is what made it true.
-			if (decision.type === 'fail' && decision.alreadyApplied && (await options.hooks?.othersAttempted?.())) {
-				decision = { type: 'succeed', replayed: true, alreadyApplied: true };
+			if (decision.type === 'fail' && decision.alreadyApplied) {
+				// The effect exists: until the journal says whose attempt made it (a read an abort can cut short), this
+				// call cannot say "not applied".
+				mayHaveApplied = true;
+				if (await options.hooks?.othersAttempted?.()) {
+					decision = { type: 'succeed', replayed: true, alreadyApplied: true };
+				}
 			}
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
 				mayHaveApplied = true;
 			}
-			if (decision.type === 'retry' || decision.type === 'in_progress') {
+			if (decision.type === 'retry' && decision.reason === 'not_sent') {
+				await options.hooks?.release?.(mayHaveApplied);
+			} else if (decision.type === 'retry' || decision.type === 'in_progress') {
 				await options.hooks?.afterRetryable?.(mayHaveApplied);
 			}
 			return { decision, value: sent };
@@ -77,7 +92,7 @@ export async function attemptLoop(
 		{
 			deadline: options.deadline,
 			policy: options.policy,
-			signal: options.signal,
+			signal,
 			now: ctx.now,
 			random: ctx.random,
 			onRetry: ({ attempt, delayMs, decision }) => {
@@ -93,5 +108,18 @@ export async function attemptLoop(
 		},
 	);
 	// An abort while a request is on the wire comes back from sendOnce as a network error, which already set mayHaveApplied.
-	return { outcome, mayHaveApplied };
+	// A try stopped by an abort before it was sent is no attempt: count the ones that got as far as the wire.
+	const attempts = options.progress.attempts;
+	return { outcome: answeredBeforeAbort({ ...outcome, attempts }), mayHaveApplied };
+}
+
+/**
+The retry loop checks the signal once an attempt returns, so an abort that lands after the final answer was read would
+hide it. The answer stands: the journal must record an applied request as applied, and the caller gets what happened.
+*/
+function answeredBeforeAbort(outcome: RunOutcome<Sent>): RunOutcome<Sent> {
+	if (outcome.type !== 'aborted' || !outcome.last) return outcome;
+	const { type } = outcome.last.decision;
+	if (type !== 'succeed' && type !== 'fail') return outcome;
+	return { type: 'done', last: outcome.last, attempts: outcome.attempts };
 }

@@ -1,8 +1,11 @@
 import { InvalidRequestError } from '../errors/classes.js';
+import { canonicalJsonOrUndefined } from '../keys/canonical-json.js';
 
 export type SerialisedBody = {
 	bytes: Uint8Array<ArrayBuffer> | undefined;
 	contentType: string | undefined;
+	/** A `json` body's canonical text: what `bytes` encode, and what the fingerprint hashes. */
+	canonical?: string;
 };
 
 const encoder = new TextEncoder();
@@ -11,6 +14,7 @@ const invalid = (message: string) => new InvalidRequestError(message, { field: '
 
 /**
 Serialises the body exactly once. Servers fingerprint raw bytes (or key-order-sensitive JSON), so every retry must resend these same bytes: a FormData re-encoded per attempt would get a new multipart boundary and look like a different request.
+A `json` body is written as canonical JSON (sorted keys), not in the caller's key order: the bytes are then a function of the logical request, so a rerun by another caller, process or version whose object lists its keys in another order sends the very bytes of the first attempt, which a server comparing raw bytes requires.
 */
 export async function serialiseBody(
 	json: unknown,
@@ -22,7 +26,7 @@ export async function serialiseBody(
 	if (json !== undefined) {
 		let text: string | undefined;
 		try {
-			text = JSON.stringify(json);
+			text = canonicalJsonOrUndefined(json);
 		} catch (error) {
 			throw new InvalidRequestError(`The json body cannot be serialised: ${(error as Error).message}`, {
 				field: 'body',
@@ -30,7 +34,7 @@ export async function serialiseBody(
 			});
 		}
 		if (text === undefined) throw invalid('The json body serialises to nothing (a function or symbol?).');
-		return { bytes: encoder.encode(text), contentType: 'application/json' };
+		return { bytes: encoder.encode(text), contentType: 'application/json', canonical: text };
 	}
 	if (body === undefined || body === null) return { bytes: undefined, contentType: undefined };
 	if (typeof body === 'string')

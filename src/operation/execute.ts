@@ -135,14 +135,22 @@ async function runUnjournaled(
 		method: request.method,
 		url: request.url,
 	};
-	const { outcome } = await attemptLoop(ctx, request, subject, { ...options, earlierAttemptUnknown: false });
+	const { outcome, mayHaveApplied } = await attemptLoop(ctx, request, subject, {
+		...options,
+		earlierAttemptUnknown: false,
+	});
 	if (outcome.type === 'done') {
 		const { decision, value } = outcome.last;
 		if (decision.type === 'succeed') return rawFrom(value, subject, outcome.attempts, decision.replayed);
 		if (decision.type === 'fail') throw failureError(decision, value.observation, subject, outcome.attempts);
 	}
 	if (outcome.type === 'aborted') throw outcome.reason;
-	throw exhaustedError(outcome as Exclude<typeof outcome, { type: 'done' }>, subject, outcome.attempts);
+	throw exhaustedError(
+		outcome as Exclude<typeof outcome, { type: 'done' }>,
+		subject,
+		outcome.attempts,
+		mayHaveApplied,
+	);
 }
 
 async function finalise<T>(raw: RawResult, options: Pick<CallOptions<T>, 'schema'>): Promise<IdemResult<T>> {

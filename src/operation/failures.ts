@@ -3,6 +3,7 @@ import {
 	InProgressError,
 	KeyMissingError,
 	KeyReuseError,
+	NotSentError,
 	OutcomeUnknownError,
 	type OutcomeUnknownReason,
 	RequestRejectedError,
@@ -73,6 +74,12 @@ export function failureError(
 				`The server${status}: this Idempotency-Key was already used for a different request, ${where(subject)}. Use a new operation id for a different request.`,
 				{ ...base, source: 'server' },
 			);
+		case 'key_reused_after_unknown':
+			// Never "not applied", and never the advice to send it under a new operation id: that is how it gets booked twice.
+			return new OutcomeUnknownError(
+				`The server${status}: this Idempotency-Key was already used for a different request, ${where(subject)}. An earlier attempt under this key had an unknown outcome, so it may have been applied: what the server holds may be that attempt. Reconcile with the server (look the effect up) before anything else; never resend it under another operation id.`,
+				{ ...base, attempts, reason: 'key_reused_after_unknown' },
+			);
 		case 'key_missing':
 			return new KeyMissingError(
 				`The server${status}: it requires an Idempotency-Key on ${where(subject)}. Configure a dialect whose keyedMethods include ${subject.method}.`,
@@ -102,17 +109,32 @@ export function failureError(
 	}
 }
 
+// A refused last attempt after one that may have landed: the operation is unknown, its last failure a network one.
 const reasonOf = (decision: Decision | undefined): OutcomeUnknownReason =>
-	decision?.type === 'retry' ? decision.reason : 'network';
+	decision?.type === 'retry' && decision.reason !== 'not_sent' ? decision.reason : 'network';
 
-/** The typed error when retries ran out or the caller aborted after something may have been applied. */
+/**
+The typed error when retries ran out or the caller aborted after something may have been applied. `mayHaveApplied`:
+whether any attempt of the operation (this call's or an earlier run's) may have landed.
+*/
 export function exhaustedError(
 	outcome: Extract<RunOutcome<Sent>, { type: 'exhausted' | 'aborted' }>,
 	subject: Subject,
 	attempts: number,
+	mayHaveApplied: boolean,
 ): IdempotencyError {
 	const last = outcome.last;
 	const decision = last?.decision;
+	if (outcome.type === 'exhausted' && !mayHaveApplied && (!decision || isNotSent(decision))) {
+		return new NotSentError(
+			`${where(subject)} was not sent: ${
+				last
+					? `the server could not be reached (${describe(last.value.cause)}) in ${attempts} tries`
+					: 'the deadline passed before the first try'
+			}. Nothing was applied; run the same operation again once the server is reachable.`,
+			{ key: subject.key, operation: subject.operation, attempts, cause: last?.value.cause },
+		);
+	}
 	const answer = answerOf(last?.value.observation);
 	const retryAfterMs =
 		decision && (decision.type === 'retry' || decision.type === 'in_progress')
@@ -142,4 +164,15 @@ export function exhaustedError(
 		}). Resume it with the same operation id; never resend it under a new one.`,
 		{ ...details, reason },
 	);
+}
+
+const isNotSent = (decision: Decision) => decision.type === 'retry' && decision.reason === 'not_sent';
+
+/** The innermost message of a transport error (`connect ECONNREFUSED 127.0.0.1:8080`), for the error's text. */
+function describe(cause: unknown): string {
+	let message = 'connection failed';
+	for (let link = cause, depth = 0; link instanceof Error && depth < 8; link = link.cause, depth++) {
+		if (link.message) message = link.message;
+	}
+	return message;
 }

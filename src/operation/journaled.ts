@@ -1,5 +1,12 @@
 import { InvalidRequestError, JournalError, KeyExpiredError, KeyReuseError } from '../errors/classes.js';
-import { claimed, keyExpired, newClaimedRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
+import {
+	claimed,
+	keyExpired,
+	newClaimedRecord,
+	released,
+	settled,
+	wasInterrupted,
+} from '../journal/lifecycle.js';
 import {
 	isFinished,
 	type JournalRecord,
@@ -10,7 +17,7 @@ import {
 } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
-import { toBase64 } from '../utils/base64.js';
+import { fromBase64, toBase64 } from '../utils/base64.js';
 import { persistableHeaders, withoutSecretHeaders } from '../utils/headers.js';
 import { attemptLoop, type Progress } from './attempts.js';
 import type { ClientContext, RawResult } from './context.js';
@@ -167,9 +174,24 @@ export async function runJournaled(
 		);
 	};
 
+	// Claims taken back because their attempt never left: they are not attempts anyone started, in the journal's count.
+	let releasedClaims = 0;
+	const release = async (mayHaveApplied: boolean) => {
+		releasedClaims++;
+		try {
+			await write(
+				(from) => released(from, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
+				'take back the claim of an attempt that was not sent',
+			);
+		} catch (error) {
+			// Best-effort like the final write: a claim left in place only reads as "unknown", which is safe.
+			if (error instanceof FinishedElsewhere) throw error;
+		}
+	};
+
 	let loop: Awaited<ReturnType<typeof attemptLoop>>;
 	try {
-		loop = await attemptLoop(ctx, request, subject, {
+		loop = await attemptLoop(ctx, sameBytesAsBefore(request, record, claimedFirst), subject, {
 			deadline,
 			policy: options.policy,
 			timeout: options.timeout,
@@ -192,10 +214,10 @@ export async function runJournaled(
 						journal.get(scope, operation, o),
 					);
 					const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
-					return (
-						latest !== undefined && latest.attemptsStarted - attemptsBefore - options.progress.attempts > 0
-					);
+					const ours = options.progress.attempts - releasedClaims;
+					return latest !== undefined && latest.attemptsStarted - attemptsBefore - ours > 0;
 				},
+				release,
 				afterRetryable: async (mayHaveApplied) => {
 					// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
 					await write(
@@ -213,6 +235,11 @@ export async function runJournaled(
 	}
 
 	const { outcome } = loop;
+	// The loop stopped (aborted, or out of time) before its first attempt used the claim made with the record.
+	if (claimedFirst) {
+		claimedFirst = false;
+		await release(loop.mayHaveApplied).catch(() => {});
+	}
 	const attempts = outcome.attempts;
 	// Final writes are best-effort: the request was sent, and a record left inflight is resumed as "unknown" (same key), which is safe.
 	const finish = async (state: Exclude<OperationState, 'inflight'>, result?: RecordOutcome) => {
@@ -231,15 +258,23 @@ export async function runJournaled(
 		}
 		if (decision.type === 'fail') {
 			const error = failureError(decision, value.observation, subject, attempts);
-			if (decision.failure === 'unknown') await finish('unknown');
+			// Only a definite answer makes the record `failed` (not applied): a stored 5xx replayed, or a key the
+			// server says carried another request after an attempt of unknown outcome, leave it `unknown`.
+			if (decision.failure === 'unknown' || decision.failure === 'key_reused_after_unknown')
+				await finish('unknown');
 			else await finish('failed', { ...toOutcome(ctx, value, null), error: decision.failure });
-			if (decision.failure === 'key_reused')
+			if (decision.failure === 'key_reused' || decision.failure === 'key_reused_after_unknown')
 				ctx.emit({ type: 'conflict', ...subject, attempt: attempts, source: 'server' });
 			throw error;
 		}
 	}
 	if (outcome.type === 'aborted' && !loop.mayHaveApplied) throw outcome.reason;
-	throw exhaustedError(outcome as Exclude<typeof outcome, { type: 'done' }>, subject, attempts);
+	throw exhaustedError(
+		outcome as Exclude<typeof outcome, { type: 'done' }>,
+		subject,
+		attempts,
+		loop.mayHaveApplied,
+	);
 }
 
 const MAX_CAS_ROUNDS = 5;
@@ -258,6 +293,23 @@ const expired = (record: JournalRecord, subject: Subject) =>
 		).toISOString()} (the server's retention); resending could apply it twice. Check with the server whether it was applied, then abandon it or run it as a new operation.`,
 		{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
 	);
+
+/**
+A rerun resends the bytes the operation's record kept, when it kept them. Equal fingerprints mean the same logical
+request, and this version writes JSON canonically, so these are the bytes about to go out anyway, except in a record
+written by an earlier idemkey (the caller's key order), which a server comparing raw bytes would call a reused key.
+*/
+function sameBytesAsBefore(request: PreparedRequest, record: JournalRecord, ours: boolean): PreparedRequest {
+	const stored = record.request?.body;
+	if (ours || stored === undefined || request.body === undefined) return request;
+	let body: Uint8Array<ArrayBuffer>;
+	try {
+		body = fromBase64(stored) as Uint8Array<ArrayBuffer>;
+	} catch {
+		return request;
+	}
+	return { ...request, body };
+}
 
 /** What a record keeps of the request: allow-listed headers only, and the body only when bodies are stored. */
 function snapshot(

@@ -97,7 +97,7 @@ export async function prepareRequest(
 			{ field: 'key' },
 		);
 	}
-	const { bytes, contentType } = await serialiseBody(options.json, options.body);
+	const { bytes, contentType, canonical } = await serialiseBody(options.json, options.body);
 	if (contentType && !headers.has('content-type')) headers.set('content-type', contentType);
 	const path = url.pathname + url.search;
 	const journaled = !SAFE_METHODS.has(upper);
@@ -111,12 +111,7 @@ export async function prepareRequest(
 		journaled,
 		keyed,
 		explicitKey: options.key ?? headerKey,
-		fingerprint: journaled
-			? await fingerprint(
-					options.json !== undefined
-						? { method: upper, path, json: options.json }
-						: { method: upper, path, bytes },
-				)
-			: '',
+		// The JSON text just serialised is the canonical form the fingerprint hashes: written once, used twice.
+		fingerprint: journaled ? await fingerprint({ method: upper, path, canonical, bytes }) : '',
 	};
 }

@@ -3,6 +3,7 @@ import { isKyError, isTimeoutError } from 'ky';
 import type { Observation } from '../retry/classify.js';
 import { parseBody } from '../utils/parse-body.js';
 import { withAttemptSignal } from './attempt-signal.js';
+import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
 
 /** What one attempt got: the observation for `classify`, plus the raw text for the journal. */
@@ -66,7 +67,11 @@ export async function sendOnce(
 	} catch (error) {
 		const timedOut = controller.signal.aborted && !signal?.aborted;
 		return {
-			observation: { kind: 'error', error: timedOut || isTimeoutError(error) ? 'timeout' : 'network' },
+			observation: {
+				kind: 'error',
+				error:
+					timedOut || isTimeoutError(error) ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
+			},
 			text: undefined,
 			cause: timedOut ? controller.signal.reason : transportCause(error),
 		};

@@ -7,7 +7,11 @@ import { parseRetryAfter } from './retry-after.js';
 /** What one attempt produced, already read off the wire. */
 export type Observation =
 	| { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: unknown }
-	| { readonly kind: 'error'; readonly error: 'network' | 'timeout' };
+	/**
+	A transport failure. `not_sent`: it failed before any byte of the request left (connection refused, DNS, TLS
+	handshake), so the server cannot have seen it; anything that may have reached the server is `network` or `timeout`.
+	*/
+	| { readonly kind: 'error'; readonly error: 'network' | 'timeout' | 'not_sent' };
 
 export type ClassifyContext = {
 	/** An earlier attempt of this operation (this call or a previous run) ended without a known outcome. */
@@ -18,7 +22,7 @@ export type ClassifyContext = {
 	readonly write?: boolean;
 };
 
-export type RetryReason = 'network' | 'timeout' | 'server_error' | 'rate_limited';
+export type RetryReason = 'network' | 'timeout' | 'server_error' | 'rate_limited' | 'not_sent';
 
 export type Decision =
 	| { readonly type: 'succeed'; readonly replayed: boolean | undefined; readonly alreadyApplied: boolean }
@@ -32,7 +36,11 @@ export type Decision =
 	| { readonly type: 'in_progress'; readonly retryAfterMs: number | undefined }
 	| {
 			readonly type: 'fail';
-			readonly failure: 'key_reused' | 'key_missing' | 'rejected' | 'unknown';
+			/**
+			`key_reused_after_unknown`: the server says the key carried another request, but an earlier attempt under it
+			had an unknown outcome, so what the server holds may be that attempt: not "not applied".
+			*/
+			readonly failure: 'key_reused' | 'key_reused_after_unknown' | 'key_missing' | 'rejected' | 'unknown';
 			readonly errorCode: string | undefined;
 			/**
 			The server says it is already done, and no earlier attempt is known to have done it: a rejection unless
@@ -89,7 +97,8 @@ The retry decision: a pure function of the dialect, what the attempt produced, a
 */
 export function classify(dialect: Dialect, observation: Observation, context: ClassifyContext): Decision {
 	if (observation.kind === 'error') {
-		return { type: 'retry', reason: observation.error, retryAfterMs: undefined, mayHaveApplied: true };
+		const { error } = observation;
+		return { type: 'retry', reason: error, retryAfterMs: undefined, mayHaveApplied: error !== 'not_sent' };
 	}
 	const { status, headers, body } = observation;
 	const replayed = replaySignal(dialect, headers);
@@ -98,13 +107,16 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 	const codes = status >= 400 ? errorCodes(body) : [];
 	const errorCode = codes[0];
 	const retryAfterMs = parseRetryAfter(headers, context.now);
-	const fail = (failure: 'key_reused' | 'key_missing' | 'rejected' | 'unknown'): Decision => ({
+	const fail = (failure: Extract<Decision, { type: 'fail' }>['failure']): Decision => ({
 		type: 'fail',
 		failure,
 		errorCode,
 	});
+	// A server that compares bytes (or fingerprints more than idemkey does) may hold an earlier attempt of this very
+	// operation under the key: "reused" then cannot mean "not applied".
+	const keyReused = () => fail(context.earlierAttemptUnknown ? 'key_reused_after_unknown' : 'key_reused');
 
-	if (matches(dialect.keyReused, status, codes, body)) return fail('key_reused');
+	if (matches(dialect.keyReused, status, codes, body)) return keyReused();
 	if (matches(dialect.keyMissing, status, codes, body)) return fail('key_missing');
 	if (matches(dialect.inProgress, status, codes, body)) return { type: 'in_progress', retryAfterMs };
 	if (matches(dialect.alreadyApplied, status, codes, body)) {
@@ -116,7 +128,7 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 	// Any 4xx that names a well-known idempotency code means what the code says, whichever dialect is configured:
 	// the default dialect talking to a Stripe-like server must still report a reused key as such.
 	if (status >= 400 && status < 500 && status !== 429) {
-		if (includesAny(KEY_REUSE_CODES, codes)) return fail('key_reused');
+		if (includesAny(KEY_REUSE_CODES, codes)) return keyReused();
 		if (includesAny(KEY_MISSING_CODES, codes)) return fail('key_missing');
 	}
 	if (status === 429) return { type: 'retry', reason: 'rate_limited', retryAfterMs, mayHaveApplied: false };

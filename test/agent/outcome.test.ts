@@ -8,6 +8,7 @@ import {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	NotSentError,
 	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
@@ -52,6 +53,13 @@ describe('classify: what the model is told, and what the record becomes', () => 
 			'key',
 		],
 		['journal down (nothing sent)', new JournalError('m'), 'not_sent', 'failed', undefined],
+		[
+			'service unreachable (nothing sent)',
+			new NotSentError('m', { attempts: 3 }),
+			'not_sent',
+			'failed',
+			undefined,
+		],
 	])('%s', (_, error, disposition, status, reason) => {
 		const classified = classify(error, ids, true);
 		expect(classified?.disposition).toBe(disposition);

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
@@ -79,6 +80,33 @@ describe('exit codes', () => {
 		expect(later.code).toBe(8);
 		expect(later.stderr).toMatch(/^idemkey: key_expired: /);
 		expect(server.received).toHaveLength(1);
+	});
+
+	it('a server that refuses the connection exits 15 (not sent)', async () => {
+		const probe = createServer();
+		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+		const { port } = probe.address() as AddressInfo;
+		await new Promise<void>((resolve) => probe.close(() => resolve()));
+		const cwd = await scratch();
+
+		const out = await cli(
+			[
+				'request',
+				'POST',
+				`http://127.0.0.1:${port}/bookings`,
+				'--op',
+				'refused',
+				'--json',
+				'1',
+				'--retries',
+				'1',
+			],
+			{ cwd },
+		);
+
+		expect(out.code).toBe(15);
+		expect(out.stderr).toMatch(/^idemkey: not_sent: .*ECONNREFUSED/);
+		expect(out.stderr.trim().split('\n')).toHaveLength(1);
 	});
 
 	it('an unusable journal directory exits 9 and sends nothing', async () => {

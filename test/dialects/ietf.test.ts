@@ -47,16 +47,24 @@ describe('ietf: in progress (409)', () => {
 });
 
 describe('ietf: same key, other payload (422)', () => {
-	it('fingerprints bytes: the same JSON with keys in another order is another payload', async () => {
+	it('fingerprints bytes: idemkey sends canonical JSON, so the same JSON with keys in another order is the same payload', async () => {
+		const state = serve();
+		const first = await client().post('bookings', { json: { a: 1, b: 2 }, key: 'order-key' });
+		const second = await client().post('bookings', { json: { b: 2, a: 1 }, key: 'order-key' });
+		expect(second.data).toEqual(first.data);
+		expect(state.requests.map((r) => r.body)).toEqual(['{"a":1,"b":2}', '{"a":1,"b":2}']);
+		expect(state.effectCount).toBe(1);
+	});
+
+	it('raises KeyReuseError (server) for another payload under the same key', async () => {
 		const state = serve();
 		await client().post('bookings', { json: { a: 1, b: 2 }, key: 'order-key' });
 		const error = await client()
-			.post('bookings', { json: { b: 2, a: 1 }, key: 'order-key' })
+			.post('bookings', { json: { a: 1, b: 3 }, key: 'order-key' })
 			.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(KeyReuseError);
 		expect((error as KeyReuseError).source).toBe('server');
 		expect((error as KeyReuseError).status).toBe(422);
-		expect(state.requests.map((r) => r.body)).toEqual(['{"a":1,"b":2}', '{"b":2,"a":1}']);
 		expect(state.effectCount).toBe(1);
 	});
 

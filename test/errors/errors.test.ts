@@ -10,6 +10,7 @@ import {
 	isKeyExpiredError,
 	isKeyMissingError,
 	isKeyReuseError,
+	isNotSentError,
 	isOutcomeUnknownError,
 	isRequestRejectedError,
 	isResponseValidationError,
@@ -17,6 +18,7 @@ import {
 	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
+	NotSentError,
 	OutcomeUnknownError,
 	RequestRejectedError,
 	ResponseValidationError,
@@ -50,6 +52,12 @@ const cases = [
 		name: 'OutcomeUnknownError',
 		code: 'outcome_unknown',
 		guard: isOutcomeUnknownError,
+	},
+	{
+		error: new NotSentError('m', { ...ids, attempts: 3, cause }),
+		name: 'NotSentError',
+		code: 'not_sent',
+		guard: isNotSentError,
 	},
 	{
 		error: new RequestRejectedError('m', { ...ids, answer, cause }),

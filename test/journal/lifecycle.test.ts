@@ -7,6 +7,7 @@ import {
 	newClaimedRecord,
 	newRecord,
 	rekeyed,
+	released,
 	resolvedByCaller,
 	settled,
 	wasInterrupted,
@@ -187,6 +188,50 @@ describe('settled', () => {
 	it('leaves out the outcome when none is given', () => {
 		const next = settled(claimed(newRecord(input()), NOW + 1), 'unknown', NOW + 2);
 		expect('outcome' in next).toBe(false);
+	});
+});
+
+describe('released', () => {
+	const fresh = newClaimedRecord(input());
+	const afterUnknown = claimed(settled(fresh, 'unknown', NOW + 1), NOW + 2);
+	const afterRateLimit = claimed(settled(fresh, 'pending', NOW + 1), NOW + 2);
+	it.each([
+		{
+			what: 'a new operation goes back to pending, never attempted',
+			from: fresh,
+			state: 'pending',
+			started: 0,
+		},
+		{
+			what: 'an unknown one stays unknown with its earlier attempt',
+			from: afterUnknown,
+			state: 'unknown',
+			started: 1,
+		},
+		{ what: 'one refused after a 429 stays pending', from: afterRateLimit, state: 'pending', started: 1 },
+	] as const)('takes the claim back: $what', ({ from, state, started }) => {
+		const next = released(from, state, NOW + 5);
+		expect(next).toEqual({
+			...from,
+			state,
+			revision: from.revision + 1,
+			attemptsStarted: started,
+			updatedAt: NOW + 5,
+		});
+		expect(next.attemptsFinished).toBe(from.attemptsFinished);
+		expect(from.state).toBe('inflight');
+	});
+
+	it('leaves a never-sent operation neither interrupted nor expired, so it can still be sent after its key window', () => {
+		const next = released(fresh, 'pending', NOW + 1);
+		expect(wasInterrupted(next)).toBe(false);
+		expect(keyExpired(next, NOW + 10 * 90_000)).toBe(false);
+		expect(keyExpired(fresh, NOW + 10 * 90_000)).toBe(true);
+	});
+
+	it('never counts fewer started attempts than finished ones', () => {
+		const settledRecord = settled(fresh, 'unknown', NOW + 1);
+		expect(released(settledRecord, 'unknown', NOW + 2).attemptsStarted).toBe(settledRecord.attemptsFinished);
 	});
 });
 

@@ -12,7 +12,7 @@ const res = (status: number, body?: unknown, headers: Record<string, string> = {
 	headers: new Headers(headers),
 	body,
 });
-const error = (kind: 'network' | 'timeout'): Observation => ({ kind: 'error', error: kind });
+const error = (kind: 'network' | 'timeout' | 'not_sent'): Observation => ({ kind: 'error', error: kind });
 
 const succeed = (replayed: boolean | undefined, alreadyApplied = false): Decision => ({
 	type: 'succeed',
@@ -20,13 +20,13 @@ const succeed = (replayed: boolean | undefined, alreadyApplied = false): Decisio
 	alreadyApplied,
 });
 const retry = (
-	reason: 'network' | 'timeout' | 'server_error' | 'rate_limited',
+	reason: 'network' | 'timeout' | 'server_error' | 'rate_limited' | 'not_sent',
 	mayHaveApplied: boolean,
 	retryAfterMs?: number,
 ): Decision => ({ type: 'retry', reason, retryAfterMs, mayHaveApplied });
 const inProgress = (retryAfterMs?: number): Decision => ({ type: 'in_progress', retryAfterMs });
 const fail = (
-	failure: 'key_reused' | 'key_missing' | 'rejected' | 'unknown',
+	failure: 'key_reused' | 'key_reused_after_unknown' | 'key_missing' | 'rejected' | 'unknown',
 	errorCode?: string,
 ): Decision => ({
 	type: 'fail',
@@ -474,6 +474,19 @@ const safeDefaultRows: Row[] = Object.values(dialects).flatMap((dialect): Row[] 
 		observation: error('timeout'),
 		decision: retry('timeout', true),
 	},
+	{
+		dialect,
+		what: 'failed before a connection existed: retry, not applied',
+		observation: error('not_sent'),
+		decision: retry('not_sent', false),
+	},
+	{
+		dialect,
+		what: 'failed before a connection existed after an unknown attempt: still nothing from this one',
+		observation: error('not_sent'),
+		earlierAttemptUnknown: true,
+		decision: retry('not_sent', false),
+	},
 	...[500, 502, 503, 504, 599].map(
 		(status): Row => ({
 			dialect,
@@ -588,8 +601,48 @@ const safeDefault409Rows: Row[] = [ietf, stripe, bardge, fortyTwoMin, repull].fl
 	},
 ]);
 
+// Each dialect's own "same key, other request" answer: after an attempt of unknown outcome, what the server holds under
+// the key may be that attempt (a server comparing raw bytes, or fingerprinting more than idemkey does), so it is not
+// "not applied".
+const keyReuseAnswers: [Dialect, Observation, string | undefined][] = [
+	[ietf, res(422, draft.reused), 'idempotency'],
+	[
+		stripe,
+		res(400, { error: { type: 'idempotency_error', message: 'Keys for idempotent requests...' } }),
+		'idempotency_error',
+	],
+	[
+		bardge,
+		res(409, { error: 'idempotency_error', code: 'idempotency_key_reused' }),
+		'idempotency_key_reused',
+	],
+	[fortyTwoMin, res(409, { code: 'idempotency_key_conflict' }), 'idempotency_key_conflict'],
+	[repull, res(409, { code: 'idempotency_key_reused' }), 'idempotency_key_reused'],
+	[
+		problem,
+		res(409, { type: 'https://api.example.com/problems/idempotency-key-mismatch', status: 409 }),
+		'idempotency_key_mismatch',
+	],
+];
+const keyReuseRows: Row[] = keyReuseAnswers.flatMap(([dialect, observation, code]): Row[] => [
+	{
+		dialect,
+		what: 'key reused on a first attempt: key reused',
+		observation,
+		decision: fail('key_reused', code),
+	},
+	{
+		dialect,
+		what: 'key reused after an attempt of unknown outcome: may have been applied',
+		observation,
+		earlierAttemptUnknown: true,
+		decision: fail('key_reused_after_unknown', code),
+	},
+]);
+
 describe('classify', () => {
 	describe.each([
+		{ name: 'key reuse', rows: keyReuseRows },
 		{ name: 'ietf', rows: ietfRows },
 		{ name: 'stripe', rows: stripeRows },
 		{ name: 'bardge', rows: bardgeRows },
@@ -634,11 +687,16 @@ describe('classify', () => {
 				const row = { dialect, what: '', observation, decision: fail('rejected') };
 				const afterUnknown = run({ ...row, earlierAttemptUnknown: true });
 				expect(afterUnknown.type).toBe('fail');
-				// Nor change which failure it is (a reused key must stay a reused key).
+				// Nor change which failure it is, except that a reused key can no longer mean "not applied".
+				const before = run({ ...row, earlierAttemptUnknown: false });
 				expect(
 					afterUnknown,
 					`${dialect.name} ${observation.kind === 'response' ? observation.status : ''}`,
-				).toEqual(run({ ...row, earlierAttemptUnknown: false }));
+				).toEqual(
+					before.type === 'fail' && before.failure === 'key_reused'
+						? { ...before, failure: 'key_reused_after_unknown' }
+						: before,
+				);
 				checked++;
 			}
 		}

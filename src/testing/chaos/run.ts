@@ -113,7 +113,7 @@ export type ChaosReport = {
 
 type CallOutcome = { ok: true; result: IdemResult } | { ok: false; error: unknown };
 
-const DEFINITELY_NOT_APPLIED = new Set(['rejected', 'key_reused', 'key_missing']);
+const DEFINITELY_NOT_APPLIED = new Set(['rejected', 'key_reused', 'key_missing', 'not_sent']);
 const UNKNOWN = new Set(['outcome_unknown', 'in_progress']);
 
 /**
