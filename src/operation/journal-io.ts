@@ -1,5 +1,6 @@
 import { JournalError } from '../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal/journal.js';
+import { released } from '../journal/lifecycle.js';
 import type { JournalRecord } from '../journal/record.js';
 import type { Subject } from './failures.js';
 
@@ -132,17 +133,18 @@ const pastDeadline = (what: string, sent: string, subject: Pick<Subject, 'key' |
 	);
 
 /**
-A claim that landed after its caller left: nothing was sent under it, so put back the record it replaced (a higher revision, so that anyone who read the claim sees the change). Compare-and-set: if another runner built on the claim meanwhile, it stays, which is safe (an extra attempt counted as unknown). Nobody waits for this write.
+A claim that landed after its caller left: nothing was sent under it, so take it back (`released`: a higher revision,
+so that anyone who read the claim sees the change). Compare-and-set: if another runner built on the claim meanwhile,
+it stays, which is safe (an extra attempt counted as unknown). Nobody waits for this write.
 */
 export function undoClaim(
 	journal: Journal,
-	claimed: JournalRecord,
-	before: JournalRecord,
+	claim: JournalRecord,
+	state: 'pending' | 'unknown',
 	now: number,
 ): void {
-	const restored: JournalRecord = { ...before, revision: claimed.revision + 1, updatedAt: now };
 	Promise.resolve()
-		.then(() => journal.compareAndSet(restored))
+		.then(() => journal.compareAndSet(released(claim, state, now)))
 		.catch(() => {});
 }
 
@@ -159,5 +161,5 @@ export const undoLateCreate =
 				stored?.key === fresh.key &&
 				stored.revision === 1 &&
 				stored.state === 'inflight');
-		if (ours) undoClaim(journal, stored, { ...fresh, state: 'pending', attemptsStarted: 0 }, now());
+		if (ours) undoClaim(journal, stored, 'pending', now());
 	};

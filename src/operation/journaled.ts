@@ -149,7 +149,9 @@ export async function runJournaled(
 			const claim = next.state === 'inflight';
 			const wait = waitFor(claim);
 			const undo = (wrote: boolean) => {
-				if (wrote && claim) undoClaim(journal, next, from, ctx.now());
+				// A leftover `inflight` (a crashed owner) is an attempt of unknown outcome, as `wasInterrupted` reads it.
+				if (wrote && claim)
+					undoClaim(journal, next, from.state === 'pending' ? 'pending' : 'unknown', ctx.now());
 			};
 			if (await journalIo(what, subject, wait, (o) => journal.compareAndSet(next, o), undo)) {
 				current = next;
