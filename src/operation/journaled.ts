@@ -1,4 +1,10 @@
-import { InvalidRequestError, JournalError, KeyExpiredError, KeyReuseError } from '../errors/classes.js';
+import {
+	InvalidRequestError,
+	JournalError,
+	KeyExpiredError,
+	KeyReuseError,
+	OutcomeUnknownError,
+} from '../errors/classes.js';
 import {
 	claimed,
 	keyExpired,
@@ -191,6 +197,10 @@ export async function runJournaled(
 		}
 	};
 
+	const earlierAttemptUnknown = !claimedFirst && wasInterrupted(record) && record.attemptsStarted > 0;
+	// Whether an attempt of this call may have been applied: a journal failure after one must not read as "nothing was
+	// sent". (An earlier run's unknown attempt was reported to that run, and its record still says so.)
+	let uncertain = false;
 	let loop: Awaited<ReturnType<typeof attemptLoop>>;
 	try {
 		loop = await attemptLoop(ctx, sameBytesAsBefore(request, record, claimedFirst), subject, {
@@ -198,7 +208,7 @@ export async function runJournaled(
 			policy: options.policy,
 			timeout: options.timeout,
 			signal: options.signal,
-			earlierAttemptUnknown: !claimedFirst && wasInterrupted(record) && record.attemptsStarted > 0,
+			earlierAttemptUnknown,
 			progress: options.progress,
 			hooks: {
 				beforeSend: async () => {
@@ -221,6 +231,7 @@ export async function runJournaled(
 				},
 				release,
 				afterRetryable: async (mayHaveApplied) => {
+					uncertain ||= mayHaveApplied;
 					// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
 					await write(
 						(from) => settled(from, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
@@ -230,6 +241,8 @@ export async function runJournaled(
 			},
 		});
 	} catch (error) {
+		if (error instanceof JournalError && uncertain)
+			throw journalFailedAfterSend(error, subject, options.progress.attempts);
 		if (!(error instanceof FinishedElsewhere)) throw error;
 		if (error.record.state === 'failed') throw storedError(error.record, subject);
 		ctx.emit({ type: 'replay', ...subject, attempt: 0, source: 'journal' });
@@ -280,6 +293,13 @@ export async function runJournaled(
 }
 
 const MAX_CAS_ROUNDS = 5;
+
+/** A `JournalError` says "nothing was sent", which is no longer the whole truth once an attempt may have landed. */
+const journalFailedAfterSend = (error: JournalError, subject: Subject, attempts: number) =>
+	new OutcomeUnknownError(
+		`${error.message} An earlier attempt of operation "${subject.operation}" may have been applied, so its outcome is unknown. Resume it with the same operation id once the journal answers; never resend it under a new one.`,
+		{ key: subject.key, operation: subject.operation, attempts, reason: 'journal', cause: error },
+	);
 
 /** Another runner of the same operation finished it while we were about to write. */
 class FinishedElsewhere extends Error {

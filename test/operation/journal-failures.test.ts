@@ -5,6 +5,7 @@ import {
 	JournalError,
 	type JournalRecord,
 	MemoryJournal,
+	OutcomeUnknownError,
 } from '../../src/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { fast, rejectionOf, serve } from './support.js';
@@ -122,7 +123,7 @@ describe('a failing journal', () => {
 		expect((await inner.get('default', 'op-1'))?.state).toBe('unknown');
 	});
 
-	it('raises JournalError and sends no retry when the claim of a retry fails', async () => {
+	it('raises OutcomeUnknownError (reason journal) and sends no retry when the claim of a retry fails', async () => {
 		const server = await serve((_req, res) => void res.socket?.destroy());
 		let writes = 0;
 		const journal = journalWith((inner) => ({
@@ -135,7 +136,10 @@ describe('a failing journal', () => {
 		const { inner } = journal;
 		const api = createClient({ baseUrl: server.url, journal, retry: fast });
 		const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'op-1' }));
-		expect(error).toBeInstanceOf(JournalError);
+		// The first attempt may have been applied: "nothing was sent" would be false for the call.
+		expect(error).toBeInstanceOf(OutcomeUnknownError);
+		expect(error).toMatchObject({ reason: 'journal', operation: 'op-1', attempts: 1 });
+		expect((error as OutcomeUnknownError).cause).toBeInstanceOf(JournalError);
 		expect(server.received).toHaveLength(1);
 		expect((await inner.get('default', 'op-1'))?.state).toBe('unknown');
 	});
