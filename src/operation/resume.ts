@@ -13,19 +13,30 @@ import { checkResume } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
+import { journalIo } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 
-/** Reads one record of the client's scope, checked like every record the runner trusts. */
-export async function readRecord(ctx: ClientContext, operation: string): Promise<JournalRecord | undefined> {
-	let value: unknown;
-	try {
-		value = await ctx.journal.get(ctx.scope, operation);
-	} catch (error) {
-		throw new JournalError(`The journal failed to read operation "${operation}"; nothing was sent.`, {
-			operation,
-			cause: error,
-		});
-	}
+/**
+Reads one record of the client's scope, checked like every record the runner trusts. The read is bounded like every
+journal wait of a call: by the caller's signal and the call's deadline.
+*/
+export async function readRecord(
+	ctx: ClientContext,
+	operation: string,
+	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] } = {},
+): Promise<JournalRecord | undefined> {
+	const now = ctx.now;
+	const value: unknown = await journalIo(
+		`read operation "${operation}"`,
+		{ key: undefined, operation },
+		{
+			signal: bound.signal,
+			deadline: now() + resolvePolicy(ctx.policy, bound.retry).maxRetryTime,
+			now,
+			beforeSend: true,
+		},
+		(o) => ctx.journal.get(ctx.scope, operation, o),
+	);
 	if (value == null) return undefined;
 	const parsed = JournalRecordSchema.safeParse(value);
 	if (!parsed.success) {
@@ -110,7 +121,7 @@ export async function resumeOperation<T>(
 	onExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	checkResume(operation, options);
-	const record = await readRecord(ctx, operation);
+	const record = await readRecord(ctx, operation, options);
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
 			field: 'operation',
@@ -165,7 +176,7 @@ async function reconcile<T>(
 	send: (record: JournalRecord) => Promise<IdemResult<T>>,
 	options: ResumeOptions<T>,
 ): Promise<IdemResult<T>> {
-	const record = await readRecord(ctx, operation);
+	const record = await readRecord(ctx, operation, options);
 	if (!record) throw expired;
 	if (isFinished(record.state)) {
 		if (record.state === 'failed') throw storedError(record, { ...subjectOf(record) });

@@ -316,3 +316,33 @@ describe('a journal that answers only as the deadline passes', () => {
 		});
 	});
 });
+
+describe('resume() reads the journal within the caller signal and deadline', () => {
+	it('abort while the read hangs: the caller gets its abort reason and nothing is sent', async () => {
+		const journal = new StallingJournal();
+		const { fetch, requests } = answering(201);
+		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+		const held = journal.hold('get');
+		const controller = new AbortController();
+		const call = api.resume('op-1', { signal: controller.signal });
+		await held.reached;
+		const reason = new Error('operator pressed ctrl-c');
+		controller.abort(reason);
+		expect(await rejectionOf(call)).toBe(reason);
+		expect(requests).toHaveLength(0);
+	});
+
+	it('a read that never answers ends at retry.maxRetryTime with a JournalError saying nothing was sent', async () => {
+		vi.useFakeTimers();
+		const journal = new StallingJournal();
+		const { fetch, requests } = answering(201);
+		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+		journal.hold('get');
+		const settled = rejectionOf(api.resume('op-1', { retry: { maxRetryTime: 2_000 } }));
+		await vi.advanceTimersByTimeAsync(2_000);
+		const error = await settled;
+		expect(error).toBeInstanceOf(JournalError);
+		expect((error as Error).message).toMatch(/nothing was sent/);
+		expect(requests).toHaveLength(0);
+	});
+});
