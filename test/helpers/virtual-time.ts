@@ -1,4 +1,4 @@
-import { setTimeout as realSetTimeout } from 'node:timers';
+import { setImmediate as realSetImmediate, setTimeout as realSetTimeout } from 'node:timers';
 import { vi } from 'vitest';
 
 /**
@@ -34,4 +34,21 @@ export function watch<T>(promise: Promise<T>) {
 		settled = true;
 	});
 	return { settled: () => settled, outcome };
+}
+
+const turn = () => new Promise((resolve) => realSetImmediate(resolve));
+
+/**
+Runs an in-process call (msw handlers, MemoryJournal) to its end in virtual time, one virtual ms at a time with a
+fixed number of real event-loop turns between steps for the work that needs no timer. Which virtual ms each thing
+happens at then depends on the timers alone, never on how fast the machine is. Needs {@link useVirtualTime}.
+*/
+export async function settleInVirtualTime<T>(promise: Promise<T>, maxMs = 600_000): Promise<T> {
+	const call = watch(promise);
+	for (let ms = 0; !call.settled(); ms++) {
+		if (ms > maxMs) throw new Error(`still running after ${maxMs} virtual ms`);
+		for (let i = 0; i < 20 && !call.settled(); i++) await turn();
+		if (!call.settled()) await vi.advanceTimersByTimeAsync(1);
+	}
+	return promise;
 }
