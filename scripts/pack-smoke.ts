@@ -55,8 +55,14 @@ async function pack(scratch: string): Promise<string> {
 	if (!info) throw new Error(`npm pack printed no tarball: ${out}`);
 	const stray = info.files
 		.map((file) => file.path)
-		.filter((file) => !/^(dist\/|docs\/[^/]+\.md$|docs\/(dialects|recipes)\/[^/]+\.md$|docs\/examples\/[^/]+\.ts$|package\.json$|README|LICENSE)/i.test(file));
-	if (stray.length > 0) throw new Error(`the tarball ships files outside dist/ and docs/: ${stray.join(', ')}`);
+		.filter(
+			(file) =>
+				!/^(dist\/|docs\/[^/]+\.md$|docs\/(dialects|recipes)\/[^/]+\.md$|docs\/examples\/[^/]+\.ts$|package\.json$|README|LICENSE)/i.test(
+					file,
+				),
+		);
+	if (stray.length > 0)
+		throw new Error(`the tarball ships files outside dist/ and docs/: ${stray.join(', ')}`);
 	step(`packed ${info.filename} (${info.files.length} files)`);
 	return path.join(scratch, info.filename);
 }
