@@ -79,7 +79,7 @@ describe('idemkey request', () => {
 	it('-v shows each attempt and each wait on stderr, without the query string', async () => {
 		const server = await busyServer(2);
 		const cwd = await scratch();
-		const url = `${server.url}orders?api_key=QUERYSECRET`;
+		const url = `${server.url}orders?email=QUERYTEXT`;
 
 		const out = await cli(['request', 'POST', url, '--json', '{"sku":"x"}', '-v'], { cwd });
 
@@ -94,7 +94,7 @@ describe('idemkey request', () => {
 			`idemkey: attempt 3: POST ${server.url}orders key=${key}`,
 			`idemkey: 201 key=${key} operation=${statusFields(out.stderr).operation} attempts=3 replayed=false`,
 		]);
-		expect(out.stderr).not.toContain('QUERYSECRET');
+		expect(out.stderr).not.toContain('QUERYTEXT');
 	});
 
 	it('on a terminal, one progress line rewritten in place and cleared before the status line; none in a script', async () => {

@@ -11,7 +11,8 @@ const REASONS = {
 
 const duration = (ms: number) => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`);
 
-// The query string is left out: it may carry an API key (`?api_key=`), and a log line never shows a secret.
+// The query string is left out: a progress line says where the request goes, not its parameters, which may carry
+// personal data (credentials in a query are refused by the client, but an email or a name is not).
 const target = (url: string) => {
 	try {
 		const { origin, pathname } = new URL(url);
