@@ -97,6 +97,21 @@ describe('idemkey request', () => {
 		expect(out.stderr).not.toContain('QUERYTEXT');
 	});
 
+	it('-v says when an attempt never reached the server (connection refused)', async () => {
+		const closed = await keyedServer();
+		const url = `${closed.url}orders`;
+		await closed.close();
+		const cwd = await scratch();
+
+		const out = await cli(['request', 'POST', url, '--json', '{}', '--retries', '1', '-v'], { cwd });
+
+		expect(lines(out.stderr).slice(0, 3)).toEqual([
+			expect.stringMatching(/^idemkey: attempt 1: POST \S+ key=\S+$/),
+			expect.stringMatching(/^idemkey: attempt 1: not sent \(no connection\); retrying in [\d.]+ m?s$/),
+			expect.stringMatching(/^idemkey: attempt 2: POST \S+ key=\S+$/),
+		]);
+	});
+
 	it('on a terminal, one progress line rewritten in place and cleared before the status line; none in a script', async () => {
 		const server = await busyServer(1);
 		const cwd = await scratch();

@@ -1,13 +1,15 @@
 import type { IdemEvent } from '../../client/types.js';
 import { type CliIo, line } from '../io.js';
 
-const REASONS = {
+// A new retry reason is a type error here until it has words.
+const REASONS: Record<Extract<IdemEvent, { type: 'retry' }>['reason'], string> = {
 	network: 'network error',
 	timeout: 'timed out',
 	server_error: 'server error',
 	rate_limited: 'rate limited',
 	in_progress: 'in progress',
-} as const;
+	not_sent: 'not sent (no connection)',
+};
 
 const duration = (ms: number) => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`);
 
