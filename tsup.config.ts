@@ -14,6 +14,7 @@ export default defineConfig([
 			'node/index': 'src/node.ts',
 			'browser/index': 'src/browser.ts',
 			'testing/index': 'src/testing/index.ts',
+			'testing/msw': 'src/testing/msw.ts',
 			'agent/index': 'src/agent/index.ts',
 		},
 		format: ['esm', 'cjs'],

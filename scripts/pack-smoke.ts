@@ -12,10 +12,23 @@ import path from 'node:path';
 import { consumerChecks, consumerTypes } from './pack-smoke/consumer.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const ENTRIES = ['idemkey', 'idemkey/node', 'idemkey/browser', 'idemkey/testing', 'idemkey/agent'];
-// Entries whose CommonJS build must load without require(esm): everything but idemkey/testing, whose peer msw is
+const ENTRIES = [
+	'idemkey',
+	'idemkey/node',
+	'idemkey/browser',
+	'idemkey/testing',
+	'idemkey/testing/msw',
+	'idemkey/agent',
+];
+// Entries whose CommonJS build must load without require(esm): everything but idemkey/testing/msw, whose peer msw is
 // itself published as ES modules only.
-const CJS_WITHOUT_REQUIRE_ESM = ['idemkey', 'idemkey/node', 'idemkey/browser', 'idemkey/agent'];
+const CJS_WITHOUT_REQUIRE_ESM = [
+	'idemkey',
+	'idemkey/node',
+	'idemkey/browser',
+	'idemkey/testing',
+	'idemkey/agent',
+];
 
 const PEERS = ['msw', 'idb'];
 
@@ -42,8 +55,14 @@ async function pack(scratch: string): Promise<string> {
 	if (!info) throw new Error(`npm pack printed no tarball: ${out}`);
 	const stray = info.files
 		.map((file) => file.path)
-		.filter((file) => !/^(dist\/|package\.json$|README|LICENSE)/i.test(file));
-	if (stray.length > 0) throw new Error(`the tarball ships files outside dist/: ${stray.join(', ')}`);
+		.filter(
+			(file) =>
+				!/^(dist\/|docs\/[^/]+\.md$|docs\/(dialects|recipes)\/[^/]+\.md$|docs\/examples\/[^/]+\.ts$|package\.json$|README|LICENSE)/i.test(
+					file,
+				),
+		);
+	if (stray.length > 0)
+		throw new Error(`the tarball ships files outside dist/ and docs/: ${stray.join(', ')}`);
 	step(`packed ${info.filename} (${info.files.length} files)`);
 	return path.join(scratch, info.filename);
 }
@@ -53,7 +72,7 @@ async function install(project: string, tarball: string, manifest: Manifest): Pr
 		path.join(project, 'package.json'),
 		JSON.stringify({ name: 'idemkey-consumer', version: '1.0.0', private: true }, null, '\t'),
 	);
-	// The optional peers, so that idemkey/browser and idemkey/testing load.
+	// The optional peers, so that idemkey/browser and idemkey/testing/msw load.
 	const peers = PEERS.map((name) => `${name}@${manifest.devDependencies[name] ?? 'latest'}`);
 	// Install scripts stay off: the consumer needs none of them, and bin links are made regardless.
 	run(

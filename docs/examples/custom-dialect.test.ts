@@ -1,6 +1,6 @@
 // docs/dialects/custom.md: testing a custom dialect against a server that behaves like the API.
 import { createClient, KeyReuseError } from 'idemkey';
-import { dialectHandlers } from 'idemkey/testing';
+import { dialectHandlers } from 'idemkey/testing/msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { acme } from './custom-dialect.js';

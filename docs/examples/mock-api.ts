@@ -1,5 +1,5 @@
 // Test support for the examples: one msw server per test file, acting as the examples' booking API.
-import { type DialectHandlersOptions, dialectHandlers } from 'idemkey/testing';
+import { type DialectHandlersOptions, dialectHandlers } from 'idemkey/testing/msw';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';

@@ -72,14 +72,14 @@ main().catch((error) => {
 /**
 One TypeScript consumer, compiled as .mts, .cts and .ts under each module setting. The `@ts-expect-error` lines make
 it fail if the declarations degrade to `any` (an unresolvable import inside them would do that silently). `withPeers`
-adds idemkey/browser and idemkey/testing, whose declarations import the optional peers idb and msw.
+adds idemkey/browser and idemkey/testing/msw, whose declarations import the optional peers idb and msw.
 */
 export function consumerTypes(withPeers: boolean): string {
 	const peers = withPeers
 		? `import * as browserEntry from 'idemkey/browser';
-import { dialectHandlers, runJournalConformance } from 'idemkey/testing';
+import { dialectHandlers } from 'idemkey/testing/msw';
 
-export const peers = [browserEntry, dialectHandlers, runJournalConformance] as const;
+export const peers = [browserEntry, dialectHandlers] as const;
 `
 		: '';
 	return `import {
@@ -92,6 +92,7 @@ export const peers = [browserEntry, dialectHandlers, runJournalConformance] as c
 	MemoryJournal,
 } from 'idemkey';
 import * as nodeEntry from 'idemkey/node';
+import { createEmulator, runJournalConformance } from 'idemkey/testing';
 ${peers}
 type Booking = { id: string };
 
@@ -115,5 +116,6 @@ createClient({ dialect: 'no-such-dialect' });
 createClient({ timeout: '10s' });
 
 export const node = nodeEntry;
+export const testing = [createEmulator, runJournalConformance] as const;
 `;
 }

@@ -46,6 +46,8 @@ export class InProgressError extends IdempotencyError {
 	readonly attempts: number;
 	/** Server's last `Retry-After`, in ms, when it sent one. */
 	readonly retryAfterMs: number | undefined;
+	/** The last "in progress" answer's body: parsed JSON (problem+json aware) or raw text. */
+	readonly body: unknown;
 
 	constructor(
 		message: string,
@@ -54,6 +56,7 @@ export class InProgressError extends IdempotencyError {
 		super('in_progress', message, details);
 		this.attempts = details.attempts;
 		this.retryAfterMs = details.retryAfterMs;
+		this.body = details.answer?.body;
 	}
 }
 
@@ -77,6 +80,8 @@ export class OutcomeUnknownError extends IdempotencyError {
 	readonly attempts: number;
 	readonly reason: OutcomeUnknownReason;
 	readonly status: number | undefined;
+	/** Body of the last answer (a 5xx, 429), parsed JSON or raw text; `undefined` when the last attempt got none. */
+	readonly body: unknown;
 	/** Server's last `Retry-After`, in ms, when the budget ended because it asked for a longer wait. */
 	readonly retryAfterMs: number | undefined;
 
@@ -92,6 +97,7 @@ export class OutcomeUnknownError extends IdempotencyError {
 		this.attempts = details.attempts;
 		this.reason = details.reason;
 		this.status = details.answer?.status;
+		this.body = details.answer?.body;
 		this.retryAfterMs = details.retryAfterMs;
 	}
 }

@@ -161,6 +161,15 @@ export class DialectState {
 		this.logicalEffects.set(logical, (this.logicalEffects.get(logical) ?? 0) + 1);
 	}
 
+	/** @internal The number of the next booking id (saved with the state, so a restarted server never reuses an id). */
+	get nextBookingNumber(): number {
+		return this.#nextId;
+	}
+
+	set nextBookingNumber(n: number) {
+		this.#nextId = n;
+	}
+
 	/** @internal A fresh booking id: `b1`, `b2`, ... skipping seeded ids. */
 	newBookingId(): string {
 		let id: string;
@@ -177,6 +186,12 @@ export class DialectState {
 			return undefined;
 		}
 		return found;
+	}
+
+	/** @internal Remembers a key whose first request finished earlier, with the answer stored then (a restored state). */
+	remember(id: string, fingerprint: string, createdAt: number, response: StoredResponse): void {
+		const settled = Promise.resolve(response);
+		this.keys.set(id, { fingerprint, createdAt, response, settled, settle: () => {} });
 	}
 
 	/** @internal Remembers a key whose first request is now being processed. */

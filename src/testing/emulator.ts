@@ -1,10 +1,14 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dialect, DialectName } from '../dialects/types.js';
-import type { DialectState } from './dialect-state.js';
+import { DialectState } from './dialect-state.js';
+import { resolveProfile } from './profiles/resolve.js';
 import type { ServerProfile } from './profiles/types.js';
+import { normaliseBasePath } from './server/base-path.js';
 import { createDialectServer, type DialectServer, type DialectServerOptions } from './server/core.js';
+import { type CorsHeaders, corsHeaders } from './server/cors.js';
 import { DROPPED } from './server/responses.js';
+import { decodeState, encodeState } from './state-file.js';
 
 export type EmulatorOptions = Omit<DialectServerOptions, 'now' | 'signal'> & {
 	/** Which API's server to behave like: a built-in dialect name or a `Dialect` object. */
@@ -24,6 +28,22 @@ export type EmulatorOptions = Omit<DialectServerOptions, 'now' | 'signal'> & {
 	@default '127.0.0.1'
 	*/
 	host?: string;
+	/**
+	Answer CORS preflights and add CORS headers to every answer, so a page on another origin can call the emulator:
+	any origin, the API's methods, the dialect's key (and scope) header and Content-Type allowed, its replay header and
+	Retry-After exposed. No credentials (cookies) are allowed.
+	@default false
+	*/
+	cors?: boolean;
+	/**
+	A file that keeps the server's state across restarts: bookings, stored keys and their answers, effect counts. Read
+	when the emulator starts (when it exists) and rewritten, atomically, after every request that was processed,
+	before the answer goes out. A restarted emulator then replays keys its predecessor stored, and
+	`state.duplicates()` counts across restarts. Refused when it was written by another dialect's server, or with
+	`state`.
+	@default none: the state lives in memory only
+	*/
+	stateFile?: string;
 };
 
 /** A running emulator. */
@@ -63,25 +83,32 @@ await emulator.close();
 ```
 */
 export async function createEmulator(options: EmulatorOptions): Promise<Emulator> {
-	// Imported here, not at the top, so `idemkey/testing` still loads in a browser for msw users.
+	// Imported here, not at the top, so `idemkey/testing` still loads in a browser.
 	const { createServer } = await import('node:http');
-	const { dialect, clock, port = 0, host = '127.0.0.1', ...rest } = options;
+	const { dialect, clock, port = 0, host = '127.0.0.1', cors = false, stateFile, ...rest } = options;
+	const basePath = normaliseBasePath(rest.basePath ?? '/');
 	const closing = new AbortController();
+	const state = stateFile === undefined ? rest.state : await loadState(stateFile, options);
 	const core = createDialectServer(dialect, {
 		...rest,
+		...(state ? { state } : {}),
 		...(clock ? { now: clock } : {}),
 		signal: closing.signal,
 	});
+	const transport: Transport = {
+		cors: cors ? corsHeaders(core.profile) : undefined,
+		save: stateFile === undefined ? undefined : await stateSaver(stateFile, core),
+	};
 	let origin = '';
 	const server = createServer((req, res) => {
-		void answer(core, origin, req, res);
+		void answer(core, transport, origin, req, res);
 	});
 	await listen(server, port, host);
 	const bound = (server.address() as AddressInfo).port;
 	origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
 	let closed: Promise<void> | undefined;
 	return {
-		url: `${origin}${(rest.basePath ?? '/').replace(/\/*$/, '/')}`,
+		url: `${origin}${basePath}`,
 		port: bound,
 		host,
 		state: core.state,
@@ -97,6 +124,51 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
 	};
 }
 
+/** What the HTTP layer adds around the dialect server. */
+type Transport = {
+	readonly cors: CorsHeaders | undefined;
+	/** Writes the state file; `undefined` when there is none. */
+	readonly save: (() => void) | undefined;
+};
+
+/** A state read from `file` when it exists, else a fresh one that will be saved there. */
+async function loadState(file: string, options: EmulatorOptions): Promise<DialectState> {
+	if (options.state) throw new TypeError('Give an emulator either `state` or `stateFile`, not both.');
+	const { readFile } = await import('node:fs/promises');
+	const { faults, seed, clock, bookings } = options;
+	const state = new DialectState({
+		...(faults ? { faults } : {}),
+		...(seed === undefined ? {} : { seed }),
+		...(clock ? { now: clock } : {}),
+		...(bookings ? { bookings } : {}),
+	});
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return state;
+		throw error;
+	}
+	decodeState(text, file, resolveProfile(options.dialect, options.profile).name, state);
+	return state;
+}
+
+/**
+Saves the whole state synchronously, to a temporary file renamed over the state file: a restart (or a kill) finds the
+old state or the new one, never half of one. Synchronous, so two answers finishing together cannot interleave
+their writes. A test server's state is small; no fsync, as it must survive a process restart, not a power cut.
+*/
+async function stateSaver(file: string, core: DialectServer): Promise<() => void> {
+	const { renameSync, writeFileSync } = await import('node:fs');
+	const temporary = `${file}.${process.pid}.tmp`;
+	const save = () => {
+		writeFileSync(temporary, encodeState(core.state, core.profile.name));
+		renameSync(temporary, file);
+	};
+	save(); // Fails now, at start, when the file cannot be written, rather than on the first request.
+	return save;
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
@@ -108,8 +180,21 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** One request through the dialect server; never throws (a test server must not crash the test runner). */
-async function answer(core: DialectServer, origin: string, req: IncomingMessage, res: ServerResponse) {
+async function answer(
+	core: DialectServer,
+	transport: Transport,
+	origin: string,
+	req: IncomingMessage,
+	res: ServerResponse,
+) {
 	try {
+		const { cors } = transport;
+		if (cors && req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+			req.resume();
+			res.writeHead(204, cors.preflight.flat());
+			res.end();
+			return;
+		}
 		const body = await readBody(req);
 		const headers = new Headers();
 		for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
@@ -123,12 +208,14 @@ async function answer(core: DialectServer, origin: string, req: IncomingMessage,
 			headers,
 			body: method === 'GET' || method === 'HEAD' ? '' : body,
 		});
+		// Saved before the answer leaves: a client that saw an answer finds its key after a restart.
+		transport.save?.();
 		if (outgoing === DROPPED) {
 			req.socket.destroy();
 			return;
 		}
 		const bodyless = outgoing.body === '' || outgoing.status === 204 || outgoing.status === 304;
-		res.writeHead(outgoing.status, outgoing.headers.flat());
+		res.writeHead(outgoing.status, [...outgoing.headers, ...(cors?.response ?? [])].flat());
 		res.end(bodyless ? undefined : outgoing.body);
 	} catch (error) {
 		if (res.headersSent || res.destroyed) {
@@ -136,7 +223,7 @@ async function answer(core: DialectServer, origin: string, req: IncomingMessage,
 			return;
 		}
 		const message = error instanceof Error ? error.message : String(error);
-		res.writeHead(500, { 'content-type': 'application/json' });
+		res.writeHead(500, [['content-type', 'application/json'], ...(transport.cors?.response ?? [])].flat());
 		res.end(JSON.stringify({ error: { code: 'emulator_error', message } }));
 	}
 }

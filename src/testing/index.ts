@@ -1,6 +1,6 @@
 // The `idemkey/testing` entry point: server stand-ins and the journal conformance suite, for users' own tests.
-// Kept out of the root entry so production bundles never pull in msw; node:http is imported only when an emulator
-// starts, so the entry still loads in a browser.
+// It imports no optional peer: the msw handlers live in `idemkey/testing/msw`, so this entry loads without msw
+// installed (and lets `deno run` exit). node:http is imported only when an emulator starts, so it loads in a browser.
 export type {
 	ConformanceAssertion,
 	ConformanceOptions,
@@ -24,8 +24,6 @@ export type {
 export { DialectState } from './dialect-state.js';
 export type { Emulator, EmulatorOptions } from './emulator.js';
 export { createEmulator } from './emulator.js';
-export type { DialectHandlers, DialectHandlersOptions } from './msw-handlers.js';
-export { dialectHandlers } from './msw-handlers.js';
 export { serverProfiles } from './profiles/catalog.js';
 export type { ProfileAnswers, ProfileOverrides, ServerProfile } from './profiles/types.js';
 export type { DialectServer, DialectServerOptions } from './server/core.js';

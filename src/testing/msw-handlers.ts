@@ -7,7 +7,7 @@ keys, error caching, key-less endpoints, key retention, and faults scripted per 
 ```ts
 import { setupServer } from 'msw/node';
 import { createClient } from 'idemkey';
-import { dialectHandlers } from 'idemkey/testing';
+import { dialectHandlers } from 'idemkey/testing/msw';
 
 const mock = dialectHandlers('stripe', { baseUrl: 'https://api.test/v1/', faults: ['drop-after-commit'] });
 const server = setupServer(...mock);

@@ -89,7 +89,7 @@ describe('the built idemkey command', () => {
 			body: '{"classId":"c7"}',
 		});
 
-		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+		expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/$/);
 		expect(first.code).toBe(0);
 		expect(replay.headers.get('idempotent-replayed')).toBe('true');
 		expect(await replay.json()).toEqual(JSON.parse(first.stdout));

@@ -67,6 +67,87 @@ describe('idemkey request', () => {
 		expect(statusFields(out.stderr).key).toBe(keys[0]);
 	});
 
+	/** A server that answers 503 `{"error":"busy"}` to the first `failures` requests, then applies them. */
+	const busyServer = (failures: number) =>
+		keyedServer((_req, res, index) => {
+			if (index >= failures) return false;
+			sendJson(res, 503, { error: 'busy' });
+			return true;
+		});
+	const lines = (text: string) => text.split('\n').filter(Boolean);
+
+	it('-v shows each attempt and each wait on stderr, without the query string', async () => {
+		const server = await busyServer(2);
+		const cwd = await scratch();
+		const url = `${server.url}orders?email=QUERYTEXT`;
+
+		const out = await cli(['request', 'POST', url, '--json', '{"sku":"x"}', '-v'], { cwd });
+
+		expect(out.code).toBe(0);
+		const key = statusFields(out.stderr).key;
+		const shown = lines(out.stderr).map((l) => l.replace(/retrying in [\d.]+ m?s/, 'retrying in T'));
+		expect(shown).toEqual([
+			`idemkey: attempt 1: POST ${server.url}orders key=${key}`,
+			'idemkey: attempt 1: 503 (server error); retrying in T',
+			`idemkey: attempt 2: POST ${server.url}orders key=${key}`,
+			'idemkey: attempt 2: 503 (server error); retrying in T',
+			`idemkey: attempt 3: POST ${server.url}orders key=${key}`,
+			`idemkey: 201 key=${key} operation=${statusFields(out.stderr).operation} attempts=3 replayed=false`,
+		]);
+		expect(out.stderr).not.toContain('QUERYTEXT');
+	});
+
+	it('-v says when an attempt never reached the server (connection refused)', async () => {
+		const closed = await keyedServer();
+		const url = `${closed.url}orders`;
+		await closed.close();
+		const cwd = await scratch();
+
+		const out = await cli(['request', 'POST', url, '--json', '{}', '--retries', '1', '-v'], { cwd });
+
+		expect(lines(out.stderr).slice(0, 3)).toEqual([
+			expect.stringMatching(/^idemkey: attempt 1: POST \S+ key=\S+$/),
+			expect.stringMatching(/^idemkey: attempt 1: not sent \(no connection\); retrying in [\d.]+ m?s$/),
+			expect.stringMatching(/^idemkey: attempt 2: POST \S+ key=\S+$/),
+		]);
+	});
+
+	it('on a terminal, one progress line rewritten in place and cleared before the status line; none in a script', async () => {
+		const server = await busyServer(1);
+		const cwd = await scratch();
+		const argv = ['request', 'POST', `${server.url}orders`, '--json', '{"sku":"x"}'];
+		const CLEAR = '\r\x1b[2K';
+
+		const tty = await cli(argv, { cwd, ttyStderr: true });
+		const script = await cli([...argv.slice(0, -1), '{"sku":"y"}'], { cwd });
+
+		expect(tty.code).toBe(0);
+		const frames = tty.stderr.split(CLEAR);
+		expect(frames.slice(1, -1)).toEqual([
+			expect.stringMatching(/^idemkey: attempt 1: POST \S+ key=\S+$/),
+			expect.stringMatching(/^idemkey: attempt 1: 503 \(server error\); retrying in [\d.]+ m?s$/),
+			expect.stringMatching(/^idemkey: attempt 2: POST \S+ key=\S+$/),
+		]);
+		expect(frames.at(-1)).toMatch(/^idemkey: 201 key=\S+ operation=\S+ attempts=2 replayed=false\n$/);
+		expect(lines(script.stderr)).toHaveLength(1);
+		expect(script.stderr).not.toContain('\r');
+	});
+
+	it('prints the last 5xx body on stdout when retries run out (exit 6)', async () => {
+		const server = await busyServer(Number.POSITIVE_INFINITY);
+		const cwd = await scratch();
+
+		const out = await cli(
+			['request', 'POST', `${server.url}orders`, '--json', '{"sku":"x"}', '--retries', '1'],
+			{ cwd },
+		);
+
+		expect(out.code).toBe(6);
+		expect(out.stdout).toBe('{"error":"busy"}\n');
+		expect(out.stderr).toMatch(/^idemkey: outcome_unknown: /m);
+		expect(server.received).toHaveLength(2);
+	});
+
 	it('a different body without --op is a different operation with its own key', async () => {
 		const server = await keyedServer();
 		const cwd = await scratch();

@@ -22,7 +22,14 @@ class Collector extends Writable {
 	}
 }
 
-type CliOptions = { cwd?: string; env?: Record<string, string>; stdin?: string; signal?: AbortSignal };
+type CliOptions = {
+	cwd?: string;
+	env?: Record<string, string>;
+	stdin?: string;
+	signal?: AbortSignal;
+	/** Make stderr look like a terminal (`isTTY`), as when a person runs the command. */
+	ttyStderr?: boolean;
+};
 
 /** A command running in-process: its output so far, and its exit code once it ends. */
 export type RunningCli = {
@@ -34,7 +41,7 @@ export type RunningCli = {
 /** Starts one `idemkey` command line in-process without waiting for it (for long-running commands like serve). */
 export function startCli(argv: string[], options: CliOptions = {}): RunningCli {
 	const stdout = new Collector();
-	const stderr = new Collector();
+	const stderr = Object.assign(new Collector(), options.ttyStderr ? { isTTY: true } : {});
 	const code = run(argv, {
 		stdout,
 		stderr,

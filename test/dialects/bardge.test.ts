@@ -7,6 +7,7 @@ import {
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
+import { waitFor } from '../helpers/virtual-time.js';
 import { dialectHarness, FAST } from './harness.js';
 
 const BASE = 'https://bardge.api.test/v1/';
@@ -106,8 +107,9 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 	it('two callers cancel at once and the one that created the record lands second: it is told success too', async () => {
 		const state = serve({ bookings: confirmed });
 		const journal = new MemoryJournal();
+		// The first caller's request leaves only once the second caller's cancel was applied: an order of events, not a race.
 		const late: typeof fetch = async (input, init) => {
-			await new Promise((resolve) => setTimeout(resolve, 30));
+			await waitFor(() => state.effects.get(`POST ${CANCEL}`) === 1, "the other caller's cancel");
 			return fetch(input, init);
 		};
 		const first = client({ journal, fetch: late }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
@@ -122,17 +124,19 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 	it('a caller whose first attempt was turned away (429), rerun meanwhile by another that applied it, is told success', async () => {
 		const state = serve({ bookings: confirmed, faults: ['429'] });
 		const journal = new MemoryJournal();
-		const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 		let sends = 0;
-		// The first caller's retry lands after the second caller's request, whose answer is slow to come back: the
-		// first caller meets 409 already_cancelled while the journal still shows the other attempt in flight.
+		let firstDone = false;
+		// The first caller's retry lands after the second caller's request was applied, and the second caller's answer
+		// comes back only once the first caller has finished: the first meets 409 already_cancelled while the journal
+		// still shows the other attempt in flight. Ordered by events, so no machine is too slow or too fast for it.
 		const lateRetry: typeof fetch = async (input, init) => {
-			if (sends++ > 0) await wait(30);
+			if (sends++ > 0)
+				await waitFor(() => state.effects.get(`POST ${CANCEL}`) === 1, "the other caller's cancel");
 			return fetch(input, init);
 		};
 		const slowAnswer: typeof fetch = async (input, init) => {
 			const response = await fetch(input, init);
-			await wait(100);
+			await waitFor(() => firstDone, 'the first caller to finish');
 			return response;
 		};
 		let second: Promise<IdemResult> | undefined;
@@ -145,7 +149,11 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 						operation: 'cancel-b1',
 					});
 			},
-		}).post('bookings/b1/cancel', { operation: 'cancel-b1' });
+		})
+			.post('bookings/b1/cancel', { operation: 'cancel-b1' })
+			.finally(() => {
+				firstDone = true;
+			});
 		const a = await first;
 		const b = await second;
 		expect([a.status, a.replayed, a.attempts]).toEqual([409, true, 2]);

@@ -7,6 +7,7 @@ import {
 	RequestRejectedError,
 } from '../../src/index.js';
 import type { Fault } from '../../src/testing/index.js';
+import { settleInVirtualTime, useVirtualTime } from '../helpers/virtual-time.js';
 import { dialectHarness, FAST, type ServeOptions } from './harness.js';
 
 // The client below is configured with no dialect: these are the safe default's answers to servers it knows
@@ -83,10 +84,15 @@ describe('default dialect: retried with the same key', () => {
 
 	it('after a timeout, waiting out the bare 409s while the first attempt is still processed', async () => {
 		const state = serve({ latencyMs: 80 });
-		const res = await client({
-			timeout: 20,
-			retry: { baseDelay: 1, maxDelay: 20, inProgressDelay: 10, inProgressLimit: 30 },
-		}).post('bookings', { json: { classId: 'c7' } });
+		// Virtual time: the 20 ms timeout, the 80 ms of processing and the waits between them run on one clock that
+		// only the timers move, so the order of events is the same on any machine.
+		useVirtualTime();
+		const res = await settleInVirtualTime(
+			client({
+				timeout: 20,
+				retry: { baseDelay: 1, maxDelay: 20, inProgressDelay: 10, inProgressLimit: 30 },
+			}).post('bookings', { json: { classId: 'c7' } }),
+		);
 		expect(res.status).toBe(201);
 		expect(res.replayed).toBe(true);
 		// The timed-out first attempt, at least one bare 409 while it ran, then the replay.

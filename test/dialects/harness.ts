@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { type ClientOptions, createClient, type Dialect, type DialectName } from '../../src/index.js';
-import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/index.js';
+import { type DialectHandlersOptions, dialectHandlers } from '../../src/testing/msw.js';
 
 /** Backoff short enough that a test with retries stays in milliseconds. */
 export const FAST = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };

@@ -6,6 +6,7 @@ import {
 	RequestRejectedError,
 	stripe,
 } from '../../src/index.js';
+import { settleInVirtualTime, useVirtualTime } from '../helpers/virtual-time.js';
 import { dialectHarness, FAST } from './harness.js';
 
 const BASE = 'https://stripe.api.test/v1/';
@@ -66,10 +67,15 @@ describe('stripe: 409 idempotency_key_in_use', () => {
 
 	it('covers a timed-out attempt still running: the retries wait for it and get its stored answer', async () => {
 		const state = serve({ latencyMs: 80 });
-		const res = await client({
-			timeout: 20,
-			retry: { baseDelay: 1, maxDelay: 20, inProgressDelay: 10, inProgressLimit: 30 },
-		}).post('bookings', { json: { classId: 'c7' } });
+		// Virtual time: the 20 ms timeout, the 80 ms of processing and the waits between them run on one clock that
+		// only the timers move, so the order of events is the same on any machine.
+		useVirtualTime();
+		const res = await settleInVirtualTime(
+			client({
+				timeout: 20,
+				retry: { baseDelay: 1, maxDelay: 20, inProgressDelay: 10, inProgressLimit: 30 },
+			}).post('bookings', { json: { classId: 'c7' } }),
+		);
 		expect(res.status).toBe(201);
 		expect(res.replayed).toBe(true);
 		expect(state.requests.length).toBeGreaterThanOrEqual(3);

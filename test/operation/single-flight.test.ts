@@ -1,14 +1,26 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient, KeyReuseError, MemoryJournal } from '../../src/index.js';
+import { SingleFlight } from '../../src/operation/single-flight.js';
 import { sendJson } from '../helpers/loopback-server.js';
+import { waitFor } from '../helpers/virtual-time.js';
 import { fast, rejectionOf, serve, sleep } from './support.js';
+
+/**
+Counts the calls that reached the single-flight (each caller reaches it after preparing its request, which takes
+real time), so a server can hold its answer until all of them are there: joining never depends on being quick.
+*/
+function flightEntries() {
+	const run = vi.spyOn(SingleFlight.prototype, 'run');
+	return (count: number) => waitFor(() => run.mock.calls.length >= count, `${count} callers at the flight`);
+}
 
 const booking = { classId: 'c7', clientId: 'u42' };
 
 describe('concurrent calls of one operation', () => {
 	it('put exactly one request on the wire and hand all 100 callers its result', async () => {
+		const arrived = flightEntries();
 		const server = await serve(async (_req, res, index) => {
-			await sleep(50);
+			await arrived(100);
 			sendJson(res, 201, { id: `b${index + 1}` });
 		});
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', retry: fast });
@@ -33,8 +45,9 @@ describe('concurrent calls of one operation', () => {
 	});
 
 	it('refuses a call with a different body during the flight with KeyReuseError, leaving the flight alone', async () => {
+		const arrived = flightEntries();
 		const server = await serve(async (_req, res) => {
-			await sleep(50);
+			await arrived(6);
 			sendJson(res, 201, { id: 'b1' });
 		});
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', retry: fast });

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DialectName } from '../../src/index.js';
+import { useVirtualTime } from '../helpers/virtual-time.js';
 import { emulate, received, send } from './support.js';
 
 const BOOK = { classId: 'c7', clientId: 'u42' };
@@ -135,7 +136,10 @@ describe('a duplicate arriving while the first request is processed', () => {
 		['stripe', { error: { code: 'idempotency_key_in_use' } }, null],
 		['42min', { error: { code: 'idempotency_in_progress' } }, '1'],
 	];
+	// The hold runs on virtual time: the first request stays in processing until the test ends the hold, however long
+	// the second takes to arrive.
 	it.each(cases)('%s answers 409 in progress at once', async (dialect, body, retryAfter) => {
+		useVirtualTime();
 		const emulator = await emulate({ dialect, faults: [{ holdMs: 1_000 }] });
 		const first = send(emulator, 'POST', 'bookings', { key: 'k', json: BOOK });
 		await received(emulator, 1);
@@ -143,6 +147,7 @@ describe('a duplicate arriving while the first request is processed', () => {
 		expect(second).toMatchObject({ status: 409, body });
 		expect(second.headers.get('retry-after')).toBe(retryAfter);
 		expect(emulator.state.effectCount).toBe(0);
+		await vi.advanceTimersByTimeAsync(1_000);
 		expect((await first).status).toBe(201);
 		expect(emulator.state.effectCount).toBe(1);
 	});
@@ -152,10 +157,14 @@ describe('a duplicate arriving while the first request is processed', () => {
 		['repull', 'idempotency-status'],
 		['problem', undefined],
 	] as const)('%s blocks it and answers both with the one response', async (dialect, replayHeader) => {
+		useVirtualTime();
 		const emulator = await emulate({ dialect, faults: [{ holdMs: 1_000 }] });
 		const first = send(emulator, 'POST', 'bookings', { key: 'k', json: BOOK });
 		await received(emulator, 1);
 		const second = send(emulator, 'POST', 'bookings', { key: 'k', json: BOOK });
+		await received(emulator, 2);
+		expect(emulator.state.effectCount).toBe(0);
+		await vi.advanceTimersByTimeAsync(1_000);
 		const [one, two] = await Promise.all([first, second]);
 		expect(emulator.state.requests).toHaveLength(2);
 		expect(one.status).toBe(201);

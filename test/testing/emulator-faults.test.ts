@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createClient, type DialectName } from '../../src/index.js';
 import { createEmulator, type Emulator, type Fault, type FaultRates } from '../../src/testing/index.js';
-import { emulate, send } from './support.js';
+import { useVirtualTime, watch } from '../helpers/virtual-time.js';
+import { emulate, received, send } from './support.js';
 
 const BOOK = { classId: 'c7', ref: 'order-1' };
 
@@ -68,10 +69,14 @@ describe('scripted faults, one per request in arrival order, over real sockets',
 	});
 
 	it('latency delays the answer and is recorded', async () => {
+		useVirtualTime();
 		const emulator = await emulate({ dialect: 'problem', faults: [{ latencyMs: 120 }] });
-		const started = performance.now();
-		expect((await send(emulator, 'POST', 'bookings', { key: 'k', json: BOOK })).status).toBe(201);
-		expect(performance.now() - started).toBeGreaterThanOrEqual(100);
+		const answer = watch(send(emulator, 'POST', 'bookings', { key: 'k', json: BOOK }));
+		await received(emulator, 1);
+		await vi.advanceTimersByTimeAsync(119);
+		expect(emulator.state.effectCount).toBe(0);
+		await vi.advanceTimersByTimeAsync(1);
+		expect((await answer.outcome).value?.status).toBe(201);
 		expect(emulator.state.requests[0]).toMatchObject({ latencyMs: 120, fault: 'pass' });
 	});
 });

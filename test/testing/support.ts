@@ -1,8 +1,10 @@
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../src/testing/index.js';
+import { waitFor } from '../helpers/virtual-time.js';
 
 const running: Emulator[] = [];
 afterEach(async () => {
+	vi.useRealTimers();
 	await Promise.all(running.splice(0).map((emulator) => emulator.close()));
 });
 
@@ -34,7 +36,10 @@ export async function send(
 	return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-/** Resolves once the emulator has received `count` requests (to order concurrent requests deterministically). */
-export async function received(emulator: Emulator, count: number): Promise<void> {
-	while (emulator.state.requests.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+/**
+Resolves once the emulator has received `count` requests (to order concurrent requests deterministically). Polls on
+real timers, so it also works while a test's virtual time stands still.
+*/
+export function received(emulator: Emulator, count: number): Promise<void> {
+	return waitFor(() => emulator.state.requests.length >= count, `${count} requests at the emulator`);
 }

@@ -15,6 +15,7 @@ import { journalDirectory, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { readBody } from '../request/body.js';
 import { deriveOperationId } from '../request/operation-id.js';
+import { progressReporter } from '../request/progress.js';
 
 export const requestHelp = `Usage: idemkey request <METHOD> <URL> [options]
 
@@ -40,12 +41,15 @@ Options:
                         (set Content-Type with --header)
 ${SEND_HELP}
 ${JOURNAL_HELP}
+  -v, --verbose         one line on stderr per attempt and per wait before a retry
   -h, --help            show this help
 
-Output: the response body on stdout (also for error answers that have one) and one status
-line on stderr:
+Output: the response body on stdout (also for error answers that have one, such as the last
+5xx when retries run out) and one status line on stderr:
   idemkey: 201 key=<key> operation=<op> attempts=<n> replayed=true|false|unknown|journal
-(replayed=journal: answered from the journal, no request sent).
+(replayed=journal: answered from the journal, no request sent). While retrying, a terminal
+shows the current attempt and wait on one line of stderr, cleared at the end; -v prints them
+as lines instead (the URL without its query string).
 
 ${EXIT_CODE_HELP}
 
@@ -57,6 +61,7 @@ const FLAGS = {
 	op: { type: 'string' },
 	json: { type: 'string' },
 	data: { type: 'string', short: 'd' },
+	verbose: { type: 'boolean', short: 'v' },
 	...SEND_FLAGS,
 	...JOURNAL_FLAGS,
 } as const;
@@ -96,16 +101,20 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 		const body = await readBody(values, io);
 		const operation = values.op ?? (await deriveOperationId(method, url, body));
 
+		const progress = progressReporter(io, values.verbose === true);
+		const { onEvent } = progress;
 		const result = await withJournal(
 			io,
 			journalDirectory(values.journal, io),
 			(journal) =>
-				createClient({ ...send, journal, scope }).request(method, url, {
-					operation,
-					...(body.kind === 'json' ? { json: body.value } : {}),
-					...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
-					...(io.signal ? { signal: io.signal } : {}),
-				}),
+				createClient({ ...send, journal, scope, ...(onEvent ? { onEvent } : {}) })
+					.request(method, url, {
+						operation,
+						...(body.kind === 'json' ? { json: body.value } : {}),
+						...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
+						...(io.signal ? { signal: io.signal } : {}),
+					})
+					.finally(() => progress.end()),
 			{ collect: true },
 		);
 		writeBody(io, result.data);

@@ -5,6 +5,7 @@ import type { Fault } from '../faults/types.js';
 import { json } from '../profiles/answers.js';
 import { resolveProfile } from '../profiles/resolve.js';
 import type { ProfileOverrides, ServerProfile } from '../profiles/types.js';
+import { normaliseBasePath } from './base-path.js';
 import { applyRoute, BODY_ACTIONS, parseObject } from './booking-api.js';
 import { pause } from './pause.js';
 import { DROPPED, isSuccess, type Outgoing, stored, toResponse } from './responses.js';
@@ -17,7 +18,7 @@ export type DialectServerOptions = DialectStateOptions & {
 	*/
 	state?: DialectState;
 	/**
-	URL path the booking API lives under; it answers `{basePath}bookings`, ...
+	URL path the booking API lives under; it answers `{basePath}bookings`, ... (`v1`, `/v1` and `/v1/` all mean `/v1/`).
 	@default '/'
 	*/
 	basePath?: string;
@@ -86,7 +87,7 @@ export function createDialectServer(
 			`The ${profile.name} server has no in-progress answer (it blocks duplicates); script 'in-progress' only for ietf, stripe or 42min.`,
 		);
 	}
-	const basePath = (options.basePath ?? '/').replace(/\/*$/, '/');
+	const basePath = normaliseBasePath(options.basePath ?? '/');
 	const processingMs = options.processingMs ?? 0;
 	const { signal } = options;
 	const routeOf = (request: Request) => matchRoute(request.method, new URL(request.url).pathname, basePath);
