@@ -177,7 +177,7 @@ export type IdemResult<T = unknown> = {
 	/** The Idempotency-Key sent; `undefined` for calls that carry none (GET, key-less endpoints). */
 	readonly key: string | undefined;
 	readonly operation: string;
-	/** Attempts made by this call (0 when the journal answered). */
+	/** Attempts made by this call, a try whose connection failed before sending included (0 when the journal answered). */
 	readonly attempts: number;
 	/**
 	`true` when the server replayed a stored response (or the journal answered, or the dialect's "already done" answer confirmed an earlier attempt), `false` when the server said it did not, `undefined` when the server gives no signal.
