@@ -17,9 +17,14 @@ export type ToolSettings<I> = {
 	retentionMs: number | undefined;
 	keepMs: number;
 	maxStoredBytes: number;
+	journalTimeoutMs: number;
+	/** Read on every use, so fake timers and a mocked `Date` move it. */
+	now: () => number;
 };
 
 const MAX_NAME = 128;
+// setTimeout's largest delay: a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483_647;
 const MIN_SECRET_BYTES = 16;
 const STATUSES: readonly ToolFailureStatus[] = ['outcome_unknown', 'failed'];
 
@@ -34,6 +39,14 @@ const optionalNumber = (options: Record<string, unknown>, field: string): number
 	}
 	return value;
 };
+
+function journalTimeout(value: unknown): number {
+	if (value === undefined) return 10_000;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT) {
+		throw invalid('journalTimeoutMs', `expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);
+	}
+	return value;
+}
 
 // Imported once and awaited on the first call, so defining a tool stays synchronous; a failure surfaces there, not as
 // an unhandled rejection.
@@ -107,5 +120,7 @@ export function toolSettings<I>(options: IdempotentToolOptions<I>): ToolSettings
 		retentionMs: optionalNumber(raw, 'retentionMs'),
 		keepMs: optionalNumber(raw, 'keepFinishedMs') ?? 86_400_000,
 		maxStoredBytes: optionalNumber(raw, 'maxStoredResultBytes') ?? 65_536,
+		journalTimeoutMs: journalTimeout(raw.journalTimeoutMs),
+		now: () => Date.now(),
 	};
 }

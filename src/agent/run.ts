@@ -11,12 +11,13 @@ import {
 import type { Journal } from '../journal/journal.js';
 import { claimed, keyExpired, newClaimedRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
 import {
-	isFinished,
 	type JournalRecord,
 	type OperationState,
 	type RecordOutcome,
 	recordProblem,
 } from '../journal/record.js';
+import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
+import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
 
@@ -32,8 +33,16 @@ export type RunSpec = {
 	keepMs: number;
 	maxStoredBytes: number;
 	retrySafe: boolean;
+	/** Stops the run's journal waits: the shared run's signal, aborted once every caller waiting for it is gone. */
+	signal: AbortSignal | undefined;
+	/** The longest the run waits for the journal before `execute`, and again after it (`journalTimeoutMs`). */
+	journalTimeoutMs: number;
+	now: () => number;
 	execute: () => Promise<unknown>;
 };
+
+/** The claim this run holds, and what to take it back to should nothing run under it. */
+type Claim = { record: JournalRecord; earlierUnknown: boolean; before: 'pending' | 'unknown' };
 
 /** How a run ended, for every caller that waited on it. Never a rejection: each caller decides what to throw. */
 export type RunResult =
@@ -44,7 +53,14 @@ export type RunResult =
 // The record of a tool call is HTTP-shaped like every record (one journal, one schema): the tool's name stands in
 // for the path, and the outcome body holds the result as JSON.
 const METHOD = 'TOOL';
-const MAX_CAS_ROUNDS = 5;
+
+const waitFor = (spec: RunSpec, beforeSend: boolean): JournalWait => ({
+	signal: spec.signal,
+	deadline: spec.now() + spec.journalTimeoutMs,
+	now: spec.now,
+	beforeSend,
+	deadlineOption: 'journalTimeoutMs',
+});
 
 /**
 One tool call under the record lifecycle: the record is written (claimed) before `execute` runs; a finished record
@@ -52,33 +68,22 @@ answers without running it; an unfinished one (a crash, a lost answer) is claime
 */
 export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 	const ids = { operation: spec.operation, key: spec.key };
-	const fresh = newClaimedRecord({
-		scope: spec.scope,
-		operation: spec.operation,
-		key: spec.key,
-		fingerprint: spec.fingerprint,
-		method: METHOD,
-		path: spec.tool,
-		now: Date.now(),
-		retentionMs: spec.retentionMs,
-		keepMs: spec.keepMs,
-	});
-	let current: JournalRecord;
-	let earlierUnknown = false;
+	let claim: Claim;
 	try {
-		const stored = await spec.journal.create(fresh);
-		const record = stored === fresh ? fresh : checked(stored, spec);
-		if (record === fresh || sameNewRecord(record, fresh)) {
-			current = record;
-		} else {
-			const taken = await claimExisting(spec, record);
-			if ('type' in taken) return taken;
-			current = taken.record;
-			earlierUnknown = taken.earlierUnknown;
-		}
+		const taken = await claimRun(spec);
+		if ('type' in taken) return taken;
+		claim = taken;
 	} catch (error) {
+		if (spec.signal?.aborted && error === spec.signal.reason) return { type: 'thrown', error };
 		return journalFailure(error, ids);
 	}
+	// Every caller left as the claim landed: nothing ran under it, and the record must not say something may have.
+	if (spec.signal?.aborted) {
+		undoClaim(spec.journal, claim.record, claim.before, spec.now());
+		return { type: 'thrown', error: spec.signal.reason };
+	}
+	const current = claim.record;
+	const { earlierUnknown } = claim;
 
 	let value: unknown;
 	try {
@@ -107,25 +112,78 @@ function stateFor(disposition: Disposition, earlierUnknown: boolean): Exclude<Op
 	return disposition;
 }
 
-/** An earlier call's record: answer from it when it is finished, else claim it for this run. */
-async function claimExisting(
-	spec: RunSpec,
-	record: JournalRecord,
-): Promise<RunResult | { record: JournalRecord; earlierUnknown: boolean }> {
-	let current = record;
-	for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-		const answer = answerFrom(current, spec);
-		if (answer) return answer;
-		const next = claimed(current, Date.now());
-		if (await spec.journal.compareAndSet(next)) {
-			return { record: next, earlierUnknown: wasInterrupted(current) && current.attemptsStarted > 0 };
-		}
-		const latest = await spec.journal.get(spec.scope, spec.operation);
-		if (!latest) throw new Error('the record disappeared while the call ran');
-		current = checked(latest, spec);
+/**
+Claims the call's record before the tool runs, within the caller's signal and `journalTimeoutMs`: a new record is
+created claimed; an earlier call's record answers when it is finished, else is claimed for this run. A create or claim
+that lands after the caller left is taken back, as the client does.
+*/
+async function claimRun(spec: RunSpec): Promise<RunResult | Claim> {
+	const ids = { operation: spec.operation, key: spec.key };
+	const wait = waitFor(spec, true);
+	const fresh = newClaimedRecord({
+		scope: spec.scope,
+		operation: spec.operation,
+		key: spec.key,
+		fingerprint: spec.fingerprint,
+		method: METHOD,
+		path: spec.tool,
+		now: spec.now(),
+		retentionMs: spec.retentionMs,
+		keepMs: spec.keepMs,
+	});
+	const ours = (stored: JournalRecord) => stored === fresh || sameNewRecord(stored, fresh);
+	const stored = await journalIo(
+		'record the tool call',
+		ids,
+		wait,
+		(o) => spec.journal.create(fresh, o),
+		(late) => {
+			if (ours(late)) undoClaim(spec.journal, late, 'pending', spec.now());
+		},
+	);
+	const record = stored === fresh ? fresh : checked(stored, spec);
+	if (ours(record)) return { record, earlierUnknown: false, before: 'pending' };
+
+	const answer = answerFrom(record, spec);
+	if (answer) return answer;
+	const end = await writeOnLatest(record, (from) => claimed(from, spec.now()), {
+		write: (next, from) =>
+			journalIo(
+				'claim the tool call',
+				ids,
+				wait,
+				(o) => spec.journal.compareAndSet(next, o),
+				(wrote) => {
+					if (wrote) undoClaim(spec.journal, next, releaseTo(from), spec.now());
+				},
+			),
+		reread: async () => {
+			const latest = await journalIo('re-read the tool call', ids, wait, (o) =>
+				spec.journal.get(spec.scope, spec.operation, o),
+			);
+			return latest == null ? undefined : checked(latest, spec);
+		},
+	});
+	switch (end.type) {
+		case 'written':
+			return {
+				record: end.record,
+				earlierUnknown: wasInterrupted(end.from) && end.from.attemptsStarted > 0,
+				before: releaseTo(end.from),
+			};
+		case 'finished':
+			// A finished record always answers.
+			return answerFrom(end.record, spec) as RunResult;
+		case 'gone':
+			throw new Error('the record disappeared while the call ran');
+		case 'contended':
+			throw new Error(`compare-and-set failed ${MAX_CAS_ROUNDS} times`);
 	}
-	throw new Error(`compare-and-set failed ${MAX_CAS_ROUNDS} times`);
 }
+
+/** What a claim is taken back to: a leftover `inflight` (a crashed run) is an attempt of unknown outcome. */
+const releaseTo = (from: JournalRecord): 'pending' | 'unknown' =>
+	from.state === 'pending' ? 'pending' : 'unknown';
 
 /** What a record already says about this call, when it says enough to answer without running the tool. */
 function answerFrom(record: JournalRecord, spec: RunSpec): RunResult | undefined {
@@ -139,7 +197,7 @@ function answerFrom(record: JournalRecord, spec: RunSpec): RunResult | undefined
 	}
 	if (record.state === 'succeeded') return replay(record, ids);
 	if (record.state === 'failed') return storedFailure(record, ids);
-	if (keyExpired(record, Date.now()) && wasInterrupted(record)) {
+	if (keyExpired(record, spec.now()) && wasInterrupted(record)) {
 		const error = new KeyExpiredError(
 			`Tool operation "${spec.operation}" was interrupted with an unknown outcome and its key has outlived the server's retention; running it again could apply it twice.`,
 			{ ...ids, expiredAt: record.expiresAt ?? 0 },
@@ -254,7 +312,8 @@ function resultOutcome(value: unknown, maxBytes: number): RecordOutcome {
 
 /**
 Writes the end of the run on top of the latest record. Best effort, like the client's final writes: the action has
-happened, and a record left unfinished is re-run under the same key, which is safe.
+happened, and a record left unfinished is re-run under the same key, which is safe. The write is always made; the
+caller waits for it no longer than its signal and `journalTimeoutMs` allow.
 */
 async function settleQuietly(
 	spec: RunSpec,
@@ -262,14 +321,19 @@ async function settleQuietly(
 	state: Exclude<OperationState, 'inflight'>,
 	outcome?: RecordOutcome,
 ): Promise<void> {
-	let current = from;
+	const ids = { operation: spec.operation, key: spec.key };
+	const wait = waitFor(spec, false);
 	try {
-		for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-			if (await spec.journal.compareAndSet(settled(current, state, Date.now(), outcome))) return;
-			const latest = await spec.journal.get(spec.scope, spec.operation);
-			if (!latest || recordProblem(latest, spec) !== undefined || isFinished(latest.state)) return;
-			current = latest;
-		}
+		await writeOnLatest(from, (current) => settled(current, state, spec.now(), outcome), {
+			write: (next) =>
+				journalIo('record how the tool call ended', ids, wait, (o) => spec.journal.compareAndSet(next, o)),
+			reread: async () => {
+				const latest = await journalIo('re-read the tool call', ids, wait, (o) =>
+					spec.journal.get(spec.scope, spec.operation, o),
+				);
+				return latest == null || recordProblem(latest, spec) !== undefined ? undefined : latest;
+			},
+		});
 	} catch {}
 }
 

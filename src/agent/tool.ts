@@ -129,6 +129,9 @@ export async function runTool<I, O>(
 					keepMs: settings.keepMs,
 					maxStoredBytes: settings.maxStoredBytes,
 					retrySafe,
+					signal,
+					journalTimeoutMs: settings.journalTimeoutMs,
+					now: settings.now,
 					execute: async () => fn(input, { ...ids, signal: runSignal(signal), call }),
 				}),
 			() =>

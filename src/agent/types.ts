@@ -96,6 +96,14 @@ export type IdempotentToolOptions<I> = {
 	@default 65_536
 	*/
 	maxStoredResultBytes?: number | undefined;
+	/**
+	The longest a call waits for the journal: to record the call before the tool runs, and again to record how it
+	ended. A journal that has not recorded the call in time fails it with code `journal` (the tool did not run, safe to
+	call again); one that has not recorded the end in time is left to finish on its own while the result is returned
+	(a record left unfinished is re-run under the same key). The framework's abort signal ends either wait sooner.
+	@default 10_000
+	*/
+	journalTimeoutMs?: number | undefined;
 };
 
 /** The ids of the action, on every outcome the model sees. */

@@ -12,6 +12,11 @@ export type JournalWait = {
 	readonly deadline: number;
 	readonly now: () => number;
 	/**
+	The option that set `deadline`, named when it passes.
+	@default 'retry.maxRetryTime'
+	*/
+	readonly deadlineOption?: string;
+	/**
 	The call prepares a send (the create, a claim, and their reads). Such a call is not made once the caller is gone, the journal is asked to stop waiting when the caller does, and a write that lands after the caller left is undone (see `undoClaim`): nothing was sent, and the record must not say an attempt was. Any other call records what a send did; it is always made and never cancelled, so the record catches up even when the caller stopped waiting for it.
 	*/
 	readonly beforeSend: boolean;
@@ -34,7 +39,7 @@ export async function journalIo<T>(
 	const remaining = wait.deadline - wait.now();
 	if (beforeSend) {
 		signal?.throwIfAborted();
-		if (remaining <= 0) throw pastDeadline(what, sent, subject);
+		if (remaining <= 0) throw pastDeadline(what, sent, subject, wait.deadlineOption);
 	}
 	// Made only for a journal that looks at it: most never wait, and this runs a few times per request.
 	let stop: AbortController | undefined;
@@ -89,7 +94,10 @@ export async function journalIo<T>(
 				reject(error);
 			};
 			const onAbort = () => giveUp(signal?.reason);
-			const timer = setTimeout(() => giveUp(pastDeadline(what, sent, subject)), Math.max(remaining, 0));
+			const timer = setTimeout(
+				() => giveUp(pastDeadline(what, sent, subject, wait.deadlineOption)),
+				Math.max(remaining, 0),
+			);
 			signal?.addEventListener('abort', onAbort, { once: true });
 			if (signal?.aborted) onAbort();
 			answer.then(
@@ -109,7 +117,7 @@ export async function journalIo<T>(
 			try {
 				undoLate?.(settled.value);
 			} catch {}
-			throw pastDeadline(what, sent, subject);
+			throw pastDeadline(what, sent, subject, wait.deadlineOption);
 		}
 		return settled.value;
 	}
@@ -126,9 +134,14 @@ export async function journalIo<T>(
 
 type Settled<T> = { value: T } | { error: unknown };
 
-const pastDeadline = (what: string, sent: string, subject: Pick<Subject, 'key' | 'operation'>) =>
+const pastDeadline = (
+	what: string,
+	sent: string,
+	subject: Pick<Subject, 'key' | 'operation'>,
+	option = 'retry.maxRetryTime',
+) =>
 	new JournalError(
-		`The journal did not answer within the call's deadline (retry.maxRetryTime) when asked to ${what}; ${sent}.`,
+		`The journal did not answer within the call's deadline (${option}) when asked to ${what}; ${sent}.`,
 		subject,
 	);
 

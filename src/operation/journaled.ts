@@ -14,7 +14,6 @@ import {
 	wasInterrupted,
 } from '../journal/lifecycle.js';
 import {
-	isFinished,
 	type JournalRecord,
 	type OperationState,
 	type RecordOutcome,
@@ -26,6 +25,7 @@ import type { RetryPolicy } from '../retry/policy.js';
 import { fromBase64, toBase64 } from '../utils/base64.js';
 import { persistableHeaders, withoutSecretHeaders } from '../utils/headers.js';
 import { attemptLoop, type Progress } from './attempts.js';
+import { MAX_CAS_ROUNDS, writeOnLatest } from './cas.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { fromJournal, storedError } from './from-journal.js';
@@ -144,42 +144,41 @@ export async function runJournaled(
 	if (keyExpired(record, now) && wasInterrupted(record)) throw expired(record, subject);
 
 	let current: JournalRecord = record;
-	// Compare-and-set against the latest record. Another client, process or tab running the same operation
-	// holds the same key, so losing a race is harmless: re-read and build on top of what it wrote, unless it
-	// already finished the operation, in which case its outcome is ours.
 	const write = async (transition: (from: JournalRecord) => JournalRecord, what: string) => {
-		for (let round = 0; round < MAX_CAS_ROUNDS; round++) {
-			const from = current;
-			const next = transition(from);
-			// A claim is written before its send; every other write records what a send did.
-			const claim = next.state === 'inflight';
-			const wait = waitFor(claim);
-			const undo = (wrote: boolean) => {
-				// A leftover `inflight` (a crashed owner) is an attempt of unknown outcome, as `wasInterrupted` reads it.
-				if (wrote && claim)
-					undoClaim(journal, next, from.state === 'pending' ? 'pending' : 'unknown', ctx.now());
-			};
-			if (await journalIo(what, subject, wait, (o) => journal.compareAndSet(next, o), undo)) {
-				current = next;
-				return;
-			}
-			const read = await journalIo('re-read the operation', subject, wait, (o) =>
-				journal.get(scope, operation, o),
-			);
-			const latest = read == null ? undefined : checkedRecord(read, scope, operation, subject);
-			if (!latest) {
-				throw new JournalError(
-					`The journal record of operation "${operation}" disappeared while the call ran (deleted or garbage-collected); nothing more was sent.`,
+		const end = await writeOnLatest(current, transition, {
+			write: (next, from) => {
+				// A claim is written before its send; every other write records what a send did.
+				const claim = next.state === 'inflight';
+				const undo = (wrote: boolean) => {
+					// A leftover `inflight` (a crashed owner) is an attempt of unknown outcome, as `wasInterrupted` reads it.
+					if (wrote && claim)
+						undoClaim(journal, next, from.state === 'pending' ? 'pending' : 'unknown', ctx.now());
+				};
+				return journalIo(what, subject, waitFor(claim), (o) => journal.compareAndSet(next, o), undo);
+			},
+			reread: async (lost) => {
+				const read = await journalIo(
+					're-read the operation',
 					subject,
+					waitFor(lost.state === 'inflight'),
+					(o) => journal.get(scope, operation, o),
 				);
-			}
-			if (isFinished(latest.state)) throw new FinishedElsewhere(latest);
-			current = latest;
+				return read == null ? undefined : checkedRecord(read, scope, operation, subject);
+			},
+		});
+		if (end.type === 'written') current = end.record;
+		else if (end.type === 'finished') throw new FinishedElsewhere(end.record);
+		else if (end.type === 'gone') {
+			throw new JournalError(
+				`The journal record of operation "${operation}" disappeared while the call ran (deleted or garbage-collected); nothing more was sent.`,
+				subject,
+			);
+		} else {
+			throw new JournalError(
+				`The journal kept rejecting writes to operation "${operation}" (compare-and-set failed ${MAX_CAS_ROUNDS} times); nothing more was sent.`,
+				subject,
+			);
 		}
-		throw new JournalError(
-			`The journal kept rejecting writes to operation "${operation}" (compare-and-set failed ${MAX_CAS_ROUNDS} times); nothing more was sent.`,
-			subject,
-		);
 	};
 
 	// Claims taken back because their attempt never left: they are not attempts anyone started, in the journal's count.
@@ -291,8 +290,6 @@ export async function runJournaled(
 		loop.mayHaveApplied,
 	);
 }
-
-const MAX_CAS_ROUNDS = 5;
 
 /** A `JournalError` says "nothing was sent", which is no longer the whole truth once an attempt may have landed. */
 const journalFailedAfterSend = (error: JournalError, subject: Subject, attempts: number) =>
