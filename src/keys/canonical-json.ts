@@ -19,6 +19,9 @@ export function canonicalJsonOrUndefined(value: unknown): string | undefined {
 // caught there and throws as JSON.stringify does. Real bodies rarely nest past a dozen levels.
 const UNCHECKED_DEPTH = 32;
 
+// Objects with at most this many keys, when not sorted already, are sorted by insertion (see writeContainer).
+const SMALL_OBJECT = 12;
+
 // What JSON.stringify would escape in a string: `"`, `\`, control characters, and surrogates (a lone one is written
 // as \udXXX; a string with a well-formed pair just takes the slower path). Others are written as they are.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what must be escaped.
@@ -87,10 +90,13 @@ function writeContainer(value: object, depth: number, deep: Set<object> | undefi
 	}
 	const keys = Object.keys(value);
 	// Bodies built in a fixed order (or parsed from canonical JSON) often list their keys sorted already: a check
-	// in one pass is cheaper than sort(). `<` and sort() both compare by UTF-16 code unit.
+	// in one pass is cheaper than sort(). Otherwise the keys before the first one out of order are sorted, and for
+	// the handful of keys most objects have an insertion sort from there costs less than sort()'s set-up (a quarter
+	// of the time on a typical body). `>` and sort() both compare by UTF-16 code unit.
 	for (let i = 1; i < keys.length; i++) {
 		if ((keys[i - 1] as string) > (keys[i] as string)) {
-			keys.sort();
+			if (keys.length > SMALL_OBJECT) keys.sort();
+			else insertionSort(keys, i);
 			break;
 		}
 	}
@@ -100,4 +106,17 @@ function writeContainer(value: object, depth: number, deep: Set<object> | undefi
 		if (member !== undefined) out += `${out === '' ? '' : ','}${quote(k)}:${member}`;
 	}
 	return `{${out}}`;
+}
+
+/** Sorts `keys` in place, given that `keys[0..from)` is sorted already. */
+function insertionSort(keys: string[], from: number): void {
+	for (let i = from; i < keys.length; i++) {
+		const k = keys[i] as string;
+		let j = i - 1;
+		while (j >= 0 && (keys[j] as string) > k) {
+			keys[j + 1] = keys[j] as string;
+			j--;
+		}
+		keys[j + 1] = k;
+	}
 }

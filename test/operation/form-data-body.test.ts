@@ -25,7 +25,7 @@ function signUpForm(): FormData {
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 /** What a receiving server makes of the body: a real multipart parse (fetch's). */
-async function parse(bytes: Uint8Array, contentType: string) {
+async function parse(bytes: Uint8Array<ArrayBuffer>, contentType: string) {
 	const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
 	return Promise.all(
 		[...form].map(async ([name, value]) =>
@@ -127,7 +127,7 @@ describe('a FormData body', () => {
 	it('is parsed by a loopback server into the same fields and file, with the same bytes from two clients', async () => {
 		const seen: unknown[] = [];
 		server = await startServer(async (req, res) => {
-			seen.push(await parse(req.body, String(req.headers['content-type'])));
+			seen.push(await parse(new Uint8Array(req.body), String(req.headers['content-type'])));
 			sendJson(res, 201, { ok: true });
 		});
 		for (const operation of ['signup:1', 'signup:2']) {
