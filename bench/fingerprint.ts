@@ -1,5 +1,5 @@
-// Cost of fingerprinting a request body: `fingerprint()` (canonical JSON + SHA-256) on a 1 KB and a 100 KB JSON
-// body, with `canonicalJson()` alone and plain `JSON.stringify()` beside it to show where the time goes.
+// Cost of fingerprinting a request body: `fingerprint()` (canonical JSON + SHA-256) on a small (100 B), a typical
+// (1 KB) and a large (64 KB) JSON body, with `canonicalJson()` alone and plain `JSON.stringify()` beside it to show where the time goes.
 // Run by run.ts in a child process; prints one JSON line.
 import { canonicalJson, fingerprint } from '../dist/index.js';
 import { median } from './stats.ts';
@@ -14,6 +14,10 @@ export type FingerprintFigures = {
 
 /** A booking-like JSON document of about `bytes` bytes: nested objects, arrays, numbers, non-ASCII text. */
 function documentOf(bytes: number): unknown {
+	// A payment-intent-like body: the smallest of the booking documents below is already about 270 bytes.
+	if (bytes <= 128) {
+		return { currency: 'EUR', amount: 1250, customer: 'cus_42', confirm: true, metadata: { order: 'Zoë-1' } };
+	}
 	const items: unknown[] = [];
 	const doc = { z_note: 'Réservation – groupe', account: 'acct_42', items };
 	for (let i = 0; JSON.stringify(doc).length < bytes; i++) {
@@ -57,8 +61,9 @@ async function microsPerCall(fn: () => unknown, quick: boolean): Promise<number>
 const quick = process.argv.includes('--quick');
 const figures: FingerprintFigures[] = [];
 for (const [label, size] of [
+	['100 B', 100],
 	['1 KB', 1024],
-	['100 KB', 100 * 1024],
+	['64 KB', 64 * 1024],
 ] as const) {
 	const json = documentOf(size);
 	figures.push({

@@ -119,7 +119,7 @@ async function main() {
 		server.stop();
 	}
 
-	log('fingerprint: timing 1 KB and 100 KB bodies');
+	log('fingerprint: timing 100 B, 1 KB and 64 KB bodies');
 	const fingerprint = await jsonFrom<FingerprintFigures[]>('fingerprint.ts', quick ? ['--quick'] : []);
 	const scanFigures = await scan();
 

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { canonicalJsonOrUndefined } from '../keys/canonical-json.js';
+import { encodeFormData } from './form-data-body.js';
 
 export type SerialisedBody = {
 	bytes: Uint8Array<ArrayBuffer> | undefined;
@@ -13,7 +14,7 @@ const encoder = new TextEncoder();
 const invalid = (message: string) => new InvalidRequestError(message, { field: 'body' });
 
 /**
-Serialises the body exactly once. Servers fingerprint raw bytes (or key-order-sensitive JSON), so every retry must resend these same bytes: a FormData re-encoded per attempt would get a new multipart boundary and look like a different request.
+Serialises the body exactly once. Servers fingerprint raw bytes (or key-order-sensitive JSON), so every retry must resend these same bytes. A FormData is encoded with a boundary derived from its entries, not a random one, so a rerun by another process sends the same bytes too.
 A `json` body is written as canonical JSON (sorted keys), not in the caller's key order: the bytes are then a function of the logical request, so a rerun by another caller, process or version whose object lists its keys in another order sends the very bytes of the first attempt, which a server comparing raw bytes requires.
 */
 export async function serialiseBody(
@@ -62,13 +63,7 @@ export async function serialiseBody(
 	if (typeof Blob !== 'undefined' && body instanceof Blob) {
 		return { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type || undefined };
 	}
-	if (typeof FormData !== 'undefined' && body instanceof FormData) {
-		const encoded = new Response(body);
-		return {
-			bytes: new Uint8Array(await encoded.arrayBuffer()),
-			contentType: encoded.headers.get('content-type') ?? undefined,
-		};
-	}
+	if (typeof FormData !== 'undefined' && body instanceof FormData) return encodeFormData(body);
 	throw invalid(
 		`Unsupported body type ${Object.prototype.toString.call(body)}; pass json, a string, bytes, a Blob, URLSearchParams or FormData.`,
 	);

@@ -161,6 +161,43 @@ describe('a rerun sends the bytes of the first attempt, whoever sends it', () =>
 	});
 });
 
+describe('a rerun of a FormData operation sends the bytes of the first attempt', () => {
+	/** An upload form, built afresh by each caller as a rerunning process would. */
+	const uploadForm = () => {
+		const form = new FormData();
+		form.append('classId', 'c7');
+		form.append('note', 'Zoë "VIP"\nrow B');
+		form.append('waiver', new File(['signed by u42'], 'waiver.pdf', { type: 'application/pdf' }));
+		return form;
+	};
+
+	it('gets the replay, not a KeyReuseError, when another client reruns it with an equal form', async () => {
+		const { server, effects } = await rawBytesServer([0]);
+		const journal = new MemoryJournal();
+		const first = createClient({
+			baseUrl: server.url,
+			dialect: 'bardge',
+			journal,
+			retry: { ...fast, limit: 0 },
+		});
+		const lost = await first
+			.post('bookings', { body: uploadForm(), operation: 'upload:1' })
+			.catch((e: unknown) => e);
+		expect(lost).toBeInstanceOf(OutcomeUnknownError);
+
+		const second = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
+		const res = await second.post('bookings', { body: uploadForm(), operation: 'upload:1' });
+
+		expect(res).toMatchObject({ status: 201, replayed: true, data: { id: 'b1' } });
+		expect(effects()).toBe(1);
+		expect(server.received).toHaveLength(2);
+		const [sent, resent] = server.received;
+		expect(resent?.headers['content-type']).toBe(sent?.headers['content-type']);
+		expect(resent?.body.equals(sent?.body ?? Buffer.alloc(0))).toBe(true);
+		expect(await journal.get('default', 'upload:1')).toMatchObject({ state: 'succeeded' });
+	});
+});
+
 describe('"key reused" after an attempt of unknown outcome', () => {
 	it('is never recorded or reported as not applied: the record stays unknown and the error says to reconcile', async () => {
 		const { server, seed, effects } = await rawBytesServer();
