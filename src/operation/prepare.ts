@@ -98,7 +98,10 @@ export async function prepareRequest(
 		);
 	}
 	const { bytes, contentType, canonical } = await serialiseBody(options.json, options.body);
-	if (contentType && !headers.has('content-type')) headers.set('content-type', contentType);
+	// A multipart body is unreadable without its own boundary, so its content type wins over the caller's (a bare
+	// `multipart/form-data` header is a common slip); any other body keeps the caller's content type.
+	if (contentType && (!headers.has('content-type') || contentType.startsWith('multipart/form-data')))
+		headers.set('content-type', contentType);
 	const path = url.pathname + url.search;
 	const journaled = !SAFE_METHODS.has(upper);
 	const keyed = journaled && dialect.keyedMethods.includes(upper) && !dialect.keyless(upper, url.pathname);

@@ -148,6 +148,20 @@ describe('a FormData body', () => {
 		expect(second?.headers['content-type']).toBe(first?.headers['content-type']);
 		expect(second?.body.equals(first?.body ?? Buffer.alloc(0))).toBe(true);
 	});
+
+	it('is still parsed when the caller set a bare multipart/form-data content type (no boundary)', async () => {
+		const seen: unknown[] = [];
+		server = await startServer(async (req, res) => {
+			seen.push(await parse(new Uint8Array(req.body), String(req.headers['content-type'])));
+			sendJson(res, 201, { ok: true });
+		});
+		const api = createClient({ baseUrl: server.url, journal: new MemoryJournal() });
+		const form = new FormData();
+		form.append('name', 'Zoë');
+		await api.post('signup', { body: form, headers: { 'content-type': 'multipart/form-data' } });
+		expect(server.received[0]?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=idemkey-/);
+		expect(seen).toEqual([[{ name: 'name', value: 'Zoë' }]]);
+	});
 });
 
 describe('chooseBoundary', () => {
