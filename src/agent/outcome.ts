@@ -97,6 +97,25 @@ function reasonOf(error: IdempotencyError): string | undefined {
 	return undefined;
 }
 
+/**
+The typed error `throwOn` throws, as the model may see it: frameworks hand a tool's error message to the model (the AI
+SDK as the tool's error text, an MCP server as the result's text), and idemkey's own messages can quote a transport or
+journal failure (a connection string, a driver's words). So the copy keeps the class, `code`, `key` and the other
+fields the host matches on, names the tool's operation and key (those the model was given), says the outcome's advice
+as its message, and keeps the original, whole, as `cause` for the host's logs.
+*/
+export function modelSafe<E extends IdempotencyError>(error: E, outcome: ToolOutcome): E {
+	const safe = Object.assign(Object.create(Object.getPrototypeOf(error)) as E, error, {
+		operation: outcome.operation,
+		key: outcome.key,
+	});
+	const own = { writable: true, configurable: true, enumerable: false };
+	Object.defineProperty(safe, 'message', { ...own, value: outcome.advice });
+	Object.defineProperty(safe, 'cause', { ...own, value: error });
+	Object.defineProperty(safe, 'stack', { ...own, value: `${safe.name}: ${outcome.advice}` });
+	return safe;
+}
+
 /** Said on a replay whose result was not kept. */
 export const notKept = (ids: Ids): ToolOutcome => ({
 	status: 'result_not_kept',

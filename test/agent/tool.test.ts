@@ -202,6 +202,40 @@ describe('idempotentTool: what the model sees', () => {
 		});
 	});
 
+	it('a typed error thrown on request says only the advice (frameworks show it to the model); the detail is its cause', async () => {
+		const journal = new MemoryJournal();
+		const lost = new OutcomeUnknownError('POST https://u:hunter2@api.test/bookings: socket hang up', {
+			attempts: 2,
+			reason: 'network',
+		});
+		const execute = idempotentTool(
+			async () => {
+				throw lost;
+			},
+			{ name: 'book', journal, throwOn: ['outcome_unknown', 'failed'] },
+		);
+		const thrown = await execute(input, ctx('call_1')).catch((e: unknown) => e);
+		expect(thrown).toBeInstanceOf(OutcomeUnknownError);
+		expect(thrown).toMatchObject({
+			code: 'outcome_unknown',
+			reason: 'network',
+			operation: 'tool:book:call:call_1',
+		});
+		expect((thrown as Error).cause).toBe(lost);
+		expect((thrown as Error).message).toMatch(/may or may not have been carried out/);
+		expect(`${String(thrown)} ${(thrown as Error).stack}`).not.toContain('hunter2');
+
+		const down = new MemoryJournal();
+		vi.spyOn(down, 'create').mockRejectedValue(new Error('connect redis://:hunter2@cache:6379 refused'));
+		const refused = await idempotentTool(async () => 'ok', { name: 'book', journal: down, throwOn: ['failed'] })(
+			input,
+			ctx('call_1'),
+		).catch((e: unknown) => e);
+		expect(refused).toMatchObject({ name: 'JournalError', code: 'journal' });
+		expect(`${String(refused)} ${(refused as Error).stack}`).not.toContain('hunter2');
+		expect(String(((refused as Error).cause as Error).cause)).toContain('hunter2');
+	});
+
 	it('throwOn outcome_unknown throws the typed error instead', async () => {
 		const execute = idempotentTool(
 			async () => {
