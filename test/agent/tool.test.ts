@@ -227,10 +227,11 @@ describe('idempotentTool: what the model sees', () => {
 
 		const down = new MemoryJournal();
 		vi.spyOn(down, 'create').mockRejectedValue(new Error('connect redis://:hunter2@cache:6379 refused'));
-		const refused = await idempotentTool(async () => 'ok', { name: 'book', journal: down, throwOn: ['failed'] })(
-			input,
-			ctx('call_1'),
-		).catch((e: unknown) => e);
+		const refused = await idempotentTool(async () => 'ok', {
+			name: 'book',
+			journal: down,
+			throwOn: ['failed'],
+		})(input, ctx('call_1')).catch((e: unknown) => e);
 		expect(refused).toMatchObject({ name: 'JournalError', code: 'journal' });
 		expect(`${String(refused)} ${(refused as Error).stack}`).not.toContain('hunter2');
 		expect(String(((refused as Error).cause as Error).cause)).toContain('hunter2');
