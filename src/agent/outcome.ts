@@ -98,14 +98,15 @@ function reasonOf(error: IdempotencyError): string | undefined {
 }
 
 /**
-The typed error `throwOn` throws, as the model may see it: frameworks hand a tool's error message to the model (the AI
-SDK as the tool's error text, an MCP server as the result's text), and idemkey's own messages can quote a transport or
-journal failure (a connection string, a driver's words). So the copy keeps the class, `code`, `key` and the other
-fields the host matches on, names the tool's operation and key (those the model was given), says the outcome's advice
-as its message, and keeps the original, whole, as `cause` for the host's logs.
+The error `throwOn` throws, as the model may see it: frameworks hand a tool's error message to the model (the AI SDK
+as the tool's error text, an MCP server as the result's text), and the messages of idemkey's client and of the tool's
+own exceptions can quote a URL, a transport or journal failure, a driver's words. So the copy keeps the class, `code`
+and the other fields the host matches on, names the tool's operation and key (those the model was given), says the
+outcome's advice as its message, and keeps the original, whole, as `cause` for the host's logs.
 */
-export function modelSafe<E extends IdempotencyError>(error: E, outcome: ToolOutcome): E {
-	const safe = Object.assign(Object.create(Object.getPrototypeOf(error)) as E, error, {
+export function modelSafe(error: unknown, outcome: ToolOutcome): Error {
+	const original = error instanceof Error ? error : new Error('The tool threw a value that is not an Error.');
+	const safe: Error = Object.assign(Object.create(Object.getPrototypeOf(original)) as Error, original, {
 		operation: outcome.operation,
 		key: outcome.key,
 	});

@@ -152,7 +152,7 @@ export function deliver(result: RunResult, settings: Pick<ToolSettings<unknown>,
 	if (result.type === 'result') return result.value;
 	if (result.type === 'thrown') throw result.error;
 	const { outcome, error } = result;
-	if (error && outcome.status !== 'result_not_kept' && settings.throwOn.has(outcome.status)) {
+	if (outcome.status !== 'result_not_kept' && settings.throwOn.has(outcome.status)) {
 		throw modelSafe(error, outcome);
 	}
 	return outcome;

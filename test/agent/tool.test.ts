@@ -247,17 +247,33 @@ describe('idempotentTool: what the model sees', () => {
 		await expect(execute(input, ctx('call_1'))).rejects.toBeInstanceOf(OutcomeUnknownError);
 	});
 
-	it("rethrows the tool's own errors (their messages may hold anything) and re-runs the call next time", async () => {
-		let attempt = 0;
-		const execute = idempotentTool(
+	it("the tool's own exception is an unknown outcome: the model reads advice (not its text), the call re-runs under the same key", async () => {
+		const journal = new MemoryJournal();
+		const keys: string[] = [];
+		const bug = new TypeError('token abc123 rejected by the SDK');
+		const fn = async (_: Input, run: ToolRunContext) => {
+			keys.push(run.key);
+			if (keys.length === 1) throw bug;
+			return 'ok';
+		};
+		const first = await idempotentTool(fn, { name: 'book', journal })(input, ctx('call_1'));
+		expect(first).toMatchObject({ status: 'outcome_unknown', code: 'outcome_unknown' });
+		expect(JSON.stringify(first)).not.toContain('abc123');
+		expect(await idempotentTool(fn, { name: 'book', journal })(input, ctx('call_1'))).toBe('ok');
+		expect(keys[1]).toBe(keys[0]);
+
+		// Thrown on request: its own class, the advice as its message, itself as the cause.
+		const throwing = idempotentTool(
 			async () => {
-				if (attempt++ === 0) throw new TypeError('token abc123 rejected by the SDK');
-				return 'ok';
+				throw bug;
 			},
-			{ name: 'book' },
+			{ name: 'book', throwOn: ['outcome_unknown'] },
 		);
-		await expect(execute(input, ctx('call_1'))).rejects.toThrow(TypeError);
-		expect(await execute(input, ctx('call_1'))).toBe('ok');
+		const thrown = await throwing(input, ctx('call_2')).catch((e: unknown) => e);
+		expect(thrown).toBeInstanceOf(TypeError);
+		expect((thrown as Error).cause).toBe(bug);
+		expect(`${String(thrown)} ${(thrown as Error).stack}`).not.toContain('abc123');
+		expect(thrown).toMatchObject({ operation: 'tool:book:call:call_2', key: expect.any(String) });
 	});
 
 	it('a result too large to keep: the replay says it was done instead of running again', async () => {
