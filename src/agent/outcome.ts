@@ -90,9 +90,13 @@ function failedAdvice(code: ToolFailed['code'], reason: string | undefined): str
 	}
 }
 
+// A code, not prose: the service's error code comes from its response body, which the model must not read at length.
+const PLAIN_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 function reasonOf(error: IdempotencyError): string | undefined {
 	const extra = error as { errorCode?: unknown; field?: unknown };
-	if (typeof extra.errorCode === 'string') return extra.errorCode;
+	if (typeof extra.errorCode === 'string')
+		return PLAIN_CODE.test(extra.errorCode) ? extra.errorCode : undefined;
 	if (error.code === 'invalid_request' && typeof extra.field === 'string') return extra.field;
 	return undefined;
 }
