@@ -109,15 +109,19 @@ and the other fields the host matches on, names the tool's operation and key (th
 outcome's advice as its message, and keeps the original, whole, as `cause` for the host's logs.
 */
 export function modelSafe(error: unknown, outcome: ToolOutcome): Error {
-	const original = error instanceof Error ? error : new Error('The tool threw a value that is not an Error.');
-	const safe: Error = Object.assign(Object.create(Object.getPrototypeOf(original)) as Error, original, {
-		operation: outcome.operation,
-		key: outcome.key,
-	});
+	const ids = { operation: outcome.operation, key: outcome.key };
 	const own = { writable: true, configurable: true, enumerable: false };
-	Object.defineProperty(safe, 'message', { ...own, value: outcome.advice });
+	let safe: Error;
+	try {
+		if (!(error instanceof Error)) throw error;
+		safe = Object.assign(Object.create(Object.getPrototypeOf(error)) as Error, error, ids);
+		Object.defineProperty(safe, 'message', { ...own, value: outcome.advice });
+		Object.defineProperty(safe, 'stack', { ...own, value: `${safe.name}: ${outcome.advice}` });
+	} catch {
+		// Not an Error, or one whose fields are host getters (a DOMException): a plain Error says the same.
+		safe = Object.assign(new Error(outcome.advice), ids);
+	}
 	Object.defineProperty(safe, 'cause', { ...own, value: error });
-	Object.defineProperty(safe, 'stack', { ...own, value: `${safe.name}: ${outcome.advice}` });
 	return safe;
 }
 

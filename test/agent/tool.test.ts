@@ -276,6 +276,28 @@ describe('idempotentTool: what the model sees', () => {
 		expect(thrown).toMatchObject({ operation: 'tool:book:call:call_2', key: expect.any(String) });
 	});
 
+	it.each([
+		['a DOMException', new DOMException('token abc123 timed out', 'TimeoutError')],
+		['a string', 'token abc123'],
+		['null', null],
+	])(
+		'thrown on request, %s the tool threw still comes out as an Error saying only the advice',
+		async (_, raw) => {
+			const execute = idempotentTool(
+				async () => {
+					throw raw;
+				},
+				{ name: 'book', throwOn: ['outcome_unknown'] },
+			);
+			const thrown = await execute(input, ctx('call_1')).catch((e: unknown) => e);
+			expect(thrown).toBeInstanceOf(Error);
+			expect((thrown as Error).message).toMatch(/may or may not have been carried out/);
+			expect(`${String(thrown)} ${(thrown as Error).stack}`).not.toContain('abc123');
+			expect((thrown as Error).cause).toBe(raw);
+			expect(thrown).toMatchObject({ operation: 'tool:book:call:call_1' });
+		},
+	);
+
 	it('a result too large to keep: the replay says it was done instead of running again', async () => {
 		const fn = vi.fn(async () => 'x'.repeat(100));
 		const execute = idempotentTool(fn, { name: 'book', maxStoredResultBytes: 50 });
