@@ -2,7 +2,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { idempotentCallTool, idempotentMcpTool } from 'idemkey/agent';
-import { api, BookingInput, book, toolJournal } from './agent-tool.js';
+import { api, BookingInput, book, journal } from './agent-tool.js';
 
 export function bookingServer(): McpServer {
 	const server = new McpServer({ name: 'bookings', version: '1.0.0' });
@@ -15,7 +15,7 @@ export function bookingServer(): McpServer {
 				const booking = await book(input, ids);
 				return { content: [{ type: 'text', text: JSON.stringify(booking) }], structuredContent: booking };
 			},
-			{ name: 'book_class', journal: toolJournal, scope: api.scope },
+			{ name: 'book_class', journal, scope: api.scope },
 		),
 	);
 	return server;

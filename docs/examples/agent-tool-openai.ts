@@ -1,7 +1,7 @@
 // docs/agent-tools.md: the booking tool for the OpenAI Agents SDK.
 import { Agent, type RunContext, tool } from '@openai/agents';
 import { idempotentTool } from 'idemkey/agent';
-import { api, BookingInput, book, toolJournal } from './agent-tool.js';
+import { api, BookingInput, book, journal } from './agent-tool.js';
 
 /** What the app passes as the run's context: the conversation the run belongs to. */
 export type Conversation = { conversationId: string };
@@ -12,7 +12,7 @@ export const bookClass = tool({
 	parameters: BookingInput,
 	execute: idempotentTool(book, {
 		name: 'book_class',
-		journal: toolJournal,
+		journal,
 		scope: api.scope,
 		keyBy: 'intent',
 		// The SDK passes (input, runContext, details): the conversation id comes from the run's own context.

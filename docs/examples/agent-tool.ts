@@ -14,7 +14,7 @@ export const api = createClient({
 });
 
 /** Where tool calls are recorded; durable in production, so a re-run after a restart is answered from it. */
-export const toolJournal = new MemoryJournal();
+export const journal = new MemoryJournal();
 
 export const BookingInput = z.object({ clientId: z.string(), classId: z.string() });
 export type BookingInput = z.infer<typeof BookingInput>;
@@ -26,11 +26,18 @@ export const book = async (
 ) =>
 	(await api.post<{ id: string; status: string }>('bookings', { json: input, operation, key, signal })).data;
 
-/** AI SDK: one booking per tool call id, however often the SDK (or a workflow) runs the call. */
+/**
+AI SDK: one booking per tool call id, however often the SDK (or a workflow) runs the call. Written inline, the tool
+function's input is typed from `inputSchema`.
+*/
 export const bookClass = tool({
 	description: 'Book a class for a client',
-	inputSchema: BookingInput,
-	execute: idempotentTool(book, { name: 'book-class', journal: toolJournal, scope: api.scope }),
+	inputSchema: z.object({ clientId: z.string(), classId: z.string() }),
+	execute: idempotentTool(
+		async (input, { operation, key, signal }) =>
+			(await api.post('bookings', { json: input, operation, key, signal })).data,
+		{ name: 'book-class', journal },
+	),
 });
 
 /**
@@ -43,7 +50,7 @@ export const bookClassInChat = (chatId: string) =>
 		inputSchema: BookingInput,
 		execute: idempotentTool(book, {
 			name: 'book-class',
-			journal: toolJournal,
+			journal,
 			scope: api.scope,
 			keyBy: 'intent',
 			runId: chatId,

@@ -34,7 +34,10 @@ export async function toolIds(
 		? await crypto.subtle.sign('HMAC', hmacKey, data)
 		: await crypto.subtle.digest('SHA-256', data);
 	const key = uuidV8(new Uint8Array(digest, 0, 16));
-	return { key, operation: `tool:${tool}:${identity.kind}:${identity.label ?? key}` };
+	// A tool name with a colon could make a readable id ambiguous (tool "a:call", key "x" and tool "a", call "key:x"
+	// both read `tool:a:call:key:x`), and two actions would share one record: name those by their key alone.
+	const label = tool.includes(':') ? undefined : identity.label;
+	return { key, operation: `tool:${tool}:${identity.kind}:${label ?? key}` };
 }
 
 /** Imports an HMAC-SHA-256 secret once per wrapper. */

@@ -94,6 +94,7 @@ export async function idempotentCallTool<R>(
 	if (!Number.isInteger(retries) || retries < 0) {
 		throw new InvalidRequestError('retries must be a whole number, at least 0.', { field: 'retries' });
 	}
+	checkCall(params, options);
 	const { signal } = options;
 	signal?.throwIfAborted();
 	const call: McpCallParams = { ...params, _meta: { ...params._meta, [MCP_IDEMPOTENCY_KEY_META]: key } };
@@ -130,6 +131,29 @@ export async function idempotentCallTool<R>(
 		} catch (error) {
 			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
 		}
+	}
+}
+
+// setTimeout's largest delay: a longer one fires at once.
+const MAX_TIMEOUT = 2_147_483_647;
+const isDelay = (value: unknown, min: number): boolean =>
+	typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMEOUT;
+
+/** The rest of what the caller gave, checked before anything is sent. */
+function checkCall(params: McpCallParams, options: IdempotentCallOptions): void {
+	const invalid = (field: string, why: string) => new InvalidRequestError(`${field} ${why}.`, { field });
+	if (typeof params?.name !== 'string' || params.name.length === 0) {
+		throw invalid('name', "must be the tool's name");
+	}
+	if (options.timeout !== undefined && !isDelay(options.timeout, 1)) {
+		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);
+	}
+	const { backoff } = options;
+	if (backoff !== undefined && (!isDelay(backoff?.baseDelay, 0) || !isDelay(backoff?.maxDelay, 0))) {
+		throw invalid('backoff', `must be { baseDelay, maxDelay }, whole milliseconds from 0 to ${MAX_TIMEOUT}`);
+	}
+	if (options.beforeRetry !== undefined && typeof options.beforeRetry !== 'function') {
+		throw invalid('beforeRetry', 'must be a function');
 	}
 }
 

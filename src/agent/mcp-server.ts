@@ -40,7 +40,7 @@ export type IdempotentMcpToolOptions<I> = Omit<IdempotentToolOptions<I>, 'keyBy'
 Wraps an MCP tool handler (`McpServer.registerTool(name, config, handler)`) so each action is applied once. The
 action is named by, in order: a business key (`options.key`); the key the client put in the request's `_meta` under
 {@link MCP_IDEMPOTENCY_KEY_META} (per authenticated client, so two clients' keys never meet); else the tool and its
-canonical input within the MCP session. Outcomes other than a result come back as a `CallToolResult` with
+canonical input within the MCP session (and authenticated client). Outcomes other than a result come back as a `CallToolResult` with
 `isError: true` and the {@link ToolOutcome} as `structuredContent` (and as JSON text).
 */
 export function idempotentMcpTool<I, R>(
@@ -99,7 +99,10 @@ export function mcpIdentity(
 		}
 		return { kind: 'mcp-key', material: `${mcpClientId(context) ?? ''}\u0000${given}`, label: undefined };
 	}
+	// Within the session and, when the server authenticates clients, the client: a server without sessions (stateless
+	// HTTP) would otherwise join two clients' identical calls into one, and replay one client's result to the other.
 	const session = callInfo('', context).sessionId ?? '';
+	const client = mcpClientId(context) ?? '';
 	let canonical: string;
 	try {
 		canonical = canonicalJson(input);
@@ -109,7 +112,7 @@ export function mcpIdentity(
 			cause: error,
 		});
 	}
-	return { kind: 'intent', material: `${session}\u0000${canonical}`, label: undefined };
+	return { kind: 'intent', material: `${client}\u0000${session}\u0000${canonical}`, label: undefined };
 }
 
 const isOutcome = (result: { type: string }, value: unknown): boolean =>

@@ -90,11 +90,39 @@ function failedAdvice(code: ToolFailed['code'], reason: string | undefined): str
 	}
 }
 
+// A code, not prose: the service's error code comes from its response body, which the model must not read at length.
+const PLAIN_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 function reasonOf(error: IdempotencyError): string | undefined {
 	const extra = error as { errorCode?: unknown; field?: unknown };
-	if (typeof extra.errorCode === 'string') return extra.errorCode;
+	if (typeof extra.errorCode === 'string')
+		return PLAIN_CODE.test(extra.errorCode) ? extra.errorCode : undefined;
 	if (error.code === 'invalid_request' && typeof extra.field === 'string') return extra.field;
 	return undefined;
+}
+
+/**
+The error `throwOn` throws, as the model may see it: frameworks hand a tool's error message to the model (the AI SDK
+as the tool's error text, an MCP server as the result's text), and the messages of idemkey's client and of the tool's
+own exceptions can quote a URL, a transport or journal failure, a driver's words. So the copy keeps the class, `code`
+and the other fields the host matches on, names the tool's operation and key (those the model was given), says the
+outcome's advice as its message, and keeps the original, whole, as `cause` for the host's logs.
+*/
+export function modelSafe(error: unknown, outcome: ToolOutcome): Error {
+	const ids = { operation: outcome.operation, key: outcome.key };
+	const own = { writable: true, configurable: true, enumerable: false };
+	let safe: Error;
+	try {
+		if (!(error instanceof Error)) throw error;
+		safe = Object.assign(Object.create(Object.getPrototypeOf(error)) as Error, error, ids);
+		Object.defineProperty(safe, 'message', { ...own, value: outcome.advice });
+		Object.defineProperty(safe, 'stack', { ...own, value: `${safe.name}: ${outcome.advice}` });
+	} catch {
+		// Not an Error, or one whose fields are host getters (a DOMException): a plain Error says the same.
+		safe = Object.assign(new Error(outcome.advice), ids);
+	}
+	Object.defineProperty(safe, 'cause', { ...own, value: error });
+	return safe;
 }
 
 /** Said on a replay whose result was not kept. */

@@ -47,7 +47,8 @@ type Claim = { record: JournalRecord; earlierUnknown: boolean; before: 'pending'
 /** How a run ended, for every caller that waited on it. Never a rejection: each caller decides what to throw. */
 export type RunResult =
 	| { type: 'result'; value: unknown }
-	| { type: 'outcome'; outcome: ToolOutcome; error: IdempotencyError | undefined }
+	/** `error`: what `throwOn` throws (made model-safe first); the tool's own exception when idemkey did not know it. */
+	| { type: 'outcome'; outcome: ToolOutcome; error: unknown }
 	| { type: 'thrown'; error: unknown };
 
 // The record of a tool call is HTTP-shaped like every record (one journal, one schema): the tool's name stands in
@@ -93,7 +94,11 @@ export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 		if (!classified) {
 			// Not an outcome idemkey knows: it may have had an effect. Left unfinished, a re-run resends under the key.
 			await settleQuietly(spec, current, 'unknown');
-			return { type: 'thrown', error };
+			// Every caller cancelled: the framework's own cancellation, as it expects it.
+			if (spec.signal?.aborted) return { type: 'thrown', error };
+			// Otherwise an ambiguous outcome like any other: the model reads that it may have happened (not the
+			// exception's text, which may hold anything), so it neither retries blindly nor reports a failure.
+			return { type: 'outcome', outcome: unknownOutcome('outcome_unknown', ids, spec.retrySafe), error };
 		}
 		await settleQuietly(
 			spec,

@@ -6,7 +6,7 @@ import { callInfo } from './call-info.js';
 import { flightsOf, runSignal } from './flights.js';
 import { type Identity, plainLabel, type ToolIds, toolIds } from './ids.js';
 import { type ToolSettings, toolSettings } from './options.js';
-import { classify } from './outcome.js';
+import { classify, modelSafe } from './outcome.js';
 import { type RunResult, runRecorded } from './run.js';
 import type { IdempotentToolOptions, ToolCallInfo, ToolOutcome, ToolRunContext } from './types.js';
 
@@ -152,6 +152,8 @@ export function deliver(result: RunResult, settings: Pick<ToolSettings<unknown>,
 	if (result.type === 'result') return result.value;
 	if (result.type === 'thrown') throw result.error;
 	const { outcome, error } = result;
-	if (error && outcome.status !== 'result_not_kept' && settings.throwOn.has(outcome.status)) throw error;
+	if (outcome.status !== 'result_not_kept' && settings.throwOn.has(outcome.status)) {
+		throw modelSafe(error, outcome);
+	}
 	return outcome;
 }

@@ -47,7 +47,9 @@ export type IdempotentToolOptions<I> = {
 	name: string;
 	/**
 	Where tool-call records live. Use a durable journal (FileJournal, Redis, PostgreSQL) when re-runs may happen in
-	another process or after a restart; records live under scope `agent:<scope>`, apart from the client's own.
+	another process or after a restart; records live under scope `agent:<scope>`, apart from the client's own. Pass one
+	journal to every wrapper of a tool: a tool defined per request without it gets a fresh, empty journal each time, and
+	only the server's memory of the key is left to catch a repeat.
 	@default a new MemoryJournal
 	*/
 	journal?: Journal | undefined;

@@ -55,6 +55,13 @@ describe('toolIds', () => {
 		expect(a).toEqual(await toolIds('default', 'book', call, await importSecret('a secret of 16+ bytes')));
 	});
 
+	it('never gives two actions one operation id, whatever the tool name holds', async () => {
+		const a = await toolIds('default', 'a:call', { kind: 'key', material: 'x', label: 'x' }, undefined);
+		const b = await toolIds('default', 'a', { kind: 'call', material: 'key:x', label: 'key:x' }, undefined);
+		expect(a.operation).not.toBe(b.operation);
+		expect(a.operation).toBe(`tool:a:call:key:${a.key}`);
+	});
+
 	it('names the operation by its label when plain, else by its key', async () => {
 		const ids = await toolIds(
 			'default',

@@ -75,7 +75,7 @@ describe('idempotentTool: a journal that never answers cannot hold the tool call
 		expect(fn).not.toHaveBeenCalled();
 	});
 
-	it('thrown on request, the timeout is a JournalError naming journalTimeoutMs', async () => {
+	it('thrown on request, the timeout is a JournalError whose cause names journalTimeoutMs', async () => {
 		vi.useFakeTimers();
 		const journal = new StallingJournal();
 		const held = journal.hold('create');
@@ -89,7 +89,9 @@ describe('idempotentTool: a journal that never answers cannot hold the tool call
 		await held.reached;
 		await vi.advanceTimersByTimeAsync(2_000);
 		expect(call.error).toBeInstanceOf(JournalError);
-		expect((call.error as Error).message).toMatch(/journalTimeoutMs.*record the tool call/);
+		// The message is what the model may read; the host's detail is in the cause.
+		expect((call.error as Error).message).toMatch(/nothing was sent/);
+		expect(((call.error as Error).cause as Error).message).toMatch(/journalTimeoutMs.*record the tool call/);
 	});
 
 	it('a record written after the caller left is taken back: the next call runs the tool as new, once', async () => {

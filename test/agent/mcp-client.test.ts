@@ -136,12 +136,21 @@ describe('idempotentCallTool', () => {
 		expect(callTool).toHaveBeenCalledTimes(1);
 	});
 
-	it.each([
+	it.each<[string, Record<string, unknown>, string]>([
 		['a key with spaces', { key: 'a b' }, 'key'],
 		['negative retries', { retries: -1 }, 'retries'],
-	])('refuses %s before sending', async (_, options, field) => {
+		['a negative timeout (the SDK would time out at once, and retry)', { timeout: -5 }, 'timeout'],
+		['a timeout that is not a number', { timeout: '10s' }, 'timeout'],
+		['a backoff without maxDelay', { backoff: { baseDelay: 10 } }, 'backoff'],
+		['a beforeRetry that is not a function', { beforeRetry: 'reconnect' }, 'beforeRetry'],
+		['no tool name', { name: '' }, 'name'],
+	])('refuses %s before sending', async (_, { name, ...options }, field) => {
 		const callTool = vi.fn();
-		const error = await idempotentCallTool({ callTool }, { name: 'book' }, options).catch((e: unknown) => e);
+		const error = await idempotentCallTool(
+			{ callTool },
+			{ name: (name as string | undefined) ?? 'book' },
+			options as never,
+		).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InvalidRequestError);
 		expect(error).toMatchObject({ field });
 		expect(callTool).not.toHaveBeenCalled();

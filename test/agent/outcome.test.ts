@@ -93,4 +93,14 @@ describe('classify: what the model is told, and what the record becomes', () => 
 		expect(outcome?.advice).toContain('class_full');
 		expect(JSON.stringify(outcome)).not.toContain('sk_live');
 	});
+
+	it("leaves out a service 'code' that is prose (it comes from the response body), keeping the refusal", () => {
+		const error = new RequestRejectedError('m', {
+			answer,
+			errorCode: 'invalid token Bearer sk_live_secret for user alice@example.com',
+		});
+		const outcome = classify(error, ids, false)?.outcome;
+		expect(outcome).toMatchObject({ status: 'failed', code: 'rejected' });
+		expect(JSON.stringify(outcome)).not.toContain('sk_live');
+	});
 });

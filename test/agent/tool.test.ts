@@ -202,6 +202,41 @@ describe('idempotentTool: what the model sees', () => {
 		});
 	});
 
+	it('a typed error thrown on request says only the advice (frameworks show it to the model); the detail is its cause', async () => {
+		const journal = new MemoryJournal();
+		const lost = new OutcomeUnknownError('POST https://u:hunter2@api.test/bookings: socket hang up', {
+			attempts: 2,
+			reason: 'network',
+		});
+		const execute = idempotentTool(
+			async () => {
+				throw lost;
+			},
+			{ name: 'book', journal, throwOn: ['outcome_unknown', 'failed'] },
+		);
+		const thrown = await execute(input, ctx('call_1')).catch((e: unknown) => e);
+		expect(thrown).toBeInstanceOf(OutcomeUnknownError);
+		expect(thrown).toMatchObject({
+			code: 'outcome_unknown',
+			reason: 'network',
+			operation: 'tool:book:call:call_1',
+		});
+		expect((thrown as Error).cause).toBe(lost);
+		expect((thrown as Error).message).toMatch(/may or may not have been carried out/);
+		expect(`${String(thrown)} ${(thrown as Error).stack}`).not.toContain('hunter2');
+
+		const down = new MemoryJournal();
+		vi.spyOn(down, 'create').mockRejectedValue(new Error('connect redis://:hunter2@cache:6379 refused'));
+		const refused = await idempotentTool(async () => 'ok', {
+			name: 'book',
+			journal: down,
+			throwOn: ['failed'],
+		})(input, ctx('call_1')).catch((e: unknown) => e);
+		expect(refused).toMatchObject({ name: 'JournalError', code: 'journal' });
+		expect(`${String(refused)} ${(refused as Error).stack}`).not.toContain('hunter2');
+		expect(String(((refused as Error).cause as Error).cause)).toContain('hunter2');
+	});
+
 	it('throwOn outcome_unknown throws the typed error instead', async () => {
 		const execute = idempotentTool(
 			async () => {
@@ -212,18 +247,56 @@ describe('idempotentTool: what the model sees', () => {
 		await expect(execute(input, ctx('call_1'))).rejects.toBeInstanceOf(OutcomeUnknownError);
 	});
 
-	it("rethrows the tool's own errors (their messages may hold anything) and re-runs the call next time", async () => {
-		let attempt = 0;
-		const execute = idempotentTool(
+	it("the tool's own exception is an unknown outcome: the model reads advice (not its text), the call re-runs under the same key", async () => {
+		const journal = new MemoryJournal();
+		const keys: string[] = [];
+		const bug = new TypeError('token abc123 rejected by the SDK');
+		const fn = async (_: Input, run: ToolRunContext) => {
+			keys.push(run.key);
+			if (keys.length === 1) throw bug;
+			return 'ok';
+		};
+		const first = await idempotentTool(fn, { name: 'book', journal })(input, ctx('call_1'));
+		expect(first).toMatchObject({ status: 'outcome_unknown', code: 'outcome_unknown' });
+		expect(JSON.stringify(first)).not.toContain('abc123');
+		expect(await idempotentTool(fn, { name: 'book', journal })(input, ctx('call_1'))).toBe('ok');
+		expect(keys[1]).toBe(keys[0]);
+
+		// Thrown on request: its own class, the advice as its message, itself as the cause.
+		const throwing = idempotentTool(
 			async () => {
-				if (attempt++ === 0) throw new TypeError('token abc123 rejected by the SDK');
-				return 'ok';
+				throw bug;
 			},
-			{ name: 'book' },
+			{ name: 'book', throwOn: ['outcome_unknown'] },
 		);
-		await expect(execute(input, ctx('call_1'))).rejects.toThrow(TypeError);
-		expect(await execute(input, ctx('call_1'))).toBe('ok');
+		const thrown = await throwing(input, ctx('call_2')).catch((e: unknown) => e);
+		expect(thrown).toBeInstanceOf(TypeError);
+		expect((thrown as Error).cause).toBe(bug);
+		expect(`${String(thrown)} ${(thrown as Error).stack}`).not.toContain('abc123');
+		expect(thrown).toMatchObject({ operation: 'tool:book:call:call_2', key: expect.any(String) });
 	});
+
+	it.each([
+		['a DOMException', new DOMException('token abc123 timed out', 'TimeoutError')],
+		['a string', 'token abc123'],
+		['null', null],
+	])(
+		'thrown on request, %s the tool threw still comes out as an Error saying only the advice',
+		async (_, raw) => {
+			const execute = idempotentTool(
+				async () => {
+					throw raw;
+				},
+				{ name: 'book', throwOn: ['outcome_unknown'] },
+			);
+			const thrown = await execute(input, ctx('call_1')).catch((e: unknown) => e);
+			expect(thrown).toBeInstanceOf(Error);
+			expect((thrown as Error).message).toMatch(/may or may not have been carried out/);
+			expect(`${String(thrown)} ${(thrown as Error).stack}`).not.toContain('abc123');
+			expect((thrown as Error).cause).toBe(raw);
+			expect(thrown).toMatchObject({ operation: 'tool:book:call:call_1' });
+		},
+	);
 
 	it('a result too large to keep: the replay says it was done instead of running again', async () => {
 		const fn = vi.fn(async () => 'x'.repeat(100));

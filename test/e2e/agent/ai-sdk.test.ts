@@ -107,6 +107,13 @@ describe('AI SDK: the same tool call executed again after an error', () => {
 			expect(runs.count).toBe(2);
 			expect(api.effects()).toEqual({ 'u42:c7': 1 });
 			expect(new Set(api.keysSent()).size).toBe(1);
+			// What the model read back for the first call: the advice, never the client's own error text (which names
+			// the service's URL, and could quote a transport or journal failure).
+			const toolResults = JSON.stringify(
+				model.doGenerateCalls[1]?.prompt.filter((message) => message.role === 'tool'),
+			);
+			expect(toolResults).toContain('may or may not have been carried out');
+			expect(toolResults).not.toContain(api.emulator.url.replace(/\/$/, ''));
 		},
 	);
 

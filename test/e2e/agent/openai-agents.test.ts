@@ -64,7 +64,12 @@ afterEach(async () => {
 });
 
 /** An agent with the booking tool, wrapped (keyed as asked) or plain; counts how often the booking really ran. */
-function bookingAgent(booking: BookingApi, model: Model, keyBy: KeyBy | 'plain tool') {
+function bookingAgent(
+	booking: BookingApi,
+	model: Model,
+	keyBy: KeyBy | 'plain tool',
+	afterBooking: () => void = () => {},
+) {
 	const runs = { count: 0 };
 	const execute =
 		keyBy === 'plain tool'
@@ -75,7 +80,9 @@ function bookingAgent(booking: BookingApi, model: Model, keyBy: KeyBy | 'plain t
 			: idempotentTool(
 					async (i: BookingInput, ids) => {
 						runs.count++;
-						return booking.book(i, ids);
+						const booked = await booking.book(i, ids);
+						afterBooking();
+						return booked;
 					},
 					{
 						name: 'book_class',
@@ -156,5 +163,25 @@ describe('OpenAI Agents SDK: a lost answer, then the model re-plans the call und
 		const { agent } = bookingAgent(api, fakeModel(['call_1', 'call_2', 'Booked.']), 'call');
 		await new Runner().run(agent, 'Book c7 for u42', { context: { threadId: 'thread-1' } });
 		expect(api.effects()).toEqual({ 'u42:c7': 2 });
+	});
+});
+
+describe("OpenAI Agents SDK: the tool's own code throws after the booking was made", () => {
+	it('the model reads an unknown outcome (not the exception, not "please try again"); the re-planned call finds the booking', async () => {
+		api = await bookingApi();
+		let failures = 1;
+		const { agent, runs } = bookingAgent(api, fakeModel(['call_1', 'call_2', 'Booked.']), 'intent', () => {
+			if (failures-- > 0) throw new TypeError('cannot read receipt for token sk_live_123');
+		});
+		const result = await new Runner().run(agent, 'Book c7 for u42', { context: { threadId: 'thread-1' } });
+		const [first, second] = toolOutputs(result);
+		expect(first).toMatchObject({
+			status: 'outcome_unknown',
+			advice: expect.stringContaining('same input is safe'),
+		});
+		expect(JSON.stringify(first)).not.toContain('sk_live');
+		expect(second).toMatchObject({ id: 'b1', status: 'confirmed' });
+		expect(runs.count).toBe(2); // re-run under the same key: the service replayed the booking it had made
+		expect(api.effects()).toEqual({ 'u42:c7': 1 });
 	});
 });
