@@ -130,7 +130,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		delete: (input, call) => request('DELETE', input, call),
 		pending: () => pendingOperations(context),
 		resume: (operation, resumeOptions = {}) =>
-			resumeOperation(context, operation, resumeOptions, resumeOptions.onExpired ?? options.onExpired),
+			resumeOperation(context, operation, resumeOptions, options.onExpired),
 		resumeAll: (resumeOptions = {}) => resumeAllOperations(context, resumeOptions, options.onExpired),
 		abandon: (operation, abandonOptions) => abandonOperation(context, operation, abandonOptions),
 		resolve: (operation, resolveOptions) => resolveOperation(context, operation, resolveOptions),
