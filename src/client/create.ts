@@ -112,6 +112,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		journalHeaders,
 		storeBodies: options.storeBodies ?? true,
 		maxStoredBodyBytes: options.maxStoredBodyBytes ?? 65_536,
+		maxResponseBytes: options.maxResponseBytes ?? 16_777_216,
 		keepFinishedMs: options.keepFinishedMs ?? 86_400_000,
 		flights: new SingleFlight<RawResult>(),
 		emit: onEvent ? (event: IdemEvent) => callHook(onEvent, Object.freeze(event)) : () => {},

@@ -23,6 +23,7 @@ const ClientOptionsSchema = z.strictObject({
 	),
 	storeBodies: z.optional(z.boolean()),
 	maxStoredBodyBytes: z.optional(z.number().check(z.int(), z.minimum(0))),
+	maxResponseBytes: z.optional(z.number().check(z.int(), z.minimum(0))),
 	keepFinishedMs: z.optional(z.number().check(z.minimum(0))),
 	retry: z.optional(
 		z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
