@@ -1,6 +1,7 @@
 import ky from 'ky';
 import { resolveDialect } from '../dialects/resolve.js';
 import type { Dialect } from '../dialects/types.js';
+import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -18,6 +19,7 @@ import { SingleFlight } from '../operation/single-flight.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { callHook } from '../utils/call-hook.js';
+import { mergeHeaders } from '../utils/headers.js';
 import { followingSafeRedirects } from '../utils/redirects.js';
 import { normaliseBaseUrl } from './base-url.js';
 import { journalHeaderSet } from './journal-headers.js';
@@ -86,6 +88,14 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
 	const journalHeaders = journalHeaderSet(options.journalHeaders);
 	const dialect = resolveDialect(options.dialect);
+	// A key names one operation. On the client it would be every write's key: each write after the first would then be
+	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
+	if (mergeHeaders(options.headers).has(dialect.keyHeader)) {
+		throw new InvalidRequestError(
+			`The client's headers set ${dialect.keyHeader}, which would make every write share one key. A key names one operation: pass it per call (the key option), or let idemkey mint one per operation.`,
+			{ field: 'headers' },
+		);
+	}
 	const journal = options.journal ?? new MemoryJournal();
 	const scope = options.scope ?? 'default';
 	const onEvent = options.onEvent;
