@@ -1,6 +1,7 @@
 import ky from 'ky';
 import { resolveDialect } from '../dialects/resolve.js';
 import type { Dialect } from '../dialects/types.js';
+import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { JournalRecord } from '../journal/record.js';
@@ -18,6 +19,7 @@ import { SingleFlight } from '../operation/single-flight.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { callHook } from '../utils/call-hook.js';
+import { mergeHeaders } from '../utils/headers.js';
 import { followingSafeRedirects } from '../utils/redirects.js';
 import { normaliseBaseUrl } from './base-url.js';
 import { journalHeaderSet } from './journal-headers.js';
@@ -86,6 +88,14 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
 	const journalHeaders = journalHeaderSet(options.journalHeaders);
 	const dialect = resolveDialect(options.dialect);
+	// A key names one operation. On the client it would be every write's key: each write after the first would then be
+	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
+	if (mergeHeaders(options.headers).has(dialect.keyHeader)) {
+		throw new InvalidRequestError(
+			`The client's headers set ${dialect.keyHeader}, which would make every write share one key. A key names one operation: pass it per call (the key option), or let idemkey mint one per operation.`,
+			{ field: 'headers' },
+		);
+	}
 	const journal = options.journal ?? new MemoryJournal();
 	const scope = options.scope ?? 'default';
 	const onEvent = options.onEvent;
@@ -112,6 +122,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		journalHeaders,
 		storeBodies: options.storeBodies ?? true,
 		maxStoredBodyBytes: options.maxStoredBodyBytes ?? 65_536,
+		maxResponseBytes: options.maxResponseBytes ?? 16_777_216,
 		keepFinishedMs: options.keepFinishedMs ?? 86_400_000,
 		flights: new SingleFlight<RawResult>(),
 		emit: onEvent ? (event: IdemEvent) => callHook(onEvent, Object.freeze(event)) : () => {},
@@ -130,7 +141,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		delete: (input, call) => request('DELETE', input, call),
 		pending: () => pendingOperations(context),
 		resume: (operation, resumeOptions = {}) =>
-			resumeOperation(context, operation, resumeOptions, resumeOptions.onExpired ?? options.onExpired),
+			resumeOperation(context, operation, resumeOptions, options.onExpired),
 		resumeAll: (resumeOptions = {}) => resumeAllOperations(context, resumeOptions, options.onExpired),
 		abandon: (operation, abandonOptions) => abandonOperation(context, operation, abandonOptions),
 		resolve: (operation, resolveOptions) => resolveOperation(context, operation, resolveOptions),

@@ -5,7 +5,13 @@ import { mergeHeaders } from '../utils/headers.js';
 import type { HeadersInit } from './types.js';
 
 // Shape checks only for what would otherwise fail late and obscurely; objects (journal, dialect) are duck-typed.
-const ClientOptionsSchema = z.object({
+// Strict: a misspelt option (ky's `prefixUrl`, `baseURL`, `header`) would otherwise be dropped without a word, and the
+// client would run without the base URL, the headers or the retry budget its author meant to give it.
+const ClientOptionsSchema = z.strictObject({
+	// Checked where they are used: resolveDialect, checkTimeout and mergeHeaders say more than a schema would.
+	dialect: z.optional(z.unknown()),
+	timeout: z.optional(z.unknown()),
+	headers: z.optional(z.unknown()),
 	baseUrl: z.optional(z.union([z.string(), z.instanceof(URL)])),
 	scope: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 	journalHeaders: z.optional(z.array(z.string())),
@@ -17,6 +23,7 @@ const ClientOptionsSchema = z.object({
 	),
 	storeBodies: z.optional(z.boolean()),
 	maxStoredBodyBytes: z.optional(z.number().check(z.int(), z.minimum(0))),
+	maxResponseBytes: z.optional(z.number().check(z.int(), z.minimum(0))),
 	keepFinishedMs: z.optional(z.number().check(z.minimum(0))),
 	retry: z.optional(
 		z.custom<object>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
@@ -41,6 +48,11 @@ const ClientOptionsSchema = z.object({
 
 /** Throws InvalidRequestError naming the first bad client option (`field`: the option's name). */
 export function assertClientOptions(options: unknown): void {
+	if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+		throw new InvalidRequestError('The client options must be an object, as in createClient({ baseUrl }).', {
+			field: 'options',
+		});
+	}
 	// By hand, so that the client's timeout and a call's are refused alike (NaN, 0, negative, Infinity, fractions).
 	checkTimeout((options as { timeout?: unknown } | undefined)?.timeout);
 	const result = ClientOptionsSchema.safeParse(options ?? {});
@@ -50,8 +62,8 @@ export function assertClientOptions(options: unknown): void {
 		return;
 	}
 	const issue = result.error.issues[0];
-	const path = issue?.path.join('.') || 'options';
-	throw new InvalidRequestError(`Invalid client option "${path}": ${explain(issue)}.`, {
+	const path = issue?.path.join('.');
+	throw new InvalidRequestError(`Invalid client option${path ? ` "${path}"` : 's'}: ${explain(issue)}.`, {
 		field: String(issue?.path[0] ?? 'options'),
 		cause: result.error,
 	});
@@ -68,6 +80,8 @@ function explain(issue: z.core.$ZodIssue | undefined): string {
 			return `must be at least ${String(issue.minimum)}`;
 		case 'too_big':
 			return `must be at most ${String(issue.maximum)}`;
+		case 'unrecognized_keys':
+			return `unknown option ${issue.keys.map((key) => `"${key}"`).join(', ')} (misspelt?)`;
 		default:
 			return 'invalid value';
 	}

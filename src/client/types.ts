@@ -110,6 +110,14 @@ export type ClientOptions = {
 	*/
 	maxStoredBodyBytes?: number;
 	/**
+	Largest response body, in bytes, read into memory. A larger one is not read (its connection is closed) and the
+	answer counts with no body: its status still decides the outcome, and a 2xx resolves with `data: undefined` (a
+	`schema` then fails with `ResponseValidationError`: the request was applied). Bounds what a misrouted download or a
+	hostile server can make the process hold; raise it for an API that answers larger documents.
+	@default 16_777_216 (16 MiB)
+	*/
+	maxResponseBytes?: number;
+	/**
 	How long finished records are kept, in ms (at least the dialect's key retention).
 	@default 86_400_000
 	*/

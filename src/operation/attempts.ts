@@ -62,6 +62,7 @@ export async function attemptLoop(
 				ctx.dialect.keyHeader,
 				Math.min(options.timeout, timeoutMs),
 				signal,
+				ctx.maxResponseBytes,
 			);
 			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
 			let decision: Decision = classify(ctx.dialect, sent.observation, {

@@ -96,12 +96,20 @@ export function checkSendOptions(options: Record<string, unknown>): void {
 	}
 }
 
+/** The options argument of a client method (`what` names it) is an object, or InvalidRequestError (field `options`). */
+export function checkOptionsObject(
+	options: unknown,
+	what: string,
+): asserts options is Record<string, unknown> {
+	if (!isObject(options)) {
+		throw invalid('options', `The ${what} options must be an object; got ${describe(options)}.`);
+	}
+}
+
 /** Checks the arguments of `resume()` (its `request`, if any, is checked as a call when it is sent). */
 export function checkResume(operation: unknown, options: unknown): void {
 	checkOperation(operation);
-	if (!isObject(options)) {
-		throw invalid('options', `The resume options must be an object; got ${describe(options)}.`);
-	}
+	checkOptionsObject(options, 'resume');
 	checkSendOptions(options);
 	if (options.onExpired !== undefined && typeof options.onExpired !== 'function') {
 		throw invalid('onExpired', `onExpired must be a function; got ${describe(options.onExpired)}.`);

@@ -32,6 +32,8 @@ export type ClientContext = {
 	readonly journalHeaders: ReadonlySet<string>;
 	readonly storeBodies: boolean;
 	readonly maxStoredBodyBytes: number;
+	/** A response body past this many bytes is not read: the answer counts with no body. */
+	readonly maxResponseBytes: number;
 	readonly keepFinishedMs: number;
 	readonly flights: SingleFlight<RawResult>;
 	readonly emit: (event: IdemEvent) => void;

@@ -2,7 +2,6 @@ import { JournalError } from '../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal/journal.js';
 import { released } from '../journal/lifecycle.js';
 import type { JournalRecord } from '../journal/record.js';
-import type { Subject } from './failures.js';
 
 /** What bounds one journal call of a run. */
 export type JournalWait = {
@@ -27,7 +26,7 @@ Journal I/O on behalf of a caller: any failure surfaces as a `JournalError` that
 */
 export async function journalIo<T>(
 	what: string,
-	subject: Pick<Subject, 'key' | 'operation'>,
+	subject: { key: string | undefined; operation: string | undefined },
 	wait: JournalWait,
 	io: (options: JournalCallOptions) => Promise<T>,
 	undoLate?: (value: T) => void,
@@ -137,7 +136,7 @@ type Settled<T> = { value: T } | { error: unknown };
 const pastDeadline = (
 	what: string,
 	sent: string,
-	subject: Pick<Subject, 'key' | 'operation'>,
+	subject: { key: string | undefined; operation: string | undefined },
 	option = 'retry.maxRetryTime',
 ) =>
 	new JournalError(

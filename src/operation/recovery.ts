@@ -10,20 +10,36 @@ import type {
 import { isIdempotencyError } from '../errors/base.js';
 import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
 import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
+import { resolvePolicy } from '../retry/resolve.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
-import { checkSendOptions } from './call-options.js';
+import { checkOptionsObject, checkSendOptions, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
+import { journalIo } from './journal-io.js';
 import { readRecord, resumeOperation } from './resume.js';
 
-/** Unfinished operations of the client's scope, oldest first: what a restarted worker has to resume. */
-export async function pendingOperations(ctx: ClientContext): Promise<readonly JournalRecord[]> {
-	let records: unknown[];
-	try {
-		records = await ctx.journal.listUnfinished(ctx.scope);
-	} catch (error) {
+/**
+Unfinished operations of the client's scope, oldest first: what a restarted worker has to resume. The listing is
+bounded like every journal wait: by the caller's signal and by `retry.maxRetryTime` (the client's, or `retry`'s).
+*/
+export async function pendingOperations(
+	ctx: ClientContext,
+	bound: Pick<ResumeAllOptions, 'signal' | 'retry'> = {},
+): Promise<readonly JournalRecord[]> {
+	const records: unknown = await journalIo(
+		`list the unfinished operations of scope "${ctx.scope}"`,
+		{ key: undefined, operation: undefined },
+		{
+			signal: bound.signal,
+			deadline: ctx.now() + resolvePolicy(ctx.policy, bound.retry).maxRetryTime,
+			now: ctx.now,
+			beforeSend: true,
+		},
+		() => ctx.journal.listUnfinished(ctx.scope),
+	);
+	if (!Array.isArray(records)) {
 		throw new JournalError(
-			`The journal failed to list the unfinished operations of scope "${ctx.scope}". ${(error as Error)?.message ?? ''}`.trim(),
-			{ cause: error },
+			`The journal listed the unfinished operations of scope "${ctx.scope}" as ${describe(records)}, not an array; check the journal's storage or run the journal conformance suite against it.`,
+			{},
 		);
 	}
 	return Object.freeze(
@@ -46,6 +62,7 @@ export async function resumeAllOperations(
 	options: ResumeAllOptions,
 	clientOnExpired: OnExpired | undefined,
 ): Promise<ResumeReport[]> {
+	checkOptionsObject(options, 'resumeAll');
 	const concurrency = options.concurrency ?? 4;
 	if (!Number.isInteger(concurrency) || concurrency < 1) {
 		throw new InvalidRequestError(`concurrency must be a positive integer; got ${String(concurrency)}.`, {
@@ -57,7 +74,7 @@ export async function resumeAllOperations(
 	checkSendOptions(call);
 	const { signal } = options;
 	signal?.throwIfAborted();
-	const records = await pendingOperations(ctx);
+	const records = await pendingOperations(ctx, call);
 	const reports: ResumeReport[] = new Array(records.length);
 	let next = 0;
 	const worker = async () => {
@@ -94,6 +111,7 @@ export async function settleOperation(
 	decision: ByHand,
 	options: AbandonOptions,
 ): Promise<JournalRecord> {
+	checkOptionsObject(options, decision.action);
 	if (typeof operation !== 'string' || operation.length === 0) {
 		throw new InvalidRequestError('operation must be a non-empty string.', { field: 'operation' });
 	}
@@ -148,12 +166,12 @@ function refused(
 }
 
 export const abandonOperation = (ctx: ClientContext, operation: string, options: AbandonOptions = {}) =>
-	settleOperation(ctx, operation, { action: 'abandon', reason: options.reason }, options);
+	settleOperation(ctx, operation, { action: 'abandon', reason: options?.reason }, options);
 
 export const resolveOperation = (ctx: ClientContext, operation: string, options: ResolveOptions = {}) =>
 	settleOperation(
 		ctx,
 		operation,
-		{ action: 'resolve', status: options.status, data: options.data, reason: options.reason },
+		{ action: 'resolve', status: options?.status, data: options?.data, reason: options?.reason },
 		options,
 	);

@@ -5,11 +5,12 @@ import { rekeyed } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord, JournalRecordSchema } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import { abortable } from '../utils/abortable.js';
 import { fromBase64 } from '../utils/base64.js';
 import { mergeHeaders, withoutSecretHeaders } from '../utils/headers.js';
 import { hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { settledByHand, writeByHand } from './by-hand.js';
-import { checkResume } from './call-options.js';
+import { checkResume, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
@@ -118,9 +119,10 @@ export async function resumeOperation<T>(
 	ctx: ClientContext,
 	operation: string,
 	options: ResumeOptions<T>,
-	onExpired: OnExpired | undefined,
+	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	checkResume(operation, options);
+	const onExpired = options.onExpired ?? clientOnExpired;
 	const record = await readRecord(ctx, operation, options);
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
@@ -184,8 +186,11 @@ async function reconcile<T>(
 	}
 	let decision: ExpiredDecision;
 	try {
-		decision = await onExpired(Object.freeze({ ...record }));
+		// The hook is the caller's own code, often a lookup on the server: the caller's signal still bounds the wait for
+		// it (an abort rejects with its reason, and the record stays as it was), whether or not the hook ever settles.
+		decision = await abortable(() => onExpired(Object.freeze({ ...record })), options.signal);
 	} catch (error) {
+		if (options.signal?.aborted && error === options.signal.reason) throw error;
 		throw new KeyExpiredError(
 			`${expired.message} The onExpired hook threw; the operation was left as it was.`,
 			{
@@ -223,7 +228,7 @@ async function reconcile<T>(
 		}
 		default:
 			throw new InvalidRequestError(
-				`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${JSON.stringify(decision)}. The operation was left as it was.`,
+				`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${describeDecision(decision)}. The operation was left as it was.`,
 				{ field: 'onExpired', operation, cause: expired },
 			);
 	}
@@ -241,3 +246,9 @@ const labelOf = (record: JournalRecord) => ({
 	url: record.request?.url ?? record.path,
 	operation: record.operation,
 });
+
+/** A hook's answer named in an error message: its action if it has one, else its type (it may not even serialise). */
+const describeDecision = (decision: unknown): string => {
+	const action = (decision as { action?: unknown } | null | undefined)?.action;
+	return typeof action === 'string' ? `{ action: ${JSON.stringify(action)} }` : describe(decision);
+};

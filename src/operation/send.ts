@@ -2,6 +2,7 @@ import type { KyInstance } from 'ky';
 import { isKyError, isTimeoutError } from 'ky';
 import type { Observation } from '../retry/classify.js';
 import { parseBody } from '../utils/parse-body.js';
+import { readCapped } from '../utils/read-capped.js';
 import { withAttemptSignal } from './attempt-signal.js';
 import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
@@ -36,6 +37,7 @@ export async function sendOnce(
 	keyHeader: string,
 	timeoutMs: number,
 	signal: AbortSignal | undefined,
+	maxResponseBytes: number,
 ): Promise<Sent> {
 	const headers = new Headers(request.headers);
 	if (key !== undefined) headers.set(keyHeader, key);
@@ -57,8 +59,8 @@ export async function sendOnce(
 			timeout: false,
 			...withAttemptSignal(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal),
 		});
-		const text = await response.text();
-		const body = parseBody(text, response.headers.get('content-type'));
+		const text = await readCapped(response, maxResponseBytes);
+		const body = text === undefined ? undefined : parseBody(text, response.headers.get('content-type'));
 		return {
 			observation: { kind: 'response', status: response.status, headers: response.headers, body },
 			text,

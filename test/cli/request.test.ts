@@ -30,6 +30,26 @@ describe('idemkey request', () => {
 		expect([...server.effects.values()]).toEqual([1]);
 	});
 
+	it('-H "Idempotency-Key: ..." is that request\'s own key (a client may not carry one for every write)', async () => {
+		const server = await keyedServer();
+		const cwd = await scratch();
+		const argv = [
+			'request',
+			'POST',
+			`${server.url}bookings`,
+			'-H',
+			'Idempotency-Key: k-mine',
+			'--json',
+			'{}',
+		];
+
+		const out = await cli(argv, { cwd });
+
+		expect(out.code).toBe(0);
+		expect(statusFields(out.stderr)).toMatchObject({ status: '201', key: 'k-mine' });
+		expect(server.keysSeen()).toEqual(['k-mine']);
+	});
+
 	it('a rerun after the answer was lost resends under the same key and gets the server replay', async () => {
 		// First run: the server applies the request and then the connection dies before the answer arrives.
 		const server = await keyedServer((_req, _res, index) => (index === 0 ? 'drop-after-commit' : false));

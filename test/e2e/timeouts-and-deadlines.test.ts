@@ -73,7 +73,7 @@ describe('per-attempt timeout', () => {
 			baseUrl: server.url,
 			timeout: 200,
 			retry: { baseDelay: 1, maxDelay: 5 },
-			...log,
+			onEvent: log.onEvent,
 		});
 		const call = watch(api.post('charges', { json: { amount: 100 } }));
 
@@ -104,7 +104,7 @@ describe('per-attempt timeout', () => {
 			baseUrl: server.url,
 			timeout: 60_000,
 			retry: { baseDelay: 1, maxDelay: 5 },
-			...log,
+			onEvent: log.onEvent,
 		});
 		const call = watch(api.post('charges', { json: { amount: 100 }, timeout: 200 }));
 
@@ -134,7 +134,7 @@ describe('per-attempt timeout', () => {
 			baseUrl: server.url,
 			timeout: 200,
 			retry: { baseDelay: 1, maxDelay: 5 },
-			...log,
+			onEvent: log.onEvent,
 		});
 		const call = watch(api.post('charges', { json: { amount: 100 } }));
 
@@ -160,7 +160,7 @@ describe('per-attempt timeout', () => {
 			baseUrl: server.url,
 			timeout: 50,
 			retry: { limit: 2, baseDelay: 1, maxDelay: 2 },
-			...log,
+			onEvent: log.onEvent,
 		});
 		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-timeout' }));
 
@@ -209,7 +209,7 @@ describe('one deadline (maxRetryTime)', () => {
 			baseUrl: server.url,
 			timeout: 60_000,
 			retry: { maxRetryTime: 300, baseDelay: 1, maxDelay: 1 },
-			...log,
+			onEvent: log.onEvent,
 		});
 		const call = watch(api.post('charges', { json: { amount: 1 } }));
 
@@ -236,7 +236,7 @@ describe('one deadline (maxRetryTime)', () => {
 		const api = createClient({
 			baseUrl: server.url,
 			retry: { limit: garbage.length, baseDelay: 1, maxDelay: 5, maxRetryTime: 5_000 },
-			...log,
+			onEvent: log.onEvent,
 		});
 		const call = watch(api.post('charges', { json: {} }));
 
@@ -264,7 +264,7 @@ describe('AbortSignal', () => {
 		useVirtualTime();
 		const controller = new AbortController();
 		const log = recorder();
-		const api = createClient({ baseUrl: server.url, retry: { maxRetryTime: 60_000 }, ...log });
+		const api = createClient({ baseUrl: server.url, retry: { maxRetryTime: 60_000 }, onEvent: log.onEvent });
 		const call = watch(api.post('charges', { json: {}, signal: controller.signal }));
 
 		await waitFor(() => log.retries().length === 1, 'the backoff wait to start');

@@ -96,7 +96,8 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 		if (!METHOD.test(methodArg)) throw usageError(`"${methodArg}" is not an HTTP method.`);
 		const method = methodArg.toUpperCase();
 		const url = targetUrl(urlArg);
-		const send = sendOptions(values);
+		// The headers go on the call, not the client: -H "Idempotency-Key: ..." is this one request's own key.
+		const { headers, ...send } = sendOptions(values);
 		const scope = scopeFlag(values.scope);
 		const body = await readBody(values, io);
 		const operation = values.op ?? (await deriveOperationId(method, url, body));
@@ -110,6 +111,7 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 				createClient({ ...send, journal, scope, ...(onEvent ? { onEvent } : {}) })
 					.request(method, url, {
 						operation,
+						...(headers === undefined ? {} : { headers }),
 						...(body.kind === 'json' ? { json: body.value } : {}),
 						...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
 						...(io.signal ? { signal: io.signal } : {}),

@@ -1,0 +1,33 @@
+/**
+Waits for `work`, but no longer than `signal` allows: once it aborts, the caller gets its reason at once, and `work`
+settles unobserved (its rejection handled, so it never becomes an unhandled rejection). For waits on code idemkey does
+not control (a user's hook) that cannot be told to stop.
+*/
+export function abortable<T>(
+	work: () => T | PromiseLike<T>,
+	signal: AbortSignal | undefined,
+): Promise<Awaited<T>> {
+	let pending: Promise<Awaited<T>>;
+	try {
+		pending = Promise.resolve(work()) as Promise<Awaited<T>>;
+	} catch (error) {
+		pending = Promise.reject(error);
+	}
+	if (!signal) return pending;
+	pending.catch(() => {});
+	if (signal.aborted) return Promise.reject(signal.reason);
+	return new Promise<Awaited<T>>((resolve, reject) => {
+		const onAbort = () => reject(signal.reason);
+		signal.addEventListener('abort', onAbort, { once: true });
+		pending.then(
+			(value) => {
+				signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				signal.removeEventListener('abort', onAbort);
+				reject(error);
+			},
+		);
+	});
+}

@@ -1,0 +1,39 @@
+/**
+A response body as text, or `undefined` when it is larger than `maxBytes`: then the rest is never read (the stream is
+cancelled, which closes the connection). `response.text()` buffers whatever the server sends, so a misrouted download,
+a broken proxy or a hostile server could hold the process's memory (a 300 MB answer cost 1.4 GB of RSS) or, past V8's
+longest string, turn an answer that was read into a "network error" retried under the same key. Only the body is
+dropped: the status and headers still decide the outcome.
+*/
+export async function readCapped(response: Response, maxBytes: number): Promise<string | undefined> {
+	const declared = Number(response.headers.get('content-length'));
+	const body = response.body;
+	if (declared > maxBytes) {
+		await body?.cancel().catch(() => {});
+		return undefined;
+	}
+	if (!body) return '';
+	const reader = body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > maxBytes) {
+			await reader.cancel().catch(() => {});
+			return undefined;
+		}
+		chunks.push(value);
+	}
+	if (chunks.length === 1) return decoder.decode(chunks[0]);
+	const all = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		all.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return decoder.decode(all);
+}
+
+const decoder = new TextDecoder();
