@@ -22,7 +22,7 @@ export const statusLine = (result: IdemResult): string =>
 const NEXT_STEP: Partial<Record<string, string>> = {
 	outcome_unknown: 'Rerun the same command (or "idemkey resume OP") to finish it under the same key.',
 	in_progress: 'Rerun the same command later (or "idemkey resume OP").',
-	not_sent: 'Nothing was sent: check the URL and the network, then rerun the same command.',
+	not_sent: 'Check the URL and the network, then rerun the same command.',
 	key_expired: 'Check with the server whether it was applied before sending it again under a new --op.',
 };
 
