@@ -52,6 +52,39 @@ describe('a response body larger than maxResponseBytes', () => {
 		expect(new Set(server.received.map((r) => r.headers['idempotency-key'])).size).toBe(1);
 	});
 
+	it('a gzip body whose declared (compressed) length is small but whose decoded size passes the cap is not read', async () => {
+		const { gzipSync } = await import('node:zlib');
+		// 4 MB of JSON squeezes into a few KB: the content-length says nothing of what fetch would decode.
+		const packed = gzipSync(JSON.stringify({ pad: 'p'.repeat(4 << 20) }));
+		const server = await serve((_req, res) => {
+			res.writeHead(201, {
+				'content-type': 'application/json',
+				'content-encoding': 'gzip',
+				'content-length': String(packed.length),
+			});
+			res.end(packed);
+		});
+		const api = createClient({
+			baseUrl: server.url,
+			maxResponseBytes: 64 * 1024,
+			retry: { ...fast, limit: 0 },
+		});
+		const res = await api.post('bookings', { json: {}, operation: 'zipped' });
+		expect(packed.length).toBeLessThan(64 * 1024);
+		expect(res.status).toBe(201);
+		expect(res.data).toBeUndefined();
+	});
+
+	it('a body with a content-length within the cap is read whole', async () => {
+		const body = JSON.stringify({ id: 'b1' });
+		const server = await serve((_req, res) => {
+			res.writeHead(201, { 'content-type': 'application/json', 'content-length': String(body.length) });
+			res.end(body);
+		});
+		const api = createClient({ baseUrl: server.url, maxResponseBytes: body.length });
+		expect((await api.post('bookings', { json: {}, operation: 'small' })).data).toEqual({ id: 'b1' });
+	});
+
 	it('a body of exactly maxResponseBytes is read whole', async () => {
 		const body = JSON.stringify({ id: 'b1', pad: 'p'.repeat(100) });
 		const server = await serve((_req, res) => {
