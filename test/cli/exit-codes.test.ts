@@ -132,7 +132,7 @@ describe('exit codes', () => {
 		const absent = await cli(['resume', 'no-such-op'], { cwd });
 
 		expect([none.code, absent.code]).toEqual([12, 12]);
-		expect(none.stderr).toMatch(/^idemkey: No journal at .*; nothing to resume\.$/m);
+		expect(none.stderr).toMatch(/^idemkey: No journal at .*; nothing to resume\. Check --journal/m);
 		expect(absent.stderr).toMatch(/^idemkey: No operation "no-such-op" in scope "default"/m);
 		expect(server.received).toHaveLength(1);
 	});

@@ -142,13 +142,23 @@ describe('idemkey pending and resume', () => {
 		expect(server.received).toHaveLength(1);
 	});
 
-	it('pending on a directory with no journal prints nothing and creates nothing', async () => {
+	it('pending and resume --all on a journal that does not exist say so (exit 12), never "nothing unfinished"', async () => {
+		// A mistyped --journal (or a cron job's other working directory) must not read as "nothing is stuck".
 		const cwd = await scratch();
-		const table = await cli(['pending'], { cwd });
-		const json = await cli(['pending', '--json'], { cwd });
-		expect(table).toMatchObject({ code: 0, stdout: '' });
-		expect(table.stderr).toMatch(/no unfinished operations/);
-		expect(JSON.parse(json.stdout)).toEqual([]);
-		expect(await readdir(cwd)).toEqual([]);
+		await cli(['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'stuck', '--json', '1', '--retries', '0'], {
+			cwd,
+		});
+		const typo = ['--journal', '.idemkye'];
+		const table = await cli(['pending', ...typo], { cwd });
+		const json = await cli(['pending', '--json', ...typo], { cwd });
+		const all = await cli(['resume', '--all', ...typo], { cwd });
+		const real = await cli(['pending'], { cwd });
+
+		for (const out of [table, json, all]) {
+			expect(out).toMatchObject({ code: 12, stdout: '' });
+			expect(out.stderr).toMatch(/^idemkey: No journal at .*\.idemkye; .*Check --journal/m);
+		}
+		expect(real.stdout).toMatch(/stuck/);
+		expect((await readdir(cwd)).sort()).toEqual(['.idemkey']);
 	});
 });
