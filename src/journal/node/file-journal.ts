@@ -205,9 +205,11 @@ export class FileJournal implements Journal {
 		}
 	}
 
-	/** Only a commit opens the log (one at a time), so `stop` is the signal of the one batch waiting for it. */
+	/**
+	Only a commit opens the log (one at a time), so `stop` is the signal of the one batch waiting for it. No check for
+	`close()` here: new calls are refused when they are made (see `#enqueue`), and close waits for the ones made before.
+	*/
 	#ensureOpen(stop: AbortSignal): Promise<void> {
-		if (this.#closed) return Promise.reject(closedError(this.directory));
 		this.#opened ??= this.#open(stop).then(
 			() => {
 				this.#ready = true;
