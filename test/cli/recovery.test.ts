@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, keyedServer, scratch, statusFields } from './support.js';
@@ -140,6 +141,22 @@ describe('idemkey pending and resume', () => {
 		expect(out.code).toBe(0);
 		expect(statusFields(out.stderr)).toMatchObject({ replayed: 'journal', attempts: '0' });
 		expect(server.received).toHaveLength(1);
+	});
+
+	it('Ctrl-C ends pending while another live process holds the journal lock: exit 130, not a 30 s wait', async () => {
+		const cwd = await scratch();
+		await cli(['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'stuck', '--json', '1', '--retries', '0'], {
+			cwd,
+		});
+		// The parent of this test process: alive, on this host, so its lock is not stale.
+		const owner = { pid: process.ppid, host: hostname(), id: 'another-process' };
+		await writeFile(join(cwd, '.idemkey', 'journal.lock'), JSON.stringify(owner));
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(new Error('SIGINT')), 50);
+
+		const out = await cli(['pending'], { cwd, signal: controller.signal });
+
+		expect(out).toMatchObject({ code: 130, stdout: '' });
 	});
 
 	it('pending and resume --all on a journal that does not exist say so (exit 12), never "nothing unfinished"', async () => {

@@ -101,9 +101,11 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		const directory = journalDirectory(values.journal, io);
 		if (!(await journalExists(directory))) throw noJournal(directory, 'nothing was ever journaled there');
 		let missing: string[] = [];
+		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
+		const bound = io.signal ? { signal: io.signal } : {};
 		const records = await withJournal(io, directory, async (journal) => {
-			if (operations.length === 0) return createClient({ journal, scope }).pending();
-			const found = await Promise.all(operations.map((op) => journal.get(scope, op)));
+			if (operations.length === 0) return createClient({ journal, scope }).pending(bound);
+			const found = await Promise.all(operations.map((op) => journal.get(scope, op, bound)));
 			missing = operations.filter((_, i) => found[i] === undefined);
 			return found.filter((r) => r !== undefined);
 		});
@@ -121,6 +123,6 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		}
 		return EXIT_CODES.ok;
 	} catch (error) {
-		return reportFailure(io, error);
+		return reportFailure(io, error, io.signal?.aborted === true);
 	}
 }

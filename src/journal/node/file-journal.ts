@@ -113,8 +113,9 @@ export class FileJournal implements Journal {
 		return entry ? this.#log.readRecord(entry) : undefined;
 	}
 
-	async listUnfinished(scope: string): Promise<JournalRecord[]> {
-		await this.#fresh(undefined);
+	/** Catching up with other processes' writes waits for the directory lock; `options.signal` ends the wait. */
+	async listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]> {
+		await this.#fresh(options?.signal);
 		const entries = [...this.#log.index.values()].filter((e) => e.scope === scope && !isFinished(e.state));
 		entries.sort((a, b) => a.createdAt - b.createdAt);
 		return entries.map((entry) => this.#log.readRecord(entry));
