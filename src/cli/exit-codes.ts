@@ -14,7 +14,7 @@ const ROWS = [
 	['journal', 9, 'journal: the journal directory is unusable; nothing was sent'],
 	['response_invalid', 10, 'response invalid: a 2xx answer that did not match the expected shape'],
 	['input_unreadable', 11, 'input unreadable: an @file or stdin body could not be read'],
-	['not_found', 12, 'not found: no such operation in the journal'],
+	['not_found', 12, 'not found: no such operation in the journal, or no journal at that directory'],
 	['demo_failed', 13, 'demo: an operation was applied twice or lost (a bug in idemkey: please report it)'],
 	['abandoned', 14, 'abandoned: the operation was abandoned by hand ("idemkey abandon"); not sent again'],
 	['not_sent', 15, 'not sent: the server could not be reached (refused, DNS, TLS); not applied; rerun'],

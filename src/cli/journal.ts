@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Journal } from '../journal/journal.js';
 import { FileJournal } from '../journal/node/index.js';
+import { CliError } from './cli-error.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { type CliIo, line } from './io.js';
 
 /** `--journal`, else `$IDEMKEY_JOURNAL`, else `.idemkey` in the working directory; relative paths from there too. */
@@ -23,6 +25,16 @@ export async function journalExists(directory: string): Promise<boolean> {
 		return (error as NodeJS.ErrnoException).code !== 'ENOENT';
 	}
 }
+
+/**
+A command that reads a journal which does not exist says so, rather than "no unfinished operations": a mistyped
+--journal (or a cron job's other working directory) must not read as "nothing is stuck".
+*/
+export const noJournal = (directory: string, what: string) =>
+	new CliError(
+		`No journal at ${directory}; ${what}. Check --journal or $IDEMKEY_JOURNAL (the first request that writes to a journal creates it).`,
+		EXIT_CODES.not_found,
+	);
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

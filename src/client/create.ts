@@ -10,7 +10,7 @@ import type { ClientContext, RawResult } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
 import {
 	abandonOperation,
-	pendingOperations,
+	listPending,
 	resolveOperation,
 	resumeAllOperations,
 } from '../operation/recovery.js';
@@ -51,8 +51,12 @@ export type IdemClient = {
 	put: Call;
 	patch: Call;
 	delete: Call;
-	/** Unfinished operations of this client's scope (pending, inflight, unknown), oldest first. */
-	pending: () => Promise<readonly JournalRecord[]>;
+	/**
+	Unfinished operations of this client's scope (pending, inflight, unknown), oldest first. A journal that has to wait
+	(a FileJournal whose lock another process holds) is waited on until `options.signal` aborts or
+	`retry.maxRetryTime` passes (the client's unless given), then the call rejects.
+	*/
+	pending: (options?: Pick<ResumeAllOptions, 'signal' | 'retry'>) => Promise<readonly JournalRecord[]>;
 	/**
 	Resends a journaled operation with its original key (or checks `options.request` against the stored fingerprint and sends that). A finished operation answers from the journal; an interrupted one whose key outlived the server's retention raises `KeyExpiredError` unless `onExpired` reconciles it.
 	*/
@@ -139,7 +143,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		put: (input, call) => request('PUT', input, call),
 		patch: (input, call) => request('PATCH', input, call),
 		delete: (input, call) => request('DELETE', input, call),
-		pending: () => pendingOperations(context),
+		pending: (pendingOptions = {}) => listPending(context, pendingOptions),
 		resume: (operation, resumeOptions = {}) =>
 			resumeOperation(context, operation, resumeOptions, options.onExpired),
 		resumeAll: (resumeOptions = {}) => resumeAllOperations(context, resumeOptions, options.onExpired),

@@ -25,7 +25,7 @@ export interface Journal {
 	*/
 	compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean>;
 	/** Records of `scope` not yet succeeded or failed, oldest first. */
-	listUnfinished(scope: string): Promise<JournalRecord[]>;
+	listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]>;
 	/** Deletes finished records whose `retainUntil` is at or before `now`; resolves to how many were deleted. */
 	collectGarbage(now: number): Promise<number>;
 }

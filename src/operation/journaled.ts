@@ -259,7 +259,19 @@ export async function runJournaled(
 	const finish = async (state: Exclude<OperationState, 'inflight'>, result?: RecordOutcome) => {
 		try {
 			await write((from) => settled(from, state, ctx.now(), result), 'record the outcome');
-		} catch {}
+		} catch (error) {
+			// Abandoned by hand (forced, from another client or process) while our attempt was on the wire, and the server
+			// has now applied it: left "abandoned", the journal would say "not applied" and invite a new operation, a
+			// second booking. What the server answered wins over what someone guessed.
+			const abandoned =
+				error instanceof FinishedElsewhere && error.record.outcome?.byHand?.action === 'abandon';
+			if (abandoned && state === 'succeeded') {
+				const next = settled(error.record, state, ctx.now(), result);
+				await journalIo('record the outcome', subject, waitFor(false), (o) =>
+					journal.compareAndSet(next, o),
+				).catch(() => {});
+			}
+		}
 	};
 
 	if (outcome.type === 'done') {

@@ -34,7 +34,7 @@ export async function pendingOperations(
 			now: ctx.now,
 			beforeSend: true,
 		},
-		() => ctx.journal.listUnfinished(ctx.scope),
+		(o) => ctx.journal.listUnfinished(ctx.scope, o),
 	);
 	if (!Array.isArray(records)) {
 		throw new JournalError(
@@ -54,6 +54,16 @@ export async function pendingOperations(
 			return Object.freeze(value as JournalRecord);
 		}),
 	);
+}
+
+/** `client.pending()`: its options checked like resumeAll's, then the bounded listing. */
+export async function listPending(
+	ctx: ClientContext,
+	options: Pick<ResumeAllOptions, 'signal' | 'retry'>,
+): Promise<readonly JournalRecord[]> {
+	checkOptionsObject(options, 'pending');
+	checkSendOptions(options);
+	return pendingOperations(ctx, options);
 }
 
 /** Resumes every unfinished operation with at most `concurrency` in flight; one report per operation, in list order. */

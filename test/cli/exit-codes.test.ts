@@ -132,7 +132,7 @@ describe('exit codes', () => {
 		const absent = await cli(['resume', 'no-such-op'], { cwd });
 
 		expect([none.code, absent.code]).toEqual([12, 12]);
-		expect(none.stderr).toMatch(/^idemkey: No journal at .*; nothing to resume\.$/m);
+		expect(none.stderr).toMatch(/^idemkey: No journal at .*; nothing to resume\. Check --journal/m);
 		expect(absent.stderr).toMatch(/^idemkey: No operation "no-such-op" in scope "default"/m);
 		expect(server.received).toHaveLength(1);
 	});
@@ -148,9 +148,12 @@ describe('exit codes', () => {
 		const argv = ['request', 'POST', `${server.url}slow`, '--json', '{"s":1}'];
 
 		const stopped = await cli(argv, { cwd, signal: controller.signal });
+		const left = await cli(['pending', '--json'], { cwd });
 		const rerun = await cli(argv, { cwd });
 
 		expect(stopped.code).toBe(130);
+		// Sent, no answer: unknown. Not `inflight`, which would say another process is sending it right now.
+		expect(JSON.parse(left.stdout)).toMatchObject([{ state: 'unknown', attempts: 1 }]);
 		expect(rerun.code).toBe(0);
 		const keys = server.keysSeen();
 		expect(keys).toHaveLength(2);

@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, keyedServer, scratch, statusFields } from './support.js';
@@ -142,13 +143,39 @@ describe('idemkey pending and resume', () => {
 		expect(server.received).toHaveLength(1);
 	});
 
-	it('pending on a directory with no journal prints nothing and creates nothing', async () => {
+	it('Ctrl-C ends pending while another live process holds the journal lock: exit 130, not a 30 s wait', async () => {
 		const cwd = await scratch();
-		const table = await cli(['pending'], { cwd });
-		const json = await cli(['pending', '--json'], { cwd });
-		expect(table).toMatchObject({ code: 0, stdout: '' });
-		expect(table.stderr).toMatch(/no unfinished operations/);
-		expect(JSON.parse(json.stdout)).toEqual([]);
-		expect(await readdir(cwd)).toEqual([]);
+		await cli(['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'stuck', '--json', '1', '--retries', '0'], {
+			cwd,
+		});
+		// The parent of this test process: alive, on this host, so its lock is not stale.
+		const owner = { pid: process.ppid, host: hostname(), id: 'another-process' };
+		await writeFile(join(cwd, '.idemkey', 'journal.lock'), JSON.stringify(owner));
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(new Error('SIGINT')), 50);
+
+		const out = await cli(['pending'], { cwd, signal: controller.signal });
+
+		expect(out).toMatchObject({ code: 130, stdout: '' });
+	});
+
+	it('pending and resume --all on a journal that does not exist say so (exit 12), never "nothing unfinished"', async () => {
+		// A mistyped --journal (or a cron job's other working directory) must not read as "nothing is stuck".
+		const cwd = await scratch();
+		await cli(['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'stuck', '--json', '1', '--retries', '0'], {
+			cwd,
+		});
+		const typo = ['--journal', '.idemkye'];
+		const table = await cli(['pending', ...typo], { cwd });
+		const json = await cli(['pending', '--json', ...typo], { cwd });
+		const all = await cli(['resume', '--all', ...typo], { cwd });
+		const real = await cli(['pending'], { cwd });
+
+		for (const out of [table, json, all]) {
+			expect(out).toMatchObject({ code: 12, stdout: '' });
+			expect(out.stderr).toMatch(/^idemkey: No journal at .*\.idemkye; .*Check --journal/m);
+		}
+		expect(real.stdout).toMatch(/stuck/);
+		expect((await readdir(cwd)).sort()).toEqual(['.idemkey']);
 	});
 });

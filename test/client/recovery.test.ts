@@ -389,6 +389,38 @@ describe('client.abandon() and client.resolve()', () => {
 		expect((await sending).status).toBe(201);
 	});
 
+	it('a forced abandon from another client while the request is on the wire is overruled by the 2xx that follows', async () => {
+		// "Abandoned" says "not applied: a new attempt needs a new operation". Once the server has applied it, keeping
+		// that verdict invites a second booking.
+		const journal = new MemoryJournal();
+		let release: () => void = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const server = await serve(async (_req, res) => {
+			await held;
+			sendJson(res, 201, { id: 'b-1' });
+		});
+		const sender = createClient({ baseUrl: server.url, journal });
+		const other = createClient({ baseUrl: server.url, journal });
+
+		const sending = sender.post('bookings', { json: booking, operation: 'live' });
+		while (server.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(await other.abandon('live', { force: true, reason: 'looked stuck' })).toMatchObject({
+			state: 'failed',
+		});
+		release();
+
+		expect((await sending).status).toBe(201);
+		expect(await journal.get('default', 'live')).toMatchObject({
+			state: 'succeeded',
+			outcome: { status: 201 },
+		});
+		const again = await other.post('bookings', { json: booking, operation: 'live' });
+		expect(again).toMatchObject({ status: 201, fromJournal: true, data: { id: 'b-1' } });
+		expect(server.received).toHaveLength(1);
+	});
+
 	it('refuses a finished operation, repeats the same settlement as a no-op, and checks its input before writing', async () => {
 		const { server } = await bookingServer();
 		const journal = new MemoryJournal();

@@ -5,7 +5,7 @@ import { CliError } from '../cli-error.js';
 import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, withJournal } from '../journal.js';
+import { journalDirectory, journalExists, noJournal, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
 
 export const pendingHelp = `Usage: idemkey pending [options]
@@ -17,7 +17,8 @@ or settle one by hand with "idemkey abandon" or "idemkey resolve".
 
 With operation ids, shows those operations whatever their state, with a SETTLED column
 saying which were abandoned or resolved by hand (and why); exits 12 if one is not in the
-journal.
+journal. A journal directory that does not exist exits 12 too (not "no unfinished
+operations"): a mistyped --journal must not look like nothing is stuck.
 
 States: pending (recorded, nothing sent), inflight (sent, no answer recorded: the process
 stopped mid-request), unknown (sent, retries ran out without a definite answer),
@@ -98,16 +99,16 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		const { values, positionals: operations } = args;
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);
-		let records: readonly JournalRecord[] = [];
+		if (!(await journalExists(directory))) throw noJournal(directory, 'nothing was ever journaled there');
 		let missing: string[] = [];
-		if (await journalExists(directory)) {
-			records = await withJournal(io, directory, async (journal) => {
-				if (operations.length === 0) return createClient({ journal, scope }).pending();
-				const found = await Promise.all(operations.map((op) => journal.get(scope, op)));
-				missing = operations.filter((_, i) => found[i] === undefined);
-				return found.filter((r) => r !== undefined);
-			});
-		} else missing = operations;
+		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
+		const bound = io.signal ? { signal: io.signal } : {};
+		const records = await withJournal(io, directory, async (journal) => {
+			if (operations.length === 0) return createClient({ journal, scope }).pending(bound);
+			const found = await Promise.all(operations.map((op) => journal.get(scope, op, bound)));
+			missing = operations.filter((_, i) => found[i] === undefined);
+			return found.filter((r) => r !== undefined);
+		});
 		const now = Date.now();
 		if (values.json) line(io.stdout, JSON.stringify(asJson(records, now), null, 2));
 		else if (records.length > 0) line(io.stdout, table(records, now, operations.length > 0));
@@ -122,6 +123,6 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		}
 		return EXIT_CODES.ok;
 	} catch (error) {
-		return reportFailure(io, error);
+		return reportFailure(io, error, io.signal?.aborted === true);
 	}
 }

@@ -13,7 +13,7 @@ import {
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeOf } from '../exit-codes.js';
 import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, withJournal } from '../journal.js';
+import { journalDirectory, journalExists, noJournal, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { originFlag, rebasedFetch } from '../request/rebase.js';
 
@@ -107,13 +107,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 		const send = sendOptions(values);
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);
-		if (!(await journalExists(directory))) {
-			if (values.all) {
-				line(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
-				return EXIT_CODES.ok;
-			}
-			throw new CliError(`No journal at ${directory}; nothing to resume.`, EXIT_CODES.not_found);
-		}
+		if (!(await journalExists(directory))) throw noJournal(directory, 'nothing to resume');
 		return await withJournal(
 			io,
 			directory,

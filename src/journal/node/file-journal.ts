@@ -113,8 +113,9 @@ export class FileJournal implements Journal {
 		return entry ? this.#log.readRecord(entry) : undefined;
 	}
 
-	async listUnfinished(scope: string): Promise<JournalRecord[]> {
-		await this.#fresh(undefined);
+	/** Catching up with other processes' writes waits for the directory lock; `options.signal` ends the wait. */
+	async listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]> {
+		await this.#fresh(options?.signal);
 		const entries = [...this.#log.index.values()].filter((e) => e.scope === scope && !isFinished(e.state));
 		entries.sort((a, b) => a.createdAt - b.createdAt);
 		return entries.map((entry) => this.#log.readRecord(entry));
@@ -205,9 +206,11 @@ export class FileJournal implements Journal {
 		}
 	}
 
-	/** Only a commit opens the log (one at a time), so `stop` is the signal of the one batch waiting for it. */
+	/**
+	Only a commit opens the log (one at a time), so `stop` is the signal of the one batch waiting for it. No check for
+	`close()` here: new calls are refused when they are made (see `#enqueue`), and close waits for the ones made before.
+	*/
 	#ensureOpen(stop: AbortSignal): Promise<void> {
-		if (this.#closed) return Promise.reject(closedError(this.directory));
 		this.#opened ??= this.#open(stop).then(
 			() => {
 				this.#ready = true;

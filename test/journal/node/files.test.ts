@@ -158,3 +158,33 @@ describe('retention: collectGarbage deletes finished records past retainUntil, f
 		expect(again.key).toBe('a-new-key');
 	});
 });
+
+describe('close', () => {
+	it('a write issued before close() lands: close waits for it rather than failing it as "closed"', async () => {
+		// The CLI closes its journal as soon as a Ctrl-C'd request returns; the "unknown" write that request issued on
+		// its way out was dropped, leaving the record `inflight` (a send in progress that nobody is making).
+		const directory = tempDir();
+		const j = new FileJournal({ directory });
+		const a = await j.create(record('a'));
+		const next = advance(a, 'unknown');
+		const written = j.compareAndSet(next);
+		const created = j.create(record('b'));
+		await j.close();
+
+		await expect(written).resolves.toBe(true);
+		await expect(created).resolves.toMatchObject({ operation: 'b' });
+		const reopened = journal({ directory });
+		expect(await reopened.get(SCOPE, 'a')).toEqual(next);
+		await expect(j.get(SCOPE, 'a')).rejects.toThrow(/closed/);
+	});
+
+	it('a write issued before close() on a journal never opened also lands', async () => {
+		const directory = tempDir();
+		const j = new FileJournal({ directory });
+		const created = j.create(record('a'));
+		await j.close();
+
+		await expect(created).resolves.toMatchObject({ operation: 'a' });
+		expect(await journal({ directory }).get(SCOPE, 'a')).toMatchObject({ operation: 'a' });
+	});
+});

@@ -152,6 +152,28 @@ describe('a client on a FileJournal whose lock another live process holds', () =
 		expect(seen).toHaveLength(0);
 	});
 
+	it('pending() and resumeAll() with a signal: an abort ends the listing, and the journal stops waiting for the lock too', async () => {
+		// Otherwise the listing went on waiting in the journal, and close() (the CLI's, after Ctrl-C) with it.
+		const directory = tempDir();
+		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
+		const lock = await lockHeldByAnotherProcess(directory);
+		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch: counting().fetch });
+		const controller = new AbortController();
+		const listing = api.pending({ signal: controller.signal });
+		const resuming = api.resumeAll({ signal: controller.signal });
+		expect(await stillPending(listing)).toBe(true);
+		const reason = new Error('Ctrl-C');
+		controller.abort(reason);
+
+		await expect(listing).rejects.toBe(reason);
+		await expect(resuming).rejects.toBe(reason);
+		await journal.close();
+		// Closed while the other process still holds the lock: nothing was left waiting for it.
+		expect(existsSync(join(directory, 'journal.lock'))).toBe(true);
+		lock.release();
+		await expect(api.pending({ signal: 'soon' as never })).rejects.toMatchObject({ field: 'signal' });
+	});
+
 	it('the deadline (retry.maxRetryTime) ends the call with a JournalError saying nothing was sent', async () => {
 		const directory = tempDir();
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
