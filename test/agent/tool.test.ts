@@ -124,6 +124,30 @@ describe('idempotentTool: journal before effect', () => {
 		expect(fn.mock.calls[0]?.[1].signal.aborted).toBe(true);
 	});
 
+	it('lets the last cancelled caller go when the tool ignores its signal, and re-runs the action under its key', async () => {
+		const journal = new MemoryJournal();
+		const keys: string[] = [];
+		let hang = true;
+		const fn = vi.fn((_: Input, run: ToolRunContext) => {
+			keys.push(run.key);
+			return hang ? new Promise<never>(() => {}) : Promise.resolve({ id: 'b1' });
+		});
+		const execute = idempotentTool(fn, { name: 'book', journal });
+		const a = new AbortController();
+		const running = execute(input, ctx('call_1', a.signal));
+		await vi.waitFor(() => expect(fn).toHaveBeenCalled());
+		a.abort(new Error('framework gave up'));
+		await expect(running).rejects.toThrow('framework gave up');
+		// The tool may still act: the record must not say it did not, and the next run keeps the key.
+		await vi.waitFor(async () =>
+			expect(await journal.get('agent:default', 'tool:book:call:call_1')).toMatchObject({ state: 'unknown' }),
+		);
+		hang = false;
+		expect(await execute(input, ctx('call_1'))).toEqual({ id: 'b1' });
+		expect(keys).toHaveLength(2);
+		expect(keys[1]).toBe(keys[0]);
+	});
+
 	it('refuses the same operation with a different input as key reuse, without running the tool', async () => {
 		const { fn, journal } = booking(new MemoryJournal());
 		const execute = idempotentTool(fn, { name: 'book', journal });
