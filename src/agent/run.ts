@@ -20,6 +20,7 @@ import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
 import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
+import { untilAborted } from './until-aborted.js';
 
 export type RunSpec = {
 	journal: Journal;
@@ -110,22 +111,6 @@ export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 	}
 	await settleQuietly(spec, current, 'succeeded', resultOutcome(value, spec.maxStoredBytes));
 	return { type: 'result', value };
-}
-
-/**
-The tool's promise, or the run signal's reason once every caller has left: a tool that ignores its signal must not
-hold the last cancelled caller (and its framework) for ever. The tool may still be running, so the record is left
-unfinished (a re-run resends under the same key), and its late end is swallowed: it has nobody to answer.
-*/
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) return work;
-	work.catch(() => {});
-	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(signal.reason);
-		if (signal.aborted) return onAbort();
-		signal.addEventListener('abort', onAbort, { once: true });
-		work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-	});
 }
 
 function stateFor(disposition: Disposition, earlierUnknown: boolean): Exclude<OperationState, 'inflight'> {

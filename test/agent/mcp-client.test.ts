@@ -155,4 +155,62 @@ describe('idempotentCallTool', () => {
 		expect(error).toMatchObject({ field });
 		expect(callTool).not.toHaveBeenCalled();
 	});
+
+	it('stops at its signal even when the client ignores it: outcome unknown, with the key to resume with', async () => {
+		const controller = new AbortController();
+		const callTool = vi.fn(() => new Promise<never>(() => {}));
+		const pending = idempotentCallTool(
+			{ callTool },
+			{ name: 'book' },
+			{ key: 'k', signal: controller.signal },
+		);
+		await vi.waitFor(() => expect(callTool).toHaveBeenCalled());
+		controller.abort(new Error('user left'));
+		await expect(pending).rejects.toMatchObject({ name: 'OutcomeUnknownError', reason: 'aborted', key: 'k' });
+	});
+
+	it('keeps a key the caller put in _meta itself, and refuses two different keys', async () => {
+		const callTool = vi.fn(async (_: { _meta?: Record<string, unknown> }) => ok);
+		await idempotentCallTool(
+			{ callTool },
+			{ name: 'book', _meta: { [MCP_IDEMPOTENCY_KEY_META]: 'kept-key' } },
+		);
+		expect(callTool.mock.calls[0]?.[0]._meta?.[MCP_IDEMPOTENCY_KEY_META]).toBe('kept-key');
+		await expect(
+			idempotentCallTool(
+				{ callTool },
+				{ name: 'book', _meta: { [MCP_IDEMPOTENCY_KEY_META]: 'kept-key' } },
+				{ key: 'other-key' },
+			),
+		).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'key' });
+		expect(callTool).toHaveBeenCalledTimes(1);
+	});
+
+	const cycle: Record<string, unknown> = {};
+	cycle.self = cycle;
+	it.each<[string, unknown, Record<string, unknown>, unknown, string]>([
+		['a client without callTool', {}, { name: 'book' }, {}, 'client'],
+		['null options', null, { name: 'book' }, null, 'options'],
+		[
+			'arguments with a cycle (the transport would fail, read as a lost answer)',
+			null,
+			{ name: 'book', arguments: cycle },
+			{},
+			'arguments',
+		],
+		['arguments with a BigInt', null, { name: 'book', arguments: { amount: 10n } }, {}, 'arguments'],
+		['arguments that are not an object', null, { name: 'book', arguments: 'c7' }, {}, 'arguments'],
+		['a _meta that is not an object', null, { name: 'book', _meta: 'k' }, {}, '_meta'],
+		['a signal that is not an AbortSignal', null, { name: 'book' }, { signal: {} }, 'signal'],
+	])('refuses %s before sending, as invalid', async (_, client, params, options, field) => {
+		const callTool = vi.fn(async () => ok);
+		const error = await idempotentCallTool(
+			(client ?? { callTool }) as never,
+			params as never,
+			(options === null ? null : { ...quick, ...(options as object) }) as never,
+		).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect(error).toMatchObject({ field });
+		expect(callTool).not.toHaveBeenCalled();
+	});
 });
