@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { idempotentCallTool, MCP_IDEMPOTENCY_KEY_META, mcpRetryable } from '../../src/agent/index.js';
+import {
+	idempotentCallTool,
+	MCP_IDEMPOTENCY_KEY_META,
+	type McpCallParams,
+	mcpRetryable,
+} from '../../src/agent/index.js';
 import { InvalidRequestError, OutcomeUnknownError } from '../../src/index.js';
 
 const rpcError = (code: number) => Object.assign(new Error(`rpc ${code}`), { code });
@@ -170,7 +175,7 @@ describe('idempotentCallTool', () => {
 	});
 
 	it('keeps a key the caller put in _meta itself, and refuses two different keys', async () => {
-		const callTool = vi.fn(async (_: { _meta?: Record<string, unknown> }) => ok);
+		const callTool = vi.fn(async (_: McpCallParams) => ok);
 		await idempotentCallTool(
 			{ callTool },
 			{ name: 'book', _meta: { [MCP_IDEMPOTENCY_KEY_META]: 'kept-key' } },

@@ -437,6 +437,60 @@ describe('idempotentTool: keys', () => {
 		).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'input' });
 		expect(fn).not.toHaveBeenCalled();
 	});
+
+	it.each<[string, Partial<Parameters<typeof idempotentTool<Input, string>>[1]>, string]>([
+		[
+			'a key function that throws',
+			{
+				key: () => {
+					throw new Error('db password=hunter2');
+				},
+			},
+			'key',
+		],
+		[
+			'a runId function that throws',
+			{
+				keyBy: 'intent',
+				runId: () => {
+					throw new Error('db password=hunter2');
+				},
+			},
+			'runId',
+		],
+		['an input whose toJSON throws', { keyBy: 'intent', runId: 'r', key: undefined }, 'input'],
+	])(
+		'%s: a typed error naming the option, without its text, before anything runs',
+		async (_, options, field) => {
+			const fn = vi.fn(async () => 'ok');
+			const leaky = {
+				...input,
+				toJSON: () => {
+					throw new Error('db password=hunter2');
+				},
+			};
+			const error = await idempotentTool(fn, { name: 'book', ...options } as never)(
+				field === 'input' ? leaky : input,
+				ctx('c'),
+			).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(InvalidRequestError);
+			expect(error).toMatchObject({ field });
+			expect((error as Error).message).not.toContain('hunter2');
+			expect(((error as Error).cause as Error).message).toContain('hunter2');
+			expect(fn).not.toHaveBeenCalled();
+		},
+	);
+
+	it('refuses ids with a lone surrogate: UTF-8 would turn two of them into one key', async () => {
+		const fn = vi.fn(async () => 'ok');
+		const byKey = idempotentTool(fn, { name: 'book', key: () => '\ud800' });
+		await expect(byKey(input, ctx('c'))).rejects.toMatchObject({ field: 'key' });
+		const byCall = idempotentTool(fn, { name: 'book' });
+		await expect(byCall(input, ctx('\udc00'))).rejects.toMatchObject({ field: 'toolCallId' });
+		const byRun = idempotentTool(fn, { name: 'book', keyBy: 'intent', runId: () => 'r\ud801' });
+		await expect(byRun(input, ctx('c'))).rejects.toMatchObject({ field: 'runId' });
+		expect(fn).not.toHaveBeenCalled();
+	});
 });
 
 describe('idempotentTool: options checked when the tool is defined', () => {
