@@ -52,7 +52,7 @@ export function idempotentMcpTool<I, R>(
 			field: 'fn',
 		});
 	}
-	const settings = toolSettings(options);
+	const settings = toolSettings(options, true);
 	return async (input, extra) => {
 		const context = [extra];
 		const call = callInfo(settings.name, context);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { idempotentTool, type ToolRunContext } from '../../src/agent/index.js';
+import { idempotentMcpTool, idempotentTool, type ToolRunContext } from '../../src/agent/index.js';
 import {
 	InvalidRequestError,
 	type Journal,
@@ -504,6 +504,13 @@ describe('idempotentTool: options checked when the tool is defined', () => {
 		['an unknown throwOn status', { name: 't', throwOn: ['rejected'] }, 'throwOn'],
 		['a negative retention', { name: 't', retentionMs: -1 }, 'retentionMs'],
 		['something that is not a journal', { name: 't', journal: {} }, 'journal'],
+		[
+			'a misspelt option (keyed by call id in silence otherwise)',
+			{ name: 't', kyeBy: 'intent', runId: 'r' },
+			'kyeBy',
+		],
+		['a name with a line break', { name: 'book\r\nX-Admin: 1' }, 'name'],
+		['a scope with a control character', { name: 't', scope: 'tenant\u0000' }, 'scope'],
 	])('%s', (_, options, field) => {
 		expect(() => idempotentTool(fn, options as never)).toThrow(expect.objectContaining({ field }));
 	});
@@ -520,3 +527,15 @@ function withCopies(journal: MemoryJournal): Journal {
 		collectGarbage: (now) => journal.collectGarbage(now),
 	};
 }
+
+describe('idempotentMcpTool: options checked when the tool is defined', () => {
+	it.each([
+		['keyBy', { keyBy: 'intent' }],
+		['runId', { runId: 'r' }],
+		['kyeBy', { kyeBy: 'x' }],
+	])('refuses %s, which it would ignore', (field, extra) => {
+		expect(() => idempotentMcpTool(async () => 'ok', { name: 't', ...extra } as never)).toThrow(
+			expect.objectContaining({ name: 'InvalidRequestError', field }),
+		);
+	});
+});
