@@ -134,11 +134,15 @@ export async function idempotentCallTool<R>(
 		}
 		try {
 			await sleep(backoffDelay(attempt - 1, backoff, Math.random()), signal);
-			await options.beforeRetry?.({
-				attempt,
-				error: 'error' in failure ? failure.error : failure.result,
-				key,
-			});
+			const { beforeRetry } = options;
+			// A reconnect that hangs must not keep the caller past its signal either.
+			if (beforeRetry) {
+				const error = 'error' in failure ? failure.error : failure.result;
+				await untilAborted(
+					Promise.resolve().then(() => beforeRetry({ attempt, error, key })),
+					signal,
+				);
+			}
 		} catch (error) {
 			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
 		}

@@ -125,6 +125,21 @@ describe('idempotentCallTool', () => {
 		expect(beforeRetry).toHaveBeenCalledWith(expect.objectContaining({ attempt: 1, key: 'k' }));
 	});
 
+	it('stops at its signal while a beforeRetry (a reconnect) hangs', async () => {
+		const controller = new AbortController();
+		const callTool = vi.fn().mockRejectedValue(rpcError(-32000));
+		const beforeRetry = vi.fn(() => new Promise<void>(() => {}));
+		const pending = idempotentCallTool(
+			{ callTool },
+			{ name: 'book' },
+			{ ...quick, beforeRetry, key: 'k', signal: controller.signal },
+		);
+		await vi.waitFor(() => expect(beforeRetry).toHaveBeenCalled());
+		controller.abort(new Error('user left'));
+		await expect(pending).rejects.toMatchObject({ name: 'OutcomeUnknownError', reason: 'aborted', key: 'k' });
+		expect(callTool).toHaveBeenCalledTimes(1);
+	});
+
 	it('stops when its signal aborts: outcome unknown once an attempt was sent, nothing sent before', async () => {
 		const controller = new AbortController();
 		const callTool = vi.fn(async () => {
