@@ -185,19 +185,17 @@ function checkCall(params: McpCallParams, options: IdempotentCallOptions): void 
 		const value = params[field];
 		if (value !== undefined && !isPlainObject(value)) throw invalid(field, 'must be an object');
 	}
-	try {
-		JSON.stringify(params.arguments);
-		JSON.stringify(params._meta);
-	} catch (error) {
-		// Refused here, not by the transport: its failure would read as a lost answer, retried and reported as
-		// "may have been applied" for a call that never left.
-		throw new InvalidRequestError(
-			'The call cannot be written as JSON (a cycle, a BigInt, or a toJSON that threw).',
-			{
-				field: 'arguments',
-				cause: error,
-			},
-		);
+	for (const field of ['arguments', '_meta'] as const) {
+		try {
+			JSON.stringify(params[field]);
+		} catch (error) {
+			// Refused here, not by the transport: its failure would read as a lost answer, retried and reported as
+			// "may have been applied" for a call that never left.
+			throw new InvalidRequestError(
+				`${field} cannot be written as JSON (a cycle, a BigInt, or a toJSON that threw).`,
+				{ field, cause: error },
+			);
+		}
 	}
 	if (options.timeout !== undefined && !isDelay(options.timeout, 1)) {
 		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);

@@ -108,7 +108,7 @@ export function businessKey<I>(settings: ToolSettings<I>, input: I, call: ToolCa
 	const key = asked(settings.name, 'key', () => settings.key?.(input, call));
 	if (typeof key !== 'string' || key.length === 0 || key.length > 512 || !wellFormed(key)) {
 		throw new InvalidRequestError(
-			`The key option of tool "${settings.name}" must return a non-empty string of at most 512 characters${(key as unknown) instanceof Promise ? ' (it returned a Promise: it must answer at once)' : ''}.`,
+			`The key option of tool "${settings.name}" must return a non-empty string of at most 512 characters, well-formed Unicode${(key as unknown) instanceof Promise ? ' (it returned a Promise: it must answer at once)' : ''}.`,
 			{ field: 'key' },
 		);
 	}

@@ -221,6 +221,7 @@ describe('idempotentCallTool', () => {
 		['arguments with a BigInt', null, { name: 'book', arguments: { amount: 10n } }, {}, 'arguments'],
 		['arguments that are not an object', null, { name: 'book', arguments: 'c7' }, {}, 'arguments'],
 		['a _meta that is not an object', null, { name: 'book', _meta: 'k' }, {}, '_meta'],
+		['a _meta with a BigInt', null, { name: 'book', _meta: { n: 1n } }, {}, '_meta'],
 		['a signal that is not an AbortSignal', null, { name: 'book' }, { signal: {} }, 'signal'],
 	])('refuses %s before sending, as invalid', async (_, client, params, options, field) => {
 		const callTool = vi.fn(async () => ok);
