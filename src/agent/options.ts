@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
-import { importSecret, secretLength } from './ids.js';
+import { importSecret, secretLength, wellFormed } from './ids.js';
 import type { IdempotentToolOptions, KeyBy, ToolCallInfo, ToolFailureStatus } from './types.js';
 
 /** Options checked once, when the tool is wrapped, with defaults applied. */
@@ -89,8 +89,17 @@ export function toolSettings<I>(options: IdempotentToolOptions<I>, forMcp = fals
 		}
 	}
 	const { name } = options;
-	if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME || !PRINTABLE.test(name)) {
-		throw invalid('name', `expected the tool's name, 1 to ${MAX_NAME} characters, no control characters`);
+	if (
+		typeof name !== 'string' ||
+		name.length === 0 ||
+		name.length > MAX_NAME ||
+		!PRINTABLE.test(name) ||
+		!wellFormed(name)
+	) {
+		throw invalid(
+			'name',
+			`expected the tool's name, 1 to ${MAX_NAME} characters, no control characters or lone surrogates`,
+		);
 	}
 	const journal = options.journal ?? new MemoryJournal();
 	for (const method of ['create', 'get', 'compareAndSet'] as const) {
@@ -99,8 +108,17 @@ export function toolSettings<I>(options: IdempotentToolOptions<I>, forMcp = fals
 		}
 	}
 	const scope = options.scope ?? 'default';
-	if (typeof scope !== 'string' || scope.length === 0 || scope.length > 200 || !PRINTABLE.test(scope)) {
-		throw invalid('scope', 'expected a string of 1 to 200 characters, no control characters');
+	if (
+		typeof scope !== 'string' ||
+		scope.length === 0 ||
+		scope.length > 200 ||
+		!PRINTABLE.test(scope) ||
+		!wellFormed(scope)
+	) {
+		throw invalid(
+			'scope',
+			'expected a string of 1 to 200 characters, no control characters or lone surrogates',
+		);
 	}
 	if (options.key !== undefined && typeof options.key !== 'function') {
 		throw invalid('key', 'expected a function (input, call) => string');

@@ -4,7 +4,7 @@ import { canonicalJson } from '../keys/canonical-json.js';
 import { sha256HexOfText } from '../utils/sha256.js';
 import { callInfo } from './call-info.js';
 import { flightsOf, runSignal } from './flights.js';
-import { type Identity, plainLabel, type ToolIds, toolIds } from './ids.js';
+import { type Identity, plainLabel, type ToolIds, toolIds, wellFormed } from './ids.js';
 import { type ToolSettings, toolSettings } from './options.js';
 import { classify, modelSafe } from './outcome.js';
 import { type RunResult, runRecorded } from './run.js';
@@ -82,10 +82,6 @@ function toolIdentity<I>(settings: ToolSettings<I>, input: I, call: ToolCallInfo
 	}
 	return { kind: 'call', material: call.callId, label: plainLabel(call.callId) };
 }
-
-// Strings are hashed as UTF-8, where every lone surrogate becomes U+FFFD: two different ids would share one key.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const wellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
 
 /**
 Asks the caller's `key` or `runId` function. What it throws (often the model's input missing a field) becomes an

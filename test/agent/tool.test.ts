@@ -511,6 +511,12 @@ describe('idempotentTool: options checked when the tool is defined', () => {
 		],
 		['a name with a line break', { name: 'book\r\nX-Admin: 1' }, 'name'],
 		['a scope with a control character', { name: 't', scope: 'tenant\u0000' }, 'scope'],
+		[
+			'a scope with a lone surrogate (hashed as U+FFFD, like any other)',
+			{ name: 't', scope: 'tenant\ud800' },
+			'scope',
+		],
+		['a name with a lone surrogate', { name: 'book\udc00' }, 'name'],
 	])('%s', (_, options, field) => {
 		expect(() => idempotentTool(fn, options as never)).toThrow(expect.objectContaining({ field }));
 	});
