@@ -35,7 +35,11 @@ export type IdempotentCallOptions = {
 	@default 2
 	*/
 	retries?: number | undefined;
-	/** Per-attempt timeout in ms, passed to `callTool`. @default the SDK's own (60 s) */
+	/**
+	Per-attempt timeout in ms, passed to `callTool` and enforced here too (for a client that ignores it); an attempt
+	past it is retried as a lost answer.
+	@default the SDK's own (60 s)
+	*/
 	timeout?: number | undefined;
 	/** Stops waiting and retrying. */
 	signal?: AbortSignal | undefined;
@@ -117,8 +121,11 @@ export async function idempotentCallTool<R>(
 	for (let attempt = 1; ; attempt++) {
 		let failure: { error: unknown } | { result: R };
 		try {
-			// Raced with the signal: a client that does not honour it must not keep the caller past it.
-			const result = await untilAborted(client.callTool(call, undefined, callOptions), signal);
+			const result = await attemptWithin(
+				client.callTool(call, undefined, callOptions),
+				signal,
+				options.timeout,
+			);
 			if (!mcpRetryable({ result })) return result;
 			failure = { result };
 		} catch (error) {
@@ -167,6 +174,29 @@ function callKey(params: McpCallParams, options: IdempotentCallOptions): string 
 		);
 	}
 	return options.key ?? (inMeta as string | undefined) ?? mintKey();
+}
+
+/**
+One attempt, raced with the signal and the timeout: a client that honours neither (anything with a `callTool`) must
+not keep the caller past them. The timeout reads as the SDK's own request timeout: the answer was lost, so the same
+call is sent again.
+*/
+function attemptWithin<R>(
+	work: Promise<R>,
+	signal: AbortSignal | undefined,
+	timeout: number | undefined,
+): Promise<R> {
+	if (timeout === undefined) return untilAborted(work, signal);
+	work.catch(() => {});
+	return new Promise<R>((resolve, reject) => {
+		const timer = setTimeout(
+			() => reject(Object.assign(new Error(`No answer within ${timeout} ms.`), { code: REQUEST_TIMEOUT })),
+			timeout,
+		);
+		untilAborted(work, signal)
+			.then(resolve, reject)
+			.finally(() => clearTimeout(timer));
+	});
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -125,6 +125,28 @@ describe('idempotentCallTool', () => {
 		expect(beforeRetry).toHaveBeenCalledWith(expect.objectContaining({ attempt: 1, key: 'k' }));
 	});
 
+	it('enforces its timeout on a client that ignores it: each attempt past it is retried, then outcome unknown', async () => {
+		vi.useFakeTimers();
+		try {
+			const callTool = vi.fn(() => new Promise<never>(() => {}));
+			const pending = idempotentCallTool(
+				{ callTool },
+				{ name: 'book' },
+				{ key: 'k', timeout: 1_000, retries: 1, backoff: { baseDelay: 0, maxDelay: 0 } },
+			).catch((e: unknown) => e);
+			await vi.advanceTimersByTimeAsync(2_500);
+			expect(await pending).toMatchObject({
+				name: 'OutcomeUnknownError',
+				reason: 'timeout',
+				key: 'k',
+				attempts: 2,
+			});
+			expect(callTool).toHaveBeenCalledTimes(2);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
 	it('stops at its signal while a beforeRetry (a reconnect) hangs', async () => {
 		const controller = new AbortController();
 		const callTool = vi.fn().mockRejectedValue(rpcError(-32000));
