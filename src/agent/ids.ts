@@ -14,6 +14,12 @@ const encoder = new TextEncoder();
 const DOMAIN = 'idemkey/agent/v1';
 const PLAIN_LABEL = /^[\w.:@/+=-]{1,160}$/;
 
+// Strings are hashed as UTF-8, where every lone surrogate becomes U+FFFD: two different ids would share one key.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string hashes as itself: no lone surrogate. */
+export const wellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
 /** A label worth showing in an operation id, or `undefined`. */
 export const plainLabel = (value: string): string | undefined =>
 	PLAIN_LABEL.test(value) ? value : undefined;

@@ -3,6 +3,7 @@ import { mintKey } from '../keys/mint.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
 import { MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
+import { untilAborted } from './until-aborted.js';
 
 /** The parameters of an MCP `tools/call`. */
 export type McpCallParams = {
@@ -24,7 +25,8 @@ export type IdempotentCallOptions = {
 	/**
 	The call's idempotency key, sent in `_meta` under `MCP_IDEMPOTENCY_KEY_META` on every attempt. Pass a key you keep
 	(derived from your own id, or journaled) when a retry may come from another process.
-	@default a fresh random UUID, kept for this call's attempts
+	@default the key already in `params._meta` under `MCP_IDEMPOTENCY_KEY_META`, else a fresh random UUID, kept for
+	this call's attempts
 	*/
 	key?: string | undefined;
 	/**
@@ -33,7 +35,11 @@ export type IdempotentCallOptions = {
 	@default 2
 	*/
 	retries?: number | undefined;
-	/** Per-attempt timeout in ms, passed to `callTool`. @default the SDK's own (60 s) */
+	/**
+	Per-attempt timeout in ms, passed to `callTool` and enforced here too (for a client that ignores it); an attempt
+	past it is retried as a lost answer.
+	@default the SDK's own (60 s)
+	*/
 	timeout?: number | undefined;
 	/** Stops waiting and retrying. */
 	signal?: AbortSignal | undefined;
@@ -86,7 +92,16 @@ export async function idempotentCallTool<R>(
 	params: McpCallParams,
 	options: IdempotentCallOptions = {},
 ): Promise<R> {
-	const key = options.key ?? mintKey();
+	if (typeof options !== 'object' || options === null) {
+		throw new InvalidRequestError('options must be an object.', { field: 'options' });
+	}
+	if (typeof (client as { callTool?: unknown } | null)?.callTool !== 'function') {
+		throw new InvalidRequestError('client must be an MCP client (an object with a callTool method).', {
+			field: 'client',
+		});
+	}
+	checkCall(params, options);
+	const key = callKey(params, options);
 	const retries = options.retries ?? 2;
 	if (typeof key !== 'string' || key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
 		throw new InvalidRequestError('The key must be 1 to 255 visible ASCII characters.', { field: 'key' });
@@ -94,7 +109,6 @@ export async function idempotentCallTool<R>(
 	if (!Number.isInteger(retries) || retries < 0) {
 		throw new InvalidRequestError('retries must be a whole number, at least 0.', { field: 'retries' });
 	}
-	checkCall(params, options);
 	const { signal } = options;
 	signal?.throwIfAborted();
 	const call: McpCallParams = { ...params, _meta: { ...params._meta, [MCP_IDEMPOTENCY_KEY_META]: key } };
@@ -107,7 +121,11 @@ export async function idempotentCallTool<R>(
 	for (let attempt = 1; ; attempt++) {
 		let failure: { error: unknown } | { result: R };
 		try {
-			const result = await client.callTool(call, undefined, callOptions);
+			const result = await attemptWithin(
+				client.callTool(call, undefined, callOptions),
+				signal,
+				options.timeout,
+			);
 			if (!mcpRetryable({ result })) return result;
 			failure = { result };
 		} catch (error) {
@@ -123,11 +141,15 @@ export async function idempotentCallTool<R>(
 		}
 		try {
 			await sleep(backoffDelay(attempt - 1, backoff, Math.random()), signal);
-			await options.beforeRetry?.({
-				attempt,
-				error: 'error' in failure ? failure.error : failure.result,
-				key,
-			});
+			const { beforeRetry } = options;
+			// A reconnect that hangs must not keep the caller past its signal either.
+			if (beforeRetry) {
+				const error = 'error' in failure ? failure.error : failure.result;
+				await untilAborted(
+					Promise.resolve().then(() => beforeRetry({ attempt, error, key })),
+					signal,
+				);
+			}
 		} catch (error) {
 			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
 		}
@@ -139,11 +161,71 @@ const MAX_TIMEOUT = 2_147_483_647;
 const isDelay = (value: unknown, min: number): boolean =>
 	typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMEOUT;
 
+/**
+The call's key: `options.key`, else one the caller put in `_meta` already (a key it keeps across processes must not be
+replaced by a fresh one), else a fresh one. Two different keys for one call are refused.
+*/
+function callKey(params: McpCallParams, options: IdempotentCallOptions): string {
+	const inMeta = params._meta?.[MCP_IDEMPOTENCY_KEY_META];
+	if (inMeta !== undefined && options.key !== undefined && inMeta !== options.key) {
+		throw new InvalidRequestError(
+			`The call has two idempotency keys: options.key and _meta["${MCP_IDEMPOTENCY_KEY_META}"] differ; give one.`,
+			{ field: 'key' },
+		);
+	}
+	return options.key ?? (inMeta as string | undefined) ?? mintKey();
+}
+
+/**
+One attempt, raced with the signal and the timeout: a client that honours neither (anything with a `callTool`) must
+not keep the caller past them. The timeout reads as the SDK's own request timeout: the answer was lost, so the same
+call is sent again.
+*/
+function attemptWithin<R>(
+	work: Promise<R>,
+	signal: AbortSignal | undefined,
+	timeout: number | undefined,
+): Promise<R> {
+	if (timeout === undefined) return untilAborted(work, signal);
+	work.catch(() => {});
+	return new Promise<R>((resolve, reject) => {
+		const timer = setTimeout(
+			() => reject(Object.assign(new Error(`No answer within ${timeout} ms.`), { code: REQUEST_TIMEOUT })),
+			timeout,
+		);
+		untilAborted(work, signal)
+			.then(resolve, reject)
+			.finally(() => clearTimeout(timer));
+	});
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** The rest of what the caller gave, checked before anything is sent. */
 function checkCall(params: McpCallParams, options: IdempotentCallOptions): void {
 	const invalid = (field: string, why: string) => new InvalidRequestError(`${field} ${why}.`, { field });
 	if (typeof params?.name !== 'string' || params.name.length === 0) {
 		throw invalid('name', "must be the tool's name");
+	}
+	const { signal } = options;
+	if (signal !== undefined && !(signal instanceof AbortSignal))
+		throw invalid('signal', 'must be an AbortSignal');
+	for (const field of ['arguments', '_meta'] as const) {
+		const value = params[field];
+		if (value !== undefined && !isPlainObject(value)) throw invalid(field, 'must be an object');
+	}
+	for (const field of ['arguments', '_meta'] as const) {
+		try {
+			JSON.stringify(params[field]);
+		} catch (error) {
+			// Refused here, not by the transport: its failure would read as a lost answer, retried and reported as
+			// "may have been applied" for a call that never left.
+			throw new InvalidRequestError(
+				`${field} cannot be written as JSON (a cycle, a BigInt, or a toJSON that threw).`,
+				{ field, cause: error },
+			);
+		}
 	}
 	if (options.timeout !== undefined && !isDelay(options.timeout, 1)) {
 		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);

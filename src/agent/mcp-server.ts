@@ -4,7 +4,7 @@ import { callInfo, mcpClientId, mcpMeta } from './call-info.js';
 import type { Identity } from './ids.js';
 import { toolSettings } from './options.js';
 import { classify } from './outcome.js';
-import { deliver, runTool, type ToolFunction } from './tool.js';
+import { businessKey, deliver, runTool, type ToolFunction } from './tool.js';
 import type { IdempotentToolOptions, ToolOutcome } from './types.js';
 
 /**
@@ -52,13 +52,13 @@ export function idempotentMcpTool<I, R>(
 			field: 'fn',
 		});
 	}
-	const settings = toolSettings(options);
+	const settings = toolSettings(options, true);
 	return async (input, extra) => {
 		const context = [extra];
 		const call = callInfo(settings.name, context);
 		let identity: Identity;
 		try {
-			identity = mcpIdentity(input, context, settings.key ? settings.key(input, call) : undefined);
+			identity = mcpIdentity(input, context, settings.key ? businessKey(settings, input, call) : undefined);
 		} catch (error) {
 			// A bad key from the client is the client's mistake: tell it, as a result, and run nothing.
 			if (!(error instanceof InvalidRequestError) || settings.throwOn.has('failed')) throw error;

@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
-import { importSecret, secretLength } from './ids.js';
+import { importSecret, secretLength, wellFormed } from './ids.js';
 import type { IdempotentToolOptions, KeyBy, ToolCallInfo, ToolFailureStatus } from './types.js';
 
 /** Options checked once, when the tool is wrapped, with defaults applied. */
@@ -55,13 +55,51 @@ const quietly = <T>(promise: Promise<T>): Promise<T> => {
 	return promise;
 };
 
+const OPTIONS: readonly string[] = [
+	'name',
+	'journal',
+	'scope',
+	'keyBy',
+	'runId',
+	'key',
+	'secret',
+	'throwOn',
+	'retentionMs',
+	'keepFinishedMs',
+	'maxStoredResultBytes',
+	'journalTimeoutMs',
+] satisfies (keyof IdempotentToolOptions<unknown>)[];
+// An MCP call's identity comes from its request (see idempotentMcpTool): these would be ignored there.
+const NOT_FOR_MCP = ['keyBy', 'runId'];
+// Names and scopes go into operation ids, record fields and the advice the model reads: no control characters.
+const PRINTABLE = /^[^\p{Cc}]+$/u;
+
 /** Checks what the caller gave, so a mistake is a typed error when the tool is defined, not on the model's first call. */
-export function toolSettings<I>(options: IdempotentToolOptions<I>): ToolSettings<I> {
+export function toolSettings<I>(options: IdempotentToolOptions<I>, forMcp = false): ToolSettings<I> {
 	if (typeof options !== 'object' || options === null) throw invalid('options', 'expected an object');
 	const raw = options as Record<string, unknown>;
+	// A misspelt option would be ignored in silence: a misspelt keyBy keys by call id, and a re-planned call applies twice.
+	for (const field of Object.keys(raw)) {
+		if (!OPTIONS.includes(field)) throw invalid(field, 'not an option (misspelt?)');
+		if (forMcp && NOT_FOR_MCP.includes(field) && raw[field] !== undefined) {
+			throw invalid(
+				field,
+				"not an option of idempotentMcpTool: an MCP call is named by its request's _meta key or its input within the session",
+			);
+		}
+	}
 	const { name } = options;
-	if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME) {
-		throw invalid('name', `expected the tool's name, 1 to ${MAX_NAME} characters`);
+	if (
+		typeof name !== 'string' ||
+		name.length === 0 ||
+		name.length > MAX_NAME ||
+		!PRINTABLE.test(name) ||
+		!wellFormed(name)
+	) {
+		throw invalid(
+			'name',
+			`expected the tool's name, 1 to ${MAX_NAME} characters, no control characters or lone surrogates`,
+		);
 	}
 	const journal = options.journal ?? new MemoryJournal();
 	for (const method of ['create', 'get', 'compareAndSet'] as const) {
@@ -70,8 +108,17 @@ export function toolSettings<I>(options: IdempotentToolOptions<I>): ToolSettings
 		}
 	}
 	const scope = options.scope ?? 'default';
-	if (typeof scope !== 'string' || scope.length === 0 || scope.length > 200) {
-		throw invalid('scope', 'expected a string of 1 to 200 characters');
+	if (
+		typeof scope !== 'string' ||
+		scope.length === 0 ||
+		scope.length > 200 ||
+		!PRINTABLE.test(scope) ||
+		!wellFormed(scope)
+	) {
+		throw invalid(
+			'scope',
+			'expected a string of 1 to 200 characters, no control characters or lone surrogates',
+		);
 	}
 	if (options.key !== undefined && typeof options.key !== 'function') {
 		throw invalid('key', 'expected a function (input, call) => string');

@@ -6,6 +6,7 @@ import {
 	KeyMissingError,
 	KeyReuseError,
 	OperationAbandonedError,
+	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
@@ -20,6 +21,7 @@ import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
 import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
+import { untilAborted } from './until-aborted.js';
 
 export type RunSpec = {
 	journal: Journal;
@@ -74,9 +76,20 @@ export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 		const taken = await claimRun(spec);
 		if ('type' in taken) return taken;
 		claim = taken;
-	} catch (error) {
+	} catch (thrown) {
+		const earlier = thrown instanceof EarlierAttemptUnknown ? thrown : undefined;
+		const error = earlier ? earlier.cause : thrown;
 		if (spec.signal?.aborted && error === spec.signal.reason) return { type: 'thrown', error };
-		return journalFailure(error, ids);
+		const failure = journalFailure(error, ids);
+		if (!earlier || failure.type !== 'outcome') return failure;
+		return {
+			type: 'outcome',
+			outcome: unknownOutcome('outcome_unknown', ids, spec.retrySafe),
+			error: new OutcomeUnknownError(
+				`${(failure.error as Error).message} An earlier call of tool operation "${spec.operation}" may have been applied, so its outcome is unknown.`,
+				{ ...ids, attempts: earlier.record.attemptsStarted, reason: 'journal', cause: failure.error },
+			),
+		};
 	}
 	// Every caller left as the claim landed: nothing ran under it, and the record must not say something may have.
 	if (spec.signal?.aborted) {
@@ -88,7 +101,7 @@ export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 
 	let value: unknown;
 	try {
-		value = await spec.execute();
+		value = await untilAborted(spec.execute(), spec.signal);
 	} catch (error) {
 		const classified = isIdempotencyError(error) ? classify(error, ids, spec.retrySafe) : undefined;
 		if (!classified) {
@@ -151,6 +164,32 @@ async function claimRun(spec: RunSpec): Promise<RunResult | Claim> {
 
 	const answer = answerFrom(record, spec);
 	if (answer) return answer;
+	try {
+		return await claimEarlier(spec, record, wait);
+	} catch (error) {
+		// Nothing is sent by this call, but an earlier one may have been applied: "not carried out" would be false.
+		if (wasInterrupted(record) && record.attemptsStarted > 0) throw new EarlierAttemptUnknown(error, record);
+		throw error;
+	}
+}
+
+/** Thrown when the journal fails this call after an earlier call's attempt that may have been applied. */
+class EarlierAttemptUnknown extends Error {
+	constructor(
+		override readonly cause: unknown,
+		readonly record: JournalRecord,
+	) {
+		super('an earlier attempt may have been applied');
+	}
+}
+
+/** Claims an earlier call's unfinished record for this run (or answers from it, should it finish meanwhile). */
+async function claimEarlier(
+	spec: RunSpec,
+	record: JournalRecord,
+	wait: JournalWait,
+): Promise<RunResult | Claim> {
+	const ids = { operation: spec.operation, key: spec.key };
 	const end = await writeOnLatest(record, (from) => claimed(from, spec.now()), {
 		write: (next, from) =>
 			journalIo(

@@ -4,7 +4,7 @@ import { canonicalJson } from '../keys/canonical-json.js';
 import { sha256HexOfText } from '../utils/sha256.js';
 import { callInfo } from './call-info.js';
 import { flightsOf, runSignal } from './flights.js';
-import { type Identity, plainLabel, type ToolIds, toolIds } from './ids.js';
+import { type Identity, plainLabel, type ToolIds, toolIds, wellFormed } from './ids.js';
 import { type ToolSettings, toolSettings } from './options.js';
 import { classify, modelSafe } from './outcome.js';
 import { type RunResult, runRecorded } from './run.js';
@@ -56,18 +56,13 @@ export function idempotentTool<I, O>(
 /** Which rule names this call: a business key, the intent within a run, or the framework's call id. */
 function toolIdentity<I>(settings: ToolSettings<I>, input: I, call: ToolCallInfo): Identity {
 	if (settings.key) {
-		const key = settings.key(input, call);
-		if (typeof key !== 'string' || key.length === 0 || key.length > 512) {
-			throw new InvalidRequestError(
-				`The key option of tool "${settings.name}" must return a non-empty string of at most 512 characters.`,
-				{ field: 'key' },
-			);
-		}
+		const key = businessKey(settings, input, call);
 		return { kind: 'key', material: key, label: plainLabel(key) };
 	}
 	if (settings.keyBy === 'intent') {
-		const runId = typeof settings.runId === 'function' ? settings.runId(call) : settings.runId;
-		if (typeof runId !== 'string' || runId.length === 0) {
+		const { runId } = settings;
+		const id = typeof runId === 'function' ? asked(settings.name, 'runId', () => runId(call)) : runId;
+		if (typeof id !== 'string' || id.length === 0 || !wellFormed(id)) {
 			throw new InvalidRequestError(
 				`Tool "${settings.name}" is keyed by intent but got no run id for this call; runId must give the run, thread or conversation id.`,
 				{ field: 'runId' },
@@ -75,11 +70,11 @@ function toolIdentity<I>(settings: ToolSettings<I>, input: I, call: ToolCallInfo
 		}
 		return {
 			kind: 'intent',
-			material: `${runId}\u0000${canonicalInput(settings.name, input)}`,
+			material: `${id}\u0000${canonicalInput(settings.name, input)}`,
 			label: undefined,
 		};
 	}
-	if (call.callId === undefined) {
+	if (call.callId === undefined || !wellFormed(call.callId)) {
 		throw new InvalidRequestError(
 			`Tool "${settings.name}" found no tool-call id in what the framework passed (the AI SDK's toolCallId, the OpenAI Agents SDK's toolCall.callId). Use keyBy: 'intent' with a runId, or a business key.`,
 			{ field: 'toolCallId' },
@@ -88,12 +83,41 @@ function toolIdentity<I>(settings: ToolSettings<I>, input: I, call: ToolCallInfo
 	return { kind: 'call', material: call.callId, label: plainLabel(call.callId) };
 }
 
+/**
+Asks the caller's `key` or `runId` function. What it throws (often the model's input missing a field) becomes an
+`InvalidRequestError` naming the option, the original kept as `cause` only: frameworks show a tool's error text to
+the model, and the function's own message may quote anything.
+*/
+function asked<T>(tool: string, field: 'key' | 'runId', ask: () => T): T {
+	try {
+		return ask();
+	} catch (error) {
+		throw new InvalidRequestError(`The ${field} option of tool "${tool}" threw; nothing was run.`, {
+			field,
+			cause: error,
+		});
+	}
+}
+
+/** The business key `options.key` gives for this call, checked. Shared with the MCP wrapper. */
+export function businessKey<I>(settings: ToolSettings<I>, input: I, call: ToolCallInfo): string {
+	const key = asked(settings.name, 'key', () => settings.key?.(input, call));
+	if (typeof key !== 'string' || key.length === 0 || key.length > 512 || !wellFormed(key)) {
+		throw new InvalidRequestError(
+			`The key option of tool "${settings.name}" must return a non-empty string of at most 512 characters, well-formed Unicode${(key as unknown) instanceof Promise ? ' (it returned a Promise: it must answer at once)' : ''}.`,
+			{ field: 'key' },
+		);
+	}
+	return key;
+}
+
 function canonicalInput(tool: string, input: unknown): string {
 	try {
 		return canonicalJson(input);
 	} catch (error) {
+		// Not the error's own message: a toJSON that threw may say anything, and the model reads this one.
 		throw new InvalidRequestError(
-			`The input of tool "${tool}" cannot be written as JSON (${(error as Error).message}); nothing was run.`,
+			`The input of tool "${tool}" cannot be written as JSON (a cycle, a BigInt, or a toJSON that threw); nothing was run.`,
 			{ field: 'input', cause: error },
 		);
 	}

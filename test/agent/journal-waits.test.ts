@@ -120,6 +120,28 @@ describe('idempotentTool: a journal that never answers cannot hold the tool call
 		});
 	});
 
+	it('the journal fails the claim after an earlier call may have applied: outcome unknown, never "not carried out"', async () => {
+		const journal = new StallingJournal();
+		await leaveUnknown(journal);
+		journal.compareAndSet = async () => {
+			throw new Error('connection refused');
+		};
+		const fn = vi.fn(async () => 'booked');
+		const outcome = await idempotentTool(fn, { name: 'book', journal })(input, ctx('call_1'));
+		expect(outcome).toMatchObject({
+			status: 'outcome_unknown',
+			code: 'outcome_unknown',
+			operation: OPERATION,
+		});
+		const thrown = await idempotentTool(fn, { name: 'book', journal, throwOn: ['outcome_unknown'] })(
+			input,
+			ctx('call_1'),
+		).catch((e: unknown) => e);
+		expect(thrown).toMatchObject({ name: 'OutcomeUnknownError', reason: 'journal', operation: OPERATION });
+		expect((thrown as Error).message).not.toContain('connection refused');
+		expect(fn).not.toHaveBeenCalled();
+	});
+
 	it('a claim written after the caller left is taken back: the record keeps only the attempt that ran', async () => {
 		const journal = new StallingJournal();
 		await leaveUnknown(journal);

@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { idempotentCallTool, MCP_IDEMPOTENCY_KEY_META, mcpRetryable } from '../../src/agent/index.js';
+import {
+	idempotentCallTool,
+	MCP_IDEMPOTENCY_KEY_META,
+	type McpCallParams,
+	mcpRetryable,
+} from '../../src/agent/index.js';
 import { InvalidRequestError, OutcomeUnknownError } from '../../src/index.js';
 
 const rpcError = (code: number) => Object.assign(new Error(`rpc ${code}`), { code });
@@ -120,6 +125,43 @@ describe('idempotentCallTool', () => {
 		expect(beforeRetry).toHaveBeenCalledWith(expect.objectContaining({ attempt: 1, key: 'k' }));
 	});
 
+	it('enforces its timeout on a client that ignores it: each attempt past it is retried, then outcome unknown', async () => {
+		vi.useFakeTimers();
+		try {
+			const callTool = vi.fn(() => new Promise<never>(() => {}));
+			const pending = idempotentCallTool(
+				{ callTool },
+				{ name: 'book' },
+				{ key: 'k', timeout: 1_000, retries: 1, backoff: { baseDelay: 0, maxDelay: 0 } },
+			).catch((e: unknown) => e);
+			await vi.advanceTimersByTimeAsync(2_500);
+			expect(await pending).toMatchObject({
+				name: 'OutcomeUnknownError',
+				reason: 'timeout',
+				key: 'k',
+				attempts: 2,
+			});
+			expect(callTool).toHaveBeenCalledTimes(2);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	it('stops at its signal while a beforeRetry (a reconnect) hangs', async () => {
+		const controller = new AbortController();
+		const callTool = vi.fn().mockRejectedValue(rpcError(-32000));
+		const beforeRetry = vi.fn(() => new Promise<void>(() => {}));
+		const pending = idempotentCallTool(
+			{ callTool },
+			{ name: 'book' },
+			{ ...quick, beforeRetry, key: 'k', signal: controller.signal },
+		);
+		await vi.waitFor(() => expect(beforeRetry).toHaveBeenCalled());
+		controller.abort(new Error('user left'));
+		await expect(pending).rejects.toMatchObject({ name: 'OutcomeUnknownError', reason: 'aborted', key: 'k' });
+		expect(callTool).toHaveBeenCalledTimes(1);
+	});
+
 	it('stops when its signal aborts: outcome unknown once an attempt was sent, nothing sent before', async () => {
 		const controller = new AbortController();
 		const callTool = vi.fn(async () => {
@@ -150,6 +192,65 @@ describe('idempotentCallTool', () => {
 			{ callTool },
 			{ name: (name as string | undefined) ?? 'book' },
 			options as never,
+		).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect(error).toMatchObject({ field });
+		expect(callTool).not.toHaveBeenCalled();
+	});
+
+	it('stops at its signal even when the client ignores it: outcome unknown, with the key to resume with', async () => {
+		const controller = new AbortController();
+		const callTool = vi.fn(() => new Promise<never>(() => {}));
+		const pending = idempotentCallTool(
+			{ callTool },
+			{ name: 'book' },
+			{ key: 'k', signal: controller.signal },
+		);
+		await vi.waitFor(() => expect(callTool).toHaveBeenCalled());
+		controller.abort(new Error('user left'));
+		await expect(pending).rejects.toMatchObject({ name: 'OutcomeUnknownError', reason: 'aborted', key: 'k' });
+	});
+
+	it('keeps a key the caller put in _meta itself, and refuses two different keys', async () => {
+		const callTool = vi.fn(async (_: McpCallParams) => ok);
+		await idempotentCallTool(
+			{ callTool },
+			{ name: 'book', _meta: { [MCP_IDEMPOTENCY_KEY_META]: 'kept-key' } },
+		);
+		expect(callTool.mock.calls[0]?.[0]._meta?.[MCP_IDEMPOTENCY_KEY_META]).toBe('kept-key');
+		await expect(
+			idempotentCallTool(
+				{ callTool },
+				{ name: 'book', _meta: { [MCP_IDEMPOTENCY_KEY_META]: 'kept-key' } },
+				{ key: 'other-key' },
+			),
+		).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'key' });
+		expect(callTool).toHaveBeenCalledTimes(1);
+	});
+
+	const cycle: Record<string, unknown> = {};
+	cycle.self = cycle;
+	it.each<[string, unknown, Record<string, unknown>, unknown, string]>([
+		['a client without callTool', {}, { name: 'book' }, {}, 'client'],
+		['null options', null, { name: 'book' }, null, 'options'],
+		[
+			'arguments with a cycle (the transport would fail, read as a lost answer)',
+			null,
+			{ name: 'book', arguments: cycle },
+			{},
+			'arguments',
+		],
+		['arguments with a BigInt', null, { name: 'book', arguments: { amount: 10n } }, {}, 'arguments'],
+		['arguments that are not an object', null, { name: 'book', arguments: 'c7' }, {}, 'arguments'],
+		['a _meta that is not an object', null, { name: 'book', _meta: 'k' }, {}, '_meta'],
+		['a _meta with a BigInt', null, { name: 'book', _meta: { n: 1n } }, {}, '_meta'],
+		['a signal that is not an AbortSignal', null, { name: 'book' }, { signal: {} }, 'signal'],
+	])('refuses %s before sending, as invalid', async (_, client, params, options, field) => {
+		const callTool = vi.fn(async () => ok);
+		const error = await idempotentCallTool(
+			(client ?? { callTool }) as never,
+			params as never,
+			(options === null ? null : { ...quick, ...(options as object) }) as never,
 		).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(InvalidRequestError);
 		expect(error).toMatchObject({ field });

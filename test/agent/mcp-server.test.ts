@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MCP_IDEMPOTENCY_KEY_META } from '../../src/agent/index.js';
+import { idempotentMcpTool, MCP_IDEMPOTENCY_KEY_META } from '../../src/agent/index.js';
 import { mcpIdentity } from '../../src/agent/mcp-server.js';
 
 const input = { clientId: 'u42', classId: 'c7' };
@@ -38,5 +38,30 @@ describe('mcpIdentity: which MCP calls are one action', () => {
 	it('never puts the bearer token in the material', () => {
 		expect(material({ ...key('order-1'), ...client('a') })).not.toContain('secret-token');
 		expect(material(client('a'))).not.toContain('secret-token');
+	});
+});
+
+describe('idempotentMcpTool: a business key function that throws', () => {
+	it('tells the client the call was invalid, without the exception text, and runs nothing', async () => {
+		let runs = 0;
+		const handler = idempotentMcpTool(
+			async () => {
+				runs++;
+				return { content: [] };
+			},
+			{
+				name: 'book',
+				key: () => {
+					throw new Error('db password=hunter2');
+				},
+			},
+		);
+		const result = await handler(input, {});
+		expect(result).toMatchObject({
+			isError: true,
+			structuredContent: { status: 'failed', code: 'invalid_request', reason: 'key' },
+		});
+		expect(JSON.stringify(result)).not.toContain('hunter2');
+		expect(runs).toBe(0);
 	});
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { idempotentTool, type ToolRunContext } from '../../src/agent/index.js';
+import { idempotentMcpTool, idempotentTool, type ToolRunContext } from '../../src/agent/index.js';
 import {
 	InvalidRequestError,
 	type Journal,
@@ -122,6 +122,30 @@ describe('idempotentTool: journal before effect', () => {
 		a.abort(new Error('cancelled'));
 		await expect(running).rejects.toThrow('cancelled');
 		expect(fn.mock.calls[0]?.[1].signal.aborted).toBe(true);
+	});
+
+	it('lets the last cancelled caller go when the tool ignores its signal, and re-runs the action under its key', async () => {
+		const journal = new MemoryJournal();
+		const keys: string[] = [];
+		let hang = true;
+		const fn = vi.fn((_: Input, run: ToolRunContext) => {
+			keys.push(run.key);
+			return hang ? new Promise<never>(() => {}) : Promise.resolve({ id: 'b1' });
+		});
+		const execute = idempotentTool(fn, { name: 'book', journal });
+		const a = new AbortController();
+		const running = execute(input, ctx('call_1', a.signal));
+		await vi.waitFor(() => expect(fn).toHaveBeenCalled());
+		a.abort(new Error('framework gave up'));
+		await expect(running).rejects.toThrow('framework gave up');
+		// The tool may still act: the record must not say it did not, and the next run keeps the key.
+		await vi.waitFor(async () =>
+			expect(await journal.get('agent:default', 'tool:book:call:call_1')).toMatchObject({ state: 'unknown' }),
+		);
+		hang = false;
+		expect(await execute(input, ctx('call_1'))).toEqual({ id: 'b1' });
+		expect(keys).toHaveLength(2);
+		expect(keys[1]).toBe(keys[0]);
 	});
 
 	it('refuses the same operation with a different input as key reuse, without running the tool', async () => {
@@ -413,6 +437,60 @@ describe('idempotentTool: keys', () => {
 		).rejects.toMatchObject({ name: 'InvalidRequestError', field: 'input' });
 		expect(fn).not.toHaveBeenCalled();
 	});
+
+	it.each<[string, Partial<Parameters<typeof idempotentTool<Input, string>>[1]>, string]>([
+		[
+			'a key function that throws',
+			{
+				key: () => {
+					throw new Error('db password=hunter2');
+				},
+			},
+			'key',
+		],
+		[
+			'a runId function that throws',
+			{
+				keyBy: 'intent',
+				runId: () => {
+					throw new Error('db password=hunter2');
+				},
+			},
+			'runId',
+		],
+		['an input whose toJSON throws', { keyBy: 'intent', runId: 'r', key: undefined }, 'input'],
+	])(
+		'%s: a typed error naming the option, without its text, before anything runs',
+		async (_, options, field) => {
+			const fn = vi.fn(async () => 'ok');
+			const leaky = {
+				...input,
+				toJSON: () => {
+					throw new Error('db password=hunter2');
+				},
+			};
+			const error = await idempotentTool(fn, { name: 'book', ...options } as never)(
+				field === 'input' ? leaky : input,
+				ctx('c'),
+			).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(InvalidRequestError);
+			expect(error).toMatchObject({ field });
+			expect((error as Error).message).not.toContain('hunter2');
+			expect(((error as Error).cause as Error).message).toContain('hunter2');
+			expect(fn).not.toHaveBeenCalled();
+		},
+	);
+
+	it('refuses ids with a lone surrogate: UTF-8 would turn two of them into one key', async () => {
+		const fn = vi.fn(async () => 'ok');
+		const byKey = idempotentTool(fn, { name: 'book', key: () => '\ud800' });
+		await expect(byKey(input, ctx('c'))).rejects.toMatchObject({ field: 'key' });
+		const byCall = idempotentTool(fn, { name: 'book' });
+		await expect(byCall(input, ctx('\udc00'))).rejects.toMatchObject({ field: 'toolCallId' });
+		const byRun = idempotentTool(fn, { name: 'book', keyBy: 'intent', runId: () => 'r\ud801' });
+		await expect(byRun(input, ctx('c'))).rejects.toMatchObject({ field: 'runId' });
+		expect(fn).not.toHaveBeenCalled();
+	});
 });
 
 describe('idempotentTool: options checked when the tool is defined', () => {
@@ -426,6 +504,19 @@ describe('idempotentTool: options checked when the tool is defined', () => {
 		['an unknown throwOn status', { name: 't', throwOn: ['rejected'] }, 'throwOn'],
 		['a negative retention', { name: 't', retentionMs: -1 }, 'retentionMs'],
 		['something that is not a journal', { name: 't', journal: {} }, 'journal'],
+		[
+			'a misspelt option (keyed by call id in silence otherwise)',
+			{ name: 't', kyeBy: 'intent', runId: 'r' },
+			'kyeBy',
+		],
+		['a name with a line break', { name: 'book\r\nX-Admin: 1' }, 'name'],
+		['a scope with a control character', { name: 't', scope: 'tenant\u0000' }, 'scope'],
+		[
+			'a scope with a lone surrogate (hashed as U+FFFD, like any other)',
+			{ name: 't', scope: 'tenant\ud800' },
+			'scope',
+		],
+		['a name with a lone surrogate', { name: 'book\udc00' }, 'name'],
 	])('%s', (_, options, field) => {
 		expect(() => idempotentTool(fn, options as never)).toThrow(expect.objectContaining({ field }));
 	});
@@ -442,3 +533,15 @@ function withCopies(journal: MemoryJournal): Journal {
 		collectGarbage: (now) => journal.collectGarbage(now),
 	};
 }
+
+describe('idempotentMcpTool: options checked when the tool is defined', () => {
+	it.each([
+		['keyBy', { keyBy: 'intent' }],
+		['runId', { runId: 'r' }],
+		['kyeBy', { kyeBy: 'x' }],
+	])('refuses %s, which it would ignore', (field, extra) => {
+		expect(() => idempotentMcpTool(async () => 'ok', { name: 't', ...extra } as never)).toThrow(
+			expect.objectContaining({ name: 'InvalidRequestError', field }),
+		);
+	});
+});
