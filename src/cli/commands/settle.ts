@@ -94,11 +94,14 @@ async function settle(
 	if (!(await journalExists(directory))) throw missing();
 	return withJournal(io, directory, async (journal) => {
 		const client = createClient({ journal, scope });
-		const found = await client.journal.get(scope, operation);
+		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
+		const bound = io.signal ? { signal: io.signal } : {};
+		const found = await client.journal.get(scope, operation, bound);
 		if (!found) throw missing();
 		const options = {
 			...(reason === undefined ? {} : { reason }),
 			...(force ? { force } : {}),
+			...bound,
 		};
 		let record: JournalRecord;
 		try {
@@ -133,7 +136,7 @@ export async function abandonCommand(argv: readonly string[], io: CliIo): Promis
 	try {
 		return await settle('abandon', argv, io, abandonHelp, COMMON_FLAGS);
 	} catch (error) {
-		return reportFailure(io, error);
+		return reportFailure(io, error, io.signal?.aborted === true);
 	}
 }
 
@@ -142,6 +145,6 @@ export async function resolveCommand(argv: readonly string[], io: CliIo): Promis
 	try {
 		return await settle('resolve', argv, io, resolveHelp, RESOLVE_FLAGS);
 	} catch (error) {
-		return reportFailure(io, error);
+		return reportFailure(io, error, io.signal?.aborted === true);
 	}
 }
