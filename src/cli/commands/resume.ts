@@ -1,6 +1,7 @@
 import { createClient, type IdemClient } from '../../client/create.js';
 import type { IdemResult, ResumeReport } from '../../client/types.js';
 import { isIdempotencyError } from '../../errors/base.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import {
@@ -73,7 +74,7 @@ function reportAll(io: CliIo, reports: readonly ResumeReport[]): number {
 	const failed = reports.filter((r) => !r.ok).length;
 	line(
 		io.stderr,
-		`idemkey: resumed ${reports.length - failed} of ${reports.length} operations; ${failed} failed.`,
+		`idemkey: resumed ${reports.length - failed} of ${count(reports.length, 'operation')}; ${failed} failed.`,
 	);
 	return exit;
 }

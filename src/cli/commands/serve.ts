@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { DialectState } from '../../testing/dialect-state.js';
 import { createEmulator } from '../../testing/emulator.js';
 import { normaliseBasePath } from '../../testing/server/base-path.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import { DIALECT_NAMES, dialectFlag } from '../client-flags.js';
@@ -48,8 +49,6 @@ const FLAGS = {
 	faults: { type: 'string' },
 	seed: { type: 'string' },
 } as const;
-
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function basePathFlag(value: string | undefined): string {
 	try {

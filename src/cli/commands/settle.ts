@@ -1,6 +1,7 @@
 import { createClient } from '../../client/create.js';
 import { isInProgressError } from '../../errors/guards.js';
 import type { JournalRecord } from '../../journal/record.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
@@ -60,7 +61,7 @@ type Action = 'abandon' | 'resolve';
 
 /** `state after N attempt(s)`: what the operation looked like before it was settled. */
 const before = (record: JournalRecord) =>
-	`was ${record.state} after ${record.attemptsStarted} attempt${record.attemptsStarted === 1 ? '' : 's'}`;
+	`was ${record.state} after ${count(record.attemptsStarted, 'attempt')}`;
 
 async function settle(
 	action: Action,
