@@ -26,6 +26,16 @@ const NEXT_STEP: Partial<Record<string, string>> = {
 	key_expired: 'Check with the server whether it was applied before sending it again under a new --op.',
 };
 
+/**
+The library's messages name its options; a command's user knows its flags. Only the names are rewritten, so the
+library keeps one wording and the command says what its user can change.
+*/
+const FLAG_OF_OPTION: readonly (readonly [string, string])[] = [['retry.maxRetryTime', '--max-time']];
+
+/** A library message in the command's words. */
+export const inCliWords = (message: string): string =>
+	FLAG_OF_OPTION.reduce((text, [option, flag]) => text.replaceAll(option, flag), message);
+
 const bodyOf = (error: unknown): unknown =>
 	error !== null && typeof error === 'object' && 'body' in error ? error.body : undefined;
 
@@ -36,13 +46,13 @@ IDEMKEY_DEBUG is set.
 */
 export function reportFailure(io: CliIo, error: unknown, interrupted = false): ExitCode {
 	if (error instanceof CliError) {
-		line(io.stderr, `idemkey: ${error.message}`);
+		line(io.stderr, `idemkey: ${inCliWords(error.message)}`);
 		return error.exitCode;
 	}
 	if (isIdempotencyError(error)) {
 		writeBody(io, bodyOf(error));
 		const next = NEXT_STEP[error.code];
-		line(io.stderr, `idemkey: ${error.code}: ${error.message}${next ? ` ${next}` : ''}`);
+		line(io.stderr, `idemkey: ${error.code}: ${inCliWords(error.message)}${next ? ` ${next}` : ''}`);
 		if (interrupted && (error.code === 'outcome_unknown' || error.code === 'in_progress')) {
 			return EXIT_CODES.interrupted;
 		}

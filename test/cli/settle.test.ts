@@ -146,4 +146,27 @@ describe('idemkey resolve', () => {
 		const [listed] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
 		expect(listed).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
 	});
+
+	it('--max-time bounds the wait for a journal lock another live process holds, and the error names --max-time', async () => {
+		const server = await dropFirst(1);
+		const cwd = await scratch();
+		expect((await charge(server.url, cwd)).code).toBe(EXIT_CODES.outcome_unknown);
+		const lock = join(cwd, '.idemkey', 'journal.lock');
+		await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname(), id: 'another-process' }));
+
+		const abandoned = await cli(['abandon', 'charge-1', '--max-time', '100'], { cwd });
+		const listed = await cli(['pending', '--max-time', '100'], { cwd });
+		const shown = await cli(['pending', 'charge-1', '--max-time', '100'], { cwd });
+		const resumed = await cli(['resume', 'charge-1', '--max-time', '100'], { cwd });
+
+		for (const out of [abandoned, listed, shown, resumed]) {
+			expect(out).toMatchObject({ code: EXIT_CODES.journal, stdout: '' });
+			// What the command's user can change, not the library option behind it.
+			expect(out.stderr).toMatch(/within the call's deadline \(--max-time\)/);
+			expect(out.stderr).not.toMatch(/maxRetryTime/);
+		}
+		await rm(lock);
+		const [record] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
+		expect(record).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
+	});
 });

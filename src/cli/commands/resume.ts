@@ -14,7 +14,7 @@ import {
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeOf } from '../exit-codes.js';
 import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, noJournal, withJournal } from '../journal.js';
+import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { originFlag, rebasedFetch } from '../request/rebase.js';
 
@@ -79,8 +79,14 @@ function reportAll(io: CliIo, reports: readonly ResumeReport[]): number {
 	return exit;
 }
 
-async function resumeOne(io: CliIo, client: IdemClient, operation: string): Promise<number> {
-	if (!(await client.journal.get(client.scope, operation))) {
+async function resumeOne(
+	io: CliIo,
+	client: IdemClient,
+	operation: string,
+	maxRetryTime: number | undefined,
+): Promise<number> {
+	const bound = { signal: io.signal, retry: { maxRetryTime } };
+	if (!(await readOperation(client.journal, client.scope, operation, bound))) {
 		throw new CliError(
 			`No operation "${operation}" in scope "${client.scope}" of this journal; "idemkey pending" lists them.`,
 			EXIT_CODES.not_found,
@@ -119,7 +125,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 					scope,
 					...(origin ? { fetch: rebasedFetch(origin) } : {}),
 				});
-				if (operation !== undefined) return resumeOne(io, client, operation);
+				if (operation !== undefined) return resumeOne(io, client, operation, send.retry?.maxRetryTime);
 				const reports = await client.resumeAll({
 					...(concurrency === undefined ? {} : { concurrency }),
 					...(io.signal ? { signal: io.signal } : {}),

@@ -4,10 +4,17 @@ import type { JournalRecord } from '../../journal/record.js';
 import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
-import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
+import {
+	JOURNAL_FLAGS,
+	JOURNAL_HELP,
+	MAX_TIME_FLAG,
+	MAX_TIME_HELP,
+	maxTimeFlag,
+	scopeFlag,
+} from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
 import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, withJournal } from '../journal.js';
+import { journalDirectory, journalExists, readOperation, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
 import { readBody } from '../request/body.js';
 
@@ -20,6 +27,7 @@ const COMMON_HELP = `  --reason TEXT         why, kept in the journal (at most 1
   --force               settle it although an attempt is recorded in flight: only when
                         you know the process that started it is gone
 ${JOURNAL_HELP}
+${MAX_TIME_HELP}
   -h, --help            show this help`;
 
 export const abandonHelp = `Usage: idemkey abandon <OP> [options]
@@ -54,7 +62,12 @@ ${COMMON_HELP}
 
 ${EXIT_CODE_HELP}`;
 
-const COMMON_FLAGS = { reason: { type: 'string' }, force: { type: 'boolean' }, ...JOURNAL_FLAGS } as const;
+const COMMON_FLAGS = {
+	reason: { type: 'string' },
+	force: { type: 'boolean' },
+	...JOURNAL_FLAGS,
+	...MAX_TIME_FLAG,
+} as const;
 const RESOLVE_FLAGS = { status: { type: 'string' }, json: { type: 'string' }, ...COMMON_FLAGS } as const;
 
 type Action = 'abandon' | 'resolve';
@@ -86,6 +99,7 @@ async function settle(
 		action === 'resolve' ? await readBody({ json: values.json as string | undefined }, io) : undefined;
 	const data = body?.kind === 'json' ? body.value : undefined;
 	const scope = scopeFlag(values.scope as string | undefined);
+	const deadline = maxTimeFlag(values['max-time'] as string | undefined);
 	const directory = journalDirectory(values.journal as string | undefined, io);
 	const missing = () =>
 		new CliError(
@@ -97,12 +111,13 @@ async function settle(
 		const client = createClient({ journal, scope });
 		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
 		const bound = io.signal ? { signal: io.signal } : {};
-		const found = await client.journal.get(scope, operation, bound);
+		const found = await readOperation(journal, scope, operation, { ...bound, ...deadline });
 		if (!found) throw missing();
 		const options = {
 			...(reason === undefined ? {} : { reason }),
 			...(force ? { force } : {}),
 			...bound,
+			...deadline,
 		};
 		let record: JournalRecord;
 		try {
