@@ -7,7 +7,7 @@ import { journalIo } from '../operation/journal-io.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { CliError } from './cli-error.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { type CliIo, line } from './io.js';
+import { type CliIo, say } from './io.js';
 
 /** `--journal`, else `$IDEMKEY_JOURNAL`, else `.idemkey` in the working directory; relative paths from there too. */
 export function journalDirectory(flag: string | undefined, io: CliIo): string {
@@ -73,7 +73,7 @@ export async function withJournal<T>(
 ): Promise<T> {
 	const journal = new FileJournal({
 		directory,
-		onWarning: (warning) => line(io.stderr, `idemkey: warning: ${warning.message}`),
+		onWarning: (warning) => say(io.stderr, `idemkey: warning: ${warning.message}`),
 	});
 	try {
 		const result = await use(journal);
@@ -81,7 +81,7 @@ export async function withJournal<T>(
 		return result;
 	} finally {
 		await journal.close().catch((error: unknown) => {
-			line(io.stderr, `idemkey: warning: closing the journal ${directory} failed: ${message(error)}`);
+			say(io.stderr, `idemkey: warning: closing the journal ${directory} failed: ${message(error)}`);
 		});
 	}
 }

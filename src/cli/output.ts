@@ -2,7 +2,8 @@ import type { IdemResult } from '../client/types.js';
 import { isIdempotencyError } from '../errors/base.js';
 import { CliError } from './cli-error.js';
 import { EXIT_CODES, type ExitCode, exitCodeOf } from './exit-codes.js';
-import { type CliIo, line } from './io.js';
+import { type CliIo, line, say } from './io.js';
+import { printable } from './printable.js';
 
 /** A response body on stdout: text as it came, JSON re-serialised, nothing for an empty body. */
 export function writeBody(io: CliIo, data: unknown): void {
@@ -46,13 +47,13 @@ IDEMKEY_DEBUG is set.
 */
 export function reportFailure(io: CliIo, error: unknown, interrupted = false): ExitCode {
 	if (error instanceof CliError) {
-		line(io.stderr, `idemkey: ${inCliWords(error.message)}`);
+		say(io.stderr, `idemkey: ${inCliWords(error.message)}`);
 		return error.exitCode;
 	}
 	if (isIdempotencyError(error)) {
 		writeBody(io, bodyOf(error));
 		const next = NEXT_STEP[error.code];
-		line(io.stderr, `idemkey: ${error.code}: ${inCliWords(error.message)}${next ? ` ${next}` : ''}`);
+		say(io.stderr, `idemkey: ${error.code}: ${inCliWords(error.message)}${next ? ` ${next}` : ''}`);
 		if (interrupted && (error.code === 'outcome_unknown' || error.code === 'in_progress')) {
 			return EXIT_CODES.interrupted;
 		}
@@ -63,7 +64,7 @@ export function reportFailure(io: CliIo, error: unknown, interrupted = false): E
 		return EXIT_CODES.interrupted;
 	}
 	const debug = (io.env ?? process.env).IDEMKEY_DEBUG;
-	const detail = debug && error instanceof Error ? (error.stack ?? error.message) : String(error);
+	const detail = debug && error instanceof Error ? (error.stack ?? error.message) : printable(String(error));
 	line(io.stderr, `idemkey: internal error: ${detail}${debug ? '' : ' (set IDEMKEY_DEBUG=1 for details)'}`);
 	return EXIT_CODES.internal;
 }

@@ -11,9 +11,10 @@ import {
 	scopeFlag,
 } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, line, say } from '../io.js';
 import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
+import { printable } from '../printable.js';
 
 export const pendingHelp = `Usage: idemkey pending [options]
        idemkey pending <OP>... [options]
@@ -70,7 +71,7 @@ function table(records: readonly JournalRecord[], now: number, withSettled: bool
 			r.key ?? '-',
 			formatAge(now - r.createdAt),
 		];
-		return withSettled ? [...row, settledText(r)] : row;
+		return (withSettled ? [...row, settledText(r)] : row).map(printable);
 	});
 	const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
 	return [columns, ...rows]
@@ -124,7 +125,7 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		if (values.json) line(io.stdout, JSON.stringify(asJson(records, now), null, 2));
 		else if (records.length > 0) line(io.stdout, table(records, now, operations.length > 0));
 		else if (operations.length === 0) {
-			line(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
+			say(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
 		}
 		if (missing.length > 0) {
 			throw new CliError(

@@ -13,7 +13,7 @@ import {
 	sendOptions,
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeOf } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, line, say } from '../io.js';
 import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { originFlag, rebasedFetch } from '../request/rebase.js';
@@ -61,7 +61,7 @@ function reportAll(io: CliIo, reports: readonly ResumeReport[]): number {
 	let exit: number = EXIT_CODES.ok;
 	for (const report of reports) {
 		if (report.ok) {
-			line(io.stdout, `ok ${report.operation} ${statusLine(report.result as IdemResult)}`);
+			say(io.stdout, `ok ${report.operation} ${statusLine(report.result as IdemResult)}`);
 			continue;
 		}
 		const code = failureCode(report.error);
@@ -69,7 +69,7 @@ function reportAll(io: CliIo, reports: readonly ResumeReport[]): number {
 		const what = isIdempotencyError(report.error)
 			? `${report.error.code}: ${report.error.message}`
 			: `internal error: ${String(report.error)}`;
-		line(io.stdout, `failed ${report.operation} exit=${code} ${what}`);
+		say(io.stdout, `failed ${report.operation} exit=${code} ${what}`);
 	}
 	const failed = reports.filter((r) => !r.ok).length;
 	line(
@@ -94,7 +94,7 @@ async function resumeOne(
 	}
 	const result = await client.resume(operation, io.signal ? { signal: io.signal } : {});
 	writeBody(io, result.data);
-	line(io.stderr, `idemkey: ${statusLine(result)}`);
+	say(io.stderr, `idemkey: ${statusLine(result)}`);
 	return EXIT_CODES.ok;
 }
 

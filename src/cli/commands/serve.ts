@@ -7,7 +7,7 @@ import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import { DIALECT_NAMES, dialectFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, line, say } from '../io.js';
 import { reportFailure } from '../output.js';
 import { FAULTS_HELP, parseFaults } from '../serve/faults.js';
 
@@ -105,7 +105,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
 		line(io.stdout, emulator.url);
 		await stopped(io.signal);
 		await emulator.close();
-		line(io.stderr, `idemkey: ${summary(emulator.state, earlierEffects, values.state)}`);
+		say(io.stderr, `idemkey: ${summary(emulator.state, earlierEffects, values.state)}`);
 		return EXIT_CODES.ok;
 	} catch (error) {
 		return reportFailure(io, error);

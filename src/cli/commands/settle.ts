@@ -13,7 +13,7 @@ import {
 	scopeFlag,
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, say } from '../io.js';
 import { journalDirectory, journalExists, readOperation, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
 import { readBody } from '../request/body.js';
@@ -137,7 +137,7 @@ async function settle(
 		}
 		const done = record.revision === found.revision;
 		const what = action === 'abandon' ? 'abandoned' : `resolved as ${record.outcome?.status ?? ''}`.trim();
-		line(
+		say(
 			io.stderr,
 			done
 				? `idemkey: ${operation} was already ${what}; nothing changed.`
