@@ -2,6 +2,7 @@ import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
 import { mintKey } from '../keys/mint.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
+import { count } from '../utils/plural.js';
 import { MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
 import { untilAborted } from './until-aborted.js';
 
@@ -247,6 +248,6 @@ const unknown = (
 	cause: unknown,
 ): OutcomeUnknownError =>
 	new OutcomeUnknownError(
-		`The MCP tool call "${tool}" got no answer after ${attempts} attempt(s); it may or may not have been applied. Call it again with the same key to find out.`,
+		`The MCP tool call "${tool}" got no answer after ${count(attempts, 'attempt')}; it may or may not have been applied. Call it again with the same key to find out.`,
 		{ key, operation: key, attempts, reason, cause },
 	);

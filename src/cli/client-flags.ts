@@ -14,13 +14,26 @@ export const JOURNAL_FLAGS = {
 export const JOURNAL_HELP = `  --journal DIR         journal directory (default: $IDEMKEY_JOURNAL, else ./.idemkey)
   --scope NAME          journal namespace: account, workspace, tenant (default: default)`;
 
+/** `--max-time`: the one deadline of a command, the library's `retry.maxRetryTime` (what errors call it is rewritten). */
+export const MAX_TIME_FLAG = { 'max-time': { type: 'string' } } as const;
+
+/** For the commands that only wait for the journal (another process may hold its lock). */
+export const MAX_TIME_HELP = `  --max-time MS         how long to wait for the journal, say while another process
+                        holds its lock (default: 30000)`;
+
+/** `--max-time MS` as `retry` options; none when the flag is absent. */
+export function maxTimeFlag(value: string | undefined): { retry?: { maxRetryTime: number } } {
+	const maxTime = intFlag('max-time', value, 1, 2_147_483_647);
+	return maxTime === undefined ? {} : { retry: { maxRetryTime: maxTime } };
+}
+
 /** Flags of the commands that send requests. */
 export const SEND_FLAGS = {
 	dialect: { type: 'string' },
 	header: { type: 'string', short: 'H', multiple: true },
 	timeout: { type: 'string' },
 	retries: { type: 'string' },
-	'max-time': { type: 'string' },
+	...MAX_TIME_FLAG,
 } as const;
 
 export const DIALECT_NAMES = Object.keys(dialects) as DialectName[];
@@ -61,7 +74,7 @@ export function sendOptions(values: SendValues): ClientOptions {
 	const retry: NonNullable<ClientOptions['retry']> = {};
 	const limit = intFlag('retries', values.retries, 0, 100);
 	if (limit !== undefined) retry.limit = limit;
-	const maxTime = intFlag('max-time', values['max-time'], 1, 2_147_483_647);
+	const maxTime = maxTimeFlag(values['max-time']).retry?.maxRetryTime;
 	if (maxTime !== undefined) retry.maxRetryTime = maxTime;
 	const timeout = intFlag('timeout', values.timeout, 1, 2_147_483_647);
 	return {

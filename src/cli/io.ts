@@ -1,3 +1,5 @@
+import { printable } from './printable.js';
+
 /**
 What a command talks to instead of `process`: tests run commands in-process with their own streams,
 environment and working directory.
@@ -28,6 +30,12 @@ export type CliIo = {
 export const line = (stream: NodeJS.WritableStream, text: string): void => {
 	stream.write(`${text}\n`);
 };
+
+/**
+Writes one line of human-readable output holding text from outside (operation ids, keys, paths, messages): anything
+a terminal would act on is shown escaped, so the line stays one line and the terminal is left alone.
+*/
+export const say = (stream: NodeJS.WritableStream, text: string): void => line(stream, printable(text));
 
 /** Reads a whole stream into bytes. */
 export async function readAll(stream: NodeJS.ReadableStream): Promise<Uint8Array> {

@@ -2,9 +2,12 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Journal } from '../journal/journal.js';
 import { FileJournal } from '../journal/node/index.js';
+import type { JournalRecord } from '../journal/record.js';
+import { journalIo } from '../operation/journal-io.js';
+import { DEFAULT_RETRY } from '../retry/policy.js';
 import { CliError } from './cli-error.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { type CliIo, line } from './io.js';
+import { type CliIo, say } from './io.js';
 
 /** `--journal`, else `$IDEMKEY_JOURNAL`, else `.idemkey` in the working directory; relative paths from there too. */
 export function journalDirectory(flag: string | undefined, io: CliIo): string {
@@ -36,6 +39,25 @@ export const noJournal = (directory: string, what: string) =>
 		EXIT_CODES.not_found,
 	);
 
+/**
+One record as the command's journal holds it, read within the command's bounds: Ctrl-C and `--max-time` end a wait
+for the journal lock another process holds (a JournalError naming the deadline, or the signal's reason).
+*/
+export function readOperation(
+	journal: Journal,
+	scope: string,
+	operation: string,
+	bound: { signal?: AbortSignal | undefined; retry?: { maxRetryTime?: number | undefined } | undefined },
+): Promise<JournalRecord | undefined> {
+	const maxTime = bound.retry?.maxRetryTime ?? DEFAULT_RETRY.maxRetryTime;
+	return journalIo(
+		`read operation "${operation}"`,
+		{ key: undefined, operation },
+		{ signal: bound.signal, deadline: Date.now() + maxTime, now: Date.now, beforeSend: true },
+		(options) => journal.get(scope, operation, options),
+	);
+}
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -51,7 +73,7 @@ export async function withJournal<T>(
 ): Promise<T> {
 	const journal = new FileJournal({
 		directory,
-		onWarning: (warning) => line(io.stderr, `idemkey: warning: ${warning.message}`),
+		onWarning: (warning) => say(io.stderr, `idemkey: warning: ${warning.message}`),
 	});
 	try {
 		const result = await use(journal);
@@ -59,7 +81,7 @@ export async function withJournal<T>(
 		return result;
 	} finally {
 		await journal.close().catch((error: unknown) => {
-			line(io.stderr, `idemkey: warning: closing the journal ${directory} failed: ${message(error)}`);
+			say(io.stderr, `idemkey: warning: closing the journal ${directory} failed: ${message(error)}`);
 		});
 	}
 }

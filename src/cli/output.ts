@@ -2,7 +2,8 @@ import type { IdemResult } from '../client/types.js';
 import { isIdempotencyError } from '../errors/base.js';
 import { CliError } from './cli-error.js';
 import { EXIT_CODES, type ExitCode, exitCodeOf } from './exit-codes.js';
-import { type CliIo, line } from './io.js';
+import { type CliIo, line, say } from './io.js';
+import { printable } from './printable.js';
 
 /** A response body on stdout: text as it came, JSON re-serialised, nothing for an empty body. */
 export function writeBody(io: CliIo, data: unknown): void {
@@ -26,6 +27,16 @@ const NEXT_STEP: Partial<Record<string, string>> = {
 	key_expired: 'Check with the server whether it was applied before sending it again under a new --op.',
 };
 
+/**
+The library's messages name its options; a command's user knows its flags. Only the names are rewritten, so the
+library keeps one wording and the command says what its user can change.
+*/
+const FLAG_OF_OPTION: readonly (readonly [string, string])[] = [['retry.maxRetryTime', '--max-time']];
+
+/** A library message in the command's words. */
+export const inCliWords = (message: string): string =>
+	FLAG_OF_OPTION.reduce((text, [option, flag]) => text.replaceAll(option, flag), message);
+
 const bodyOf = (error: unknown): unknown =>
 	error !== null && typeof error === 'object' && 'body' in error ? error.body : undefined;
 
@@ -36,13 +47,13 @@ IDEMKEY_DEBUG is set.
 */
 export function reportFailure(io: CliIo, error: unknown, interrupted = false): ExitCode {
 	if (error instanceof CliError) {
-		line(io.stderr, `idemkey: ${error.message}`);
+		say(io.stderr, `idemkey: ${inCliWords(error.message)}`);
 		return error.exitCode;
 	}
 	if (isIdempotencyError(error)) {
 		writeBody(io, bodyOf(error));
 		const next = NEXT_STEP[error.code];
-		line(io.stderr, `idemkey: ${error.code}: ${error.message}${next ? ` ${next}` : ''}`);
+		say(io.stderr, `idemkey: ${error.code}: ${inCliWords(error.message)}${next ? ` ${next}` : ''}`);
 		if (interrupted && (error.code === 'outcome_unknown' || error.code === 'in_progress')) {
 			return EXIT_CODES.interrupted;
 		}
@@ -53,7 +64,7 @@ export function reportFailure(io: CliIo, error: unknown, interrupted = false): E
 		return EXIT_CODES.interrupted;
 	}
 	const debug = (io.env ?? process.env).IDEMKEY_DEBUG;
-	const detail = debug && error instanceof Error ? (error.stack ?? error.message) : String(error);
+	const detail = debug && error instanceof Error ? (error.stack ?? error.message) : printable(String(error));
 	line(io.stderr, `idemkey: internal error: ${detail}${debug ? '' : ' (set IDEMKEY_DEBUG=1 for details)'}`);
 	return EXIT_CODES.internal;
 }

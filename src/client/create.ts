@@ -71,7 +71,8 @@ export type IdemClient = {
 	and `resumeAll()` stop offering it and every later run raises `OperationAbandonedError` without a request. Resolves
 	to the journaled record. Refuses (`InProgressError`) while an attempt is in flight unless `force`; an operation this
 	client is sending is refused even so. A finished operation is refused (`InvalidRequestError`), except that
-	abandoning an abandoned one again is a no-op.
+	abandoning an abandoned one again is a no-op. Its journal waits end with `options.signal` (rejecting with its reason)
+	or `retry.maxRetryTime` (a `JournalError`), as `pending()`'s do.
 	*/
 	abandon: (operation: string, options?: AbandonOptions) => Promise<JournalRecord>;
 	/**

@@ -274,6 +274,13 @@ export type AbandonOptions = {
 	@default false
 	*/
 	force?: boolean;
+	/**
+	Stops waiting for the journal (say, a FileJournal lock another process holds); the call rejects with the signal's
+	reason. Must be a real `AbortSignal`.
+	*/
+	signal?: AbortSignal;
+	/** Per-call override of the client's retry settings: its `maxRetryTime` bounds the journal waits. */
+	retry?: Partial<RetryPolicy>;
 };
 
 /** Options of `client.resolve()`: the outcome you found (the booking exists, the charge went through). */

@@ -11,6 +11,7 @@ import {
 } from '../errors/classes.js';
 import type { Decision, Observation } from '../retry/classify.js';
 import type { RunOutcome } from '../retry/run.js';
+import { count } from '../utils/plural.js';
 import { MAX_REDIRECTS, REDIRECT_STATUSES } from '../utils/redirects.js';
 import { describeUrl } from '../utils/url.js';
 import type { Sent } from './send.js';
@@ -129,7 +130,7 @@ export function exhaustedError(
 		return new NotSentError(
 			`${where(subject)} was not sent: ${
 				last
-					? `the server could not be reached (${describe(last.value.cause)}) in ${attempts} tries`
+					? `the server could not be reached (${describe(last.value.cause)}) in ${count(attempts, 'try', 'tries')}`
 					: 'the deadline passed before the first try'
 			}. Nothing was applied; run the same operation again once the server is reachable.`,
 			{ key: subject.key, operation: subject.operation, attempts, cause: last?.value.cause },
@@ -152,14 +153,14 @@ export function exhaustedError(
 					: 'the retry budget ran out';
 	if (outcome.type === 'exhausted' && decision?.type === 'in_progress') {
 		return new InProgressError(
-			`The server still reports ${where(subject)} in progress after ${attempts} attempts; ${why}. Resume the same operation later.`,
+			`The server still reports ${where(subject)} in progress after ${count(attempts, 'attempt')}; ${why}. Resume the same operation later.`,
 			details,
 		);
 	}
 	const reason: OutcomeUnknownReason =
 		outcome.type === 'aborted' ? 'aborted' : outcome.why === 'budget' ? reasonOf(decision) : 'deadline';
 	return new OutcomeUnknownError(
-		`${where(subject)} may or may not have been applied: ${why} after ${attempts} attempts (last: ${
+		`${where(subject)} may or may not have been applied: ${why} after ${count(attempts, 'attempt')} (last: ${
 			answer ? `status ${answer.status}` : reasonOf(decision)
 		}). Resume it with the same operation id; never resend it under a new one.`,
 		{ ...details, reason },

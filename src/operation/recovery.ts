@@ -131,7 +131,13 @@ export async function settleOperation(
 			operation,
 		});
 	}
-	const record = await readRecord(ctx, operation);
+	checkSendOptions(options);
+	const { signal } = options;
+	signal?.throwIfAborted();
+	// One deadline for the read and the write: the whole settlement is bounded like one call.
+	const deadline = ctx.now() + resolvePolicy(ctx.policy, options.retry).maxRetryTime;
+	const wait = { signal, deadline, now: ctx.now, beforeSend: true };
+	const record = await readRecord(ctx, operation, { signal, retry: options.retry });
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
 			field: 'operation',
@@ -142,7 +148,7 @@ export async function settleOperation(
 	const why = refusal(record, ctx.flights.has(recordId(ctx.scope, operation)), options.force === true);
 	if (why === 'finished' && sameByHand(record, next)) return Object.freeze(record);
 	if (why !== undefined) throw refused(record, why, decision.action);
-	await writeByHand(ctx, next);
+	await writeByHand(ctx, next, undefined, wait);
 	return Object.freeze(next);
 }
 

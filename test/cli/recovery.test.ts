@@ -143,6 +143,22 @@ describe('idemkey pending and resume', () => {
 		expect(server.received).toHaveLength(1);
 	});
 
+	it('counts read as English: "in 1 try", "resumed 1 of 1 operation"', async () => {
+		const cwd = await scratch();
+		const refused = await cli(
+			['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'refused', '--json', '1', '--retries', '0'],
+			{ cwd },
+		);
+		expect(refused.stderr).toMatch(/could not be reached \(.*\) in 1 try\./);
+		const server = await dropFirst(1);
+		expect((await lostRequest(`${server.url}orders`, 'order-1', '{"n":1}', cwd)).code).toBe(6);
+		await cli(['abandon', 'refused'], { cwd });
+
+		const out = await cli(['resume', '--all'], { cwd });
+
+		expect(out.stderr).toMatch(/resumed 1 of 1 operation; 0 failed/);
+	});
+
 	it('Ctrl-C ends pending while another live process holds the journal lock: exit 130, not a 30 s wait', async () => {
 		const cwd = await scratch();
 		await cli(['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'stuck', '--json', '1', '--retries', '0'], {

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
@@ -126,5 +127,46 @@ describe('idemkey resolve', () => {
 		expect(out.stderr.trim().split('\n')).toHaveLength(1);
 		const [listed] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
 		expect(listed).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
+	});
+
+	it('Ctrl-C ends abandon while another live process holds the journal lock: exit 130, nothing written', async () => {
+		const server = await dropFirst(1);
+		const cwd = await scratch();
+		expect((await charge(server.url, cwd)).code).toBe(EXIT_CODES.outcome_unknown);
+		// The parent of this test process: alive, on this host, so its lock is not stale.
+		const lock = join(cwd, '.idemkey', 'journal.lock');
+		await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname(), id: 'another-process' }));
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(new Error('SIGINT')), 50);
+
+		const out = await cli(['abandon', 'charge-1'], { cwd, signal: controller.signal });
+
+		expect(out).toMatchObject({ code: EXIT_CODES.interrupted, stdout: '' });
+		await rm(lock);
+		const [listed] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
+		expect(listed).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
+	});
+
+	it('--max-time bounds the wait for a journal lock another live process holds, and the error names --max-time', async () => {
+		const server = await dropFirst(1);
+		const cwd = await scratch();
+		expect((await charge(server.url, cwd)).code).toBe(EXIT_CODES.outcome_unknown);
+		const lock = join(cwd, '.idemkey', 'journal.lock');
+		await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname(), id: 'another-process' }));
+
+		const abandoned = await cli(['abandon', 'charge-1', '--max-time', '100'], { cwd });
+		const listed = await cli(['pending', '--max-time', '100'], { cwd });
+		const shown = await cli(['pending', 'charge-1', '--max-time', '100'], { cwd });
+		const resumed = await cli(['resume', 'charge-1', '--max-time', '100'], { cwd });
+
+		for (const out of [abandoned, listed, shown, resumed]) {
+			expect(out).toMatchObject({ code: EXIT_CODES.journal, stdout: '' });
+			// What the command's user can change, not the library option behind it.
+			expect(out.stderr).toMatch(/within the call's deadline \(--max-time\)/);
+			expect(out.stderr).not.toMatch(/maxRetryTime/);
+		}
+		await rm(lock);
+		const [record] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
+		expect(record).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
 	});
 });

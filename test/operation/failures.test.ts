@@ -82,6 +82,26 @@ describe('exhaustedError', () => {
 		);
 		expect(error.message).toContain('connect ECONNREFUSED 127.0.0.1:9');
 	});
+
+	it.each([
+		{ attempts: 1, notSent: 'in 1 try.', unknown: 'after 1 attempt (' },
+		{ attempts: 2, notSent: 'in 2 tries.', unknown: 'after 2 attempts (' },
+	])('counts $attempts attempt(s) in plain English', ({ attempts, notSent, unknown }) => {
+		const refusedEvery = exhaustedError(
+			exhausted({ decision: retry('not_sent', false), value: sentError('not_sent') }),
+			subject,
+			attempts,
+			false,
+		);
+		const lost = exhaustedError(
+			exhausted({ decision: retry('network', true), value: sentError('network') }),
+			subject,
+			attempts,
+			true,
+		);
+		expect(refusedEvery.message).toContain(notSent);
+		expect(lost.message).toContain(unknown);
+	});
 });
 
 describe('failureError', () => {

@@ -2,11 +2,19 @@ import { createClient } from '../../client/create.js';
 import type { JournalRecord } from '../../journal/record.js';
 import { commandArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
-import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
+import {
+	JOURNAL_FLAGS,
+	JOURNAL_HELP,
+	MAX_TIME_FLAG,
+	MAX_TIME_HELP,
+	maxTimeFlag,
+	scopeFlag,
+} from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, noJournal, withJournal } from '../journal.js';
+import { type CliIo, line, say } from '../io.js';
+import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
+import { printable } from '../printable.js';
 
 export const pendingHelp = `Usage: idemkey pending [options]
        idemkey pending <OP>... [options]
@@ -26,10 +34,11 @@ succeeded, failed.
 
 Options:
 ${JOURNAL_HELP}
+${MAX_TIME_HELP}
   --json                print a JSON array instead of a table
   -h, --help            show this help`;
 
-const FLAGS = { json: { type: 'boolean' }, ...JOURNAL_FLAGS } as const;
+const FLAGS = { json: { type: 'boolean' }, ...JOURNAL_FLAGS, ...MAX_TIME_FLAG } as const;
 
 /** "42s", "5m", "3h", "2d": how long ago an operation started. */
 export function formatAge(ms: number): string {
@@ -62,7 +71,7 @@ function table(records: readonly JournalRecord[], now: number, withSettled: bool
 			r.key ?? '-',
 			formatAge(now - r.createdAt),
 		];
-		return withSettled ? [...row, settledText(r)] : row;
+		return (withSettled ? [...row, settledText(r)] : row).map(printable);
 	});
 	const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
 	return [columns, ...rows]
@@ -99,13 +108,16 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		const { values, positionals: operations } = args;
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);
+		const deadline = maxTimeFlag(values['max-time']);
 		if (!(await journalExists(directory))) throw noJournal(directory, 'nothing was ever journaled there');
 		let missing: string[] = [];
 		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
 		const bound = io.signal ? { signal: io.signal } : {};
 		const records = await withJournal(io, directory, async (journal) => {
-			if (operations.length === 0) return createClient({ journal, scope }).pending(bound);
-			const found = await Promise.all(operations.map((op) => journal.get(scope, op, bound)));
+			if (operations.length === 0) return createClient({ journal, scope }).pending({ ...bound, ...deadline });
+			const found = await Promise.all(
+				operations.map((op) => readOperation(journal, scope, op, { ...bound, ...deadline })),
+			);
 			missing = operations.filter((_, i) => found[i] === undefined);
 			return found.filter((r) => r !== undefined);
 		});
@@ -113,7 +125,7 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		if (values.json) line(io.stdout, JSON.stringify(asJson(records, now), null, 2));
 		else if (records.length > 0) line(io.stdout, table(records, now, operations.length > 0));
 		else if (operations.length === 0) {
-			line(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
+			say(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
 		}
 		if (missing.length > 0) {
 			throw new CliError(

@@ -10,7 +10,7 @@ import {
 	sendOptions,
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, say } from '../io.js';
 import { journalDirectory, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { readBody } from '../request/body.js';
@@ -120,7 +120,7 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 			{ collect: true },
 		);
 		writeBody(io, result.data);
-		line(io.stderr, `idemkey: ${statusLine(result)}`);
+		say(io.stderr, `idemkey: ${statusLine(result)}`);
 		return EXIT_CODES.ok;
 	} catch (error) {
 		return reportFailure(io, error, io.signal?.aborted === true);

@@ -1,6 +1,7 @@
 import { createClient, type IdemClient } from '../../client/create.js';
 import type { IdemResult, ResumeReport } from '../../client/types.js';
 import { isIdempotencyError } from '../../errors/base.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import {
@@ -12,8 +13,8 @@ import {
 	sendOptions,
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeOf } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, noJournal, withJournal } from '../journal.js';
+import { type CliIo, line, say } from '../io.js';
+import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { originFlag, rebasedFetch } from '../request/rebase.js';
 
@@ -60,7 +61,7 @@ function reportAll(io: CliIo, reports: readonly ResumeReport[]): number {
 	let exit: number = EXIT_CODES.ok;
 	for (const report of reports) {
 		if (report.ok) {
-			line(io.stdout, `ok ${report.operation} ${statusLine(report.result as IdemResult)}`);
+			say(io.stdout, `ok ${report.operation} ${statusLine(report.result as IdemResult)}`);
 			continue;
 		}
 		const code = failureCode(report.error);
@@ -68,18 +69,24 @@ function reportAll(io: CliIo, reports: readonly ResumeReport[]): number {
 		const what = isIdempotencyError(report.error)
 			? `${report.error.code}: ${report.error.message}`
 			: `internal error: ${String(report.error)}`;
-		line(io.stdout, `failed ${report.operation} exit=${code} ${what}`);
+		say(io.stdout, `failed ${report.operation} exit=${code} ${what}`);
 	}
 	const failed = reports.filter((r) => !r.ok).length;
 	line(
 		io.stderr,
-		`idemkey: resumed ${reports.length - failed} of ${reports.length} operations; ${failed} failed.`,
+		`idemkey: resumed ${reports.length - failed} of ${count(reports.length, 'operation')}; ${failed} failed.`,
 	);
 	return exit;
 }
 
-async function resumeOne(io: CliIo, client: IdemClient, operation: string): Promise<number> {
-	if (!(await client.journal.get(client.scope, operation))) {
+async function resumeOne(
+	io: CliIo,
+	client: IdemClient,
+	operation: string,
+	maxRetryTime: number | undefined,
+): Promise<number> {
+	const bound = { signal: io.signal, retry: { maxRetryTime } };
+	if (!(await readOperation(client.journal, client.scope, operation, bound))) {
 		throw new CliError(
 			`No operation "${operation}" in scope "${client.scope}" of this journal; "idemkey pending" lists them.`,
 			EXIT_CODES.not_found,
@@ -87,7 +94,7 @@ async function resumeOne(io: CliIo, client: IdemClient, operation: string): Prom
 	}
 	const result = await client.resume(operation, io.signal ? { signal: io.signal } : {});
 	writeBody(io, result.data);
-	line(io.stderr, `idemkey: ${statusLine(result)}`);
+	say(io.stderr, `idemkey: ${statusLine(result)}`);
 	return EXIT_CODES.ok;
 }
 
@@ -118,7 +125,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 					scope,
 					...(origin ? { fetch: rebasedFetch(origin) } : {}),
 				});
-				if (operation !== undefined) return resumeOne(io, client, operation);
+				if (operation !== undefined) return resumeOne(io, client, operation, send.retry?.maxRetryTime);
 				const reports = await client.resumeAll({
 					...(concurrency === undefined ? {} : { concurrency }),
 					...(io.signal ? { signal: io.signal } : {}),

@@ -2,11 +2,12 @@ import { resolve } from 'node:path';
 import type { DialectState } from '../../testing/dialect-state.js';
 import { createEmulator } from '../../testing/emulator.js';
 import { normaliseBasePath } from '../../testing/server/base-path.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
 import { DIALECT_NAMES, dialectFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, line, say } from '../io.js';
 import { reportFailure } from '../output.js';
 import { FAULTS_HELP, parseFaults } from '../serve/faults.js';
 
@@ -48,8 +49,6 @@ const FLAGS = {
 	faults: { type: 'string' },
 	seed: { type: 'string' },
 } as const;
-
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function basePathFlag(value: string | undefined): string {
 	try {
@@ -106,7 +105,7 @@ export async function serveCommand(argv: readonly string[], io: CliIo): Promise<
 		line(io.stdout, emulator.url);
 		await stopped(io.signal);
 		await emulator.close();
-		line(io.stderr, `idemkey: ${summary(emulator.state, earlierEffects, values.state)}`);
+		say(io.stderr, `idemkey: ${summary(emulator.state, earlierEffects, values.state)}`);
 		return EXIT_CODES.ok;
 	} catch (error) {
 		return reportFailure(io, error);

@@ -1,12 +1,20 @@
 import { createClient } from '../../client/create.js';
 import { isInProgressError } from '../../errors/guards.js';
 import type { JournalRecord } from '../../journal/record.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
-import { JOURNAL_FLAGS, JOURNAL_HELP, scopeFlag } from '../client-flags.js';
+import {
+	JOURNAL_FLAGS,
+	JOURNAL_HELP,
+	MAX_TIME_FLAG,
+	MAX_TIME_HELP,
+	maxTimeFlag,
+	scopeFlag,
+} from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, line } from '../io.js';
-import { journalDirectory, journalExists, withJournal } from '../journal.js';
+import { type CliIo, say } from '../io.js';
+import { journalDirectory, journalExists, readOperation, withJournal } from '../journal.js';
 import { reportFailure } from '../output.js';
 import { readBody } from '../request/body.js';
 
@@ -19,6 +27,7 @@ const COMMON_HELP = `  --reason TEXT         why, kept in the journal (at most 1
   --force               settle it although an attempt is recorded in flight: only when
                         you know the process that started it is gone
 ${JOURNAL_HELP}
+${MAX_TIME_HELP}
   -h, --help            show this help`;
 
 export const abandonHelp = `Usage: idemkey abandon <OP> [options]
@@ -53,14 +62,19 @@ ${COMMON_HELP}
 
 ${EXIT_CODE_HELP}`;
 
-const COMMON_FLAGS = { reason: { type: 'string' }, force: { type: 'boolean' }, ...JOURNAL_FLAGS } as const;
+const COMMON_FLAGS = {
+	reason: { type: 'string' },
+	force: { type: 'boolean' },
+	...JOURNAL_FLAGS,
+	...MAX_TIME_FLAG,
+} as const;
 const RESOLVE_FLAGS = { status: { type: 'string' }, json: { type: 'string' }, ...COMMON_FLAGS } as const;
 
 type Action = 'abandon' | 'resolve';
 
 /** `state after N attempt(s)`: what the operation looked like before it was settled. */
 const before = (record: JournalRecord) =>
-	`was ${record.state} after ${record.attemptsStarted} attempt${record.attemptsStarted === 1 ? '' : 's'}`;
+	`was ${record.state} after ${count(record.attemptsStarted, 'attempt')}`;
 
 async function settle(
 	action: Action,
@@ -85,6 +99,7 @@ async function settle(
 		action === 'resolve' ? await readBody({ json: values.json as string | undefined }, io) : undefined;
 	const data = body?.kind === 'json' ? body.value : undefined;
 	const scope = scopeFlag(values.scope as string | undefined);
+	const deadline = maxTimeFlag(values['max-time'] as string | undefined);
 	const directory = journalDirectory(values.journal as string | undefined, io);
 	const missing = () =>
 		new CliError(
@@ -94,11 +109,15 @@ async function settle(
 	if (!(await journalExists(directory))) throw missing();
 	return withJournal(io, directory, async (journal) => {
 		const client = createClient({ journal, scope });
-		const found = await client.journal.get(scope, operation);
+		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
+		const bound = io.signal ? { signal: io.signal } : {};
+		const found = await readOperation(journal, scope, operation, { ...bound, ...deadline });
 		if (!found) throw missing();
 		const options = {
 			...(reason === undefined ? {} : { reason }),
 			...(force ? { force } : {}),
+			...bound,
+			...deadline,
 		};
 		let record: JournalRecord;
 		try {
@@ -118,7 +137,7 @@ async function settle(
 		}
 		const done = record.revision === found.revision;
 		const what = action === 'abandon' ? 'abandoned' : `resolved as ${record.outcome?.status ?? ''}`.trim();
-		line(
+		say(
 			io.stderr,
 			done
 				? `idemkey: ${operation} was already ${what}; nothing changed.`
@@ -133,7 +152,7 @@ export async function abandonCommand(argv: readonly string[], io: CliIo): Promis
 	try {
 		return await settle('abandon', argv, io, abandonHelp, COMMON_FLAGS);
 	} catch (error) {
-		return reportFailure(io, error);
+		return reportFailure(io, error, io.signal?.aborted === true);
 	}
 }
 
@@ -142,6 +161,6 @@ export async function resolveCommand(argv: readonly string[], io: CliIo): Promis
 	try {
 		return await settle('resolve', argv, io, resolveHelp, RESOLVE_FLAGS);
 	} catch (error) {
-		return reportFailure(io, error);
+		return reportFailure(io, error, io.signal?.aborted === true);
 	}
 }

@@ -1,3 +1,4 @@
+import { count } from '../../utils/plural.js';
 /** What the demo shows on stderr while it runs. */
 export type Progress = {
 	update(dialect: string, done: number, total: number): void;
@@ -34,7 +35,7 @@ export function progressOn(stream: NodeJS.WritableStream, dialects: readonly str
 				draw(true);
 				return;
 			}
-			stream.write(`${dialect}: ${operations} operations done in ${(ms / 1000).toFixed(1)} s\n`);
+			stream.write(`${dialect}: ${count(operations, 'operation')} done in ${(ms / 1000).toFixed(1)} s\n`);
 		},
 		end() {
 			if (tty && shown) stream.write('\r\u001b[2K');

@@ -1,5 +1,6 @@
 import type { IdemEvent } from '../../client/types.js';
 import { type CliIo, line } from '../io.js';
+import { printable } from '../printable.js';
 
 // A new retry reason is a type error here until it has words.
 const REASONS: Record<Extract<IdemEvent, { type: 'retry' }>['reason'], string> = {
@@ -58,7 +59,7 @@ export function progressReporter(io: CliIo, verbose: boolean): Progress {
 		return {
 			onEvent: (event) => {
 				const text = describeEvent(event);
-				if (text) line(io.stderr, `idemkey: ${text}`);
+				if (text) line(io.stderr, `idemkey: ${printable(text)}`);
 			},
 			end: () => {},
 		};
@@ -69,7 +70,7 @@ export function progressReporter(io: CliIo, verbose: boolean): Progress {
 		onEvent: (event) => {
 			const text = describeEvent(event);
 			if (!text) return;
-			io.stderr.write(`${CLEAR_LINE}idemkey: ${text}`);
+			io.stderr.write(`${CLEAR_LINE}idemkey: ${printable(text)}`);
 			showing = true;
 		},
 		end: () => {

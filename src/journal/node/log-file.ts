@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { JournalError } from '../../errors/classes.js';
+import { count } from '../../utils/plural.js';
 import { type JournalRecord, recordProblem } from '../record.js';
 import { corruptFile, errorCode, ioFailure, REPAIR_HINT } from './failures.js';
 import { fdatasync, fsync, readFully, syncDirectory, writeFully } from './file-io.js';
@@ -368,7 +369,7 @@ export class LogFile {
 			offset: torn.offset,
 			bytes: torn.bytes,
 			...(savedTo ? { savedTo } : {}),
-			message: `Skipped ${torn.bytes} bytes of an incomplete write at byte offset ${torn.offset} of ${this.path} (a crash or power cut mid-write; nothing acknowledged was in it)${savedTo ? `; saved to ${savedTo}` : ''}.`,
+			message: `Skipped ${count(torn.bytes, 'byte')} of an incomplete write at byte offset ${torn.offset} of ${this.path} (a crash or power cut mid-write; nothing acknowledged was in it)${savedTo ? `; saved to ${savedTo}` : ''}.`,
 		});
 	}
 
