@@ -26,6 +26,9 @@ export type CliIo = {
 	readonly signal?: AbortSignal;
 };
 
+/** The command's Ctrl-C as a call's `signal` option: a request, a resume or a journal wait ends with it. */
+export const signalOption = (io: CliIo): { signal?: AbortSignal } => (io.signal ? { signal: io.signal } : {});
+
 /** Writes one line to a stream (the newline is added). */
 export const line = (stream: NodeJS.WritableStream, text: string): void => {
 	stream.write(`${text}\n`);

@@ -6,8 +6,9 @@ import type { JournalRecord } from '../journal/record.js';
 import { journalIo } from '../operation/journal-io.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { CliError } from './cli-error.js';
+import { maxTimeFlag } from './client-flags.js';
 import { EXIT_CODES } from './exit-codes.js';
-import { type CliIo, say } from './io.js';
+import { type CliIo, say, signalOption } from './io.js';
 
 /** `--journal`, else `$IDEMKEY_JOURNAL`, else `.idemkey` in the working directory; relative paths from there too. */
 export function journalDirectory(flag: string | undefined, io: CliIo): string {
@@ -38,6 +39,18 @@ export const noJournal = (directory: string, what: string) =>
 		`No journal at ${directory}; ${what}. Check --journal or $IDEMKEY_JOURNAL (the first request that writes to a journal creates it).`,
 		EXIT_CODES.not_found,
 	);
+
+/**
+The bounds of a command that only waits for the journal (another process may hold its lock): Ctrl-C and
+`--max-time` end the wait as they end a request. Checks `--max-time` (a usage error) when called.
+*/
+export const journalWaitBounds = (
+	io: CliIo,
+	maxTime: string | undefined,
+): { signal?: AbortSignal; retry?: { maxRetryTime: number } } => ({
+	...signalOption(io),
+	...maxTimeFlag(maxTime),
+});
 
 /**
 One record as the command's journal holds it, read within the command's bounds: Ctrl-C and `--max-time` end a wait

@@ -90,12 +90,14 @@ export type IdemClient = {
 /** Creates a client whose writes are keyed, journaled and retried as the dialect allows. */
 export function createClient(options: ClientOptions = {}): IdemClient {
 	assertClientOptions(options);
+	// Merged once here, which checks them: a bad client header fails createClient, not every call.
+	const clientHeaders = mergeHeaders(options.headers);
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
 	const journalHeaders = journalHeaderSet(options.journalHeaders);
 	const dialect = resolveDialect(options.dialect);
 	// A key names one operation. On the client it would be every write's key: each write after the first would then be
 	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
-	if (mergeHeaders(options.headers).has(dialect.keyHeader)) {
+	if (clientHeaders.has(dialect.keyHeader)) {
 		throw new InvalidRequestError(
 			`The client's headers set ${dialect.keyHeader}, which would make every write share one key. A key names one operation: pass it per call (the key option), or let idemkey mint one per operation.`,
 			{ field: 'headers' },

@@ -1,8 +1,5 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { isSecretHeader, JOURNALED_REQUEST_HEADERS } from '../utils/headers.js';
-
-// RFC 9110 token: what fetch accepts as a header name.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+import { isSecretHeader, JOURNALED_REQUEST_HEADERS, TOKEN } from '../utils/headers.js';
 
 /**
 The client's `journalHeaders`, checked: header names a record keeps beside the built-in allow-list. A name that looks
@@ -12,7 +9,7 @@ kept (the resuming client supplies credentials from its own headers).
 export function journalHeaderSet(names: readonly string[] | undefined): ReadonlySet<string> {
 	const out = new Set<string>();
 	for (const name of names ?? []) {
-		if (!HEADER_NAME.test(name)) {
+		if (!TOKEN.test(name)) {
 			throw new InvalidRequestError(`journalHeaders: "${name}" is not a header name.`, {
 				field: 'journalHeaders',
 			});

@@ -1,8 +1,6 @@
 import * as z from 'zod/mini';
 import { InvalidRequestError } from '../errors/classes.js';
 import { checkTimeout } from '../operation/call-options.js';
-import { mergeHeaders } from '../utils/headers.js';
-import type { HeadersInit } from './types.js';
 
 // Shape checks only for what would otherwise fail late and obscurely; objects (journal, dialect) are duck-typed.
 // Strict: a misspelt option (ky's `prefixUrl`, `baseURL`, `header`) would otherwise be dropped without a word, and the
@@ -56,11 +54,7 @@ export function assertClientOptions(options: unknown): void {
 	// By hand, so that the client's timeout and a call's are refused alike (NaN, 0, negative, Infinity, fractions).
 	checkTimeout((options as { timeout?: unknown } | undefined)?.timeout);
 	const result = ClientOptionsSchema.safeParse(options ?? {});
-	if (result.success) {
-		// Checked once here so that a bad client header fails createClient, not every call.
-		mergeHeaders((options as { headers?: HeadersInit } | undefined)?.headers);
-		return;
-	}
+	if (result.success) return;
 	const issue = result.error.issues[0];
 	const path = issue?.path.join('.');
 	throw new InvalidRequestError(`Invalid client option${path ? ` "${path}"` : 's'}: ${explain(issue)}.`, {

@@ -89,85 +89,11 @@ export function defineDialect(init: DialectInit): Dialect {
 	return Object.freeze(dialect);
 }
 
-const RULE_FIELDS = ['inProgress', 'keyReused', 'keyMissing', 'alreadyApplied'] as const;
-const FIELDS = new Set<string>([
-	'name',
-	'keyHeader',
-	'keyedMethods',
-	'keyless',
-	'keyMaxLength',
-	'keyPattern',
-	'retentionMs',
-	'replayHeaders',
-	'replayAbsent',
-	'cachesErrors',
-	...RULE_FIELDS,
-]);
-
 // A global or sticky RegExp keeps lastIndex between test() calls: it would match a path or key only every other time.
 const statelessRegExp = (value: unknown): boolean =>
 	value instanceof RegExp && !value.global && !value.sticky;
 
 const isToken = (value: unknown): value is string => typeof value === 'string' && TOKEN.test(value);
-
-/** What is wrong with a dialect definition, in a few words; `undefined` when nothing is. */
-function initProblem(init: DialectInit): string | undefined {
-	if (typeof init !== 'object' || init === null) return 'expected an object such as { name: "my-api" }';
-	const d = init as Record<string, unknown>;
-	const unknown = Object.keys(d).find((k) => !FIELDS.has(k));
-	if (unknown !== undefined) return `unknown field "${unknown}"; expected one of ${[...FIELDS].join(', ')}`;
-	if (typeof d.name !== 'string' || d.name.length === 0) return 'name must be a non-empty string';
-	if (d.keyHeader !== undefined && !isToken(d.keyHeader)) return 'keyHeader must be a header name';
-	if (
-		d.keyedMethods !== undefined &&
-		!(
-			Array.isArray(d.keyedMethods) &&
-			d.keyedMethods.every((m) => isToken(m) && m === m.toUpperCase() && m !== 'GET' && m !== 'HEAD')
-		)
-	) {
-		return 'keyedMethods must list upper-case methods (never GET or HEAD), such as ["POST"]';
-	}
-	if (
-		d.keyless !== undefined &&
-		typeof d.keyless !== 'function' &&
-		!(Array.isArray(d.keyless) && d.keyless.every(statelessRegExp))
-	) {
-		return 'keyless must be a function (method, path) => boolean or a list of RegExps without the g or y flag';
-	}
-	const { keyMaxLength, retentionMs } = d;
-	if (keyMaxLength !== undefined && !(Number.isInteger(keyMaxLength) && (keyMaxLength as number) > 0)) {
-		return 'keyMaxLength must be a positive integer';
-	}
-	if (d.keyPattern !== undefined && !statelessRegExp(d.keyPattern)) {
-		return 'keyPattern must be a RegExp without the g or y flag';
-	}
-	if (
-		retentionMs !== undefined &&
-		!(typeof retentionMs === 'number' && Number.isFinite(retentionMs) && retentionMs > 0)
-	) {
-		return 'retentionMs must be a positive number of milliseconds, or undefined when the server does not document it';
-	}
-	if (
-		d.replayHeaders !== undefined &&
-		!(
-			Array.isArray(d.replayHeaders) &&
-			d.replayHeaders.every((h) => isToken(h?.name) && typeof h?.value === 'string')
-		)
-	) {
-		return 'replayHeaders must list { name, value } pairs of strings, name a header name';
-	}
-	if (d.replayAbsent !== undefined && d.replayAbsent !== false)
-		return 'replayAbsent must be false or undefined';
-	if (d.cachesErrors !== undefined && typeof d.cachesErrors !== 'boolean')
-		return 'cachesErrors must be a boolean';
-	for (const field of RULE_FIELDS) {
-		const rules = d[field];
-		if (rules !== undefined && !(Array.isArray(rules) && rules.every(isRule))) {
-			return `${field} must list rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp without the g or y flag`;
-		}
-	}
-	return undefined;
-}
 
 function isRule(rule: unknown): boolean {
 	if (typeof rule !== 'object' || rule === null) return false;
@@ -179,4 +105,57 @@ function isRule(rule: unknown): boolean {
 		(codes === undefined || (Array.isArray(codes) && codes.every((c) => typeof c === 'string'))) &&
 		(text === undefined || statelessRegExp(text))
 	);
+}
+
+const rules = (field: string): FieldCheck => [
+	(v) => Array.isArray(v) && v.every(isRule),
+	`${field} must list rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp without the g or y flag`,
+];
+
+type FieldCheck = readonly [ok: (value: unknown) => boolean, problem: string];
+
+// Every field defineDialect knows, in the order they are checked; an omitted one (but name) takes the default.
+const FIELDS: Readonly<Record<string, FieldCheck>> = {
+	name: [(v) => typeof v === 'string' && v.length > 0, 'name must be a non-empty string'],
+	keyHeader: [isToken, 'keyHeader must be a header name'],
+	keyedMethods: [
+		(v) =>
+			Array.isArray(v) && v.every((m) => isToken(m) && m === m.toUpperCase() && m !== 'GET' && m !== 'HEAD'),
+		'keyedMethods must list upper-case methods (never GET or HEAD), such as ["POST"]',
+	],
+	keyless: [
+		(v) => typeof v === 'function' || (Array.isArray(v) && v.every(statelessRegExp)),
+		'keyless must be a function (method, path) => boolean or a list of RegExps without the g or y flag',
+	],
+	keyMaxLength: [(v) => Number.isInteger(v) && (v as number) > 0, 'keyMaxLength must be a positive integer'],
+	keyPattern: [statelessRegExp, 'keyPattern must be a RegExp without the g or y flag'],
+	retentionMs: [
+		(v) => typeof v === 'number' && Number.isFinite(v) && v > 0,
+		'retentionMs must be a positive number of milliseconds, or undefined when the server does not document it',
+	],
+	replayHeaders: [
+		(v) => Array.isArray(v) && v.every((h) => isToken(h?.name) && typeof h?.value === 'string'),
+		'replayHeaders must list { name, value } pairs of strings, name a header name',
+	],
+	replayAbsent: [(v) => v === false, 'replayAbsent must be false or undefined'],
+	cachesErrors: [(v) => typeof v === 'boolean', 'cachesErrors must be a boolean'],
+	inProgress: rules('inProgress'),
+	keyReused: rules('keyReused'),
+	keyMissing: rules('keyMissing'),
+	alreadyApplied: rules('alreadyApplied'),
+};
+
+/** What is wrong with a dialect definition, in a few words; `undefined` when nothing is. */
+function initProblem(init: DialectInit): string | undefined {
+	if (typeof init !== 'object' || init === null) return 'expected an object such as { name: "my-api" }';
+	const d = init as Record<string, unknown>;
+	const unknown = Object.keys(d).find((k) => !Object.hasOwn(FIELDS, k));
+	if (unknown !== undefined) {
+		return `unknown field "${unknown}"; expected one of ${Object.keys(FIELDS).join(', ')}`;
+	}
+	for (const [field, [ok, problem]] of Object.entries(FIELDS)) {
+		const value = d[field];
+		if ((value !== undefined || field === 'name') && !ok(value)) return problem;
+	}
+	return undefined;
 }

@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Dialect, DialectName } from '../dialects/types.js';
-import { DialectState } from './dialect-state.js';
-import { resolveProfile } from './profiles/resolve.js';
+import type { DialectState } from './dialect-state.js';
 import type { ServerProfile } from './profiles/types.js';
 import { normaliseBasePath } from './server/base-path.js';
 import { createDialectServer, type DialectServer, type DialectServerOptions } from './server/core.js';
@@ -88,13 +87,15 @@ export async function createEmulator(options: EmulatorOptions): Promise<Emulator
 	const { dialect, clock, port = 0, host = '127.0.0.1', cors = false, stateFile, ...rest } = options;
 	const basePath = normaliseBasePath(rest.basePath ?? '/');
 	const closing = new AbortController();
-	const state = stateFile === undefined ? rest.state : await loadState(stateFile, options);
+	if (stateFile !== undefined && rest.state) {
+		throw new TypeError('Give an emulator either `state` or `stateFile`, not both.');
+	}
 	const core = createDialectServer(dialect, {
 		...rest,
-		...(state ? { state } : {}),
 		...(clock ? { now: clock } : {}),
 		signal: closing.signal,
 	});
+	if (stateFile !== undefined) await loadState(stateFile, core);
 	const transport: Transport = {
 		cors: cors ? corsHeaders(core.profile) : undefined,
 		save: stateFile === undefined ? undefined : await stateSaver(stateFile, core),
@@ -131,26 +132,17 @@ type Transport = {
 	readonly save: (() => void) | undefined;
 };
 
-/** A state read from `file` when it exists, else a fresh one that will be saved there. */
-async function loadState(file: string, options: EmulatorOptions): Promise<DialectState> {
-	if (options.state) throw new TypeError('Give an emulator either `state` or `stateFile`, not both.');
+/** Loads `file`, when it exists, into the server's fresh state (which the server made from the options). */
+async function loadState(file: string, core: DialectServer): Promise<void> {
 	const { readFile } = await import('node:fs/promises');
-	const { faults, seed, clock, bookings } = options;
-	const state = new DialectState({
-		...(faults ? { faults } : {}),
-		...(seed === undefined ? {} : { seed }),
-		...(clock ? { now: clock } : {}),
-		...(bookings ? { bookings } : {}),
-	});
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return state;
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
 		throw error;
 	}
-	decodeState(text, file, resolveProfile(options.dialect, options.profile).name, state);
-	return state;
+	decodeState(text, file, core.profile.name, core.state);
 }
 
 /**

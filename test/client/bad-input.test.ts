@@ -192,6 +192,13 @@ const clients: [label: string, field: string, make: () => unknown][] = [
 	['defineDialect with retentionMs NaN', 'dialect', dialectInit({ retentionMs: Number.NaN })],
 	['defineDialect with a misspelt field', 'dialect', dialectInit({ keyheader: 'X-Key' })],
 	[
+		'defineDialect with a replay header without a value',
+		'dialect',
+		dialectInit({ replayHeaders: [{ name: 'Idempotent-Replayed' }] }),
+	],
+	['defineDialect with replayAbsent true', 'dialect', dialectInit({ replayAbsent: true })],
+	['defineDialect with cachesErrors "yes"', 'dialect', dialectInit({ cachesErrors: 'yes' })],
+	[
 		'defineDialect with a rule without status',
 		'dialect',
 		dialectInit({ keyReused: [{ codes: ['reused'] }] }),

@@ -2,17 +2,17 @@ import { createClient } from '../../client/create.js';
 import type { JournalRecord } from '../../journal/record.js';
 import { commandArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
-import {
-	JOURNAL_FLAGS,
-	JOURNAL_HELP,
-	MAX_TIME_FLAG,
-	MAX_TIME_HELP,
-	maxTimeFlag,
-	scopeFlag,
-} from '../client-flags.js';
+import { JOURNAL_FLAGS, JOURNAL_HELP, MAX_TIME_FLAG, MAX_TIME_HELP, scopeFlag } from '../client-flags.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { type CliIo, line, say } from '../io.js';
-import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
+import {
+	journalDirectory,
+	journalExists,
+	journalWaitBounds,
+	noJournal,
+	readOperation,
+	withJournal,
+} from '../journal.js';
 import { reportFailure } from '../output.js';
 import { printable } from '../printable.js';
 
@@ -108,16 +108,12 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		const { values, positionals: operations } = args;
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);
-		const deadline = maxTimeFlag(values['max-time']);
+		const bounds = journalWaitBounds(io, values['max-time']);
 		if (!(await journalExists(directory))) throw noJournal(directory, 'nothing was ever journaled there');
 		let missing: string[] = [];
-		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
-		const bound = io.signal ? { signal: io.signal } : {};
 		const records = await withJournal(io, directory, async (journal) => {
-			if (operations.length === 0) return createClient({ journal, scope }).pending({ ...bound, ...deadline });
-			const found = await Promise.all(
-				operations.map((op) => readOperation(journal, scope, op, { ...bound, ...deadline })),
-			);
+			if (operations.length === 0) return createClient({ journal, scope }).pending(bounds);
+			const found = await Promise.all(operations.map((op) => readOperation(journal, scope, op, bounds)));
 			missing = operations.filter((_, i) => found[i] === undefined);
 			return found.filter((r) => r !== undefined);
 		});

@@ -10,7 +10,7 @@ import {
 	sendOptions,
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
-import { type CliIo, say } from '../io.js';
+import { type CliIo, say, signalOption } from '../io.js';
 import { journalDirectory, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { readBody } from '../request/body.js';
@@ -114,7 +114,7 @@ export async function requestCommand(argv: readonly string[], io: CliIo): Promis
 						...(headers === undefined ? {} : { headers }),
 						...(body.kind === 'json' ? { json: body.value } : {}),
 						...(body.kind === 'bytes' ? { body: body.value as Uint8Array<ArrayBuffer> } : {}),
-						...(io.signal ? { signal: io.signal } : {}),
+						...signalOption(io),
 					})
 					.finally(() => progress.end()),
 			{ collect: true },

@@ -13,7 +13,7 @@ import {
 	sendOptions,
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeOf } from '../exit-codes.js';
-import { type CliIo, line, say } from '../io.js';
+import { type CliIo, line, say, signalOption } from '../io.js';
 import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { originFlag, rebasedFetch } from '../request/rebase.js';
@@ -92,7 +92,7 @@ async function resumeOne(
 			EXIT_CODES.not_found,
 		);
 	}
-	const result = await client.resume(operation, io.signal ? { signal: io.signal } : {});
+	const result = await client.resume(operation, signalOption(io));
 	writeBody(io, result.data);
 	say(io.stderr, `idemkey: ${statusLine(result)}`);
 	return EXIT_CODES.ok;
@@ -128,7 +128,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 				if (operation !== undefined) return resumeOne(io, client, operation, send.retry?.maxRetryTime);
 				const reports = await client.resumeAll({
 					...(concurrency === undefined ? {} : { concurrency }),
-					...(io.signal ? { signal: io.signal } : {}),
+					...signalOption(io),
 				});
 				return reportAll(io, reports);
 			},

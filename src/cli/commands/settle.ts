@@ -4,17 +4,16 @@ import type { JournalRecord } from '../../journal/record.js';
 import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';
-import {
-	JOURNAL_FLAGS,
-	JOURNAL_HELP,
-	MAX_TIME_FLAG,
-	MAX_TIME_HELP,
-	maxTimeFlag,
-	scopeFlag,
-} from '../client-flags.js';
+import { JOURNAL_FLAGS, JOURNAL_HELP, MAX_TIME_FLAG, MAX_TIME_HELP, scopeFlag } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES } from '../exit-codes.js';
 import { type CliIo, say } from '../io.js';
-import { journalDirectory, journalExists, readOperation, withJournal } from '../journal.js';
+import {
+	journalDirectory,
+	journalExists,
+	journalWaitBounds,
+	readOperation,
+	withJournal,
+} from '../journal.js';
 import { reportFailure } from '../output.js';
 import { readBody } from '../request/body.js';
 
@@ -99,7 +98,7 @@ async function settle(
 		action === 'resolve' ? await readBody({ json: values.json as string | undefined }, io) : undefined;
 	const data = body?.kind === 'json' ? body.value : undefined;
 	const scope = scopeFlag(values.scope as string | undefined);
-	const deadline = maxTimeFlag(values['max-time'] as string | undefined);
+	const bounds = journalWaitBounds(io, values['max-time'] as string | undefined);
 	const directory = journalDirectory(values.journal as string | undefined, io);
 	const missing = () =>
 		new CliError(
@@ -109,15 +108,12 @@ async function settle(
 	if (!(await journalExists(directory))) throw missing();
 	return withJournal(io, directory, async (journal) => {
 		const client = createClient({ journal, scope });
-		// Ctrl-C ends a wait for the journal lock (another process holding it) like it ends a request.
-		const bound = io.signal ? { signal: io.signal } : {};
-		const found = await readOperation(journal, scope, operation, { ...bound, ...deadline });
+		const found = await readOperation(journal, scope, operation, bounds);
 		if (!found) throw missing();
 		const options = {
 			...(reason === undefined ? {} : { reason }),
 			...(force ? { force } : {}),
-			...bound,
-			...deadline,
+			...bounds,
 		};
 		let record: JournalRecord;
 		try {

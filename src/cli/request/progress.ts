@@ -1,5 +1,5 @@
 import type { IdemEvent } from '../../client/types.js';
-import { type CliIo, line } from '../io.js';
+import { type CliIo, say } from '../io.js';
 import { printable } from '../printable.js';
 
 // A new retry reason is a type error here until it has words.
@@ -59,7 +59,7 @@ export function progressReporter(io: CliIo, verbose: boolean): Progress {
 		return {
 			onEvent: (event) => {
 				const text = describeEvent(event);
-				if (text) line(io.stderr, `idemkey: ${printable(text)}`);
+				if (text) say(io.stderr, `idemkey: ${text}`);
 			},
 			end: () => {},
 		};
