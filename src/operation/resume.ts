@@ -1,8 +1,8 @@
 import type { ExpiredDecision, HeadersInit, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
-import { InvalidRequestError, JournalError, KeyExpiredError } from '../errors/classes.js';
+import { InvalidRequestError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
 import { rekeyed } from '../journal/lifecycle.js';
-import { isFinished, type JournalRecord, JournalRecordSchema } from '../journal/record.js';
+import { isFinished, type JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { abortable } from '../utils/abortable.js';
@@ -14,7 +14,7 @@ import { checkResume, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
-import { journalIo } from './journal-io.js';
+import { checkedRecord, journalIo } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 
 /**
@@ -38,15 +38,9 @@ export async function readRecord(
 		},
 		(o) => ctx.journal.get(ctx.scope, operation, o),
 	);
-	if (value == null) return undefined;
-	const parsed = JournalRecordSchema.safeParse(value);
-	if (!parsed.success) {
-		throw new JournalError(
-			`The journal holds an unreadable record for operation "${operation}"; nothing was sent. Check the journal's storage.`,
-			{ operation, cause: parsed.error },
-		);
-	}
-	return value as JournalRecord;
+	return value == null
+		? undefined
+		: checkedRecord(value, ctx.scope, operation, { key: undefined, operation });
 }
 
 /** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
