@@ -74,6 +74,30 @@ describe('outcome unknown', () => {
 	});
 });
 
+describe('an abort that lands once the answer is in', () => {
+	it('keeps the answer: the journal records the operation as succeeded and the caller gets the result', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
+		const journal = new MemoryJournal();
+		const controller = new AbortController();
+		// The caller aborts just after the whole answer was read, before the retry loop looks at its signal again.
+		const lateAbort: typeof fetch = async (input, init) => {
+			const response = await fetch(input, init);
+			const body = await response.text();
+			controller.abort(new Error('caller left'));
+			return new Response(body, { status: response.status, headers: response.headers });
+		};
+		const api = createClient({ baseUrl: server.url, journal, fetch: lateAbort, retry: fast });
+		const result = await api.post('bookings', {
+			json: booking,
+			operation: 'op-1',
+			signal: controller.signal,
+		});
+		expect(result).toMatchObject({ status: 201, data: { id: 'b1' } });
+		expect((await journal.get('default', 'op-1'))?.state).toBe('succeeded');
+		expect(server.received).toHaveLength(1);
+	});
+});
+
 describe('key expired', () => {
 	it('refuses to resend an unknown operation once the bardge key (90 s) has expired', async () => {
 		const { server, state } = await flakyServer();
