@@ -3,6 +3,7 @@ import {
 	bardge,
 	createClient,
 	fingerprint,
+	type Journal,
 	type JournalRecord,
 	KeyExpiredError,
 	MemoryJournal,
@@ -95,6 +96,30 @@ describe('an abort that lands once the answer is in', () => {
 		expect(result).toMatchObject({ status: 201, data: { id: 'b1' } });
 		expect((await journal.get('default', 'op-1'))?.state).toBe('succeeded');
 		expect(server.received).toHaveLength(1);
+	});
+
+	it('lands between the claim of a retry and its send: the claim is taken back, the record does not read as unknown', async () => {
+		const server = await serve((_req, res) => sendJson(res, 429, { error: 'slow down' }));
+		const controller = new AbortController();
+		const journal = new MemoryJournal();
+		const claimThenAbort: Journal = {
+			create: (r) => journal.create(r),
+			get: (s, o) => journal.get(s, o),
+			// The claim of the retry is written, then the caller leaves before it is sent.
+			compareAndSet: (r) => {
+				if (r.state === 'inflight') controller.abort(new Error('caller left'));
+				return journal.compareAndSet(r);
+			},
+			listUnfinished: (s) => journal.listUnfinished(s),
+			collectGarbage: (n) => journal.collectGarbage(n),
+		};
+		const api = createClient({ baseUrl: server.url, journal: claimThenAbort, retry: fast });
+		const error = await rejectionOf(
+			api.post('bookings', { json: booking, operation: 'op-1', signal: controller.signal }),
+		);
+		expect(error).toMatchObject({ message: 'caller left' });
+		expect(server.received).toHaveLength(1);
+		expect((await journal.get('default', 'op-1'))?.state).toBe('pending');
 	});
 });
 
