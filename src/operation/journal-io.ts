@@ -1,7 +1,7 @@
 import { JournalError } from '../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal/journal.js';
 import { released } from '../journal/lifecycle.js';
-import type { JournalRecord } from '../journal/record.js';
+import { type JournalRecord, recordProblem } from '../journal/record.js';
 
 /** What bounds one journal call of a run. */
 export type JournalWait = {
@@ -175,3 +175,22 @@ export const undoLateCreate =
 				stored.state === 'inflight');
 		if (ours) undoClaim(journal, stored, 'pending', now());
 	};
+
+/**
+A record read back from the journal, checked: a corrupt or foreign record must surface as a `JournalError`, never be taken at face value (its missing fingerprint would otherwise read as "a different request").
+*/
+export function checkedRecord(
+	value: unknown,
+	scope: string,
+	operation: string,
+	ids: { key: string | undefined; operation: string },
+): JournalRecord {
+	const why = recordProblem(value, { scope, operation });
+	if (why !== undefined) {
+		throw new JournalError(
+			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check the journal's storage or run the journal conformance suite against it.`,
+			ids,
+		);
+	}
+	return value as JournalRecord;
+}

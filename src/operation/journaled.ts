@@ -13,13 +13,7 @@ import {
 	settled,
 	wasInterrupted,
 } from '../journal/lifecycle.js';
-import {
-	type JournalRecord,
-	type OperationState,
-	type RecordOutcome,
-	type RequestSnapshot,
-	recordProblem,
-} from '../journal/record.js';
+import type { JournalRecord, OperationState, RecordOutcome, RequestSnapshot } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { fromBase64, toBase64 } from '../utils/base64.js';
@@ -29,7 +23,7 @@ import { MAX_CAS_ROUNDS, writeOnLatest } from './cas.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { fromJournal, storedError } from './from-journal.js';
-import { type JournalWait, journalIo, undoClaim, undoLateCreate } from './journal-io.js';
+import { checkedRecord, type JournalWait, journalIo, undoClaim, undoLateCreate } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 import { rawFrom } from './raw.js';
 import type { Sent } from './send.js';
@@ -41,25 +35,6 @@ export type RunOptions = {
 	signal: AbortSignal | undefined;
 	progress: Progress;
 };
-
-/**
-A record read back from the journal, checked: a corrupt or foreign record must surface as a `JournalError`, never be taken at face value (its missing fingerprint would otherwise read as "a different request").
-*/
-function checkedRecord(
-	value: unknown,
-	scope: string,
-	operation: string,
-	ids: Pick<Subject, 'key' | 'operation'>,
-): JournalRecord {
-	const why = recordProblem(value, { scope, operation });
-	if (why !== undefined) {
-		throw new JournalError(
-			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check the journal's storage or run the journal conformance suite against it.`,
-			ids,
-		);
-	}
-	return value as JournalRecord;
-}
 
 /** One journaled write: the record lifecycle of DESIGN §5 around the attempt loop. */
 export async function runJournaled(

@@ -79,13 +79,13 @@ export function resolveUrl(
 	return url;
 }
 
+/** The request a call sends, from options already checked by `checkCall` (`method` upper case). */
 export async function prepareRequest(
 	method: string,
 	input: string | URL,
 	options: CallOptions<unknown>,
 	client: { baseUrl: URL | undefined; headers: HeadersInit | undefined; dialect: Dialect },
 ): Promise<PreparedRequest> {
-	const upper = method.toUpperCase();
 	const url = resolveUrl(input, client.baseUrl, options.searchParams);
 	const headers = mergeHeaders(client.headers, options.headers);
 	const { dialect } = client;
@@ -103,10 +103,10 @@ export async function prepareRequest(
 	if (contentType && (!headers.has('content-type') || contentType.startsWith('multipart/form-data')))
 		headers.set('content-type', contentType);
 	const path = url.pathname + url.search;
-	const journaled = !SAFE_METHODS.has(upper);
-	const keyed = journaled && dialect.keyedMethods.includes(upper) && !dialect.keyless(upper, url.pathname);
+	const journaled = !SAFE_METHODS.has(method);
+	const keyed = journaled && dialect.keyedMethods.includes(method) && !dialect.keyless(method, url.pathname);
 	return {
-		method: upper,
+		method,
 		url: url.href,
 		path,
 		headers,
@@ -115,6 +115,6 @@ export async function prepareRequest(
 		keyed,
 		explicitKey: options.key ?? headerKey,
 		// The JSON text just serialised is the canonical form the fingerprint hashes: written once, used twice.
-		fingerprint: journaled ? await fingerprint({ method: upper, path, canonical, bytes }) : '',
+		fingerprint: journaled ? await fingerprint({ method, path, canonical, bytes }) : '',
 	};
 }

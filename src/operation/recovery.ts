@@ -10,12 +10,11 @@ import type {
 import { isIdempotencyError } from '../errors/base.js';
 import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
 import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
-import { resolvePolicy } from '../retry/resolve.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
 import { checkOptionsObject, checkSendOptions, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { journalIo } from './journal-io.js';
-import { readRecord, resumeOperation } from './resume.js';
+import { callerWait, readRecord, resumeOperation } from './resume.js';
 
 /**
 Unfinished operations of the client's scope, oldest first: what a restarted worker has to resume. The listing is
@@ -28,12 +27,7 @@ export async function pendingOperations(
 	const records: unknown = await journalIo(
 		`list the unfinished operations of scope "${ctx.scope}"`,
 		{ key: undefined, operation: undefined },
-		{
-			signal: bound.signal,
-			deadline: ctx.now() + resolvePolicy(ctx.policy, bound.retry).maxRetryTime,
-			now: ctx.now,
-			beforeSend: true,
-		},
+		callerWait(ctx, bound),
 		(o) => ctx.journal.listUnfinished(ctx.scope, o),
 	);
 	if (!Array.isArray(records)) {
@@ -135,9 +129,8 @@ export async function settleOperation(
 	const { signal } = options;
 	signal?.throwIfAborted();
 	// One deadline for the read and the write: the whole settlement is bounded like one call.
-	const deadline = ctx.now() + resolvePolicy(ctx.policy, options.retry).maxRetryTime;
-	const wait = { signal, deadline, now: ctx.now, beforeSend: true };
-	const record = await readRecord(ctx, operation, { signal, retry: options.retry });
+	const wait = callerWait(ctx, options);
+	const record = await readRecord(ctx, operation, wait);
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
 			field: 'operation',

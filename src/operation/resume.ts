@@ -1,8 +1,8 @@
 import type { ExpiredDecision, HeadersInit, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
-import { InvalidRequestError, JournalError, KeyExpiredError } from '../errors/classes.js';
+import { InvalidRequestError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
 import { rekeyed } from '../journal/lifecycle.js';
-import { isFinished, type JournalRecord, JournalRecordSchema } from '../journal/record.js';
+import { isFinished, type JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import { abortable } from '../utils/abortable.js';
@@ -14,39 +14,38 @@ import { checkResume, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
-import { journalIo } from './journal-io.js';
+import { checkedRecord, type JournalWait, journalIo } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 
 /**
-Reads one record of the client's scope, checked like every record the runner trusts. The read is bounded like every
-journal wait of a call: by the caller's signal and the call's deadline.
+What bounds a journal wait made before anything is sent: the caller's signal, and the call's deadline
+(`retry.maxRetryTime`, the call's or the client's, from now).
 */
+export const callerWait = (
+	ctx: ClientContext,
+	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] },
+): JournalWait => ({
+	signal: bound.signal,
+	deadline: ctx.now() + resolvePolicy(ctx.policy, bound.retry).maxRetryTime,
+	now: ctx.now,
+	beforeSend: true,
+});
+
+/** Reads one record of the client's scope, checked like every record the runner trusts, within `wait`. */
 export async function readRecord(
 	ctx: ClientContext,
 	operation: string,
-	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] } = {},
+	wait: JournalWait,
 ): Promise<JournalRecord | undefined> {
-	const now = ctx.now;
 	const value: unknown = await journalIo(
 		`read operation "${operation}"`,
 		{ key: undefined, operation },
-		{
-			signal: bound.signal,
-			deadline: now() + resolvePolicy(ctx.policy, bound.retry).maxRetryTime,
-			now,
-			beforeSend: true,
-		},
+		wait,
 		(o) => ctx.journal.get(ctx.scope, operation, o),
 	);
-	if (value == null) return undefined;
-	const parsed = JournalRecordSchema.safeParse(value);
-	if (!parsed.success) {
-		throw new JournalError(
-			`The journal holds an unreadable record for operation "${operation}"; nothing was sent. Check the journal's storage.`,
-			{ operation, cause: parsed.error },
-		);
-	}
-	return value as JournalRecord;
+	return value == null
+		? undefined
+		: checkedRecord(value, ctx.scope, operation, { key: undefined, operation });
 }
 
 /** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
@@ -123,7 +122,7 @@ export async function resumeOperation<T>(
 ): Promise<IdemResult<T>> {
 	checkResume(operation, options);
 	const onExpired = options.onExpired ?? clientOnExpired;
-	const record = await readRecord(ctx, operation, options);
+	const record = await readRecord(ctx, operation, callerWait(ctx, options));
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
 			field: 'operation',
@@ -178,7 +177,7 @@ async function reconcile<T>(
 	send: (record: JournalRecord) => Promise<IdemResult<T>>,
 	options: ResumeOptions<T>,
 ): Promise<IdemResult<T>> {
-	const record = await readRecord(ctx, operation, options);
+	const record = await readRecord(ctx, operation, callerWait(ctx, options));
 	if (!record) throw expired;
 	if (isFinished(record.state)) {
 		if (record.state === 'failed') throw storedError(record, { ...subjectOf(record) });

@@ -4,6 +4,7 @@ import type { Observation } from '../retry/classify.js';
 import { parseBody } from '../utils/parse-body.js';
 import { readCapped } from '../utils/read-capped.js';
 import { withAttemptSignal } from './attempt-signal.js';
+import { MAX_TIMEOUT_MS } from './call-options.js';
 import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
 
@@ -11,7 +12,7 @@ import type { PreparedRequest } from './prepare.js';
 export type Sent = { observation: Observation; text: string | undefined; cause: unknown };
 
 /** A timer must be a positive integer no larger than setTimeout can hold. */
-const clampTimeout = (ms: number) => Math.max(1, Math.min(Math.floor(ms), 2_147_483_647));
+const clampTimeout = (ms: number) => Math.max(1, Math.min(Math.floor(ms), MAX_TIMEOUT_MS));
 
 class AttemptTimeout extends Error {
 	override name = 'AttemptTimeoutError';

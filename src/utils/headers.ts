@@ -1,27 +1,15 @@
 import type { HeadersInit } from '../client/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
 
-const SECRET_NAMES = new Set([
-	'authorization',
-	'proxy-authorization',
-	'cookie',
-	'set-cookie',
-	'x-api-key',
-	'api-key',
-	'apikey',
-	'x-auth-token',
-	'x-csrf-token',
-	'x-xsrf-token',
-]);
-// Catches vendor variants (X-Stripe-Secret, X-Bardge-Api-Key, Ocp-Apim-Subscription-Key, x-functions-key) without
-// listing every vendor. It guards what may never be journaled even when asked (journalHeaders) and filters response
-// headers; request headers are journaled from an allow-list, because a deny-list always misses one.
+// Matches the common names (Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, X-CSRF-Token) and
+// vendor variants (X-Stripe-Secret, X-Bardge-Api-Key, Ocp-Apim-Subscription-Key, x-functions-key) without listing
+// every vendor. It guards what may never be journaled even when asked (journalHeaders) and filters response headers;
+// request headers are journaled from an allow-list, because a deny-list always misses one.
 const SECRET_PATTERN = /(auth|token|secret|passw|session|cookie|credential|signature|api[-_]?key|[-_]key$)/i;
 const KEY_HEADER = /^(x-)?idempotency[-_]key$/i;
 
 /** Headers that look like credentials: never journaled, whatever the options say. */
-export const isSecretHeader = (name: string): boolean =>
-	SECRET_NAMES.has(name.toLowerCase()) || (SECRET_PATTERN.test(name) && !KEY_HEADER.test(name));
+export const isSecretHeader = (name: string): boolean => SECRET_PATTERN.test(name) && !KEY_HEADER.test(name);
 
 /**
 Request headers every journal record keeps: what a resend needs to carry the same meaning as the first attempt. The

@@ -161,4 +161,20 @@ describe('a failing journal', () => {
 			expect(server.received).toHaveLength(0);
 		},
 	);
+
+	it('refuses to resume from a record of another operation that the journal hands back, and sends nothing', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		const journal = journalWith((inner) => ({
+			// A broken store keyed on the wrong field: asked for op-1, it answers with op-2's record.
+			get: (s) => inner.get(s, 'op-2'),
+		}));
+		await interruptedEarlier(journal.inner);
+		const record = (await journal.inner.get('default', 'op-1')) as JournalRecord;
+		await journal.inner.create({ ...record, operation: 'op-2' });
+		const api = createClient({ baseUrl: server.url, journal, retry: fast });
+		const error = await rejectionOf(api.resume('op-1'));
+		expect(error).toBeInstanceOf(JournalError);
+		expect((error as JournalError).operation).toBe('op-1');
+		expect(server.received).toHaveLength(0);
+	});
 });

@@ -3,6 +3,7 @@ import {
 	bardge,
 	createClient,
 	fingerprint,
+	type Journal,
 	type JournalRecord,
 	KeyExpiredError,
 	MemoryJournal,
@@ -71,6 +72,54 @@ describe('outcome unknown', () => {
 		expect(res).toMatchObject({ status: 201, key, attempts: 1, fromJournal: false, data: { id: 'b1' } });
 		const record = await journal.get('default', 'book:u42:c7');
 		expect(record).toMatchObject({ state: 'succeeded', attemptsStarted: 3, attemptsFinished: 3 });
+	});
+});
+
+describe('an abort that lands once the answer is in', () => {
+	it('keeps the answer: the journal records the operation as succeeded and the caller gets the result', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
+		const journal = new MemoryJournal();
+		const controller = new AbortController();
+		// The caller aborts just after the whole answer was read, before the retry loop looks at its signal again.
+		const lateAbort: typeof fetch = async (input, init) => {
+			const response = await fetch(input, init);
+			const body = await response.text();
+			controller.abort(new Error('caller left'));
+			return new Response(body, { status: response.status, headers: response.headers });
+		};
+		const api = createClient({ baseUrl: server.url, journal, fetch: lateAbort, retry: fast });
+		const result = await api.post('bookings', {
+			json: booking,
+			operation: 'op-1',
+			signal: controller.signal,
+		});
+		expect(result).toMatchObject({ status: 201, data: { id: 'b1' } });
+		expect((await journal.get('default', 'op-1'))?.state).toBe('succeeded');
+		expect(server.received).toHaveLength(1);
+	});
+
+	it('lands between the claim of a retry and its send: the claim is taken back, the record does not read as unknown', async () => {
+		const server = await serve((_req, res) => sendJson(res, 429, { error: 'slow down' }));
+		const controller = new AbortController();
+		const journal = new MemoryJournal();
+		const claimThenAbort: Journal = {
+			create: (r) => journal.create(r),
+			get: (s, o) => journal.get(s, o),
+			// The claim of the retry is written, then the caller leaves before it is sent.
+			compareAndSet: (r) => {
+				if (r.state === 'inflight') controller.abort(new Error('caller left'));
+				return journal.compareAndSet(r);
+			},
+			listUnfinished: (s) => journal.listUnfinished(s),
+			collectGarbage: (n) => journal.collectGarbage(n),
+		};
+		const api = createClient({ baseUrl: server.url, journal: claimThenAbort, retry: fast });
+		const error = await rejectionOf(
+			api.post('bookings', { json: booking, operation: 'op-1', signal: controller.signal }),
+		);
+		expect(error).toMatchObject({ message: 'caller left' });
+		expect(server.received).toHaveLength(1);
+		expect((await journal.get('default', 'op-1'))?.state).toBe('pending');
 	});
 });
 
