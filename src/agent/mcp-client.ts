@@ -2,9 +2,9 @@ import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
 import { mintKey } from '../keys/mint.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
+import { abortable } from '../utils/abortable.js';
 import { count } from '../utils/plural.js';
 import { MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
-import { untilAborted } from './until-aborted.js';
 
 /** The parameters of an MCP `tools/call`. */
 export type McpCallParams = {
@@ -146,10 +146,7 @@ export async function idempotentCallTool<R>(
 			// A reconnect that hangs must not keep the caller past its signal either.
 			if (beforeRetry) {
 				const error = 'error' in failure ? failure.error : failure.result;
-				await untilAborted(
-					Promise.resolve().then(() => beforeRetry({ attempt, error, key })),
-					signal,
-				);
+				await abortable(() => beforeRetry({ attempt, error, key }), signal);
 			}
 		} catch (error) {
 			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
@@ -187,14 +184,14 @@ function attemptWithin<R>(
 	signal: AbortSignal | undefined,
 	timeout: number | undefined,
 ): Promise<R> {
-	if (timeout === undefined) return untilAborted(work, signal);
+	if (timeout === undefined) return abortable(() => work, signal);
 	work.catch(() => {});
 	return new Promise<R>((resolve, reject) => {
 		const timer = setTimeout(
 			() => reject(Object.assign(new Error(`No answer within ${timeout} ms.`), { code: REQUEST_TIMEOUT })),
 			timeout,
 		);
-		untilAborted(work, signal)
+		abortable(() => work, signal)
 			.then(resolve, reject)
 			.finally(() => clearTimeout(timer));
 	});

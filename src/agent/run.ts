@@ -19,9 +19,9 @@ import {
 } from '../journal/record.js';
 import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
 import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
+import { abortable } from '../utils/abortable.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
-import { untilAborted } from './until-aborted.js';
 
 export type RunSpec = {
 	journal: Journal;
@@ -101,7 +101,7 @@ export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 
 	let value: unknown;
 	try {
-		value = await untilAborted(spec.execute(), spec.signal);
+		value = await abortable(spec.execute, spec.signal);
 	} catch (error) {
 		const classified = isIdempotencyError(error) ? classify(error, ids, spec.retrySafe) : undefined;
 		if (!classified) {
