@@ -1,5 +1,6 @@
 import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
 import { mintKey } from '../keys/mint.js';
+import { isAbortSignal, MAX_TIMEOUT_MS } from '../operation/call-options.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
 import { abortable } from '../utils/abortable.js';
@@ -154,10 +155,8 @@ export async function idempotentCallTool<R>(
 	}
 }
 
-// setTimeout's largest delay: a longer one fires at once.
-const MAX_TIMEOUT = 2_147_483_647;
 const isDelay = (value: unknown, min: number): boolean =>
-	typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMEOUT;
+	typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMEOUT_MS;
 
 /**
 The call's key: `options.key`, else one the caller put in `_meta` already (a key it keeps across processes must not be
@@ -207,8 +206,7 @@ function checkCall(params: McpCallParams, options: IdempotentCallOptions): void 
 		throw invalid('name', "must be the tool's name");
 	}
 	const { signal } = options;
-	if (signal !== undefined && !(signal instanceof AbortSignal))
-		throw invalid('signal', 'must be an AbortSignal');
+	if (signal !== undefined && !isAbortSignal(signal)) throw invalid('signal', 'must be an AbortSignal');
 	for (const field of ['arguments', '_meta'] as const) {
 		const value = params[field];
 		if (value !== undefined && !isPlainObject(value)) throw invalid(field, 'must be an object');
@@ -226,11 +224,14 @@ function checkCall(params: McpCallParams, options: IdempotentCallOptions): void 
 		}
 	}
 	if (options.timeout !== undefined && !isDelay(options.timeout, 1)) {
-		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);
+		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
 	}
 	const { backoff } = options;
 	if (backoff !== undefined && (!isDelay(backoff?.baseDelay, 0) || !isDelay(backoff?.maxDelay, 0))) {
-		throw invalid('backoff', `must be { baseDelay, maxDelay }, whole milliseconds from 0 to ${MAX_TIMEOUT}`);
+		throw invalid(
+			'backoff',
+			`must be { baseDelay, maxDelay }, whole milliseconds from 0 to ${MAX_TIMEOUT_MS}`,
+		);
 	}
 	if (options.beforeRetry !== undefined && typeof options.beforeRetry !== 'function') {
 		throw invalid('beforeRetry', 'must be a function');
