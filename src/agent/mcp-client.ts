@@ -5,7 +5,7 @@ import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
 import { abortable } from '../utils/abortable.js';
 import { count } from '../utils/plural.js';
-import { MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
+import { isMetaKey, MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
 
 /** The parameters of an MCP `tools/call`. */
 export type McpCallParams = {
@@ -105,7 +105,7 @@ export async function idempotentCallTool<R>(
 	checkCall(params, options);
 	const key = callKey(params, options);
 	const retries = options.retries ?? 2;
-	if (typeof key !== 'string' || key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+	if (!isMetaKey(key)) {
 		throw new InvalidRequestError('The key must be 1 to 255 visible ASCII characters.', { field: 'key' });
 	}
 	if (!Number.isInteger(retries) || retries < 0) {
