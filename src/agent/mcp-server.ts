@@ -81,17 +81,8 @@ export function mcpIdentity(
 	context: readonly unknown[],
 	businessKey: string | undefined,
 ): Identity {
-	if (businessKey !== undefined) {
-		if (typeof businessKey !== 'string' || businessKey.length === 0 || businessKey.length > 512) {
-			throw new InvalidRequestError(
-				'The key option must return a non-empty string of at most 512 characters.',
-				{
-					field: 'key',
-				},
-			);
-		}
-		return { kind: 'key', material: businessKey, label: undefined };
-	}
+	// Already checked by businessKey().
+	if (businessKey !== undefined) return { kind: 'key', material: businessKey, label: undefined };
 	const meta = mcpMeta(context);
 	const given = meta?.[MCP_IDEMPOTENCY_KEY_META];
 	if (given !== undefined) {
