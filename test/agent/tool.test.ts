@@ -49,6 +49,21 @@ describe('idempotentTool: journal before effect', () => {
 		});
 	});
 
+	it('knows its own new record when the journal hands back a copy (any journal but MemoryJournal): one attempt', async () => {
+		class CopyingJournal extends MemoryJournal {
+			override async create(record: JournalRecord): Promise<JournalRecord> {
+				return structuredClone(await super.create(record));
+			}
+		}
+		const journal = new CopyingJournal();
+		await idempotentTool(async () => 'ok', { name: 'book', journal })(input, ctx('call_1'));
+		// Not taken for an earlier call's record and claimed a second time: that would count an attempt never made.
+		expect(await journal.get('agent:default', 'tool:book:call:call_1')).toMatchObject({
+			state: 'succeeded',
+			attemptsStarted: 1,
+		});
+	});
+
 	it('answers a repeated call from the journal without running the tool again', async () => {
 		const { fn, journal } = booking(new MemoryJournal());
 		const execute = idempotentTool(fn, { name: 'book', journal });
