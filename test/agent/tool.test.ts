@@ -423,6 +423,19 @@ describe('idempotentTool: keys', () => {
 		expect(seen[0]?.operation).toBe('tool:book:key:book:u42:c7');
 	});
 
+	it('a business key makes a call again with the same input safe, and the advice says so', async () => {
+		const execute = idempotentTool(
+			async () => {
+				throw new OutcomeUnknownError('lost', { attempts: 1, reason: 'network' });
+			},
+			{ name: 'book', journal: new MemoryJournal(), key: (i) => `book:${i.clientId}:${i.classId}` },
+		);
+		expect(await execute(input, ctx('call_1'))).toMatchObject({
+			status: 'outcome_unknown',
+			advice: expect.stringContaining('Calling this tool again with exactly the same input is safe'),
+		});
+	});
+
 	it('with a secret, keys are HMACs: another secret, another key', async () => {
 		const keys: string[] = [];
 		const fn = async (_: Input, run: ToolRunContext) => {
