@@ -6,6 +6,7 @@ import {
 	type JournalRecord,
 	KeyReuseError,
 	MemoryJournal,
+	NotSentError,
 	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
@@ -197,6 +198,22 @@ describe('idempotentTool: what the model sees', () => {
 		expect(await execute(input, ctx('call_1'))).toEqual({ id: 'b1' });
 		expect(await execute(input, ctx('call_1'))).toEqual({ id: 'b1' });
 		expect(attempt).toBe(2);
+	});
+
+	it('a re-run that sends nothing leaves the record unknown when an earlier attempt may have landed', async () => {
+		const journal = new MemoryJournal();
+		let attempt = 0;
+		const execute = idempotentTool(
+			async () => {
+				if (attempt++ === 0) throw new OutcomeUnknownError('lost', { attempts: 1, reason: 'network' });
+				throw new NotSentError('unreachable', { attempts: 1 });
+			},
+			{ name: 'book', journal },
+		);
+		await execute(input, ctx('call_1'));
+		expect(await execute(input, ctx('call_1'))).toMatchObject({ status: 'failed', code: 'not_sent' });
+		// Not 'pending' ("never sent"): the first attempt may have been applied.
+		expect(await journal.get('agent:default', 'tool:book:call:call_1')).toMatchObject({ state: 'unknown' });
 	});
 
 	it('a definite refusal is data, kept: the same call gets it again without running the tool', async () => {
