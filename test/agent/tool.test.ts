@@ -442,7 +442,7 @@ describe('idempotentTool: keys', () => {
 
 	it('a business key makes a call again with the same input safe, and the advice says so', async () => {
 		const execute = idempotentTool(
-			async () => {
+			async (_: Input) => {
 				throw new OutcomeUnknownError('lost', { attempts: 1, reason: 'network' });
 			},
 			{ name: 'book', journal: new MemoryJournal(), key: (i) => `book:${i.clientId}:${i.classId}` },
