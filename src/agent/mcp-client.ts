@@ -1,6 +1,6 @@
 import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
 import { mintKey } from '../keys/mint.js';
-import { isAbortSignal, MAX_TIMEOUT_MS } from '../operation/call-options.js';
+import { checkTimeout, isAbortSignal, MAX_TIMEOUT_MS } from '../operation/call-options.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
 import { abortable } from '../utils/abortable.js';
@@ -223,9 +223,7 @@ function checkCall(params: McpCallParams, options: IdempotentCallOptions): void 
 			);
 		}
 	}
-	if (options.timeout !== undefined && !isDelay(options.timeout, 1)) {
-		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
-	}
+	checkTimeout(options.timeout);
 	const { backoff } = options;
 	if (backoff !== undefined && (!isDelay(backoff?.baseDelay, 0) || !isDelay(backoff?.maxDelay, 0))) {
 		throw invalid(
