@@ -1,3 +1,4 @@
+import { isAbortSignal } from '../operation/call-options.js';
 import type { ToolCallInfo } from './types.js';
 
 type Bag = Record<string, unknown>;
@@ -6,8 +7,7 @@ const bag = (value: unknown): Bag | undefined =>
 	typeof value === 'object' && value !== null ? (value as Bag) : undefined;
 const text = (value: unknown): string | undefined =>
 	typeof value === 'string' && value.length > 0 ? value : undefined;
-const abortSignal = (value: unknown): AbortSignal | undefined =>
-	typeof AbortSignal !== 'undefined' && value instanceof AbortSignal ? value : undefined;
+const abortSignal = (value: unknown): AbortSignal | undefined => (isAbortSignal(value) ? value : undefined);
 
 /**
 Reads a tool call's identity out of what the framework passed after the input, without importing any framework:

@@ -1,3 +1,5 @@
+import { hex, sha256HexOfText } from '../utils/sha256.js';
+
 /** Which rule named the action, and the material its key is derived from. */
 export type Identity = {
 	kind: 'call' | 'intent' | 'key' | 'mcp-key';
@@ -35,11 +37,11 @@ export async function toolIds(
 	identity: Identity,
 	hmacKey: CryptoKey | undefined,
 ): Promise<ToolIds> {
-	const data = encoder.encode([DOMAIN, scope, tool, identity.kind, identity.material].join('\u0000'));
+	const text = [DOMAIN, scope, tool, identity.kind, identity.material].join('\u0000');
 	const digest = hmacKey
-		? await crypto.subtle.sign('HMAC', hmacKey, data)
-		: await crypto.subtle.digest('SHA-256', data);
-	const key = uuidV8(new Uint8Array(digest, 0, 16));
+		? hex(await crypto.subtle.sign('HMAC', hmacKey, encoder.encode(text)))
+		: await sha256HexOfText(text);
+	const key = uuidV8(digest);
 	// A tool name with a colon could make a readable id ambiguous (tool "a:call", key "x" and tool "a", call "key:x"
 	// both read `tool:a:call:key:x`), and two actions would share one record: name those by their key alone.
 	const label = tool.includes(':') ? undefined : identity.label;
@@ -60,10 +62,8 @@ export const importSecret = (secret: string | Uint8Array): Promise<CryptoKey> =>
 export const secretLength = (secret: string | Uint8Array): number =>
 	typeof secret === 'string' ? encoder.encode(secret).length : secret.length;
 
-function uuidV8(bytes: Uint8Array): string {
-	const b = Uint8Array.from(bytes);
-	b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
-	b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-	const hex = Array.from(b, (byte) => byte.toString(16).padStart(2, '0')).join('');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** The first 16 bytes of a hex digest as a UUID, its version (8) and variant (10) bits set. */
+function uuidV8(digest: string): string {
+	const variant = ((Number.parseInt(digest.charAt(16), 16) & 0x3) | 0x8).toString(16);
+	return `${digest.slice(0, 8)}-${digest.slice(8, 12)}-8${digest.slice(13, 16)}-${variant}${digest.slice(17, 20)}-${digest.slice(20, 32)}`;
 }

@@ -1,10 +1,11 @@
 import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
 import { mintKey } from '../keys/mint.js';
+import { checkTimeout, isAbortSignal, MAX_TIMEOUT_MS } from '../operation/call-options.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
+import { abortable } from '../utils/abortable.js';
 import { count } from '../utils/plural.js';
-import { MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
-import { untilAborted } from './until-aborted.js';
+import { isMetaKey, MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
 
 /** The parameters of an MCP `tools/call`. */
 export type McpCallParams = {
@@ -104,7 +105,7 @@ export async function idempotentCallTool<R>(
 	checkCall(params, options);
 	const key = callKey(params, options);
 	const retries = options.retries ?? 2;
-	if (typeof key !== 'string' || key.length === 0 || key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
+	if (!isMetaKey(key)) {
 		throw new InvalidRequestError('The key must be 1 to 255 visible ASCII characters.', { field: 'key' });
 	}
 	if (!Number.isInteger(retries) || retries < 0) {
@@ -146,10 +147,7 @@ export async function idempotentCallTool<R>(
 			// A reconnect that hangs must not keep the caller past its signal either.
 			if (beforeRetry) {
 				const error = 'error' in failure ? failure.error : failure.result;
-				await untilAborted(
-					Promise.resolve().then(() => beforeRetry({ attempt, error, key })),
-					signal,
-				);
+				await abortable(() => beforeRetry({ attempt, error, key }), signal);
 			}
 		} catch (error) {
 			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
@@ -157,10 +155,8 @@ export async function idempotentCallTool<R>(
 	}
 }
 
-// setTimeout's largest delay: a longer one fires at once.
-const MAX_TIMEOUT = 2_147_483_647;
 const isDelay = (value: unknown, min: number): boolean =>
-	typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMEOUT;
+	typeof value === 'number' && Number.isInteger(value) && value >= min && value <= MAX_TIMEOUT_MS;
 
 /**
 The call's key: `options.key`, else one the caller put in `_meta` already (a key it keeps across processes must not be
@@ -187,14 +183,14 @@ function attemptWithin<R>(
 	signal: AbortSignal | undefined,
 	timeout: number | undefined,
 ): Promise<R> {
-	if (timeout === undefined) return untilAborted(work, signal);
+	if (timeout === undefined) return abortable(() => work, signal);
 	work.catch(() => {});
 	return new Promise<R>((resolve, reject) => {
 		const timer = setTimeout(
 			() => reject(Object.assign(new Error(`No answer within ${timeout} ms.`), { code: REQUEST_TIMEOUT })),
 			timeout,
 		);
-		untilAborted(work, signal)
+		abortable(() => work, signal)
 			.then(resolve, reject)
 			.finally(() => clearTimeout(timer));
 	});
@@ -210,8 +206,7 @@ function checkCall(params: McpCallParams, options: IdempotentCallOptions): void 
 		throw invalid('name', "must be the tool's name");
 	}
 	const { signal } = options;
-	if (signal !== undefined && !(signal instanceof AbortSignal))
-		throw invalid('signal', 'must be an AbortSignal');
+	if (signal !== undefined && !isAbortSignal(signal)) throw invalid('signal', 'must be an AbortSignal');
 	for (const field of ['arguments', '_meta'] as const) {
 		const value = params[field];
 		if (value !== undefined && !isPlainObject(value)) throw invalid(field, 'must be an object');
@@ -228,12 +223,13 @@ function checkCall(params: McpCallParams, options: IdempotentCallOptions): void 
 			);
 		}
 	}
-	if (options.timeout !== undefined && !isDelay(options.timeout, 1)) {
-		throw invalid('timeout', `must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);
-	}
+	checkTimeout(options.timeout);
 	const { backoff } = options;
 	if (backoff !== undefined && (!isDelay(backoff?.baseDelay, 0) || !isDelay(backoff?.maxDelay, 0))) {
-		throw invalid('backoff', `must be { baseDelay, maxDelay }, whole milliseconds from 0 to ${MAX_TIMEOUT}`);
+		throw invalid(
+			'backoff',
+			`must be { baseDelay, maxDelay }, whole milliseconds from 0 to ${MAX_TIMEOUT_MS}`,
+		);
 	}
 	if (options.beforeRetry !== undefined && typeof options.beforeRetry !== 'function') {
 		throw invalid('beforeRetry', 'must be a function');

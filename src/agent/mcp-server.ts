@@ -17,6 +17,10 @@ export const MCP_IDEMPOTENCY_KEY_META = 'idemkey/idempotency-key';
 const MAX_META_KEY = 255;
 const META_KEY_PATTERN = /^[\x21-\x7e]+$/;
 
+/** Whether a value is a key the `_meta` field can carry; the client checks its own keys the same way. */
+export const isMetaKey = (value: unknown): value is string =>
+	typeof value === 'string' && value.length <= MAX_META_KEY && META_KEY_PATTERN.test(value);
+
 /** What an MCP tool handler gets besides its input: the part of the SDK's `RequestHandlerExtra` idemkey reads. */
 export type McpToolExtra = {
 	signal?: AbortSignal | undefined;
@@ -77,21 +81,12 @@ export function mcpIdentity(
 	context: readonly unknown[],
 	businessKey: string | undefined,
 ): Identity {
-	if (businessKey !== undefined) {
-		if (typeof businessKey !== 'string' || businessKey.length === 0 || businessKey.length > 512) {
-			throw new InvalidRequestError(
-				'The key option must return a non-empty string of at most 512 characters.',
-				{
-					field: 'key',
-				},
-			);
-		}
-		return { kind: 'key', material: businessKey, label: undefined };
-	}
+	// Already checked by businessKey().
+	if (businessKey !== undefined) return { kind: 'key', material: businessKey, label: undefined };
 	const meta = mcpMeta(context);
 	const given = meta?.[MCP_IDEMPOTENCY_KEY_META];
 	if (given !== undefined) {
-		if (typeof given !== 'string' || given.length > MAX_META_KEY || !META_KEY_PATTERN.test(given)) {
+		if (!isMetaKey(given)) {
 			throw new InvalidRequestError(
 				`The idempotency key in _meta["${MCP_IDEMPOTENCY_KEY_META}"] must be 1 to ${MAX_META_KEY} visible ASCII characters.`,
 				{ field: `_meta.${MCP_IDEMPOTENCY_KEY_META}` },

@@ -1,6 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
+import { MAX_TIMEOUT_MS } from '../operation/call-options.js';
 import { importSecret, secretLength, wellFormed } from './ids.js';
 import type { IdempotentToolOptions, KeyBy, ToolCallInfo, ToolFailureStatus } from './types.js';
 
@@ -23,8 +24,6 @@ export type ToolSettings<I> = {
 };
 
 const MAX_NAME = 128;
-// setTimeout's largest delay: a longer one fires at once.
-const MAX_TIMEOUT = 2_147_483_647;
 const MIN_SECRET_BYTES = 16;
 const STATUSES: readonly ToolFailureStatus[] = ['outcome_unknown', 'failed'];
 
@@ -42,8 +41,8 @@ const optionalNumber = (options: Record<string, unknown>, field: string): number
 
 function journalTimeout(value: unknown): number {
 	if (value === undefined) return 10_000;
-	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT) {
-		throw invalid('journalTimeoutMs', `expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT}`);
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+		throw invalid('journalTimeoutMs', `expected a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
 	}
 	return value;
 }

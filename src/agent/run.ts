@@ -19,9 +19,9 @@ import {
 } from '../journal/record.js';
 import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
 import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
+import { abortable } from '../utils/abortable.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
-import { untilAborted } from './until-aborted.js';
 
 export type RunSpec = {
 	journal: Journal;
@@ -101,7 +101,7 @@ export async function runRecorded(spec: RunSpec): Promise<RunResult> {
 
 	let value: unknown;
 	try {
-		value = await untilAborted(spec.execute(), spec.signal);
+		value = await abortable(spec.execute, spec.signal);
 	} catch (error) {
 		const classified = isIdempotencyError(error) ? classify(error, ids, spec.retrySafe) : undefined;
 		if (!classified) {
@@ -201,12 +201,7 @@ async function claimEarlier(
 					if (wrote) undoClaim(spec.journal, next, releaseTo(from), spec.now());
 				},
 			),
-		reread: async () => {
-			const latest = await journalIo('re-read the tool call', ids, wait, (o) =>
-				spec.journal.get(spec.scope, spec.operation, o),
-			);
-			return latest == null ? undefined : checked(latest, spec);
-		},
+		reread: () => reread(spec, wait),
 	});
 	switch (end.type) {
 		case 'written':
@@ -371,14 +366,19 @@ async function settleQuietly(
 		await writeOnLatest(from, (current) => settled(current, state, spec.now(), outcome), {
 			write: (next) =>
 				journalIo('record how the tool call ended', ids, wait, (o) => spec.journal.compareAndSet(next, o)),
-			reread: async () => {
-				const latest = await journalIo('re-read the tool call', ids, wait, (o) =>
-					spec.journal.get(spec.scope, spec.operation, o),
-				);
-				return latest == null || recordProblem(latest, spec) !== undefined ? undefined : latest;
-			},
+			// A record that fails its check throws: the end is left unwritten, as when the record is gone.
+			reread: () => reread(spec, wait),
 		});
 	} catch {}
+}
+
+/** The latest record of the call (checked), or `undefined` when it is gone. */
+async function reread(spec: RunSpec, wait: JournalWait): Promise<JournalRecord | undefined> {
+	const ids = { operation: spec.operation, key: spec.key };
+	const latest = await journalIo('re-read the tool call', ids, wait, (o) =>
+		spec.journal.get(spec.scope, spec.operation, o),
+	);
+	return latest == null ? undefined : checked(latest, spec);
 }
 
 function checked(value: unknown, spec: RunSpec): JournalRecord {

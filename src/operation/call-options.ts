@@ -23,7 +23,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether the value is a real AbortSignal: fetch and AbortSignal.any() check the brand, not the shape. */
-function isAbortSignal(value: unknown): value is AbortSignal {
+export function isAbortSignal(value: unknown): value is AbortSignal {
 	if (typeof value !== 'object' || value === null || typeof AbortSignal === 'undefined') return false;
 	const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get;
 	try {

@@ -12,7 +12,8 @@ const nodeCrypto = (
 	globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
 
-const hex = (buffer: ArrayBuffer): string => {
+/** Bytes as lowercase hex. */
+export const hex = (buffer: ArrayBuffer): string => {
 	const bytes = new Uint8Array(buffer);
 	let out = '';
 	for (const byte of bytes) out += byte.toString(16).padStart(2, '0');

@@ -66,7 +66,7 @@ describe('idempotentTool: a journal that never answers cannot hold the tool call
 		const call = track(
 			idempotentTool(fn, { name: 'book', journal, journalTimeoutMs: 2_000 })(input, ctx('call_1')),
 		);
-		// Keys are digested with WebCrypto (real async work): time starts once the journal is reached.
+		// Keys are digested asynchronously: time starts once the journal is reached.
 		await held.reached;
 		await vi.advanceTimersByTimeAsync(1_999);
 		expect(call.settled).toBe(false);

@@ -245,6 +245,7 @@ describe('idempotentCallTool', () => {
 		['a _meta that is not an object', null, { name: 'book', _meta: 'k' }, {}, '_meta'],
 		['a _meta with a BigInt', null, { name: 'book', _meta: { n: 1n } }, {}, '_meta'],
 		['a signal that is not an AbortSignal', null, { name: 'book' }, { signal: {} }, 'signal'],
+		['a key longer than 255 characters', null, { name: 'book' }, { key: 'k'.repeat(256) }, 'key'],
 	])('refuses %s before sending, as invalid', async (_, client, params, options, field) => {
 		const callTool = vi.fn(async () => ok);
 		const error = await idempotentCallTool(

@@ -6,6 +6,7 @@ import {
 	type JournalRecord,
 	KeyReuseError,
 	MemoryJournal,
+	NotSentError,
 	OperationAbandonedError,
 	OutcomeUnknownError,
 	RequestRejectedError,
@@ -46,6 +47,21 @@ describe('idempotentTool: journal before effect', () => {
 			attemptsStarted: 1,
 			method: 'TOOL',
 			path: 'book',
+		});
+	});
+
+	it('knows its own new record when the journal hands back a copy (any journal but MemoryJournal): one attempt', async () => {
+		class CopyingJournal extends MemoryJournal {
+			override async create(record: JournalRecord): Promise<JournalRecord> {
+				return structuredClone(await super.create(record));
+			}
+		}
+		const journal = new CopyingJournal();
+		await idempotentTool(async () => 'ok', { name: 'book', journal })(input, ctx('call_1'));
+		// Not taken for an earlier call's record and claimed a second time: that would count an attempt never made.
+		expect(await journal.get('agent:default', 'tool:book:call:call_1')).toMatchObject({
+			state: 'succeeded',
+			attemptsStarted: 1,
 		});
 	});
 
@@ -182,6 +198,22 @@ describe('idempotentTool: what the model sees', () => {
 		expect(await execute(input, ctx('call_1'))).toEqual({ id: 'b1' });
 		expect(await execute(input, ctx('call_1'))).toEqual({ id: 'b1' });
 		expect(attempt).toBe(2);
+	});
+
+	it('a re-run that sends nothing leaves the record unknown when an earlier attempt may have landed', async () => {
+		const journal = new MemoryJournal();
+		let attempt = 0;
+		const execute = idempotentTool(
+			async () => {
+				if (attempt++ === 0) throw new OutcomeUnknownError('lost', { attempts: 1, reason: 'network' });
+				throw new NotSentError('unreachable', { attempts: 1 });
+			},
+			{ name: 'book', journal },
+		);
+		await execute(input, ctx('call_1'));
+		expect(await execute(input, ctx('call_1'))).toMatchObject({ status: 'failed', code: 'not_sent' });
+		// Not 'pending' ("never sent"): the first attempt may have been applied.
+		expect(await journal.get('agent:default', 'tool:book:call:call_1')).toMatchObject({ state: 'unknown' });
 	});
 
 	it('a definite refusal is data, kept: the same call gets it again without running the tool', async () => {
@@ -406,6 +438,19 @@ describe('idempotentTool: keys', () => {
 		await execute(input); // no call id at all
 		expect(fn).toHaveBeenCalledTimes(1);
 		expect(seen[0]?.operation).toBe('tool:book:key:book:u42:c7');
+	});
+
+	it('a business key makes a call again with the same input safe, and the advice says so', async () => {
+		const execute = idempotentTool(
+			async (_: Input) => {
+				throw new OutcomeUnknownError('lost', { attempts: 1, reason: 'network' });
+			},
+			{ name: 'book', journal: new MemoryJournal(), key: (i) => `book:${i.clientId}:${i.classId}` },
+		);
+		expect(await execute(input, ctx('call_1'))).toMatchObject({
+			status: 'outcome_unknown',
+			advice: expect.stringContaining('Calling this tool again with exactly the same input is safe'),
+		});
 	});
 
 	it('with a secret, keys are HMACs: another secret, another key', async () => {
