@@ -7,6 +7,7 @@ import {
 	OutcomeUnknownError,
 } from '../../src/index.js';
 import { StallingJournal } from '../helpers/stalling-journal.js';
+import { watch } from '../helpers/virtual-time.js';
 import { rejectionOf } from './support.js';
 
 /** A fetch answering with `statuses` in turn (the last repeats), counting requests. */
@@ -29,18 +30,24 @@ const flush = async () => {
 
 const isClaim = (n: unknown) => (n as JournalRecord).state === 'inflight';
 
+/** A call the caller can abort while its journal create hangs, until `held.release()` lets the create land. */
+function callHeldAtCreate() {
+	const journal = new StallingJournal();
+	const held = journal.hold('create');
+	const { fetch, requests } = answering(201);
+	const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+	const controller = new AbortController();
+	const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+	return { journal, held, requests, api, controller, call };
+}
+
 afterEach(() => {
 	vi.useRealTimers();
 });
 
 describe('a journal that never answers cannot hold the call past its signal or deadline', () => {
 	it('abort while the create hangs: the caller gets its abort reason, nothing is sent, the journal is told', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const { fetch, requests } = answering(201);
-		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
-		const controller = new AbortController();
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const { held, requests, controller, call } = callHeldAtCreate();
 		const options = await held.reached;
 		const reason = new Error('user left');
 		controller.abort(reason);
@@ -61,14 +68,11 @@ describe('a journal that never answers cannot hold the call past its signal or d
 			fetch,
 			retry: { maxRetryTime: 5_000 },
 		});
-		let settled: unknown;
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
-			settled = error;
-		});
+		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
 		await vi.advanceTimersByTimeAsync(4_999);
-		expect(settled).toBeUndefined();
+		expect(call.settled()).toBe(false);
 		await vi.advanceTimersByTimeAsync(1);
-		await call;
+		const { error: settled } = await call.outcome;
 		expect(settled).toBeInstanceOf(JournalError);
 		expect((settled as Error).message).toMatch(/deadline.*nothing was sent/);
 		expect(requests).toHaveLength(0);
@@ -89,15 +93,12 @@ describe('a journal that never answers cannot hold the call past its signal or d
 		void held.reached.then(() => {
 			claimReached = true;
 		});
-		let settled: unknown;
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
-			settled = error;
-		});
+		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
 		await vi.advanceTimersByTimeAsync(4_999);
 		expect(claimReached).toBe(true);
-		expect(settled).toBeUndefined();
+		expect(call.settled()).toBe(false);
 		await vi.advanceTimersByTimeAsync(1);
-		await call;
+		const { error: settled } = await call.outcome;
 		// The first attempt may have been applied, so which error tells it best (a journal failure, or an unknown
 		// outcome caused by one) is the outcome's business; the wait's is that the call ends, at the deadline.
 		expect(settled).toBeInstanceOf(IdempotencyError);
@@ -128,15 +129,12 @@ describe('one deadline covers journal waits and attempts', () => {
 			retry: { maxRetryTime: 5_000 },
 		});
 		setTimeout(held.release, 4_000);
-		let settled: unknown;
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
-			settled = error;
-		});
+		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
 		await vi.advanceTimersByTimeAsync(4_999);
 		expect(requests).toBe(1);
-		expect(settled).toBeUndefined();
+		expect(call.settled()).toBe(false);
 		await vi.advanceTimersByTimeAsync(1);
-		await call;
+		const { error: settled } = await call.outcome;
 		expect(settled).toBeInstanceOf(OutcomeUnknownError);
 		expect((settled as OutcomeUnknownError).reason).toBe('deadline');
 	});
@@ -144,12 +142,7 @@ describe('one deadline covers journal waits and attempts', () => {
 
 describe('a journal write that lands after the caller gave up', () => {
 	it('a late create is undone: the record says pending with no attempt, and a rerun sends it as new', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const { fetch, requests } = answering(201);
-		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
-		const controller = new AbortController();
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const { journal, held, requests, api, controller, call } = callHeldAtCreate();
 		await held.reached;
 		controller.abort(new Error('user left'));
 		await rejectionOf(call);
@@ -199,12 +192,7 @@ describe('a journal write that lands after the caller gave up', () => {
 	});
 
 	it('a late write that someone built on is left alone', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const { fetch } = answering(201);
-		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
-		const controller = new AbortController();
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const { journal, held, api, controller, call } = callHeldAtCreate();
 		await held.reached;
 		controller.abort(new Error('user left'));
 		await rejectionOf(call);
