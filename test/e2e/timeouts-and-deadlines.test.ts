@@ -8,7 +8,7 @@ import {
 	OutcomeUnknownError,
 } from '../../src/index.js';
 import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
-import { useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
+import { turns, useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -29,10 +29,6 @@ function recorder() {
 	return { events, retries, lastAttemptAt, onEvent };
 }
 
-/** A few turns of the real event loop: lets a client that could move on without a timer do so. */
-const settle = () =>
-	new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((r) => setImmediate(r)));
-
 /**
 Moves virtual time to one ms before the last attempt's `timeoutMs` is up (counted from the virtual time it started:
 its timer is armed with its 'attempt' event) and checks nothing gave up yet, then past it: the timeout fires exactly
@@ -45,7 +41,8 @@ async function expireAttempt(
 ) {
 	const before = log.retries().length;
 	await vi.advanceTimersByTimeAsync(log.lastAttemptAt() + timeoutMs - 1 - Date.now());
-	await settle();
+	// A client that could move on without a timer does so within a few real turns.
+	await turns(2);
 	expect(log.retries()).toHaveLength(before);
 	expect(call.settled()).toBe(false);
 	await vi.advanceTimersByTimeAsync(1);

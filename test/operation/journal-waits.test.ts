@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, JournalError, type JournalRecord, OutcomeUnknownError } from '../../src/index.js';
 import { StallingJournal } from '../helpers/stalling-journal.js';
-import { watch } from '../helpers/virtual-time.js';
+import { turns, watch } from '../helpers/virtual-time.js';
 import { rejectionOf } from './support.js';
 
 /** A fetch answering with `statuses` in turn (the last repeats), counting requests. */
@@ -17,10 +17,6 @@ function answering(...statuses: number[]) {
 	};
 	return { fetch: fetch as typeof globalThis.fetch, requests };
 }
-
-const flush = async () => {
-	for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-};
 
 const isClaim = (n: unknown) => (n as JournalRecord).state === 'inflight';
 
@@ -142,7 +138,7 @@ describe('a journal write that lands after the caller gave up', () => {
 		controller.abort(new Error('user left'));
 		await rejectionOf(call);
 		held.release();
-		await flush();
+		await turns(20);
 		const record = await journal.inner.get(api.scope, 'op-1');
 		expect(record).toMatchObject({ state: 'pending', attemptsStarted: 0, attemptsFinished: 0, revision: 2 });
 		const res = await api.post('charges', { json: { amount: 1 }, operation: 'op-1' });
@@ -177,7 +173,7 @@ describe('a journal write that lands after the caller gave up', () => {
 		expect(error).toBeInstanceOf(OutcomeUnknownError);
 		expect(requests).toHaveLength(1);
 		held.release();
-		await flush();
+		await turns(20);
 		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({
 			state: 'unknown',
 			attemptsStarted: 1,
@@ -201,7 +197,7 @@ describe('a journal write that lands after the caller gave up', () => {
 			return compareAndSet(next);
 		};
 		held.release();
-		await flush();
+		await turns(20);
 		expect(undone?.state).toBe('pending');
 		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({ state: 'inflight', revision: 2 });
 	});
