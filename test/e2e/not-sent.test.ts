@@ -12,18 +12,12 @@ import {
 	NotSentError,
 	OutcomeUnknownError,
 } from '../../src/index.js';
-import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
+import { sendJson } from '../helpers/loopback-server.js';
 import { StallingJournal } from '../helpers/stalling-journal.js';
+import { serve } from '../operation/support.js';
 
-const servers: LoopbackServer[] = [];
-const serve = async (...args: Parameters<typeof startServer>) => {
-	const server = await startServer(...args);
-	servers.push(server);
-	return server;
-};
-afterEach(async () => {
+afterEach(() => {
 	vi.useRealTimers();
-	await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 const fast = { baseDelay: 1, maxDelay: 5, maxRetryTime: 10_000 };

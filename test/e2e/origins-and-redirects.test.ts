@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	createClient,
 	type IdemEvent,
@@ -7,18 +7,10 @@ import {
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type Handler, type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
+import { type Handler, sendJson } from '../helpers/loopback-server.js';
+import { serve } from '../operation/support.js';
 
 // Two loopback servers on two ports: two origins. `api` is the client's baseUrl; `other` must never hear from it.
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-const serve = async (handler: Handler) => {
-	const server = await startServer(handler);
-	servers.push(server);
-	return server;
-};
 const ok: Handler = (_req, res) => sendJson(res, 200, { ok: true });
 const redirect =
 	(status: number, location: () => string): Handler =>
