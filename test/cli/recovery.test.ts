@@ -1,7 +1,7 @@
-import { readdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockHeldByAnotherProcess } from '../journal/node/support.js';
 import { cli, keyedServer, scratch, statusFields } from './support.js';
 
 type Listed = {
@@ -164,9 +164,7 @@ describe('idemkey pending and resume', () => {
 		await cli(['request', 'POST', 'http://127.0.0.1:1/x', '--op', 'stuck', '--json', '1', '--retries', '0'], {
 			cwd,
 		});
-		// The parent of this test process: alive, on this host, so its lock is not stale.
-		const owner = { pid: process.ppid, host: hostname(), id: 'another-process' };
-		await writeFile(join(cwd, '.idemkey', 'journal.lock'), JSON.stringify(owner));
+		lockHeldByAnotherProcess(join(cwd, '.idemkey'));
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(new Error('SIGINT')), 50);
 

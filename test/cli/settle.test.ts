@@ -1,10 +1,10 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { newClaimedRecord } from '../../src/journal/lifecycle.js';
 import { FileJournal } from '../../src/journal/node/index.js';
+import { lockHeldByAnotherProcess } from '../journal/node/support.js';
 import { cli, keyedServer, scratch, statusFields } from './support.js';
 
 type Listed = { operation: string; state: string; byHand: { action: string; reason?: string } | null };
@@ -133,16 +133,14 @@ describe('idemkey resolve', () => {
 		const server = await dropFirst(1);
 		const cwd = await scratch();
 		expect((await charge(server.url, cwd)).code).toBe(EXIT_CODES.outcome_unknown);
-		// The parent of this test process: alive, on this host, so its lock is not stale.
-		const lock = join(cwd, '.idemkey', 'journal.lock');
-		await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname(), id: 'another-process' }));
+		const lock = lockHeldByAnotherProcess(join(cwd, '.idemkey'));
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(new Error('SIGINT')), 50);
 
 		const out = await cli(['abandon', 'charge-1'], { cwd, signal: controller.signal });
 
 		expect(out).toMatchObject({ code: EXIT_CODES.interrupted, stdout: '' });
-		await rm(lock);
+		lock.release();
 		const [listed] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
 		expect(listed).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
 	});
@@ -151,8 +149,7 @@ describe('idemkey resolve', () => {
 		const server = await dropFirst(1);
 		const cwd = await scratch();
 		expect((await charge(server.url, cwd)).code).toBe(EXIT_CODES.outcome_unknown);
-		const lock = join(cwd, '.idemkey', 'journal.lock');
-		await writeFile(lock, JSON.stringify({ pid: process.ppid, host: hostname(), id: 'another-process' }));
+		const lock = lockHeldByAnotherProcess(join(cwd, '.idemkey'));
 
 		const abandoned = await cli(['abandon', 'charge-1', '--max-time', '100'], { cwd });
 		const listed = await cli(['pending', '--max-time', '100'], { cwd });
@@ -165,7 +162,7 @@ describe('idemkey resolve', () => {
 			expect(out.stderr).toMatch(/within the call's deadline \(--max-time\)/);
 			expect(out.stderr).not.toMatch(/maxRetryTime/);
 		}
-		await rm(lock);
+		lock.release();
 		const [record] = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout) as Listed[];
 		expect(record).toMatchObject({ operation: 'charge-1', state: 'unknown', byHand: null });
 	});

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type IdemEvent, RequestRejectedError } from '../../src/index.js';
 import { FileJournal } from '../../src/journal/node/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
+import { turns } from '../helpers/virtual-time.js';
 import { tempDir } from '../journal/node/temp-dirs.js';
 import { fast, rejectionOf, serve } from '../operation/support.js';
 
@@ -19,9 +20,7 @@ afterEach(() => {
 });
 
 /** Node reports unhandled rejections once the microtask queue has drained: let it, twice over. */
-const settled = async () => {
-	for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
-};
+const settled = () => turns(3);
 
 const hooks: [string, (seen: unknown[]) => (value: unknown) => unknown][] = [
 	[

@@ -83,6 +83,7 @@ describe('onExpired is waited for only as long as the caller allows', () => {
 		}).resumeAll();
 		expect(report).toMatchObject({ operation: 'book:0', ok: false });
 		expect((report as { error: unknown }).error).toBeInstanceOf(InvalidRequestError);
+		expect((report as { error: InvalidRequestError }).error.field).toBe('onExpired');
 	});
 });
 
@@ -105,9 +106,20 @@ describe('listing unfinished operations', () => {
 	});
 
 	it('a listing that never answers: resumeAll() ends with its signal', async () => {
-		const api = createClient({ journal: listing(never) });
+		let asked!: () => void;
+		const listed = new Promise<void>((resolve) => {
+			asked = resolve;
+		});
+		const api = createClient({
+			journal: listing(() => {
+				asked();
+				return never();
+			}),
+		});
 		const controller = new AbortController();
 		const all = rejectionOf(api.resumeAll({ signal: controller.signal }));
+		// The abort lands while the listing is awaited, not before it is asked for.
+		await listed;
 		const reason = new Error('shutting down');
 		controller.abort(reason);
 		expect(await all).toBe(reason);

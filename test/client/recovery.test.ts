@@ -225,7 +225,7 @@ describe('expired keys', () => {
 			}),
 		);
 		expect(thrown).toBeInstanceOf(KeyExpiredError);
-		expect((thrown as Error).cause).toBeInstanceOf(Error);
+		expect((thrown as Error).cause).toEqual(new Error('lookup failed'));
 		const nonsense = await rejectionOf(
 			api.resume('book:0', { onExpired: () => ({ action: 'retry' }) as never }),
 		);

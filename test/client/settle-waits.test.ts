@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, JournalError } from '../../src/index.js';
 import type { Journal } from '../../src/journal/journal.js';
 import { newClaimedRecord } from '../../src/journal/lifecycle.js';
 import { FileJournal } from '../../src/journal/node/index.js';
 import { StallingJournal } from '../helpers/stalling-journal.js';
+import { lockHeldByAnotherProcess } from '../journal/node/support.js';
+import { tempDir } from '../journal/node/temp-dirs.js';
 import { rejectionOf } from '../operation/support.js';
 
 /*
@@ -15,13 +13,8 @@ abandon() and resolve() wait for the journal like any call: the caller's signal 
 and what was asked is then not written.
 */
 
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-
 afterEach(() => {
 	vi.useRealTimers();
-	for (const child of children.splice(0)) child.kill();
-	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** An operation left `unknown` (say, after a typo'd port): what abandon and resolve settle. */
@@ -88,19 +81,11 @@ describe.each(['abandon', 'resolve'] as const)('%s() on a journal that does not 
 
 describe('abandon() while another live process holds the FileJournal lock', () => {
 	it('the caller signal ends the wait with its reason and the operation stays as it was', async () => {
-		const directory = mkdtempSync(join(tmpdir(), 'idemkey-settle-'));
-		dirs.push(directory);
+		const directory = tempDir('idemkey-settle-');
 		const seed = new FileJournal({ directory });
 		await stuck(seed);
 		await seed.close();
-		const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
-		children.push(child);
-		await new Promise((resolve, reject) => {
-			child.once('spawn', resolve);
-			child.once('error', reject);
-		});
-		const lock = join(directory, 'journal.lock');
-		writeFileSync(lock, JSON.stringify({ pid: child.pid, host: hostname(), id: 'another-process' }));
+		const lock = lockHeldByAnotherProcess(directory);
 
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
 		const controller = new AbortController();
@@ -112,7 +97,7 @@ describe('abandon() while another live process holds the FileJournal lock', () =
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		controller.abort(reason);
 		expect(await abandoned).toBe(reason);
-		rmSync(lock);
+		lock.release();
 		expect((await journal.get('default', 'charge-1'))?.state).toBe('unknown');
 		await journal.close();
 	});

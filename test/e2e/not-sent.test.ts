@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -11,17 +12,12 @@ import {
 	NotSentError,
 	OutcomeUnknownError,
 } from '../../src/index.js';
-import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
+import { sendJson } from '../helpers/loopback-server.js';
+import { StallingJournal } from '../helpers/stalling-journal.js';
+import { serve } from '../operation/support.js';
 
-const servers: LoopbackServer[] = [];
-const serve = async (...args: Parameters<typeof startServer>) => {
-	const server = await startServer(...args);
-	servers.push(server);
-	return server;
-};
-afterEach(async () => {
+afterEach(() => {
 	vi.useRealTimers();
-	await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 const fast = { baseDelay: 1, maxDelay: 5, maxRetryTime: 10_000 };
@@ -123,112 +119,47 @@ describe('a refused connection is not sent', () => {
 	});
 });
 
-/** A MemoryJournal whose first chosen call waits until the test lets it through. */
-class GatedJournal implements Journal {
-	readonly inner = new MemoryJournal();
-	/** Resolves when a gated write has started; call `open()` to let it finish. */
-	gated: Promise<void>;
-	open: () => void = () => {};
-	private started: () => void = () => {};
-	/** Only the first matching write waits. */
-	private fired = false;
-
-	constructor(
-		private readonly gate: (
-			method: 'create' | 'compareAndSet' | 'get',
-			record: JournalRecord | undefined,
-		) => boolean,
-	) {
-		this.gated = new Promise((resolve) => {
-			this.started = resolve;
-		});
-	}
-
-	private async pass<T>(
-		method: 'create' | 'compareAndSet' | 'get',
-		record: JournalRecord | undefined,
-		write: () => Promise<T>,
-	) {
-		if (!this.fired && this.gate(method, record)) {
-			this.fired = true;
-			const opened = new Promise<void>((resolve) => {
-				this.open = resolve;
-			});
-			this.started();
-			await opened;
-		}
-		return write();
-	}
-	create(record: JournalRecord) {
-		return this.pass('create', record, () => this.inner.create(record));
-	}
-	compareAndSet(next: JournalRecord) {
-		return this.pass('compareAndSet', next, () => this.inner.compareAndSet(next));
-	}
-	get(scope: string, operation: string) {
-		return this.pass('get', undefined, () => this.inner.get(scope, operation));
-	}
-	listUnfinished(scope: string) {
-		return this.inner.listUnfinished(scope);
-	}
-	collectGarbage(now: number) {
-		return this.inner.collectGarbage(now);
-	}
-}
+const isClaim = (record: unknown) => (record as JournalRecord).state === 'inflight';
 
 describe('an abort between the journal claim and the send', () => {
-	it('takes back the first claim and rejects with the abort reason when it lands while the record is created', async () => {
-		const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
-		const journal = new GatedJournal((method) => method === 'create');
+	it.each([
+		{
+			name: 'takes back the first claim and rejects with the abort reason when it lands while the record is created',
+			operation: 'book:4',
+			answer: (res: ServerResponse) => sendJson(res, 201, { id: 'b1' }),
+			gate: (journal: StallingJournal) => journal.hold('create'),
+			sent: 0,
+		},
+		{
+			name: 'takes back a retry’s claim: an operation not applied stays pending, and the abort is an abort',
+			operation: 'book:5',
+			answer: (res: ServerResponse) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': '0' }),
+			// The claim of the second attempt: the write that turns the record inflight again.
+			gate: (journal: StallingJournal) => journal.hold('compareAndSet', isClaim),
+			sent: 1,
+		},
+	])('$name', async ({ operation, answer, gate, sent }) => {
+		const server = await serve((_req, res) => answer(res));
+		const journal = new StallingJournal();
+		const held = gate(journal);
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
 		const controller = new AbortController();
 		const reason = new Error('the user left the page');
 
-		const call = api.post('bookings', { json: booking, operation: 'book:4', signal: controller.signal });
-		await journal.gated;
+		const call = api.post('bookings', { json: booking, operation, signal: controller.signal });
+		await held.reached;
 		controller.abort(reason);
-		journal.open();
+		held.release();
 
 		await expect(call).rejects.toBe(reason);
-		expect(server.received).toHaveLength(0);
+		expect(server.received).toHaveLength(sent);
 		// The claim's undo is written once the journal answers the write the caller stopped waiting for.
 		await vi.waitFor(
 			async () =>
-				expect(await journal.get('default', 'book:4')).toMatchObject({
+				expect(await journal.get('default', operation)).toMatchObject({
 					state: 'pending',
-					attemptsStarted: 0,
-					attemptsFinished: 0,
-				}),
-			{ timeout: 10_000 },
-		);
-	});
-
-	it('takes back a retry’s claim: an operation not applied stays pending, and the abort is an abort', async () => {
-		const server = await serve((_req, res) =>
-			sendJson(res, 429, { error: 'slow down' }, { 'retry-after': '0' }),
-		);
-		// Gate the claim of the second attempt: the write that turns the record inflight again.
-		const journal = new GatedJournal(
-			(method, record) => method === 'compareAndSet' && record?.state === 'inflight',
-		);
-		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
-		const controller = new AbortController();
-		const reason = new Error('cancelled');
-
-		const call = api.post('bookings', { json: booking, operation: 'book:5', signal: controller.signal });
-		await journal.gated;
-		controller.abort(reason);
-		journal.open();
-
-		await expect(call).rejects.toBe(reason);
-		expect(server.received).toHaveLength(1);
-		// The claim's undo is written once the journal answers the write the caller stopped waiting for.
-		await vi.waitFor(
-			async () =>
-				expect(await journal.get('default', 'book:5')).toMatchObject({
-					state: 'pending',
-					attemptsStarted: 1,
-					attemptsFinished: 1,
+					attemptsStarted: sent,
+					attemptsFinished: sent,
 				}),
 			{ timeout: 10_000 },
 		);
@@ -269,16 +200,15 @@ describe('an abort between the journal claim and the send', () => {
 
 	it('counts only the attempt that left when an earlier one may have landed', async () => {
 		const server = await serve((_req, res) => void res.socket?.destroy());
-		const journal = new GatedJournal(
-			(method, record) => method === 'compareAndSet' && record?.state === 'inflight',
-		);
+		const journal = new StallingJournal();
+		const held = journal.hold('compareAndSet', isClaim);
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
 		const controller = new AbortController();
 
 		const call = api.post('bookings', { json: booking, operation: 'book:6', signal: controller.signal });
-		await journal.gated;
+		await held.reached;
 		controller.abort(new Error('cancelled'));
-		journal.open();
+		held.release();
 
 		const error = await call.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(OutcomeUnknownError);
@@ -326,14 +256,15 @@ describe('an abort between the journal claim and the send', () => {
 		const server = await serve((_req, res) =>
 			sendJson(res, 409, { error: 'conflict', code: 'already_cancelled' }),
 		);
-		const journal = new GatedJournal((method) => method === 'get');
+		const journal = new StallingJournal();
+		const held = journal.hold('get');
 		const api = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
 		const controller = new AbortController();
 
 		const call = api.post('bookings/b1/cancel', { operation: 'cancel:b1', signal: controller.signal });
-		await journal.gated;
+		await held.reached;
 		controller.abort(new Error('cancelled'));
-		journal.open();
+		held.release();
 
 		const error = await call.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(OutcomeUnknownError);

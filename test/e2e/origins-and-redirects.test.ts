@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	createClient,
 	type IdemEvent,
@@ -7,18 +7,10 @@ import {
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
-import { type Handler, type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
+import { type Handler, sendJson } from '../helpers/loopback-server.js';
+import { rejectionOf, serve } from '../operation/support.js';
 
 // Two loopback servers on two ports: two origins. `api` is the client's baseUrl; `other` must never hear from it.
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-	await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-const serve = async (handler: Handler) => {
-	const server = await startServer(handler);
-	servers.push(server);
-	return server;
-};
 const ok: Handler = (_req, res) => sendJson(res, 200, { ok: true });
 const redirect =
 	(status: number, location: () => string): Handler =>
@@ -31,6 +23,9 @@ const SECRET = 'sk_live_ORIGINSECRET';
 const VENDOR = 'VENDORKEY-ORIGIN';
 const fast = { baseDelay: 1, maxDelay: 5, inProgressDelay: 1 };
 
+/** The error a call rejects with (see rejectionOf), read as an Error for its message. */
+const failure = async (promise: Promise<unknown>) => (await rejectionOf(promise)) as Error;
+
 function client(baseUrl: string, events: IdemEvent[] = []) {
 	return createClient({
 		baseUrl,
@@ -39,15 +34,6 @@ function client(baseUrl: string, events: IdemEvent[] = []) {
 		headers: { Authorization: `Bearer ${SECRET}`, 'Ocp-Apim-Subscription-Key': VENDOR },
 		onEvent: (event) => void events.push(event),
 	});
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-	return promise.then(
-		() => {
-			throw new Error('expected the call to fail');
-		},
-		(error: Error) => error,
-	);
 }
 
 describe('calls stay on the baseUrl origin', () => {

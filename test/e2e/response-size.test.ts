@@ -98,7 +98,11 @@ describe('a response body larger than maxResponseBytes', () => {
 		expect(res.data).toEqual(JSON.parse(body));
 	});
 
-	it.each([-1, 1.5, Number.NaN, '1000'])('maxResponseBytes %s is refused by createClient', (value) => {
-		expect(() => createClient({ maxResponseBytes: value as number })).toThrow(InvalidRequestError);
-	});
+	it.each([-1, 1.5, Number.NaN, '1000'])(
+		'maxResponseBytes %s is refused by createClient, naming it',
+		(value) => {
+			expect(() => createClient({ maxResponseBytes: value as number })).toThrow(InvalidRequestError);
+			expect(() => createClient({ maxResponseBytes: value as number })).toThrow(/maxResponseBytes/);
+		},
+	);
 });

@@ -50,6 +50,27 @@ async function rawBytesServer(dropAnswer: number[] = []) {
 	return { server, seed, effects: () => effects };
 }
 
+/**
+Sends `request` once, retries off, from a client on `journal` to a server that applies it and drops the answer: the
+operation is left unknown, for another client to rerun.
+*/
+async function sendOnceAndLoseAnswer(
+	url: string,
+	journal: MemoryJournal,
+	request: { json?: unknown; body?: FormData; operation: string },
+	options: { storeBodies?: boolean } = {},
+) {
+	const first = createClient({
+		baseUrl: url,
+		dialect: 'bardge',
+		journal,
+		...options,
+		retry: { ...fast, limit: 0 },
+	});
+	const lost = await first.post('bookings', request).catch((e: unknown) => e);
+	expect(lost).toBeInstanceOf(OutcomeUnknownError);
+}
+
 const booking = {
 	classId: 'c7',
 	clientId: 'u42',
@@ -105,16 +126,7 @@ describe('a rerun sends the bytes of the first attempt, whoever sends it', () =>
 	it('reruns an unfinished operation built with its keys in another order as the same bytes, and gets the replay', async () => {
 		const { server, effects } = await rawBytesServer([0]);
 		const journal = new MemoryJournal();
-		const first = createClient({
-			baseUrl: server.url,
-			dialect: 'bardge',
-			journal,
-			retry: { ...fast, limit: 0 },
-		});
-		const lost = await first
-			.post('bookings', { json: booking, operation: 'book:1' })
-			.catch((e: unknown) => e);
-		expect(lost).toBeInstanceOf(OutcomeUnknownError);
+		await sendOnceAndLoseAnswer(server.url, journal, { json: booking, operation: 'book:1' });
 
 		// Another process (another client on the same journal) builds the same request in another key order.
 		const second = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
@@ -131,11 +143,20 @@ describe('a rerun sends the bytes of the first attempt, whoever sends it', () =>
 	it('resumes an operation journaled without its body from the caller’s request in another key order', async () => {
 		const { server, effects } = await rawBytesServer([0]);
 		const journal = new MemoryJournal();
-		const options = { baseUrl: server.url, dialect: 'bardge', journal, storeBodies: false } as const;
-		const first = createClient({ ...options, retry: { ...fast, limit: 0 } });
-		await first.post('bookings', { json: booking, operation: 'book:2' }).catch(() => {});
+		await sendOnceAndLoseAnswer(
+			server.url,
+			journal,
+			{ json: booking, operation: 'book:2' },
+			{ storeBodies: false },
+		);
 
-		const later = createClient({ ...options, retry: fast });
+		const later = createClient({
+			baseUrl: server.url,
+			dialect: 'bardge',
+			journal,
+			storeBodies: false,
+			retry: fast,
+		});
 		const res = await later.resume('book:2', { request: { json: reordered } });
 
 		expect(res).toMatchObject({ status: 201, replayed: true });
@@ -174,16 +195,7 @@ describe('a rerun of a FormData operation sends the bytes of the first attempt',
 	it('gets the replay, not a KeyReuseError, when another client reruns it with an equal form', async () => {
 		const { server, effects } = await rawBytesServer([0]);
 		const journal = new MemoryJournal();
-		const first = createClient({
-			baseUrl: server.url,
-			dialect: 'bardge',
-			journal,
-			retry: { ...fast, limit: 0 },
-		});
-		const lost = await first
-			.post('bookings', { body: uploadForm(), operation: 'upload:1' })
-			.catch((e: unknown) => e);
-		expect(lost).toBeInstanceOf(OutcomeUnknownError);
+		await sendOnceAndLoseAnswer(server.url, journal, { body: uploadForm(), operation: 'upload:1' });
 
 		const second = createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: fast });
 		const res = await second.post('bookings', { body: uploadForm(), operation: 'upload:1' });

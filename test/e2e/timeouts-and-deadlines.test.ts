@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
 	createClient,
@@ -7,7 +8,7 @@ import {
 	OutcomeUnknownError,
 } from '../../src/index.js';
 import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
-import { useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
+import { turns, useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -28,10 +29,6 @@ function recorder() {
 	return { events, retries, lastAttemptAt, onEvent };
 }
 
-/** A few turns of the real event loop: lets a client that could move on without a timer do so. */
-const settle = () =>
-	new Promise((resolve) => setImmediate(resolve)).then(() => new Promise((r) => setImmediate(r)));
-
 /**
 Moves virtual time to one ms before the last attempt's `timeoutMs` is up (counted from the virtual time it started:
 its timer is armed with its 'attempt' event) and checks nothing gave up yet, then past it: the timeout fires exactly
@@ -44,7 +41,8 @@ async function expireAttempt(
 ) {
 	const before = log.retries().length;
 	await vi.advanceTimersByTimeAsync(log.lastAttemptAt() + timeoutMs - 1 - Date.now());
-	await settle();
+	// A client that could move on without a timer does so within a few real turns.
+	await turns(2);
 	expect(log.retries()).toHaveLength(before);
 	expect(call.settled()).toBe(false);
 	await vi.advanceTimersByTimeAsync(1);
@@ -61,95 +59,70 @@ async function waitOutBackoff(log: ReturnType<typeof recorder>) {
 	for (let ms = 0; ms <= Math.ceil(last.delayMs) + 2; ms++) await vi.advanceTimersByTimeAsync(1);
 }
 
+/**
+Runs one call whose first attempt the server leaves hanging (`stall` gets its response), through that attempt's
+200 ms timeout (the client's `timeout`, or the call's) and the retry after it, which the server answers 200.
+*/
+async function retryAfterStalledFirstAttempt(
+	stall: (res: ServerResponse) => void,
+	clientTimeout: number,
+	callOptions: { timeout?: number } = {},
+) {
+	const stalling = await startServer((_req, res, index) => {
+		if (index === 0) return stall(res);
+		sendJson(res, 200, { ok: true });
+	});
+	server = stalling;
+	useVirtualTime();
+	const log = recorder();
+	const api = createClient({
+		baseUrl: stalling.url,
+		timeout: clientTimeout,
+		retry: { baseDelay: 1, maxDelay: 5 },
+		onEvent: log.onEvent,
+	});
+	const call = watch(api.post('charges', { json: { amount: 100 }, ...callOptions }));
+
+	await waitFor(() => stalling.received.length === 1, 'the first attempt');
+	await expireAttempt(200, log, call);
+	await waitOutBackoff(log);
+	const { value: res } = await call.outcome;
+	return { res, retries: log.retries(), received: stalling.received };
+}
+
 describe('per-attempt timeout', () => {
 	it('times out a stalled attempt and retries it with the same key', async () => {
-		server = await startServer((_req, res, index) => {
-			if (index === 0) return; // never answers
-			sendJson(res, 200, { ok: true });
-		});
-		useVirtualTime();
-		const log = recorder();
-		const api = createClient({
-			baseUrl: server.url,
-			timeout: 200,
-			retry: { baseDelay: 1, maxDelay: 5 },
-			onEvent: log.onEvent,
-		});
-		const call = watch(api.post('charges', { json: { amount: 100 } }));
-
-		await waitFor(() => server?.received.length === 1, 'the first attempt');
 		// The 200 ms timeout cuts the first attempt short (not the default 10 s).
-		await expireAttempt(200, log, call);
-		await waitOutBackoff(log);
-		const { value: res } = await call.outcome;
+		const { res, retries, received } = await retryAfterStalledFirstAttempt(() => {}, 200);
 
-		expect(log.retries()).toMatchObject([{ reason: 'timeout', attempt: 1 }]);
+		expect(retries).toMatchObject([{ reason: 'timeout', attempt: 1 }]);
 		expect(res?.status).toBe(200);
 		expect(res?.attempts).toBe(2);
-		expect(server.received).toHaveLength(2);
-		expect(server.received[1]?.headers['idempotency-key']).toBe(
-			server.received[0]?.headers['idempotency-key'],
-		);
-		expect(res?.key).toBe(server.received[0]?.headers['idempotency-key']);
+		expect(received).toHaveLength(2);
+		expect(received[1]?.headers['idempotency-key']).toBe(received[0]?.headers['idempotency-key']);
+		expect(res?.key).toBe(received[0]?.headers['idempotency-key']);
 	});
 
 	it('is overridden per call by the `timeout` call option', async () => {
-		server = await startServer((_req, res, index) => {
-			if (index === 0) return; // never answers
-			sendJson(res, 200, { ok: true });
-		});
-		useVirtualTime();
-		const log = recorder();
-		const api = createClient({
-			baseUrl: server.url,
-			timeout: 60_000,
-			retry: { baseDelay: 1, maxDelay: 5 },
-			onEvent: log.onEvent,
-		});
-		const call = watch(api.post('charges', { json: { amount: 100 }, timeout: 200 }));
-
-		await waitFor(() => server?.received.length === 1, 'the first attempt');
-		await expireAttempt(200, log, call);
-		await waitOutBackoff(log);
-		const { value: res } = await call.outcome;
+		const { res, received } = await retryAfterStalledFirstAttempt(() => {}, 60_000, { timeout: 200 });
 
 		expect(res?.status).toBe(200);
 		expect(res?.attempts).toBe(2);
-		expect(server.received).toHaveLength(2);
+		expect(received).toHaveLength(2);
 	});
 
 	it('covers the response body too: headers then a stalled body is a timeout, retried with the same key', async () => {
-		server = await startServer((_req, res, index) => {
-			if (index === 0) {
-				// Headers and half a body, then nothing.
-				res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-				res.write('{"ok":');
-				return;
-			}
-			sendJson(res, 200, { ok: true });
-		});
-		useVirtualTime();
-		const log = recorder();
-		const api = createClient({
-			baseUrl: server.url,
-			timeout: 200,
-			retry: { baseDelay: 1, maxDelay: 5 },
-			onEvent: log.onEvent,
-		});
-		const call = watch(api.post('charges', { json: { amount: 100 } }));
+		const { res, retries, received } = await retryAfterStalledFirstAttempt((stalled) => {
+			// Headers and half a body, then nothing.
+			stalled.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+			stalled.write('{"ok":');
+		}, 200);
 
-		await waitFor(() => server?.received.length === 1, 'the first attempt');
-		await expireAttempt(200, log, call);
-		await waitOutBackoff(log);
-		const { value: res } = await call.outcome;
-
-		expect(log.retries()).toMatchObject([{ reason: 'timeout' }]);
+		expect(retries).toMatchObject([{ reason: 'timeout' }]);
 		expect(res?.data).toEqual({ ok: true });
 		expect(res?.attempts).toBe(2);
-		expect(server.received).toHaveLength(2);
-		expect(server.received[1]?.headers['idempotency-key']).toBe(
-			server.received[0]?.headers['idempotency-key'],
-		);
+		expect(received).toHaveLength(2);
+		expect(received[1]?.headers['idempotency-key']).toBe(received[0]?.headers['idempotency-key']);
 	});
 
 	it('gives up with OutcomeUnknownError (reason timeout) when every attempt stalls', async () => {

@@ -38,6 +38,11 @@ export function watch<T>(promise: Promise<T>) {
 
 const turn = () => new Promise((resolve) => realSetImmediate(resolve));
 
+/** `count` turns of the real event loop, whatever timers are faked: lets work that needs no timer run. */
+export async function turns(count: number): Promise<void> {
+	for (let i = 0; i < count; i++) await turn();
+}
+
 /**
 Runs an in-process call (msw handlers, MemoryJournal) to its end in virtual time, one virtual ms at a time with a
 fixed number of real event-loop turns between steps for the work that needs no timer. Which virtual ms each thing

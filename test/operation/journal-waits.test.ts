@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-	createClient,
-	IdempotencyError,
-	JournalError,
-	type JournalRecord,
-	OutcomeUnknownError,
-} from '../../src/index.js';
+import { createClient, JournalError, type JournalRecord, OutcomeUnknownError } from '../../src/index.js';
 import { StallingJournal } from '../helpers/stalling-journal.js';
+import { turns, watch } from '../helpers/virtual-time.js';
 import { rejectionOf } from './support.js';
 
 /** A fetch answering with `statuses` in turn (the last repeats), counting requests. */
@@ -23,11 +18,18 @@ function answering(...statuses: number[]) {
 	return { fetch: fetch as typeof globalThis.fetch, requests };
 }
 
-const flush = async () => {
-	for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-};
-
 const isClaim = (n: unknown) => (n as JournalRecord).state === 'inflight';
+
+/** A call the caller can abort while its journal create hangs, until `held.release()` lets the create land. */
+function callHeldAtCreate() {
+	const journal = new StallingJournal();
+	const held = journal.hold('create');
+	const { fetch, requests } = answering(201);
+	const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
+	const controller = new AbortController();
+	const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+	return { journal, held, requests, api, controller, call };
+}
 
 afterEach(() => {
 	vi.useRealTimers();
@@ -35,12 +37,7 @@ afterEach(() => {
 
 describe('a journal that never answers cannot hold the call past its signal or deadline', () => {
 	it('abort while the create hangs: the caller gets its abort reason, nothing is sent, the journal is told', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const { fetch, requests } = answering(201);
-		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
-		const controller = new AbortController();
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const { held, requests, controller, call } = callHeldAtCreate();
 		const options = await held.reached;
 		const reason = new Error('user left');
 		controller.abort(reason);
@@ -61,14 +58,11 @@ describe('a journal that never answers cannot hold the call past its signal or d
 			fetch,
 			retry: { maxRetryTime: 5_000 },
 		});
-		let settled: unknown;
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
-			settled = error;
-		});
+		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
 		await vi.advanceTimersByTimeAsync(4_999);
-		expect(settled).toBeUndefined();
+		expect(call.settled()).toBe(false);
 		await vi.advanceTimersByTimeAsync(1);
-		await call;
+		const { error: settled } = await call.outcome;
 		expect(settled).toBeInstanceOf(JournalError);
 		expect((settled as Error).message).toMatch(/deadline.*nothing was sent/);
 		expect(requests).toHaveLength(0);
@@ -89,20 +83,18 @@ describe('a journal that never answers cannot hold the call past its signal or d
 		void held.reached.then(() => {
 			claimReached = true;
 		});
-		let settled: unknown;
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
-			settled = error;
-		});
+		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
 		await vi.advanceTimersByTimeAsync(4_999);
 		expect(claimReached).toBe(true);
-		expect(settled).toBeUndefined();
+		expect(call.settled()).toBe(false);
 		await vi.advanceTimersByTimeAsync(1);
-		await call;
-		// The first attempt may have been applied, so which error tells it best (a journal failure, or an unknown
-		// outcome caused by one) is the outcome's business; the wait's is that the call ends, at the deadline.
-		expect(settled).toBeInstanceOf(IdempotencyError);
-		expect(['journal', 'outcome_unknown']).toContain((settled as IdempotencyError).code);
-		expect((settled as Error).message + String((settled as Error).cause)).toMatch(/deadline/);
+		const { error: settled } = await call.outcome;
+		// The first attempt may have been applied: an unknown outcome caused by the journal, never a bare JournalError
+		// whose "nothing was sent" would read as "not applied".
+		expect(settled).toBeInstanceOf(OutcomeUnknownError);
+		expect(settled).toMatchObject({ reason: 'journal', attempts: 1 });
+		expect((settled as Error).cause).toBeInstanceOf(JournalError);
+		expect(((settled as Error).cause as Error).message).toMatch(/deadline/);
 		expect(requests).toHaveLength(1);
 	});
 });
@@ -128,15 +120,12 @@ describe('one deadline covers journal waits and attempts', () => {
 			retry: { maxRetryTime: 5_000 },
 		});
 		setTimeout(held.release, 4_000);
-		let settled: unknown;
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1' }).catch((error: unknown) => {
-			settled = error;
-		});
+		const call = watch(api.post('charges', { json: { amount: 1 }, operation: 'op-1' }));
 		await vi.advanceTimersByTimeAsync(4_999);
 		expect(requests).toBe(1);
-		expect(settled).toBeUndefined();
+		expect(call.settled()).toBe(false);
 		await vi.advanceTimersByTimeAsync(1);
-		await call;
+		const { error: settled } = await call.outcome;
 		expect(settled).toBeInstanceOf(OutcomeUnknownError);
 		expect((settled as OutcomeUnknownError).reason).toBe('deadline');
 	});
@@ -144,17 +133,12 @@ describe('one deadline covers journal waits and attempts', () => {
 
 describe('a journal write that lands after the caller gave up', () => {
 	it('a late create is undone: the record says pending with no attempt, and a rerun sends it as new', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const { fetch, requests } = answering(201);
-		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
-		const controller = new AbortController();
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const { journal, held, requests, api, controller, call } = callHeldAtCreate();
 		await held.reached;
 		controller.abort(new Error('user left'));
 		await rejectionOf(call);
 		held.release();
-		await flush();
+		await turns(20);
 		const record = await journal.inner.get(api.scope, 'op-1');
 		expect(record).toMatchObject({ state: 'pending', attemptsStarted: 0, attemptsFinished: 0, revision: 2 });
 		const res = await api.post('charges', { json: { amount: 1 }, operation: 'op-1' });
@@ -189,7 +173,7 @@ describe('a journal write that lands after the caller gave up', () => {
 		expect(error).toBeInstanceOf(OutcomeUnknownError);
 		expect(requests).toHaveLength(1);
 		held.release();
-		await flush();
+		await turns(20);
 		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({
 			state: 'unknown',
 			attemptsStarted: 1,
@@ -199,12 +183,7 @@ describe('a journal write that lands after the caller gave up', () => {
 	});
 
 	it('a late write that someone built on is left alone', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const { fetch } = answering(201);
-		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
-		const controller = new AbortController();
-		const call = api.post('charges', { json: { amount: 1 }, operation: 'op-1', signal: controller.signal });
+		const { journal, held, api, controller, call } = callHeldAtCreate();
 		await held.reached;
 		controller.abort(new Error('user left'));
 		await rejectionOf(call);
@@ -218,7 +197,7 @@ describe('a journal write that lands after the caller gave up', () => {
 			return compareAndSet(next);
 		};
 		held.release();
-		await flush();
+		await turns(20);
 		expect(undone?.state).toBe('pending');
 		expect(await journal.inner.get(api.scope, 'op-1')).toMatchObject({ state: 'inflight', revision: 2 });
 	});

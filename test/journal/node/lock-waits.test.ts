@@ -1,33 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, JournalError } from '../../../src/index.js';
 import { FileJournal } from '../../../src/journal/node/index.js';
-import { advance, record, SCOPE } from './support.js';
+import { advance, lockHeldByAnotherProcess, record, SCOPE } from './support.js';
 import { tempDir } from './temp-dirs.js';
-
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-	for (const child of children.splice(0)) child.kill();
-});
-
-/** A live process of this host owning `directory`'s journal lock, as a FileJournal in another process would. */
-async function lockHeldByAnotherProcess(directory: string): Promise<{ release: () => void }> {
-	const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60_000)'], { stdio: 'ignore' });
-	children.push(child);
-	await new Promise((resolve, reject) => {
-		child.once('spawn', resolve);
-		child.once('error', reject);
-	});
-	const lock = join(directory, 'journal.lock');
-	writeFileSync(lock, JSON.stringify({ pid: child.pid, host: hostname(), id: 'another-process' }), {
-		mode: 0o600,
-	});
-	return { release: () => rmSync(lock) };
-}
 
 /** Where a promise stands once pending I/O callbacks have run a few times (the lock is polled every 1-16 ms). */
 async function stillPending(promise: Promise<unknown>, turns = 5): Promise<boolean> {
@@ -70,7 +47,7 @@ describe('FileJournal lock held by a live process: the caller signal ends the wa
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
 		const first = record('op-seed');
 		await journal.create(first);
-		const lock = await lockHeldByAnotherProcess(directory);
+		const lock = lockHeldByAnotherProcess(directory);
 		const controller = new AbortController();
 		const { signal } = controller;
 		const created = journal.create(record('op-new'), { signal });
@@ -100,7 +77,7 @@ describe('FileJournal lock held by a live process: the caller signal ends the wa
 		const directory = tempDir();
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
 		await journal.create(record('op-seed'));
-		const lock = await lockHeldByAnotherProcess(directory);
+		const lock = lockHeldByAnotherProcess(directory);
 		const controller = new AbortController();
 		const cancelled = journal.create(record('op-a'), { signal: controller.signal });
 		const kept = journal.create(record('op-b'));
@@ -117,7 +94,7 @@ describe('FileJournal lock held by a live process: the caller signal ends the wa
 
 	it('the first use of a journal (opening it takes the lock) ends on the signal too', async () => {
 		const directory = tempDir();
-		const lock = await lockHeldByAnotherProcess(directory);
+		const lock = lockHeldByAnotherProcess(directory);
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
 		const controller = new AbortController();
 		const created = journal.create(record('op-1'), { signal: controller.signal });
@@ -136,7 +113,7 @@ describe('a client on a FileJournal whose lock another live process holds', () =
 	it('an abort ends the call with its reason, sends nothing, and the operation is not recorded', async () => {
 		const directory = tempDir();
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
-		const lock = await lockHeldByAnotherProcess(directory);
+		const lock = lockHeldByAnotherProcess(directory);
 		const { fetch, seen } = counting();
 		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch });
 		const controller = new AbortController();
@@ -156,7 +133,7 @@ describe('a client on a FileJournal whose lock another live process holds', () =
 		// Otherwise the listing went on waiting in the journal, and close() (the CLI's, after Ctrl-C) with it.
 		const directory = tempDir();
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
-		const lock = await lockHeldByAnotherProcess(directory);
+		const lock = lockHeldByAnotherProcess(directory);
 		const api = createClient({ baseUrl: 'https://api.example.com/', journal, fetch: counting().fetch });
 		const controller = new AbortController();
 		const listing = api.pending({ signal: controller.signal });
@@ -177,7 +154,7 @@ describe('a client on a FileJournal whose lock another live process holds', () =
 	it('the deadline (retry.maxRetryTime) ends the call with a JournalError saying nothing was sent', async () => {
 		const directory = tempDir();
 		const journal = new FileJournal({ directory, staleLockMs: 600_000 });
-		const lock = await lockHeldByAnotherProcess(directory);
+		const lock = lockHeldByAnotherProcess(directory);
 		const { fetch, seen } = counting();
 		const api = createClient({
 			baseUrl: 'https://api.example.com/',

@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { newRecord } from '../../../src/journal/lifecycle.js';
@@ -60,3 +61,15 @@ export const putMeta = (r: JournalRecord, v: number = RECORD_VERSION): unknown[]
 /** "line N" of byte `offset` in `bytes`, counted as the journal's errors count it. */
 export const lineAt = (bytes: Buffer, offset: number): number =>
 	bytes.subarray(0, offset).toString('latin1').split('\n').length;
+
+/**
+Writes `directory`'s journal lock as a FileJournal in another live process of this host holds it: the owner is this
+process's parent (the test runner), alive for as long as the test runs. `release()` frees it.
+*/
+export function lockHeldByAnotherProcess(directory: string): { release: () => void } {
+	const lock = join(directory, 'journal.lock');
+	writeFileSync(lock, JSON.stringify({ pid: process.ppid, host: hostname(), id: 'another-process' }), {
+		mode: 0o600,
+	});
+	return { release: () => rmSync(lock) };
+}
