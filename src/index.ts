@@ -1,22 +1,5 @@
 export type { Call, IdemClient } from './client/create.js';
 export { createClient } from './client/create.js';
-export type {
-	AbandonOptions,
-	CallOptions,
-	ClientOptions,
-	EventBase,
-	ExpiredDecision,
-	HeadersInit,
-	IdemEvent,
-	IdemResult,
-	OnExpired,
-	ResolveOptions,
-	ResumeAllOptions,
-	ResumeError,
-	ResumeOptions,
-	ResumeReport,
-	ResumeRequest,
-} from './client/types.js';
 export type { AnswerRule, Dialect, DialectInit, DialectName, ReplayHeader } from './dialects/index.js';
 export {
 	bardge,
@@ -91,6 +74,20 @@ export type {
 	RetryReason,
 } from './retry/index.js';
 export { backoffDelay, classify, DEFAULT_RETRY, parseRetryAfter, planNext } from './retry/index.js';
+export type { EventBase, IdemEvent } from './types/events.js';
+export type { CallOptions, ClientOptions, IdemHeadersInit } from './types/options.js';
+export type {
+	AbandonOptions,
+	ExpiredDecision,
+	OnExpired,
+	ResolveOptions,
+	ResumeAllOptions,
+	ResumeError,
+	ResumeOptions,
+	ResumeReport,
+	ResumeRequest,
+} from './types/recovery.js';
+export type { IdemResult } from './types/result.js';
 export type {
 	StandardSchemaV1,
 	StandardSchemaV1Issue,

@@ -1,6 +1,6 @@
-import type { ClientOptions } from '../client/types.js';
 import { dialects } from '../dialects/catalog.js';
 import type { DialectName } from '../dialects/types.js';
+import type { ClientOptions } from '../types/options.js';
 import { intFlag } from './args.js';
 import { usageError } from './cli-error.js';
 import { parseHeaders } from './request/headers.js';

@@ -1,5 +1,5 @@
-import type { IdemResult } from '../client/types.js';
 import { isIdempotencyError } from '../errors/base.js';
+import type { IdemResult } from '../types/result.js';
 import { CliError } from './cli-error.js';
 import { EXIT_CODES, type ExitCode, exitCodeOf } from './exit-codes.js';
 import { type CliIo, line, say } from './io.js';

@@ -18,23 +18,22 @@ import { resumeOperation } from '../operation/resume.js';
 import { SingleFlight } from '../operation/single-flight.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import type { IdemEvent } from '../types/events.js';
+import type { CallOptions, ClientOptions } from '../types/options.js';
+import type {
+	AbandonOptions,
+	ResolveOptions,
+	ResumeAllOptions,
+	ResumeOptions,
+	ResumeReport,
+} from '../types/recovery.js';
+import type { IdemResult } from '../types/result.js';
 import { callHook } from '../utils/call-hook.js';
 import { mergeHeaders } from '../utils/headers.js';
 import { followingSafeRedirects } from '../utils/redirects.js';
 import { normaliseBaseUrl } from './base-url.js';
 import { journalHeaderSet } from './journal-headers.js';
 import { assertClientOptions } from './options.js';
-import type {
-	AbandonOptions,
-	CallOptions,
-	ClientOptions,
-	IdemEvent,
-	IdemResult,
-	ResolveOptions,
-	ResumeAllOptions,
-	ResumeOptions,
-	ResumeReport,
-} from './types.js';
 
 /** One HTTP method of the client: `client.post(path, options)`. */
 export type Call = <T = unknown>(input: string | URL, options?: CallOptions<T>) => Promise<IdemResult<T>>;

@@ -1,8 +1,9 @@
 import type { KyInstance } from 'ky';
-import type { HeadersInit, IdemEvent } from '../client/types.js';
 import type { Dialect } from '../dialects/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { RetryPolicy } from '../retry/policy.js';
+import type { IdemEvent } from '../types/events.js';
+import type { IdemHeadersInit } from '../types/options.js';
 import type { SingleFlight } from './single-flight.js';
 
 /** A settled call before per-caller schema validation. */
@@ -27,7 +28,7 @@ export type ClientContext = {
 	readonly timeout: number;
 	/** Normalised (see client/base-url): every call stays on its origin. */
 	readonly baseUrl: URL | undefined;
-	readonly headers: HeadersInit | undefined;
+	readonly headers: IdemHeadersInit | undefined;
 	/** Request headers journaled beside the built-in allow-list (lower-case, never credentials). */
 	readonly journalHeaders: ReadonlySet<string>;
 	readonly storeBodies: boolean;

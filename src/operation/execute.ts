@@ -1,10 +1,11 @@
-import type { CallOptions, IdemResult } from '../client/types.js';
 import { IdempotencyError } from '../errors/base.js';
 import { KeyReuseError, ResponseValidationError } from '../errors/classes.js';
 import { recordId } from '../journal/record.js';
 import { mintOperationId } from '../keys/mint.js';
 import { assertValidKey } from '../keys/validate.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import type { CallOptions } from '../types/options.js';
+import type { IdemResult } from '../types/result.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
 import { attemptLoop, type Progress } from './attempts.js';
 import { checkCall, checkOperation } from './call-options.js';

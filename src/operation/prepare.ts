@@ -1,7 +1,7 @@
-import type { CallOptions, HeadersInit } from '../client/types.js';
 import type { Dialect } from '../dialects/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
 import { fingerprint } from '../keys/fingerprint.js';
+import type { CallOptions, IdemHeadersInit } from '../types/options.js';
 import { mergeHeaders } from '../utils/headers.js';
 import { credentialParam, describeUrl, describeUrlText, hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { serialiseBody } from './body.js';
@@ -84,7 +84,7 @@ export async function prepareRequest(
 	method: string,
 	input: string | URL,
 	options: CallOptions<unknown>,
-	client: { baseUrl: URL | undefined; headers: HeadersInit | undefined; dialect: Dialect },
+	client: { baseUrl: URL | undefined; headers: IdemHeadersInit | undefined; dialect: Dialect },
 ): Promise<PreparedRequest> {
 	const url = resolveUrl(input, client.baseUrl, options.searchParams);
 	const headers = mergeHeaders(client.headers, options.headers);

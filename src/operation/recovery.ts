@@ -1,15 +1,15 @@
+import { isIdempotencyError } from '../errors/base.js';
+import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
+import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
 import type {
 	AbandonOptions,
-	IdemResult,
 	OnExpired,
 	ResolveOptions,
 	ResumeAllOptions,
 	ResumeError,
 	ResumeReport,
-} from '../client/types.js';
-import { isIdempotencyError } from '../errors/base.js';
-import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
-import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
+} from '../types/recovery.js';
+import type { IdemResult } from '../types/result.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
 import { checkOptionsObject, checkSendOptions, describe } from './call-options.js';
 import type { ClientContext } from './context.js';

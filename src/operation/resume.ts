@@ -1,10 +1,12 @@
-import type { ExpiredDecision, HeadersInit, IdemResult, OnExpired, ResumeOptions } from '../client/types.js';
 import { InvalidRequestError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
 import { rekeyed } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import type { IdemHeadersInit } from '../types/options.js';
+import type { ExpiredDecision, OnExpired, ResumeOptions } from '../types/recovery.js';
+import type { IdemResult } from '../types/result.js';
 import { abortable } from '../utils/abortable.js';
 import { fromBase64 } from '../utils/base64.js';
 import { mergeHeaders, withoutSecretHeaders } from '../utils/headers.js';
@@ -52,7 +54,7 @@ export async function readRecord(
 function storedRequest(
 	ctx: ClientContext,
 	record: JournalRecord,
-	extra: HeadersInit | undefined,
+	extra: IdemHeadersInit | undefined,
 ): PreparedRequest {
 	const snap = record.request;
 	if (!snap || snap.bodyOmitted) {

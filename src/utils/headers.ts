@@ -1,5 +1,5 @@
-import type { HeadersInit } from '../client/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
+import type { IdemHeadersInit } from '../types/options.js';
 
 // Matches the common names (Authorization, Proxy-Authorization, Cookie, Set-Cookie, X-Api-Key, X-CSRF-Token) and
 // vendor variants (X-Stripe-Secret, X-Bardge-Api-Key, Ocp-Apim-Subscription-Key, x-functions-key) without listing
@@ -41,7 +41,7 @@ const headerError = (message: string) => new InvalidRequestError(message, { fiel
 Merges header sets, later ones winning (`undefined` deletes), refusing with InvalidRequestError (field `headers`) what
 fetch could not send. Error messages name the header, never its value: it may be a credential.
 */
-export function mergeHeaders(...inits: (HeadersInit | undefined)[]): Headers {
+export function mergeHeaders(...inits: (IdemHeadersInit | undefined)[]): Headers {
 	const out = new Headers();
 	for (const init of inits) {
 		if (init === undefined || init === null) continue;

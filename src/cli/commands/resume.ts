@@ -1,6 +1,7 @@
 import { createClient, type IdemClient } from '../../client/create.js';
-import type { IdemResult, ResumeReport } from '../../client/types.js';
 import { isIdempotencyError } from '../../errors/base.js';
+import type { ResumeReport } from '../../types/recovery.js';
+import type { IdemResult } from '../../types/result.js';
 import { count } from '../../utils/plural.js';
 import { commandArgs, intFlag } from '../args.js';
 import { CliError, usageError } from '../cli-error.js';

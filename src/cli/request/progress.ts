@@ -1,4 +1,4 @@
-import type { IdemEvent } from '../../client/types.js';
+import type { IdemEvent } from '../../types/events.js';
 import { type CliIo, say } from '../io.js';
 import { printable } from '../printable.js';
 

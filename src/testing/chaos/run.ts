@@ -1,10 +1,11 @@
 import { createClient, type IdemClient } from '../../client/create.js';
-import type { ClientOptions, IdemResult } from '../../client/types.js';
 import { resolveDialect } from '../../dialects/resolve.js';
 import type { Dialect, DialectName } from '../../dialects/types.js';
 import { IdempotencyError } from '../../errors/base.js';
 import { MemoryJournal } from '../../journal/memory.js';
 import type { RetryPolicy } from '../../retry/policy.js';
+import type { ClientOptions } from '../../types/options.js';
+import type { IdemResult } from '../../types/result.js';
 import type { DialectState, SeenRequest } from '../dialect-state.js';
 import { createEmulator } from '../emulator.js';
 import type { FaultRates } from '../faults/types.js';

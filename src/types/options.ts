@@ -1,49 +1,13 @@
+// The options of createClient and of each call.
 import type { Dialect, DialectName } from '../dialects/types.js';
-import type { IdempotencyError } from '../errors/base.js';
-import type {
-	InProgressError,
-	InvalidRequestError,
-	JournalError,
-	KeyExpiredError,
-	KeyMissingError,
-	KeyReuseError,
-	OperationAbandonedError,
-	OutcomeUnknownError,
-	RequestRejectedError,
-	ResponseValidationError,
-} from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
-import type { JournalRecord } from '../journal/record.js';
 import type { RetryPolicy } from '../retry/policy.js';
-import type { StandardSchemaV1 } from '../types/standard-schema.js';
+import type { IdemEvent } from './events.js';
+import type { OnExpired } from './recovery.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
 
-export type HeadersInit = Headers | Record<string, string | undefined> | [string, string][];
-
-/**
-One frozen object per event. What `onEvent` throws, and the rejection of a promise it returns (an `async` hook), is
-ignored: logging can break neither a call nor the process.
-*/
-export type IdemEvent =
-	| (EventBase & { readonly type: 'attempt' })
-	| (EventBase & {
-			readonly type: 'retry';
-			/** `not_sent`: the attempt failed before a connection existed (refused, DNS, TLS), so nothing left. */
-			readonly reason: 'network' | 'timeout' | 'server_error' | 'rate_limited' | 'not_sent' | 'in_progress';
-			readonly delayMs: number;
-			readonly status: number | undefined;
-	  })
-	| (EventBase & { readonly type: 'replay'; readonly source: 'server' | 'journal' })
-	| (EventBase & { readonly type: 'conflict'; readonly source: 'server' | 'journal' })
-	| (EventBase & { readonly type: 'give-up'; readonly error: IdempotencyError });
-
-export type EventBase = {
-	readonly operation: string;
-	readonly key: string | undefined;
-	readonly method: string;
-	readonly url: string;
-	/** Attempts started so far in this call. */
-	readonly attempt: number;
-};
+/** Headers as an option takes them: a `Headers`, a record (an `undefined` value leaves the header out) or pairs. */
+export type IdemHeadersInit = Headers | Record<string, string | undefined> | [string, string][];
 
 export type ClientOptions = {
 	/**
@@ -83,7 +47,7 @@ export type ClientOptions = {
 	resumed operation is sent with the resuming client's own headers (its credentials). Checked like a call's `headers`,
 	at `createClient`.
 	*/
-	headers?: HeadersInit;
+	headers?: IdemHeadersInit;
 	/**
 	Request headers a journal record keeps, beside the built-in allow-list (`accept`, `accept-language`,
 	`content-encoding`, `content-language`, `content-type`), for headers a resend needs in order to mean the same thing
@@ -166,7 +130,7 @@ export type CallOptions<T = unknown> = {
 	or control characters (tab allowed); Content-Length, Transfer-Encoding, Keep-Alive, Upgrade and Expect are fetch's
 	own. Anything else is refused before sending, naming the header but never its value.
 	*/
-	headers?: HeadersInit;
+	headers?: IdemHeadersInit;
 	/** Query parameters; values are strings, numbers or booleans (leave a parameter out rather than passing `undefined`). */
 	searchParams?: Record<string, string | number | boolean> | URLSearchParams;
 	/** Cancels the call, including a pending backoff wait. Must be a real `AbortSignal`. */
@@ -175,121 +139,4 @@ export type CallOptions<T = unknown> = {
 	timeout?: number;
 	/** Per-call override of the client's retry settings. */
 	retry?: Partial<RetryPolicy>;
-};
-
-export type IdemResult<T = unknown> = {
-	/** Parsed body (JSON when it parses, else text); the schema's output when `schema` was given. */
-	readonly data: T;
-	readonly status: number;
-	readonly headers: Headers;
-	/** The Idempotency-Key sent; `undefined` for calls that carry none (GET, key-less endpoints). */
-	readonly key: string | undefined;
-	readonly operation: string;
-	/** Attempts made by this call, a try whose connection failed before sending included (0 when the journal answered). */
-	readonly attempts: number;
-	/**
-	`true` when the server replayed a stored response (or the journal answered, or the dialect's "already done" answer confirmed an earlier attempt), `false` when the server said it did not, `undefined` when the server gives no signal.
-	*/
-	readonly replayed: boolean | undefined;
-	/** Answered from the journal without a request. */
-	readonly fromJournal: boolean;
-};
-
-/**
-What to do with an interrupted operation whose key expired:
-- `resend`: send it again under a new key (only when you know the first attempt was not applied);
-- `abandon`: mark it failed; `resume` raises `KeyExpiredError` and later runs of the operation raise it again;
-- `result`: you found the effect; record it as succeeded with `data` (JSON) and `status` (@default 200) and return it.
-*/
-export type ExpiredDecision =
-	| { readonly action: 'resend' }
-	| { readonly action: 'abandon' }
-	| { readonly action: 'result'; readonly status?: number; readonly data?: unknown };
-
-/** Receives the journal record of the expired operation (frozen). */
-export type OnExpired = (record: JournalRecord) => ExpiredDecision | Promise<ExpiredDecision>;
-
-/** A request supplied to `resume()`: checked against the stored fingerprint, sent under the stored key. */
-export type ResumeRequest = Pick<CallOptions, 'json' | 'body' | 'headers' | 'searchParams'> & {
-	/** @default the stored method */
-	method?: string;
-	/** @default the stored URL */
-	url?: string;
-};
-
-export type ResumeOptions<T = unknown> = Pick<CallOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'> & {
-	/**
-	The request to resend. Needed when the record was journaled without its body (`storeBodies: false`).
-	@default the journaled request
-	*/
-	request?: ResumeRequest;
-	/**
-	Headers added to the journaled request, over the client's: credentials the first call passed per call (a tenant's
-	token), which the journal never keeps. Ignored when `request` is given (its own `headers` apply).
-	*/
-	headers?: HeadersInit;
-	/** Per-call override of the client's `onExpired`. */
-	onExpired?: OnExpired;
-};
-
-export type ResumeAllOptions = Pick<CallOptions, 'signal' | 'timeout' | 'retry'> & {
-	/**
-	How many operations are resumed at once.
-	@default 4
-	*/
-	concurrency?: number;
-	/** Per-call override of the client's `onExpired`. */
-	onExpired?: OnExpired;
-};
-
-/** What resuming one operation can fail with: narrow it on `name` (a literal per class) or with the `isXError()` guards. */
-export type ResumeError =
-	| OutcomeUnknownError
-	| InProgressError
-	| RequestRejectedError
-	| KeyReuseError
-	| KeyMissingError
-	| KeyExpiredError
-	| OperationAbandonedError
-	| JournalError
-	| InvalidRequestError
-	| ResponseValidationError;
-
-/**
-How one operation fared in `resumeAll()`. Aborting `resumeAll()`'s signal rejects the whole call with the signal's
-reason instead (what was resumed before is journaled; `pending()` lists the rest).
-*/
-export type ResumeReport<T = unknown> = { readonly operation: string } & (
-	| { readonly ok: true; readonly result: IdemResult<T> }
-	| { readonly ok: false; readonly error: ResumeError }
-);
-
-/** Options of `client.abandon()`. */
-export type AbandonOptions = {
-	/** Why, for whoever finds the record later (at most 1,000 characters); kept in the journal and on the error. */
-	reason?: string;
-	/**
-	Abandon it although an attempt is recorded as in flight (`inflight`: started, no answer recorded). Only when you
-	know the process that started it is gone; an operation this client is sending right now is refused even so.
-	@default false
-	*/
-	force?: boolean;
-	/**
-	Stops waiting for the journal (say, a FileJournal lock another process holds); the call rejects with the signal's
-	reason. Must be a real `AbortSignal`.
-	*/
-	signal?: AbortSignal;
-	/** Per-call override of the client's retry settings: its `maxRetryTime` bounds the journal waits. */
-	retry?: Partial<RetryPolicy>;
-};
-
-/** Options of `client.resolve()`: the outcome you found (the booking exists, the charge went through). */
-export type ResolveOptions = AbandonOptions & {
-	/**
-	The 2xx status the server would have answered; later runs answer it from the journal.
-	@default 200
-	*/
-	status?: number;
-	/** The response data (JSON-serialisable) later runs answer with; `undefined` for none. */
-	data?: unknown;
 };
