@@ -142,7 +142,9 @@ export const JournalRecordSchema = {
 	'~standard': {
 		version: 1,
 		vendor: 'idemkey',
-		validate: (value: unknown): { value: JournalRecord; issues?: undefined } | { issues: Issue[] } => {
+		validate: (
+			value: unknown,
+		): { value: JournalRecord; issues?: undefined } | { issues: Issue[]; value?: undefined } => {
 			const issues: Issue[] = [];
 			checkRecord(value, [], issues);
 			return issues.length === 0 ? { value: value as JournalRecord } : { issues };

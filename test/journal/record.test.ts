@@ -28,7 +28,7 @@ const succeeded = (): JournalRecord =>
 	});
 
 /** `record` with `value` at `path` (a dotted path into the record; `undefined` removes the field). */
-function broken(record: JournalRecord, path: string, value: unknown): unknown {
+function broken(record: unknown, path: string, value: unknown): unknown {
 	const copy = structuredClone(record) as Record<string, unknown>;
 	const names = path.split('.');
 	const last = names.pop() as string;
