@@ -103,7 +103,7 @@ const object =
 	};
 
 const checkRecord = object({
-	v: oneOf([RECORD_VERSION]),
+	v: is(`format version ${RECORD_VERSION}`, (value) => value === RECORD_VERSION),
 	scope: text,
 	operation: text,
 	key: textOrNull,

@@ -56,7 +56,7 @@ describe('recordProblem', () => {
 
 	// Each row breaks one field; the report names that field and what it should hold.
 	it.each([
-		['v', 2, 'v: expected one of 1, got 2'],
+		['v', 2, 'v: expected format version 1, got 2'],
 		['scope', undefined, 'scope: expected a string, got undefined'],
 		['operation', 7, 'operation: expected a string, got 7'],
 		['key', undefined, 'key: expected a string or null, got undefined'],
