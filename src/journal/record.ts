@@ -60,8 +60,10 @@ type Issue = { path: string[]; message: string };
 type Check = (value: unknown, path: string[], issues: Issue[]) => void;
 
 const shown = (value: unknown): string => {
-	if (typeof value === 'string')
+	if (typeof value === 'string') {
+		// A foreign blob stored under a record's key must not flood the message.
 		return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+	}
 	if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
 	return Array.isArray(value) ? 'an array' : typeof value;
 };
@@ -81,10 +83,10 @@ const optionalFlag = is('a boolean or nothing', (value) => value === undefined |
 const number = is('a finite number', Number.isFinite);
 const oneOf = (values: readonly unknown[]) =>
 	is(`one of ${values.map(shown).join(', ')}`, (value) => values.includes(value));
-const headerList = is('a list of [name, value] string pairs', (value) =>
-	Array.isArray(value)
-		? value.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every(isString))
-		: false,
+const isPair = (pair: unknown) => Array.isArray(pair) && pair.length === 2 && pair.every(isString);
+const headerList = is(
+	'a list of [name, value] string pairs',
+	(value) => Array.isArray(value) && value.every(isPair),
 );
 
 const object =
@@ -98,8 +100,8 @@ const object =
 			});
 			return;
 		}
-		for (const name in fields)
-			fields[name]?.((value as Record<string, unknown>)[name], [...path, name], issues);
+		const record = value as Record<string, unknown>;
+		for (const [name, check] of Object.entries(fields)) check(record[name], [...path, name], issues);
 	};
 
 const checkRecord = object({
