@@ -1,5 +1,5 @@
 // The `idemkey/browser` entry point: journals backed by browser storage (IndexedDB, Web Storage).
-// IndexedDBJournal needs the optional peer dependency `idb`; WebStorageJournal needs nothing.
+// Both journals run on the platform's storage APIs alone: no dependency.
 export type { JournalChange, JournalChangeListener } from './journal/browser/changes.js';
 export type { IndexedDBJournalOptions } from './journal/browser/indexeddb.js';
 export { IndexedDBJournal } from './journal/browser/indexeddb.js';

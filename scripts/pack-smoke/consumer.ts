@@ -72,7 +72,7 @@ main().catch((error) => {
 /**
 One TypeScript consumer, compiled as .mts, .cts and .ts under each module setting. The `@ts-expect-error` lines make
 it fail if the declarations degrade to `any` (an unresolvable import inside them would do that silently). `withPeers`
-adds idemkey/browser and idemkey/testing/msw, whose declarations import the optional peers idb and msw.
+adds idemkey/browser and idemkey/testing/msw, whose declarations import the optional peer msw.
 */
 export function consumerTypes(withPeers: boolean): string {
 	const peers = withPeers

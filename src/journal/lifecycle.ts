@@ -19,6 +19,18 @@ export type NewRecordInput = {
 // Stop trusting a key a little before the server forgets it: clocks drift and the first attempt may land late.
 export const expiryMargin = (retentionMs: number): number => Math.min(Math.ceil(retentionMs / 10), 60_000);
 
+/** When a key first sent at `now` may be forgotten; `null` when the server documents no retention. */
+const keyExpiry = (now: number, retentionMs: number | undefined): number | null =>
+	retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs);
+
+/** Every write is a new revision, stamped with its time: compare-and-set compares revisions. */
+const revised = (record: JournalRecord, now: number, changes: Partial<JournalRecord>): JournalRecord => ({
+	...record,
+	...changes,
+	revision: record.revision + 1,
+	updatedAt: now,
+});
+
 export function newRecord(input: NewRecordInput): JournalRecord {
 	const { retentionMs, now } = input;
 	const record: JournalRecord = {
@@ -35,7 +47,7 @@ export function newRecord(input: NewRecordInput): JournalRecord {
 		attemptsFinished: 0,
 		createdAt: now,
 		updatedAt: now,
-		expiresAt: retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs),
+		expiresAt: keyExpiry(now, retentionMs),
 		retainUntil: now + Math.max(input.keepMs, retentionMs ?? 0),
 	};
 	if (input.request) record.request = input.request;
@@ -53,30 +65,19 @@ export const newClaimedRecord = (input: NewRecordInput): JournalRecord => ({
 });
 
 /** The attempt is about to leave: persisted before the bytes do. */
-export const claimed = (record: JournalRecord, now: number): JournalRecord => ({
-	...record,
-	state: 'inflight',
-	revision: record.revision + 1,
-	attemptsStarted: record.attemptsStarted + 1,
-	updatedAt: now,
-});
+export const claimed = (record: JournalRecord, now: number): JournalRecord =>
+	revised(record, now, { state: 'inflight', attemptsStarted: record.attemptsStarted + 1 });
 
 /**
 The claimed attempt never left the process (connection refused, aborted before sending): take the claim back, since an
 attempt counted as started reads as "may have been applied" and would keep the operation from ever being sent once its
 key window passed. `state` is what the record was before the claim: `unknown` when an earlier attempt may have landed.
 */
-export const released = (
-	record: JournalRecord,
-	state: 'pending' | 'unknown',
-	now: number,
-): JournalRecord => ({
-	...record,
-	state,
-	revision: record.revision + 1,
-	attemptsStarted: Math.max(record.attemptsFinished, record.attemptsStarted - 1),
-	updatedAt: now,
-});
+export const released = (record: JournalRecord, state: 'pending' | 'unknown', now: number): JournalRecord =>
+	revised(record, now, {
+		state,
+		attemptsStarted: Math.max(record.attemptsFinished, record.attemptsStarted - 1),
+	});
 
 /** An attempt finished with `state`; `outcome` is kept for succeeded/failed records. */
 export function settled(
@@ -85,15 +86,8 @@ export function settled(
 	now: number,
 	outcome?: RecordOutcome,
 ): JournalRecord {
-	const next: JournalRecord = {
-		...record,
-		state,
-		revision: record.revision + 1,
-		attemptsFinished: Math.min(record.attemptsFinished + 1, record.attemptsStarted),
-		updatedAt: now,
-	};
-	if (outcome) next.outcome = outcome;
-	return next;
+	const attemptsFinished = Math.min(record.attemptsFinished + 1, record.attemptsStarted);
+	return revised(record, now, outcome ? { state, attemptsFinished, outcome } : { state, attemptsFinished });
 }
 
 /**
@@ -116,16 +110,14 @@ export const rekeyed = (
 	key: string,
 	now: number,
 	retentionMs: number | undefined,
-): JournalRecord => ({
-	...record,
-	key,
-	state: 'pending',
-	revision: record.revision + 1,
-	attemptsStarted: 0,
-	attemptsFinished: 0,
-	updatedAt: now,
-	expiresAt: retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs),
-});
+): JournalRecord =>
+	revised(record, now, {
+		key,
+		state: 'pending',
+		attemptsStarted: 0,
+		attemptsFinished: 0,
+		expiresAt: keyExpiry(now, retentionMs),
+	});
 
 /** The caller settled an unfinished operation itself (abandoned it, or supplied the outcome it found). */
 export const resolvedByCaller = (
@@ -133,14 +125,7 @@ export const resolvedByCaller = (
 	state: 'succeeded' | 'failed',
 	now: number,
 	outcome: RecordOutcome,
-): JournalRecord => ({
-	...record,
-	state,
-	revision: record.revision + 1,
-	attemptsFinished: record.attemptsStarted,
-	updatedAt: now,
-	outcome,
-});
+): JournalRecord => revised(record, now, { state, attemptsFinished: record.attemptsStarted, outcome });
 
 /**
 Abandoned by hand with its outcome unknown: failed, and every later run raises `error` again without a request

@@ -9,7 +9,8 @@ import { isCollectable, isFinished, type JournalRecord, recordId } from './recor
 // ephemeron table made garbage collection the largest cost of a request.)
 function frozen<T>(value: T, previous?: object): T {
 	if (typeof value !== 'object' || value === null) return value;
-	if (Object.isFrozen(value)) return isDeepFrozen(value) ? value : frozenCopy(value);
+	// Someone else froze this part only shallowly: its unfrozen insides may still change, so the journal keeps a copy.
+	if (Object.isFrozen(value)) return isDeepFrozen(value) ? value : frozen(structuredClone(value));
 	const target = value as Record<string, unknown>;
 	const known = previous as Record<string, unknown> | undefined;
 	for (const k of Object.keys(target)) {
@@ -28,15 +29,6 @@ function isDeepFrozen(value: object): boolean {
 		if (typeof v === 'object' && v !== null && !isDeepFrozen(v)) return false;
 	}
 	return true;
-}
-
-// Someone else froze this part only shallowly: its unfrozen insides may still change, so the journal keeps a copy.
-function frozenCopy<T>(value: T): T {
-	if (typeof value !== 'object' || value === null) return value;
-	if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
-	const copy: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(value)) copy[k] = frozenCopy(v);
-	return Object.freeze(copy) as T;
 }
 
 const SWEEP_EVERY = 1024;

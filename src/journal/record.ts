@@ -1,64 +1,158 @@
-import * as z from 'zod/mini';
+import type { StandardSchemaV1 } from '../types/standard-schema.js';
 
 export const RECORD_VERSION = 1;
 
 export const OPERATION_STATES = ['pending', 'inflight', 'succeeded', 'failed', 'unknown'] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
-const HeaderList = z.array(z.tuple([z.string(), z.string()]));
-
-export const OutcomeSchema = z.object({
-	status: z.number(),
-	replayed: z.nullable(z.boolean()),
-	headers: HeaderList,
+export type RecordOutcome = {
+	status: number;
+	replayed: boolean | null;
+	headers: [string, string][];
 	/** Response text, absent when bodies are not stored or it exceeded the size cap. */
-	body: z.optional(z.string()),
-	bodyTruncated: z.optional(z.boolean()),
+	body?: string | undefined;
+	bodyTruncated?: boolean | undefined;
 	/** For failed records: the error code (`key_reused`, `rejected`, ...) to raise again on re-run. */
-	error: z.optional(z.string()),
+	error?: string | undefined;
 	/** Settled by hand, not by a server's answer: `abandon()`, `resolve()`, their commands, or `onExpired`. */
-	byHand: z.optional(z.object({ action: z.enum(['abandon', 'resolve']), reason: z.optional(z.string()) })),
-});
+	byHand?: { action: 'abandon' | 'resolve'; reason?: string | undefined } | undefined;
+};
 
-export const RequestSnapshotSchema = z.object({
-	url: z.string(),
+export type RequestSnapshot = {
+	url: string;
 	/** Non-secret request headers only: Authorization, Cookie and API-key headers are never written. */
-	headers: HeaderList,
+	headers: [string, string][];
 	/** Body bytes, base64. */
-	body: z.optional(z.string()),
+	body?: string | undefined;
 	/** The request had a body that was not stored (`storeBodies: false`): resuming it needs the caller's request. */
-	bodyOmitted: z.optional(z.boolean()),
-});
+	bodyOmitted?: boolean | undefined;
+};
 
-export const JournalRecordSchema = z.object({
-	v: z.literal(RECORD_VERSION),
-	scope: z.string(),
-	operation: z.string(),
+export type JournalRecord = {
+	v: typeof RECORD_VERSION;
+	scope: string;
+	operation: string;
 	/** The Idempotency-Key; `null` for writes the dialect sends without one. Immutable once written. */
-	key: z.nullable(z.string()),
+	key: string | null;
 	/** SHA-256 of method, path and canonical body. */
-	fingerprint: z.string(),
-	method: z.string(),
-	path: z.string(),
-	state: z.enum(OPERATION_STATES),
+	fingerprint: string;
+	method: string;
+	path: string;
+	state: OperationState;
 	/** Bumped by every write; compare-and-set compares it. */
-	revision: z.number(),
-	attemptsStarted: z.number(),
-	attemptsFinished: z.number(),
+	revision: number;
+	attemptsStarted: number;
+	attemptsFinished: number;
 	/** Epoch ms. */
-	createdAt: z.number(),
-	updatedAt: z.number(),
+	createdAt: number;
+	updatedAt: number;
 	/** Epoch ms after which the server may have forgotten the key; `null` when the dialect documents no retention. */
-	expiresAt: z.nullable(z.number()),
+	expiresAt: number | null;
 	/** Epoch ms after which a finished record may be garbage-collected. */
-	retainUntil: z.number(),
-	outcome: z.optional(OutcomeSchema),
-	request: z.optional(RequestSnapshotSchema),
+	retainUntil: number;
+	outcome?: RecordOutcome | undefined;
+	request?: RequestSnapshot | undefined;
+};
+
+// The record's format, checked by hand rather than with a schema library: this runs in browsers, where zod would
+// cost more than the rest of the journal. Each field of the types above has its check here, in the same order.
+type Issue = { path: string[]; message: string };
+type Check = (value: unknown, path: string[], issues: Issue[]) => void;
+
+const shown = (value: unknown): string => {
+	if (typeof value === 'string') {
+		// A foreign blob stored under a record's key must not flood the message.
+		return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+	}
+	if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+	return Array.isArray(value) ? 'an array' : typeof value;
+};
+
+const is =
+	(expected: string, ok: (value: unknown) => boolean): Check =>
+	(value, path, issues) => {
+		if (!ok(value)) issues.push({ path, message: `expected ${expected}, got ${shown(value)}` });
+	};
+
+const isString = (value: unknown) => typeof value === 'string';
+const text = is('a string', isString);
+const textOrNull = is('a string or null', (value) => value === null || isString(value));
+const optionalText = is('a string or nothing', (value) => value === undefined || isString(value));
+const optionalFlag = is('a boolean or nothing', (value) => value === undefined || typeof value === 'boolean');
+// JSON has no NaN or Infinity: such a number is a bug in whoever wrote the record.
+const number = is('a finite number', Number.isFinite);
+const oneOf = (values: readonly unknown[]) =>
+	is(`one of ${values.map(shown).join(', ')}`, (value) => values.includes(value));
+const isPair = (pair: unknown) => Array.isArray(pair) && pair.length === 2 && pair.every(isString);
+const headerList = is(
+	'a list of [name, value] string pairs',
+	(value) => Array.isArray(value) && value.every(isPair),
+);
+
+const object =
+	(fields: Record<string, Check>, optional = false): Check =>
+	(value, path, issues) => {
+		if (optional && value === undefined) return;
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+			issues.push({
+				path,
+				message: `expected an object${optional ? ' or nothing' : ''}, got ${shown(value)}`,
+			});
+			return;
+		}
+		const record = value as Record<string, unknown>;
+		for (const [name, check] of Object.entries(fields)) check(record[name], [...path, name], issues);
+	};
+
+const checkRecord = object({
+	v: is(`format version ${RECORD_VERSION}`, (value) => value === RECORD_VERSION),
+	scope: text,
+	operation: text,
+	key: textOrNull,
+	fingerprint: text,
+	method: text,
+	path: text,
+	state: oneOf(OPERATION_STATES),
+	revision: number,
+	attemptsStarted: number,
+	attemptsFinished: number,
+	createdAt: number,
+	updatedAt: number,
+	expiresAt: is('a finite number or null', (value) => value === null || Number.isFinite(value)),
+	retainUntil: number,
+	outcome: object(
+		{
+			status: number,
+			replayed: is('a boolean or null', (value) => value === null || typeof value === 'boolean'),
+			headers: headerList,
+			body: optionalText,
+			bodyTruncated: optionalFlag,
+			error: optionalText,
+			byHand: object({ action: oneOf(['abandon', 'resolve']), reason: optionalText }, true),
+		},
+		true,
+	),
+	request: object({ url: text, headers: headerList, body: optionalText, bodyOmitted: optionalFlag }, true),
 });
 
-export type JournalRecord = z.infer<typeof JournalRecordSchema>;
-export type RecordOutcome = z.infer<typeof OutcomeSchema>;
-export type RequestSnapshot = z.infer<typeof RequestSnapshotSchema>;
+/**
+The record format as a Standard Schema (v1), for journal authors who check what their storage gives back with the
+tools they already use. `recordProblem` reads its answer: one definition of a valid record. A valid value is returned as
+it is, not copied.
+*/
+export const JournalRecordSchema = {
+	'~standard': {
+		version: 1,
+		vendor: 'idemkey',
+		validate: (
+			value: unknown,
+		): { value: JournalRecord; issues?: undefined } | { issues: Issue[]; value?: undefined } => {
+			const issues: Issue[] = [];
+			checkRecord(value, [], issues);
+			return issues.length === 0 ? { value: value as JournalRecord } : { issues };
+		},
+	},
+} as const satisfies StandardSchemaV1<unknown, JournalRecord>;
 
 export const isFinished = (state: OperationState): boolean => state === 'succeeded' || state === 'failed';
 
@@ -74,22 +168,22 @@ in-memory maps: no journal stores it, so changing it changes no stored data.
 export const recordId = (scope: string, operation: string): string => `${scope.length}:${scope}${operation}`;
 
 /**
-Why `value` is not a usable journal record (of `expected` scope and operation, when given), in a few words for an
+Why `value` is not a usable journal record (of `expected` scope, and operation when given), in a few words for an
 error message; `undefined` when it is one. Journals and the client share it so every report reads alike.
 */
 export function recordProblem(
 	value: unknown,
-	expected?: { scope: string; operation: string | undefined },
+	expected?: { scope: string; operation?: string },
 ): string | undefined {
-	const parsed = JournalRecordSchema.safeParse(value);
-	if (!parsed.success) {
-		return parsed.error.issues
+	const { issues } = JournalRecordSchema['~standard'].validate(value);
+	if (issues) {
+		return issues
 			.slice(0, 3)
 			.map((issue) => `${issue.path.join('.') || 'record'}: ${issue.message}`)
 			.join('; ');
 	}
-	const { scope, operation } = parsed.data;
-	if (expected && (scope !== expected.scope || operation !== expected.operation)) {
+	const { scope, operation } = value as JournalRecord;
+	if (expected && (scope !== expected.scope || (expected.operation ?? operation) !== operation)) {
 		return `it belongs to scope "${scope}", operation "${operation}"`;
 	}
 	return undefined;

@@ -1,6 +1,6 @@
 import { isIdempotencyError } from '../errors/base.js';
 import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
-import { type JournalRecord, JournalRecordSchema, recordId } from '../journal/record.js';
+import { type JournalRecord, recordId, recordProblem } from '../journal/record.js';
 import type {
 	AbandonOptions,
 	OnExpired,
@@ -38,11 +38,11 @@ export async function pendingOperations(
 	}
 	return Object.freeze(
 		records.map((value) => {
-			const parsed = JournalRecordSchema.safeParse(value);
-			if (!parsed.success || parsed.data.scope !== ctx.scope) {
+			const why = recordProblem(value, { scope: ctx.scope });
+			if (why !== undefined) {
 				throw new JournalError(
-					`The journal listed an unusable record for scope "${ctx.scope}"; check the journal's storage.`,
-					{ cause: parsed.error },
+					`The journal listed an unusable record for scope "${ctx.scope}" (${why}); check the journal's storage.`,
+					{},
 				);
 			}
 			return Object.freeze(value as JournalRecord);

@@ -1,4 +1,3 @@
-import type { DBSchema, IDBPDatabase } from 'idb';
 import { JournalError } from '../../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal.js';
 import { isCollectable, isFinished, type JournalRecord } from '../record.js';
@@ -19,9 +18,26 @@ unfinished records, keyed by scope, and `due` exactly the finished ones, keyed b
 */
 type Stored = { seq?: number; record: JournalRecord; unfinishedIn?: string; collectableAt?: number };
 
-interface JournalDb extends DBSchema {
-	records: { key: number; value: Stored; indexes: { id: Id; unfinished: string; due: number } };
-}
+/** What `request` resolves with, as a promise. */
+const answer = <T>(request: IDBRequest<T>): Promise<T> =>
+	new Promise((resolve, reject) => {
+		request.onsuccess = () => resolve(request.result);
+		request.onerror = () => reject(request.error);
+	});
+
+/**
+Resolves once `tx` commits; rejects with what aborted it (a failed request, a full disk at commit). Taken when the
+transaction starts, before any request could abort it; a caller that fails for another reason never looks at it, and
+its rejection must not go unhandled.
+*/
+const committed = (tx: IDBTransaction): Promise<void> => {
+	const done = new Promise<void>((resolve, reject) => {
+		tx.oncomplete = () => resolve();
+		tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
+	});
+	done.catch(() => {});
+	return done;
+};
 
 const toStored = (record: JournalRecord, seq: number | undefined): Stored => {
 	const stored: Stored = isFinished(record.state)
@@ -38,8 +54,8 @@ export type IndexedDBJournalOptions = {
 	*/
 	name?: string | undefined;
 	/**
-	The IndexedDB factory. In Node, import `fake-indexeddb/auto` (idb recognises IndexedDB objects by the global
-	IDB* classes) and pass a `new IDBFactory()` to keep journals apart.
+	The IndexedDB factory. In Node, pass a `new IDBFactory()` from `fake-indexeddb` (one per journal keeps them
+	apart).
 	@default globalThis.indexedDB
 	*/
 	indexedDB?: IDBFactory | undefined;
@@ -58,7 +74,7 @@ export type IndexedDBJournalOptions = {
 };
 
 /**
-A journal in IndexedDB (through `idb`): an operation's key survives a page reload, and tabs of one origin share
+A journal in IndexedDB: an operation's key survives a page reload, and tabs of one origin share
 records safely. `create` (create-if-absent) and `compareAndSet` each read and write in one readwrite transaction
 with `durability: 'strict'`, so the claim is on disk before the SDK sends the request, and no other tab can come in
 between; the writers of one operation also queue on a Web Lock where the platform has one. `listUnfinished` and
@@ -76,7 +92,7 @@ export class IndexedDBJournal implements Journal {
 	readonly #factory: IDBFactory | undefined;
 	readonly #locks: LockManagerLike | null | undefined;
 	readonly #feed: ChangeFeed;
-	#db: Promise<IDBPDatabase<JournalDb>> | undefined;
+	#db: Promise<IDBDatabase> | undefined;
 	#closed = false;
 
 	constructor(options: IndexedDBJournalOptions = {}) {
@@ -128,7 +144,9 @@ export class IndexedDBJournal implements Journal {
 	get(scope: string, operation: string): Promise<JournalRecord | undefined> {
 		const id: Id = [scope, operation];
 		return this.#guard('read a record', operation, async (db) => {
-			const stored = await db.getFromIndex(STORE, 'id', id);
+			const stored: Stored | undefined = await answer(
+				db.transaction(STORE).objectStore(STORE).index('id').get(id),
+			);
 			return stored === undefined ? undefined : this.#check(stored, id);
 		});
 	}
@@ -136,7 +154,9 @@ export class IndexedDBJournal implements Journal {
 	listUnfinished(scope: string): Promise<JournalRecord[]> {
 		return this.#guard('list unfinished records', undefined, async (db) => {
 			// An index lists equal keys by primary key, here creation order; the stable sort keeps it within a millisecond.
-			const values = await db.getAllFromIndex(STORE, 'unfinished', scope);
+			const values: Stored[] = await answer(
+				db.transaction(STORE).objectStore(STORE).index('unfinished').getAll(scope),
+			);
 			return values
 				.map((stored) => this.#check(stored, [scope, stored.record?.operation]))
 				.sort((a, b) => a.createdAt - b.createdAt);
@@ -146,16 +166,20 @@ export class IndexedDBJournal implements Journal {
 	collectGarbage(now: number): Promise<number> {
 		return this.#guard('collect garbage', undefined, async (db) => {
 			const tx = db.transaction(STORE, 'readwrite');
+			const done = committed(tx);
 			let removed = 0;
-			// The index is ordered by collection time: stop at the first record not yet due.
-			for (let cursor = await tx.store.index('due').openCursor(); cursor && cursor.key <= now; ) {
+			const walk = tx.objectStore(STORE).index('due').openCursor();
+			walk.onsuccess = () => {
+				const cursor = walk.result;
+				// The index is ordered by collection time: stop at the first record not yet due.
+				if (!cursor || (cursor.key as number) > now) return;
 				if (this.#collectable(cursor.value, now)) {
-					await cursor.delete();
+					cursor.delete();
 					removed++;
 				}
-				cursor = await cursor.continue();
-			}
-			await tx.done;
+				cursor.continue();
+			};
+			await done;
 			if (removed > 0) this.#feed.publish({ type: 'collected', removed });
 			return removed;
 		});
@@ -182,12 +206,14 @@ export class IndexedDBJournal implements Journal {
 					`idemkey:${this.name}:${JSON.stringify(id)}`,
 					async () => {
 						const tx = db.transaction(STORE, 'readwrite', { durability: 'strict' });
-						const stored = await tx.store.index('id').get(id);
+						const done = committed(tx);
+						const store = tx.objectStore(STORE);
+						const stored: Stored | undefined = await answer(store.index('id').get(id));
 						const current = stored === undefined ? undefined : this.#check(stored, id);
 						const wrote = accept(current);
 						// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
-						if (wrote) tx.store.put(toStored(next, stored?.seq)).catch(() => {});
-						await tx.done;
+						if (wrote) store.put(toStored(next, stored?.seq));
+						await done;
 						if (wrote) this.#feed.publish({ type: 'written', scope, operation, state, revision });
 						return { current, wrote };
 					},
@@ -214,7 +240,7 @@ export class IndexedDBJournal implements Journal {
 	async #guard<T>(
 		what: string,
 		operation: string | undefined,
-		io: (db: IDBPDatabase<JournalDb>) => Promise<T>,
+		io: (db: IDBDatabase) => Promise<T>,
 		signal?: AbortSignal,
 	): Promise<T> {
 		try {
@@ -226,7 +252,7 @@ export class IndexedDBJournal implements Journal {
 		}
 	}
 
-	#connection(): Promise<IDBPDatabase<JournalDb>> {
+	#connection(): Promise<IDBDatabase> {
 		if (this.#closed) {
 			return Promise.reject(new JournalError(`IndexedDBJournal "${this.name}" is closed; make a new one.`));
 		}
@@ -237,7 +263,7 @@ export class IndexedDBJournal implements Journal {
 		return this.#db;
 	}
 
-	async #open(): Promise<IDBPDatabase<JournalDb>> {
+	async #open(): Promise<IDBDatabase> {
 		const factory = this.#factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
 		if (!factory) {
 			throw new JournalError(
@@ -245,7 +271,6 @@ export class IndexedDBJournal implements Journal {
 			);
 		}
 		const name = this.name;
-		const { wrap } = await loadIdb();
 		let request: IDBOpenDBRequest;
 		try {
 			request = factory.open(name, VERSION);
@@ -259,7 +284,7 @@ export class IndexedDBJournal implements Journal {
 			store.createIndex('unfinished', 'unfinishedIn');
 			store.createIndex('due', 'collectableAt');
 		};
-		const opened = wrap(request) as Promise<IDBPDatabase<JournalDb>>;
+		const opened = answer(request);
 		const blocked = new Promise<never>((_, reject) => {
 			request.onblocked = () =>
 				reject(
@@ -268,7 +293,7 @@ export class IndexedDBJournal implements Journal {
 					),
 				);
 		});
-		let db: IDBPDatabase<JournalDb>;
+		let db: IDBDatabase;
 		try {
 			db = await Promise.race([opened, blocked]);
 		} catch (error) {
@@ -296,21 +321,6 @@ export class IndexedDBJournal implements Journal {
 		// The browser closed it (storage cleared, disk error): the next call reopens it.
 		db.addEventListener('close', forget);
 		return db;
-	}
-}
-
-/**
-`idb` is an optional peer dependency, loaded on first use: pages that import `idemkey/browser` for
-WebStorageJournal alone need not install it.
-*/
-async function loadIdb(): Promise<typeof import('idb')> {
-	try {
-		return await import('idb');
-	} catch (error) {
-		throw new JournalError(
-			'IndexedDBJournal needs the package "idb", an optional peer dependency of idemkey: install it (npm install idb).',
-			{ cause: error },
-		);
 	}
 }
 

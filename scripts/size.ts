@@ -1,0 +1,131 @@
+// `npm run size`: what idemkey costs a web page on top of ky (issue 10's browser budget). Bundles, from `src/` (so it
+// needs no build and measures the code under review), a page that uses `createClient` with an `IndexedDBJournal`, and
+// a page that uses ky alone, each as a browser bundler would ship it (esbuild, ESM, minified, platform browser). Prints
+// min and gzip bytes of both, the difference, and what each dependency and each part of idemkey contributes; exits 1
+// when the difference is over budget.
+//
+//   npm run size              the table; exit 1 over budget
+//   npm run size -- --json    the figures as JSON
+
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+
+/** Gzip bytes the page may add on top of ky alone. */
+const BUDGET = 8 * 1024;
+
+const repo = path.resolve(import.meta.dirname, '..');
+
+// Exported, so the bundler keeps what a page would use; each entry is the least such a page can import.
+const PAGES = {
+	idemkey: [
+		"import { createClient } from './src/index.ts';",
+		"import { IndexedDBJournal } from './src/browser.ts';",
+		"export const api = createClient({ baseUrl: 'https://api.example.com/', journal: new IndexedDBJournal() });",
+	].join('\n'),
+	ky: "import ky from 'ky';\nexport const api = ky.create({ prefix: 'https://api.example.com/' });",
+};
+
+const PAGE_FILE = '<page>';
+
+type Bundle = { min: number; gzip: number; metafile: Metafile };
+
+async function bundle(contents: string): Promise<Bundle> {
+	const result = await build({
+		stdin: { contents, resolveDir: repo, sourcefile: PAGE_FILE, loader: 'ts' },
+		bundle: true,
+		format: 'esm',
+		platform: 'browser',
+		target: 'es2022',
+		minify: true,
+		write: false,
+		metafile: true,
+		logLevel: 'silent',
+	});
+	const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+	return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+}
+
+/** Who brought an input into the bundle: a dependency by package name, or idemkey's own file (relative to src/). */
+function ownerOf(input: string): { dependency: string } | { file: string } {
+	const parts = input.split('/');
+	const at = parts.lastIndexOf('node_modules');
+	if (at >= 0) {
+		const name = parts[at + 1]?.startsWith('@')
+			? `${parts[at + 1]}/${parts[at + 2]}`
+			: (parts[at + 1] ?? input);
+		return { dependency: name };
+	}
+	return { file: input.replace(/^src\//, '') };
+}
+
+type Part = { name: string; min: number; files?: Part[] };
+
+/** Min bytes per dependency, and idemkey's own per folder of src/ (with its files), largest first. */
+function parts(metafile: Metafile): { dependencies: Part[]; own: Part[] } {
+	const inputs = Object.values(metafile.outputs)[0]?.inputs ?? {};
+	const dependencies = new Map<string, number>();
+	const folders = new Map<string, Part[]>();
+	for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+		if (bytesInOutput === 0) continue;
+		// The page's own few lines, written above: not part of anything it measures.
+		if (input === PAGE_FILE) continue;
+		const owner = ownerOf(input);
+		if ('dependency' in owner) {
+			dependencies.set(owner.dependency, (dependencies.get(owner.dependency) ?? 0) + bytesInOutput);
+			continue;
+		}
+		const folder = owner.file.includes('/') ? owner.file.slice(0, owner.file.lastIndexOf('/')) : '.';
+		const files = folders.get(folder) ?? [];
+		files.push({ name: owner.file, min: bytesInOutput });
+		folders.set(folder, files);
+	}
+	const bySize = (a: Part, b: Part) => b.min - a.min;
+	return {
+		dependencies: [...dependencies].map(([name, min]) => ({ name, min })).sort(bySize),
+		own: [...folders]
+			.map(([name, files]) => ({
+				name: name === '.' ? 'src/' : `src/${name}/`,
+				min: files.reduce((sum, file) => sum + file.min, 0),
+				files: files.sort(bySize),
+			}))
+			.sort(bySize),
+	};
+}
+
+const { values: args } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
+
+const [page, kyAlone] = await Promise.all([bundle(PAGES.idemkey), bundle(PAGES.ky)]);
+const added = { min: page.min - kyAlone.min, gzip: page.gzip - kyAlone.gzip };
+const { dependencies, own } = parts(page.metafile);
+const over = added.gzip > BUDGET;
+
+if (args.json) {
+	const figures = { page: { min: page.min, gzip: page.gzip }, ky: { min: kyAlone.min, gzip: kyAlone.gzip } };
+	console.log(JSON.stringify({ ...figures, added, budget: BUDGET, over, dependencies, own }, null, '\t'));
+} else {
+	// Gzip works across the whole file, so no part has a gzip size of its own: each is given the page's ratio.
+	const ratio = page.gzip / page.min;
+	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+	const row = (label: string, min: number, gzip = min * ratio) =>
+		`${label.padEnd(44)}${kb(min).padStart(10)}${kb(gzip).padStart(12)}`;
+	const ownMin = own.reduce((sum, part) => sum + part.min, 0);
+	const lines = [
+		`${'bundle (esbuild, ESM, minified, browser; from src/)'.padEnd(44)}${'min'.padStart(10)}${'gzip'.padStart(12)}`,
+		row('createClient + IndexedDBJournal', page.min, page.gzip),
+		row('ky alone', kyAlone.min, kyAlone.gzip),
+		row('added on top of ky alone', added.min, added.gzip),
+		`budget: ${kb(BUDGET)} gzip on top of ky alone: ${over ? `OVER by ${kb(added.gzip - BUDGET)}` : `within, ${kb(BUDGET - added.gzip)} to spare`}`,
+		'',
+		`parts of the page (gzip: the min share of the page's ${kb(page.gzip)}, an estimate)`,
+		...dependencies.map((part) => row(`  ${part.name}`, part.min)),
+		row('  idemkey (own code)', ownMin),
+		...own.flatMap((folder) => [
+			row(`    ${folder.name}`, folder.min),
+			...(folder.files ?? []).map((file) => row(`      ${file.name}`, file.min)),
+		]),
+	];
+	console.log(lines.join('\n'));
+}
+process.exitCode = over ? 1 : 0;
