@@ -220,5 +220,12 @@ describe('ky options idemkey does not take are refused, not ignored', () => {
 	it('is a type error too', () => {
 		// @ts-expect-error ky's prefixUrl is idemkey's baseUrl
 		expect(() => createClient({ prefixUrl: 'https://api.example.com/' })).toThrow(InvalidRequestError);
+		// @ts-expect-error ky's hooks: idemkey's per-attempt hook is beforeAttempt, its notifications onEvent
+		expect(() => createClient({ hooks: { beforeRequest: [] } })).toThrow(InvalidRequestError);
+		const api = createClient();
+		// Never called: only its type matters. A call resolves to the result, not to a ky ResponsePromise: read res.data.
+		// @ts-expect-error there is no .json() to chain
+		const chained = () => api.post('https://api.example.com/x').json();
+		expect(typeof chained).toBe('function');
 	});
 });
