@@ -110,7 +110,7 @@ function build(
 	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
-	const journalHeaders = journalHeaderSet(options.journalHeaders);
+	const journalHeaders = journalHeaderSet(options.journalHeaders ?? CLIENT_DEFAULTS.journalHeaders);
 	const dialect = resolveDialect(options.dialect);
 	// A key names one operation. On the client it would be every write's key: each write after the first would then be
 	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
