@@ -13,6 +13,7 @@ export default defineConfig([
 			index: 'src/index.ts',
 			'node/index': 'src/node.ts',
 			'browser/index': 'src/browser.ts',
+			'journal/index': 'src/journal.ts',
 			'testing/index': 'src/testing/index.ts',
 			'testing/msw': 'src/testing/msw.ts',
 			'agent/index': 'src/agent/index.ts',

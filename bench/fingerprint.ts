@@ -1,7 +1,7 @@
 // Cost of fingerprinting a request body: `fingerprint()` (canonical JSON + SHA-256) on a small (100 B), a typical
 // (1 KB) and a large (64 KB) JSON body, with `canonicalJson()` alone and plain `JSON.stringify()` beside it to show where the time goes.
 // Run by run.ts in a child process; prints one JSON line.
-import { canonicalJson, fingerprint } from '../dist/index.js';
+import { canonicalJson, fingerprint } from '../dist/journal/index.js';
 import { median } from './stats.ts';
 
 export type FingerprintFigures = {

@@ -1,7 +1,7 @@
 // Start-up cost of a FileJournal holding many records: one process writes them through the public API and closes
 // the journal; a fresh process then opens it (its first call runs the start-up scan) and reports how long that took.
 // Usage (by run.ts): `node bench/journal-scan.ts seed DIR COUNT` then `node bench/journal-scan.ts open DIR`.
-import { type JournalRecord, RECORD_VERSION } from '../dist/index.js';
+import { type JournalRecord, RECORD_VERSION } from '../dist/journal/index.js';
 import { loadFileJournal } from './clients.ts';
 
 export type ScanFigures = { records: number; seedMs: number; openMs: number; maxRssKb: number };

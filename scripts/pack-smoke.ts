@@ -16,6 +16,7 @@ const ENTRIES = [
 	'idemkey',
 	'idemkey/node',
 	'idemkey/browser',
+	'idemkey/journal',
 	'idemkey/testing',
 	'idemkey/testing/msw',
 	'idemkey/agent',
@@ -26,6 +27,7 @@ const CJS_WITHOUT_REQUIRE_ESM = [
 	'idemkey',
 	'idemkey/node',
 	'idemkey/browser',
+	'idemkey/journal',
 	'idemkey/testing',
 	'idemkey/agent',
 ];

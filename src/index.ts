@@ -1,29 +1,36 @@
+/*
+The root entry, `idemkey`: what an application uses, listed by name. Held back, on purpose:
+- the record format and the helpers for writing a journal (record schema and reader, lifecycle transitions,
+  canonicalJson, fingerprint, the conformance suite): in `idemkey/journal`, for journal authors, so that an
+  application's autocomplete is not a storage engine's;
+- the retry engine (classify, planNext, backoffDelay, parseRetryAfter, DEFAULT_RETRY and their Decision, Plan,
+  Observation types): internal, so it can change without a major version; the `retry` option and `RetryPolicy` are
+  its interface, and docs/concepts.md documents the behaviour and the defaults;
+- Node-only and optional-peer code: in `idemkey/node`, `idemkey/browser`, `idemkey/testing`, `idemkey/agent`.
+*/
 export type { Call, IdemClient } from './client/create.js';
 export { createClient } from './client/create.js';
-export type { AnswerRule, Dialect, DialectInit, DialectName, ReplayHeader } from './dialects/index.js';
+export { bardge, dialects, fortyTwoMin, ietf, problem, repull, stripe } from './dialects/catalog.js';
+export type { DialectInit } from './dialects/define.js';
+export { defineDialect, KNOWN_REPLAY_HEADERS } from './dialects/define.js';
+export type { AnswerRule, Dialect, DialectName, ReplayHeader } from './dialects/types.js';
+export type { IdempotencyErrorCode, IdempotencyErrorDetails } from './errors/base.js';
+export { IdempotencyError, isIdempotencyError } from './errors/base.js';
+export type { ErrorDetailsWithAnswer, OutcomeUnknownReason, ServerAnswer } from './errors/classes.js';
 export {
-	bardge,
-	defineDialect,
-	dialects,
-	fortyTwoMin,
-	ietf,
-	KNOWN_REPLAY_HEADERS,
-	problem,
-	repull,
-	stripe,
-} from './dialects/index.js';
-export type {
-	ErrorDetailsWithAnswer,
-	IdempotencyErrorCode,
-	IdempotencyErrorDetails,
-	OutcomeUnknownReason,
-	ServerAnswer,
-} from './errors/index.js';
-export {
-	IdempotencyError,
 	InProgressError,
 	InvalidRequestError,
-	isIdempotencyError,
+	JournalError,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	NotSentError,
+	OperationAbandonedError,
+	OutcomeUnknownError,
+	RequestRejectedError,
+	ResponseValidationError,
+} from './errors/classes.js';
+export {
 	isInProgressError,
 	isInvalidRequestError,
 	isJournalError,
@@ -35,47 +42,16 @@ export {
 	isOutcomeUnknownError,
 	isRequestRejectedError,
 	isResponseValidationError,
-	JournalError,
-	KeyExpiredError,
-	KeyMissingError,
-	KeyReuseError,
-	NotSentError,
-	OperationAbandonedError,
-	OutcomeUnknownError,
-	RequestRejectedError,
-	ResponseValidationError,
-} from './errors/index.js';
-export type {
-	Journal,
-	JournalCallOptions,
-	JournalRecord,
-	MemoryJournalOptions,
-	OperationState,
-	RecordOutcome,
-	RequestSnapshot,
-} from './journal/index.js';
-export {
-	isCollectable,
-	isFinished,
-	JournalRecordSchema,
-	MemoryJournal,
-	RECORD_VERSION,
-} from './journal/index.js';
-export type { FingerprintInput } from './keys/index.js';
-export { canonicalJson, deriveKey, fingerprint, mintKey } from './keys/index.js';
-export type {
-	BackoffOptions,
-	ClassifyContext,
-	Decision,
-	Observation,
-	Plan,
-	RetryCounters,
-	RetryPolicy,
-	RetryReason,
-} from './retry/index.js';
-export { backoffDelay, classify, DEFAULT_RETRY, parseRetryAfter, planNext } from './retry/index.js';
+} from './errors/guards.js';
+// The types an application meets as a value: its journal option, and the records pending(), abandon() and resolve()
+// answer with.
+export type { Journal } from './journal/journal.js';
+export { MemoryJournal, type MemoryJournalOptions } from './journal/memory.js';
+export type { JournalRecord, OperationState } from './journal/record.js';
+export { deriveKey, mintKey } from './keys/mint.js';
+export type { RetryPolicy } from './retry/policy.js';
 export type { EventBase, IdemEvent } from './types/events.js';
-export type { CallOptions, ClientOptions, IdemHeadersInit } from './types/options.js';
+export type { CallOptions, ClientOptions, IdemHeadersInit, IdemSearchParamsInit } from './types/options.js';
 export type {
 	AbandonOptions,
 	ExpiredDecision,

@@ -13,6 +13,7 @@ export default defineConfig({
 			{ find: /^idemkey$/, replacement: src('index.ts') },
 			{ find: /^idemkey\/node$/, replacement: src('node.ts') },
 			{ find: /^idemkey\/browser$/, replacement: src('browser.ts') },
+			{ find: /^idemkey\/journal$/, replacement: src('journal.ts') },
 			{ find: /^idemkey\/testing$/, replacement: src('testing/index.ts') },
 			{ find: /^idemkey\/testing\/msw$/, replacement: src('testing/msw.ts') },
 			{ find: /^idemkey\/agent$/, replacement: src('agent/index.ts') },

@@ -84,13 +84,15 @@ export const peers = [browserEntry, dialectHandlers] as const;
 		: '';
 	return `import {
 	createClient,
-	fingerprint,
 	type IdemClient,
 	type IdemResult,
 	isKeyReuseError,
 	type Journal,
 	MemoryJournal,
 } from 'idemkey';
+// @ts-expect-error the retry engine stays internal: not exported from the root
+import { planNext } from 'idemkey';
+import { fingerprint, type JournalRecord, runJournalConformance as authorsConformance } from 'idemkey/journal';
 import * as nodeEntry from 'idemkey/node';
 import { createEmulator, runJournalConformance } from 'idemkey/testing';
 ${peers}
@@ -116,6 +118,7 @@ createClient({ dialect: 'no-such-dialect' });
 createClient({ timeout: '10s' });
 
 export const node = nodeEntry;
-export const testing = [createEmulator, runJournalConformance] as const;
+export const testing = [createEmulator, runJournalConformance, authorsConformance, planNext] as const;
+export const record = (value: JournalRecord): number => value.revision;
 `;
 }

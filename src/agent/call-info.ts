@@ -1,4 +1,4 @@
-import { isAbortSignal } from '../operation/call-options.js';
+import { isAbortSignal } from '../utils/input.js';
 import type { ToolCallInfo } from './types.js';
 
 type Bag = Record<string, unknown>;

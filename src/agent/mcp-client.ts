@@ -1,9 +1,10 @@
+import { checkTimeout } from '../client/call-options.js';
 import { InvalidRequestError, OutcomeUnknownError } from '../errors/classes.js';
 import { mintKey } from '../keys/mint.js';
-import { checkTimeout, isAbortSignal, MAX_TIMEOUT_MS } from '../operation/call-options.js';
 import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
 import { abortable } from '../utils/abortable.js';
+import { isAbortSignal, MAX_TIMEOUT_MS } from '../utils/input.js';
 import { count } from '../utils/plural.js';
 import { isMetaKey, MCP_IDEMPOTENCY_KEY_META } from './mcp-server.js';
 

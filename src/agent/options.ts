@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
-import { MAX_TIMEOUT_MS } from '../operation/call-options.js';
+import { MAX_TIMEOUT_MS } from '../utils/input.js';
 import { importSecret, secretLength, wellFormed } from './ids.js';
 import type { IdempotentToolOptions, KeyBy, ToolCallInfo, ToolFailureStatus } from './types.js';
 

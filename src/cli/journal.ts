@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Journal } from '../journal/journal.js';
-import { FileJournal } from '../journal/node/index.js';
+import { FileJournal } from '../journal/node/file-journal.js';
 import type { JournalRecord } from '../journal/record.js';
 import { journalIo } from '../operation/journal-io.js';
 import { DEFAULT_RETRY } from '../retry/policy.js';

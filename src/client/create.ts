@@ -16,7 +16,6 @@ import {
 } from '../operation/recovery.js';
 import { resumeOperation } from '../operation/resume.js';
 import { SingleFlight } from '../operation/single-flight.js';
-import { DEFAULT_RETRY } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import type { IdemEvent } from '../types/events.js';
 import type { CallOptions, ClientOptions } from '../types/options.js';
@@ -32,8 +31,12 @@ import { callHook } from '../utils/call-hook.js';
 import { mergeHeaders } from '../utils/headers.js';
 import { followingSafeRedirects } from '../utils/redirects.js';
 import { normaliseBaseUrl } from './base-url.js';
+import { checkCall, checkPending, checkResume, checkResumeAll, checkSettle } from './call-options.js';
+import { CLIENT_DEFAULTS } from './defaults.js';
+import { mergeClientOptions } from './extend.js';
 import { journalHeaderSet } from './journal-headers.js';
 import { assertClientOptions } from './options.js';
+import { toSearchParams } from './search-params.js';
 
 /** One HTTP method of the client: `client.post(path, options)`. */
 export type Call = <T = unknown>(input: string | URL, options?: CallOptions<T>) => Promise<IdemResult<T>>;
@@ -84,15 +87,30 @@ export type IdemClient = {
 	/** The journal records are written to. */
 	readonly journal: Journal;
 	readonly scope: string;
+	/**
+	A client derived from this one (for another tenant, token or timeout): `options` over this client's, with `headers`
+	and `searchParams` merged name by name (a header set to `undefined` is removed), `retry` merged field by field, and
+	the same journal unless one is given. On the same journal it shares this client's in-process single-flight, so that
+	the two run one operation once, as one client would.
+	*/
+	extend: (options: ClientOptions) => IdemClient;
 };
 
 /** Creates a client whose writes are keyed, journaled and retried as the dialect allows. */
 export function createClient(options: ClientOptions = {}): IdemClient {
 	assertClientOptions(options);
+	return build(options, undefined);
+}
+
+/** A client of checked `options`; `shared` is the parent's journal and flights when it was derived by `extend()`. */
+function build(
+	options: ClientOptions,
+	shared: { journal: Journal; flights: SingleFlight<RawResult> } | undefined,
+): IdemClient {
 	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
-	const journalHeaders = journalHeaderSet(options.journalHeaders);
+	const journalHeaders = journalHeaderSet(options.journalHeaders ?? CLIENT_DEFAULTS.journalHeaders);
 	const dialect = resolveDialect(options.dialect);
 	// A key names one operation. On the client it would be every write's key: each write after the first would then be
 	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
@@ -102,8 +120,10 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 			{ field: 'headers' },
 		);
 	}
+	const defaults = CLIENT_DEFAULTS;
 	const journal = options.journal ?? new MemoryJournal();
-	const scope = options.scope ?? 'default';
+	const scope = options.scope ?? defaults.scope;
+	const searchParams = options.searchParams === undefined ? undefined : toSearchParams(options.searchParams);
 	const onEvent = options.onEvent;
 	const userFetch = options.fetch;
 	const context: ClientContext = {
@@ -112,7 +132,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 			throwHttpErrors: false,
 			// Added by ky to each request as it leaves, so they are never part of a journaled URL, a fingerprint, an
 			// error message or an event: the place for an API key that the server takes in the query string.
-			...(options.searchParams === undefined ? {} : { searchParams: options.searchParams }),
+			...(searchParams === undefined ? {} : { searchParams }),
 			// Late-bound so interceptors (msw, test doubles) installed after createClient still apply.
 			fetch: followingSafeRedirects((input, init) =>
 				(userFetch ?? globalThis.fetch)(input, attemptInit(init)),
@@ -121,23 +141,32 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		dialect,
 		journal,
 		scope,
-		policy: resolvePolicy(DEFAULT_RETRY, options.retry),
-		timeout: options.timeout ?? 10_000,
+		policy: resolvePolicy(defaults.retry, options.retry),
+		timeout: options.timeout ?? defaults.timeout,
 		baseUrl,
 		headers: options.headers,
 		journalHeaders,
-		storeBodies: options.storeBodies ?? true,
-		maxStoredBodyBytes: options.maxStoredBodyBytes ?? 65_536,
-		maxResponseBytes: options.maxResponseBytes ?? 16_777_216,
-		keepFinishedMs: options.keepFinishedMs ?? 86_400_000,
-		flights: new SingleFlight<RawResult>(),
+		storeBodies: options.storeBodies ?? defaults.storeBodies,
+		maxStoredBodyBytes: options.maxStoredBodyBytes ?? defaults.maxStoredBodyBytes,
+		maxResponseBytes: options.maxResponseBytes ?? defaults.maxResponseBytes,
+		keepFinishedMs: options.keepFinishedMs ?? defaults.keepFinishedMs,
+		// One operation runs once per process, not per client object: a client derived on the same journal (where the
+		// same scope and operation name the same record) joins its parent's flights.
+		flights: shared?.journal === journal ? shared.flights : new SingleFlight<RawResult>(),
 		emit: onEvent ? (event: IdemEvent) => callHook(onEvent, Object.freeze(event)) : () => {},
 		// Looked up per call, not captured: fake clocks installed after createClient (tests, simulations) still apply.
 		now: () => Date.now(),
 		random: () => Math.random(),
 	};
-	const request = <T>(method: string, input: string | URL, call?: CallOptions<T>) =>
-		execute<T>(context, method, input instanceof URL ? input.href : input, call);
+	// What extend() merges over: the journal resolved (a derived client keeps it), headers and query checked.
+	const resolved: ClientOptions = { ...options, journal, headers: clientHeaders };
+	if (searchParams !== undefined) resolved.searchParams = searchParams;
+	const request = <T>(method: string, input: string | URL, call: CallOptions<T> = {}) =>
+		checked(() => {
+			const url = input instanceof URL ? input.href : input;
+			const upper = checkCall(method, url, call);
+			return execute<T>(context, upper, url, withSearchParams(call));
+		});
 	return Object.freeze({
 		request,
 		get: (input, call) => request('GET', input, call),
@@ -145,14 +174,59 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 		put: (input, call) => request('PUT', input, call),
 		patch: (input, call) => request('PATCH', input, call),
 		delete: (input, call) => request('DELETE', input, call),
-		pending: (pendingOptions = {}) => listPending(context, pendingOptions),
+		pending: (pendingOptions = {}) =>
+			checked(() => {
+				checkPending(pendingOptions);
+				return listPending(context, pendingOptions);
+			}),
 		resume: (operation, resumeOptions = {}) =>
-			resumeOperation(context, operation, resumeOptions, options.onExpired),
-		resumeAll: (resumeOptions = {}) => resumeAllOperations(context, resumeOptions, options.onExpired),
-		abandon: (operation, abandonOptions) => abandonOperation(context, operation, abandonOptions),
-		resolve: (operation, resolveOptions) => resolveOperation(context, operation, resolveOptions),
+			checked(() => {
+				checkResume(operation, resumeOptions);
+				const { request: given } = resumeOptions;
+				const resumed = given ? { ...resumeOptions, request: withSearchParams(given) } : resumeOptions;
+				return resumeOperation(context, operation, resumed, options.onExpired);
+			}),
+		resumeAll: (resumeOptions = {}) =>
+			checked(() => {
+				checkResumeAll(resumeOptions);
+				return resumeAllOperations(context, resumeOptions, options.onExpired);
+			}),
+		abandon: (operation, abandonOptions = {}) =>
+			checked(() => {
+				checkSettle(operation, abandonOptions, 'abandon');
+				return abandonOperation(context, operation, abandonOptions);
+			}),
+		resolve: (operation, resolveOptions = {}) =>
+			checked(() => {
+				checkSettle(operation, resolveOptions, 'resolve');
+				return resolveOperation(context, operation, resolveOptions);
+			}),
+		extend: (overrides) => {
+			assertClientOptions(overrides);
+			const merged = mergeClientOptions(resolved, overrides);
+			assertClientOptions(merged);
+			return build(merged, { journal, flights: context.flights });
+		},
 		dialect,
 		journal,
 		scope,
 	} satisfies IdemClient);
 }
+
+/**
+Runs a client method's checks, then its work: a bad argument rejects the promise the method returns, as every later
+failure does, rather than throwing where the caller only expected to await.
+*/
+function checked<R>(work: () => Promise<R>): Promise<R> {
+	try {
+		return work();
+	} catch (error) {
+		return Promise.reject(error);
+	}
+}
+
+/** A call's query with array values spread into repeated parameters (operation/ takes scalars or URLSearchParams). */
+const withSearchParams = <O extends { searchParams?: CallOptions['searchParams'] }>(options: O): O =>
+	options.searchParams === undefined || options.searchParams instanceof URLSearchParams
+		? options
+		: { ...options, searchParams: toSearchParams(options.searchParams) };

@@ -7,8 +7,8 @@ import { resolvePolicy } from '../retry/resolve.js';
 import type { CallOptions } from '../types/options.js';
 import type { IdemResult } from '../types/result.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
+import { checkOperation } from '../utils/input.js';
 import { attemptLoop, type Progress } from './attempts.js';
-import { checkCall, checkOperation } from './call-options.js';
 import type { ClientContext, RawResult } from './context.js';
 import { exhaustedError, failureError, type Subject } from './failures.js';
 import { type RunOptions, runJournaled } from './journaled.js';
@@ -71,8 +71,8 @@ async function dispatch(
 	options: CallOptions<unknown>,
 	progress: Progress,
 ) {
-	// Everything fetch could refuse is refused here, before the journal or the network sees the call.
-	const upper = checkCall(method, input, options);
+	// Checked by the client (client/call-options.ts) before it called execute: everything fetch could refuse.
+	const upper = method.toUpperCase();
 	const policy = resolvePolicy(ctx.policy, options.retry);
 	const request = await prepareRequest(upper, input, options, ctx);
 	const timeout = options.timeout ?? ctx.timeout;

@@ -10,8 +10,8 @@ import type {
 	ResumeReport,
 } from '../types/recovery.js';
 import type { IdemResult } from '../types/result.js';
+import { describe } from '../utils/input.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
-import { checkOptionsObject, checkSendOptions, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { journalIo } from './journal-io.js';
 import { callerWait, readRecord, resumeOperation } from './resume.js';
@@ -55,8 +55,6 @@ export async function listPending(
 	ctx: ClientContext,
 	options: Pick<ResumeAllOptions, 'signal' | 'retry'>,
 ): Promise<readonly JournalRecord[]> {
-	checkOptionsObject(options, 'pending');
-	checkSendOptions(options);
 	return pendingOperations(ctx, options);
 }
 
@@ -66,16 +64,8 @@ export async function resumeAllOperations(
 	options: ResumeAllOptions,
 	clientOnExpired: OnExpired | undefined,
 ): Promise<ResumeReport[]> {
-	checkOptionsObject(options, 'resumeAll');
-	const concurrency = options.concurrency ?? 4;
-	if (!Number.isInteger(concurrency) || concurrency < 1) {
-		throw new InvalidRequestError(`concurrency must be a positive integer; got ${String(concurrency)}.`, {
-			field: 'concurrency',
-		});
-	}
-	const { onExpired = clientOnExpired, concurrency: _, ...call } = options;
-	// Once for all: a bad timeout or signal is the caller's mistake, not a failure of each operation.
-	checkSendOptions(call);
+	// Checked once for all by the client (client/call-options.ts): not a failure of each operation.
+	const { onExpired = clientOnExpired, concurrency = 4, ...call } = options;
 	const { signal } = options;
 	signal?.throwIfAborted();
 	const records = await pendingOperations(ctx, call);
@@ -115,17 +105,6 @@ export async function settleOperation(
 	decision: ByHand,
 	options: AbandonOptions,
 ): Promise<JournalRecord> {
-	checkOptionsObject(options, decision.action);
-	if (typeof operation !== 'string' || operation.length === 0) {
-		throw new InvalidRequestError('operation must be a non-empty string.', { field: 'operation' });
-	}
-	if (options.force !== undefined && typeof options.force !== 'boolean') {
-		throw new InvalidRequestError(`force must be a boolean; got ${typeof options.force}.`, {
-			field: 'force',
-			operation,
-		});
-	}
-	checkSendOptions(options);
 	const { signal } = options;
 	signal?.throwIfAborted();
 	// One deadline for the read and the write: the whole settlement is bounded like one call.

@@ -10,9 +10,9 @@ import type { IdemResult } from '../types/result.js';
 import { abortable } from '../utils/abortable.js';
 import { fromBase64 } from '../utils/base64.js';
 import { mergeHeaders, withoutSecretHeaders } from '../utils/headers.js';
+import { describe } from '../utils/input.js';
 import { hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { settledByHand, writeByHand } from './by-hand.js';
-import { checkResume, describe } from './call-options.js';
 import type { ClientContext } from './context.js';
 import { execute, runInFlight, settleCall } from './execute.js';
 import { fromJournal, storedError } from './from-journal.js';
@@ -122,7 +122,6 @@ export async function resumeOperation<T>(
 	options: ResumeOptions<T>,
 	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
-	checkResume(operation, options);
 	const onExpired = options.onExpired ?? clientOnExpired;
 	const record = await readRecord(ctx, operation, callerWait(ctx, options));
 	if (!record) {

@@ -1,10 +1,10 @@
 import type { KyInstance } from 'ky';
 import { isKyError, isTimeoutError } from 'ky';
 import type { Observation } from '../retry/classify.js';
+import { MAX_TIMEOUT_MS } from '../utils/input.js';
 import { parseBody } from '../utils/parse-body.js';
 import { readCapped } from '../utils/read-capped.js';
 import { withAttemptSignal } from './attempt-signal.js';
-import { MAX_TIMEOUT_MS } from './call-options.js';
 import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
 

@@ -9,6 +9,14 @@ import type { StandardSchemaV1 } from './standard-schema.js';
 /** Headers as an option takes them: a `Headers`, a record (an `undefined` value leaves the header out) or pairs. */
 export type IdemHeadersInit = Headers | Record<string, string | undefined> | [string, string][];
 
+/**
+Query parameters as an option takes them: a `URLSearchParams`, or a record whose values are strings, numbers, booleans or
+arrays of them (an array repeats the parameter: `{ tag: ['a', 'b'] }` sends `tag=a&tag=b`).
+*/
+export type IdemSearchParamsInit =
+	| Record<string, string | number | boolean | readonly (string | number | boolean)[]>
+	| URLSearchParams;
+
 export type ClientOptions = {
 	/**
 	The API's base URL: an absolute http(s) URL without credentials, query or fragment (each refused at `createClient`).
@@ -62,7 +70,7 @@ export type ClientOptions = {
 	event. A call's own query (its path or `searchParams`) is part of the request and is journaled, so naming a
 	well-known credential parameter there (`api_key`, `apikey`, `access_token`, `client_secret`, ...) is refused.
 	*/
-	searchParams?: Record<string, string | number | boolean> | URLSearchParams;
+	searchParams?: IdemSearchParamsInit;
 	/**
 	Keep response and request bodies in journal records. Turn off for sensitive payloads; a re-run of a finished operation then returns `data: undefined`.
 	@default true
@@ -131,8 +139,11 @@ export type CallOptions<T = unknown> = {
 	own. Anything else is refused before sending, naming the header but never its value.
 	*/
 	headers?: IdemHeadersInit;
-	/** Query parameters; values are strings, numbers or booleans (leave a parameter out rather than passing `undefined`). */
-	searchParams?: Record<string, string | number | boolean> | URLSearchParams;
+	/**
+	Query parameters; values are strings, numbers, booleans or arrays of them (an array repeats the parameter). Leave a
+	parameter out rather than passing `undefined`.
+	*/
+	searchParams?: IdemSearchParamsInit;
 	/** Cancels the call, including a pending backoff wait. Must be a real `AbortSignal`. */
 	signal?: AbortSignal;
 	/** Per-call override of the client's `timeout`: a whole number of ms from 1 to 2_147_483_647. */

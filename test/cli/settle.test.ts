@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { newClaimedRecord } from '../../src/journal/lifecycle.js';
-import { FileJournal } from '../../src/journal/node/index.js';
+import { FileJournal } from '../../src/node.js';
 import { lockHeldByAnotherProcess } from '../journal/node/support.js';
 import { cli, keyedServer, scratch, statusFields } from './support.js';
 

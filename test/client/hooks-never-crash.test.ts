@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type IdemEvent, RequestRejectedError } from '../../src/index.js';
-import { FileJournal } from '../../src/journal/node/index.js';
+import { FileJournal } from '../../src/node.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { turns } from '../helpers/virtual-time.js';
 import { tempDir } from '../journal/node/temp-dirs.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, JournalError } from '../../src/index.js';
 import type { Journal } from '../../src/journal/journal.js';
 import { newClaimedRecord } from '../../src/journal/lifecycle.js';
-import { FileJournal } from '../../src/journal/node/index.js';
+import { FileJournal } from '../../src/node.js';
 import { StallingJournal } from '../helpers/stalling-journal.js';
 import { lockHeldByAnotherProcess } from '../journal/node/support.js';
 import { tempDir } from '../journal/node/temp-dirs.js';

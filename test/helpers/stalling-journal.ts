@@ -1,5 +1,5 @@
-import type { Journal, JournalCallOptions, JournalRecord } from '../../src/index.js';
 import { MemoryJournal } from '../../src/index.js';
+import type { Journal, JournalCallOptions, JournalRecord } from '../../src/journal.js';
 
 type Method = 'create' | 'get' | 'compareAndSet';
 

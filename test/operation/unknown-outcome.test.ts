@@ -2,14 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
 	bardge,
 	createClient,
-	fingerprint,
 	type Journal,
 	type JournalRecord,
 	KeyExpiredError,
 	MemoryJournal,
 	OutcomeUnknownError,
 } from '../../src/index.js';
-import { claimed, newRecord, settled } from '../../src/journal/lifecycle.js';
+import { claimed, fingerprint, newRecord, settled } from '../../src/journal.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { fast, rejectionOf, serve } from './support.js';
 

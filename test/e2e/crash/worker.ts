@@ -2,7 +2,7 @@
 // what an earlier run left unfinished (same keys), then runs the whole list by operation id: finished operations
 // are answered from the journal, the rest are sent. A run that gets to the end prints every answer as JSON.
 import { createClient } from '../../../src/client/create.js';
-import { FileJournal } from '../../../src/journal/node/index.js';
+import { FileJournal } from '../../../src/node.js';
 
 const [directory = '', baseUrl = '', countArg = '0'] = process.argv.slice(2);
 const count = Number(countArg);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/client/create.js';
 import { JournalError } from '../../../src/errors/classes.js';
-import { FileJournal, type FileJournalFs } from '../../../src/journal/node/index.js';
+import { FileJournal, type FileJournalFs } from '../../../src/node.js';
 import { type LoopbackServer, sendJson, startServer } from '../../helpers/loopback-server.js';
 import { frame, logPath, logSize, putMeta, record } from './support.js';
 import { tempDir } from './temp-dirs.js';

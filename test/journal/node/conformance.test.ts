@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Journal } from '../../../src/journal/journal.js';
-import { FileJournal } from '../../../src/journal/node/index.js';
+import { FileJournal } from '../../../src/node.js';
 import { runJournalConformance } from '../../../src/testing/index.js';
 import { tempDir } from './temp-dirs.js';
 

@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileJournal, type FileJournalOptions } from '../../../src/journal/node/index.js';
 import type { JournalRecord } from '../../../src/journal/record.js';
+import { FileJournal, type FileJournalOptions } from '../../../src/node.js';
 import { advance, logPath, logSize, record, SCOPE } from './support.js';
 import { tempDir } from './temp-dirs.js';
 

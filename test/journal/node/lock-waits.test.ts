@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, JournalError } from '../../../src/index.js';
-import { FileJournal } from '../../../src/journal/node/index.js';
+import { FileJournal } from '../../../src/node.js';
 import { advance, lockHeldByAnotherProcess, record, SCOPE } from './support.js';
 import { tempDir } from './temp-dirs.js';
 

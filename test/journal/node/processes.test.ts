@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FileJournal } from '../../../src/journal/node/index.js';
+import { FileJournal } from '../../../src/node.js';
 import { bundleScript } from './bundle.js';
 import { SCOPE } from './support.js';
 import { tempDir } from './temp-dirs.js';

@@ -1,6 +1,6 @@
 // One racer of processes.test.ts: opens the shared journal, waits for "go", then for each operation in turn tries to create
 // it under its own key and to claim revision 1 -> 2, and prints which of those it won.
-import { FileJournal } from '../../../src/journal/node/index.js';
+import { FileJournal } from '../../../src/node.js';
 import { record, SCOPE } from './support.js';
 
 const [directory = '', racer = '', countArg = '0'] = process.argv.slice(2);

@@ -1,8 +1,8 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JournalError } from '../../../src/errors/classes.js';
-import { FileJournal, type FileJournalWarning } from '../../../src/journal/node/index.js';
 import type { JournalRecord } from '../../../src/journal/record.js';
+import { FileJournal, type FileJournalWarning } from '../../../src/node.js';
 import { frame, lineAt, logBytes, logPath, logSize, putMeta, record, SCOPE } from './support.js';
 import { tempDir } from './temp-dirs.js';
 

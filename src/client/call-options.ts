@@ -1,38 +1,23 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { HEADER_VALUE, TOKEN } from '../utils/headers.js';
+import { checkOperation, describe, isAbortSignal, MAX_TIMEOUT_MS } from '../utils/input.js';
 
 /*
-Every check a call's inputs get, in one place, run before anything is journaled or sent. The rule: whatever fetch
-would refuse to build (or undici refuse to send) is refused here first, with the field named. Otherwise fetch throws
-a TypeError once the attempt is claimed, and a request that never left the process is reported as a network error:
-retried, then "may have been applied". Checked by hand, not with zod: these run on every call, in the browser too.
+Every check the arguments of a client method get (a call's options, resume's, resumeAll's, pending's, abandon's and
+resolve's), in one place, run by the client before it hands them to operation/, so before anything is journaled or
+sent. The rule: whatever fetch would refuse to build (or undici refuse to send) is refused here first, with the field
+named. Otherwise fetch throws a TypeError once the attempt is claimed, and a request that never left the process is
+reported as a network error: retried, then "may have been applied". Checked by hand, not with zod: these run on every
+call, in the browser too, whose bundle must not carry zod.
 */
 
 /** Methods fetch refuses to send, whatever their case. */
 const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
-/** The longest delay a timer can hold. */
-export const MAX_TIMEOUT_MS = 2_147_483_647;
-
-/** The longest operation id a journal is asked to key on. */
-export const MAX_OPERATION_LENGTH = 512;
-
 const invalid = (field: string, message: string) => new InvalidRequestError(message, { field });
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Whether the value is a real AbortSignal: fetch and AbortSignal.any() check the brand, not the shape. */
-export function isAbortSignal(value: unknown): value is AbortSignal {
-	if (typeof value !== 'object' || value === null || typeof AbortSignal === 'undefined') return false;
-	const aborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get;
-	try {
-		aborted?.call(value);
-		return aborted !== undefined;
-	} catch {
-		return false;
-	}
-}
 
 /** The method in upper case, or InvalidRequestError (field `method`). */
 export function checkMethod(method: unknown): string {
@@ -57,16 +42,6 @@ export function checkTimeout(value: unknown, field = 'timeout'): void {
 		throw invalid(
 			field,
 			`${field} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}; got ${describe(value)}.`,
-		);
-	}
-}
-
-/** An operation id given by the caller or derived from the key. */
-export function checkOperation(operation: unknown): void {
-	if (typeof operation !== 'string' || operation.length === 0 || operation.length > MAX_OPERATION_LENGTH) {
-		throw invalid(
-			'operation',
-			`The operation id must be a non-empty string of at most ${MAX_OPERATION_LENGTH} characters; got ${describe(operation)}.`,
 		);
 	}
 }
@@ -97,28 +72,15 @@ export function checkSendOptions(options: Record<string, unknown>): void {
 }
 
 /** The options argument of a client method (`what` names it) is an object, or InvalidRequestError (field `options`). */
-export function checkOptionsObject(
-	options: unknown,
-	what: string,
-): asserts options is Record<string, unknown> {
+function checkOptionsObject(options: unknown, what: string): asserts options is Record<string, unknown> {
 	if (!isObject(options)) {
 		throw invalid('options', `The ${what} options must be an object; got ${describe(options)}.`);
 	}
 }
 
-/** Checks the arguments of `resume()` (its `request`, if any, is checked as a call when it is sent). */
-export function checkResume(operation: unknown, options: unknown): void {
-	checkOperation(operation);
-	checkOptionsObject(options, 'resume');
-	checkSendOptions(options);
-	if (options.onExpired !== undefined && typeof options.onExpired !== 'function') {
-		throw invalid('onExpired', `onExpired must be a function; got ${describe(options.onExpired)}.`);
-	}
-}
-
 /**
-Checks one call of `client.request()` and friends; resolves to its upper-case method. Headers are checked where they
-are merged (`mergeHeaders`), the key against the dialect once the request is prepared.
+Checks one call of `client.request()` and friends; returns its upper-case method. Headers are checked where they are
+merged (`mergeHeaders`), the key against the dialect once the request is prepared.
 */
 export function checkCall(method: unknown, input: unknown, options: unknown): string {
 	const upper = checkMethod(method);
@@ -129,6 +91,12 @@ export function checkCall(method: unknown, input: unknown, options: unknown): st
 		throw invalid('options', `The call options must be an object; got ${describe(options)}.`);
 	}
 	checkSendOptions(options);
+	checkRequestParts(upper, options);
+	return upper;
+}
+
+/** What a call sends besides its method and URL: operation, key, body and query (`upper`: the method, if known). */
+function checkRequestParts(upper: string | undefined, options: Record<string, unknown>): void {
 	const { operation, key, json, body, searchParams } = options;
 	if (operation !== undefined) checkOperation(operation);
 	if (key !== undefined) checkKeyValue(key);
@@ -142,7 +110,63 @@ export function checkCall(method: unknown, input: unknown, options: unknown): st
 		);
 	}
 	if (searchParams !== undefined) checkSearchParams(searchParams);
-	return upper;
+}
+
+/**
+Checks the arguments of `resume()`, its `request` included: the method and URL it leaves out are the journaled ones,
+already checked when they were first sent (and never a GET or HEAD, which are not journaled).
+*/
+export function checkResume(operation: unknown, options: unknown): void {
+	checkOperation(operation);
+	checkOptionsObject(options, 'resume');
+	checkSendOptions(options);
+	if (options.onExpired !== undefined && typeof options.onExpired !== 'function') {
+		throw invalid('onExpired', `onExpired must be a function; got ${describe(options.onExpired)}.`);
+	}
+	const { request } = options;
+	if (request === undefined) return;
+	if (!isObject(request)) {
+		throw invalid('request', `request must be an object such as { json }; got ${describe(request)}.`);
+	}
+	const upper = request.method === undefined ? undefined : checkMethod(request.method);
+	if (request.url !== undefined && typeof request.url !== 'string') {
+		throw invalid('url', `The path or URL must be a string; got ${describe(request.url)}.`);
+	}
+	checkRequestParts(upper, request);
+}
+
+/** Checks the options of `pending()`: the bounds of its journal wait. */
+export function checkPending(options: unknown): void {
+	checkOptionsObject(options, 'pending');
+	checkSendOptions(options);
+}
+
+/** Checks the options of `resumeAll()` once for all: a bad one is the caller's mistake, not each operation's failure. */
+export function checkResumeAll(options: unknown): void {
+	checkOptionsObject(options, 'resumeAll');
+	const { concurrency } = options;
+	if (concurrency !== undefined && (!Number.isInteger(concurrency) || (concurrency as number) < 1)) {
+		throw invalid('concurrency', `concurrency must be a positive integer; got ${String(concurrency)}.`);
+	}
+	checkSendOptions(options);
+}
+
+/**
+Checks the arguments of `abandon()` and `resolve()` (`action` names which). Their reason, status and data are checked
+against the record they settle, where the error can name its key.
+*/
+export function checkSettle(operation: unknown, options: unknown, action: 'abandon' | 'resolve'): void {
+	checkOptionsObject(options, action);
+	if (typeof operation !== 'string' || operation.length === 0) {
+		throw invalid('operation', 'operation must be a non-empty string.');
+	}
+	if (options.force !== undefined && typeof options.force !== 'boolean') {
+		throw new InvalidRequestError(`force must be a boolean; got ${typeof options.force}.`, {
+			field: 'force',
+			operation,
+		});
+	}
+	checkSendOptions(options);
 }
 
 /**
@@ -160,31 +184,22 @@ function checkKeyValue(key: unknown): void {
 	}
 }
 
-function checkSearchParams(search: unknown): void {
+const isParamValue = (value: unknown): boolean => {
+	const type = typeof value;
+	return type === 'string' || type === 'number' || type === 'boolean';
+};
+
+/** A call's or the client's `searchParams` (`field` names which); an array value repeats its parameter. */
+export function checkSearchParams(search: unknown, field = 'searchParams'): void {
 	if (search instanceof URLSearchParams) return;
 	if (!isObject(search)) {
-		throw invalid(
-			'searchParams',
-			`searchParams must be an object or URLSearchParams; got ${describe(search)}.`,
-		);
+		throw invalid(field, `${field} must be an object or URLSearchParams; got ${describe(search)}.`);
 	}
 	for (const [name, value] of Object.entries(search)) {
-		const type = typeof value;
-		if (type !== 'string' && type !== 'number' && type !== 'boolean') {
-			throw invalid(
-				'searchParams',
-				`searchParams "${name}" must be a string, number or boolean (omit it to leave it out); got ${describe(value)}.`,
-			);
-		}
+		if (isParamValue(value) || (Array.isArray(value) && value.every(isParamValue))) continue;
+		throw invalid(
+			field,
+			`${field} "${name}" must be a string, number or boolean, or an array of them (omit it to leave it out); got ${describe(value)}.`,
+		);
 	}
-}
-
-/** A value named for an error message without repeating it: it may be a secret. */
-export function describe(value: unknown): string {
-	if (value === null) return 'null';
-	if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
-	if (typeof value === 'string') return `a string of ${value.length} characters`;
-	if (Array.isArray(value)) return 'an array';
-	if (typeof value === 'object') return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
-	return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }

@@ -1,0 +1,32 @@
+/*
+The `idemkey/journal` entry point, for journal authors: the `Journal` interface and the record it stores, the record
+schema and reader to check what comes back from storage, the lifecycle helpers the client uses to move a record from
+state to state (for building records in your tests), the fingerprint a record keeps, and the conformance suite to run
+against your journal. An application needs none of it: `createClient` and a journal are in `idemkey`.
+*/
+
+export type { ConformanceAssertion, ConformanceOptions, ConformanceTestApi } from './journal/conformance.js';
+export { runJournalConformance } from './journal/conformance.js';
+export type { Journal, JournalCallOptions } from './journal/journal.js';
+export type { NewRecordInput } from './journal/lifecycle.js';
+export {
+	claimed,
+	expiryMargin,
+	keyExpired,
+	newRecord,
+	settled,
+	wasInterrupted,
+} from './journal/lifecycle.js';
+export type { JournalRecord, OperationState, RecordOutcome, RequestSnapshot } from './journal/record.js';
+export {
+	isCollectable,
+	isFinished,
+	JournalRecordSchema,
+	OPERATION_STATES,
+	RECORD_VERSION,
+	recordId,
+	recordProblem,
+} from './journal/record.js';
+export { canonicalJson } from './keys/canonical-json.js';
+export type { FingerprintInput } from './keys/fingerprint.js';
+export { fingerprint } from './keys/fingerprint.js';

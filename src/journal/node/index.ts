@@ -1,2 +1,0 @@
-export { FileJournal } from './file-journal.js';
-export type { FileJournalFs, FileJournalOptions, FileJournalWarning } from './options.js';
