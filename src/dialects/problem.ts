@@ -1,0 +1,8 @@
+import { defineDialect } from './define.js';
+
+/** Management-API style: every non-GET write keyed; a 409 problem body means the key matched another request. */
+export const problem = defineDialect({
+	name: 'problem',
+	replayHeaders: [],
+	keyReused: [{ status: 409 }],
+});
