@@ -62,6 +62,7 @@ export function defineDialect(init: DialectInit): Dialect {
 
 // A global or sticky RegExp keeps lastIndex between test() calls: it would match a path or key only every other time.
 const isPattern = (v: unknown): boolean => v instanceof RegExp && !v.global && !v.sticky;
+const NO_GY = 'without the g or y flag';
 const isToken = (v: unknown): boolean => typeof v === 'string' && TOKEN.test(v);
 // Items are typed as their check assumes: every check still tests the shape before it reads.
 const listOf =
@@ -79,7 +80,7 @@ const isRule = (rule: Record<string, unknown> | null): boolean =>
 	(rule.text === undefined || isPattern(rule.text));
 const RULES: FieldCheck = [
 	listOf(isRule),
-	'a list of rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp without the g or y flag',
+	`a list of rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp ${NO_GY}`,
 ];
 
 type FieldCheck = readonly [ok: (value: unknown) => boolean, expected: string];
@@ -95,10 +96,10 @@ const FIELDS: Readonly<Record<string, FieldCheck>> = {
 	],
 	keyless: [
 		(v) => typeof v === 'function' || listOf(isPattern)(v),
-		'a function (method, path) => boolean or a list of RegExps without the g or y flag',
+		`a function (method, path) => boolean or a list of RegExps ${NO_GY}`,
 	],
 	keyMaxLength: [(v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
-	keyPattern: [isPattern, 'a RegExp without the g or y flag'],
+	keyPattern: [isPattern, `a RegExp ${NO_GY}`],
 	retentionMs: [
 		(v) => typeof v === 'number' && v > 0 && v < Number.POSITIVE_INFINITY,
 		'a positive number of milliseconds, or undefined when the server does not document it',
