@@ -1,7 +1,7 @@
-import { defineDialect } from './define.js';
+import { buildDialect } from './build.js';
 
 /** 42min: 24 h per (account, key), canonical-JSON fingerprint, only successes cached, no replay header. */
-export const fortyTwoMin = defineDialect({
+export const fortyTwoMin = buildDialect({
 	name: '42min',
 	retentionMs: 24 * 3_600_000,
 	replayHeaders: [],

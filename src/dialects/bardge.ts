@@ -1,7 +1,7 @@
-import { defineDialect } from './define.js';
+import { buildDialect } from './build.js';
 
 /** Bardge booking API: 90 s retention; concurrent duplicates block server-side; cancel takes no key. */
-export const bardge = defineDialect({
+export const bardge = buildDialect({
 	name: 'bardge',
 	retentionMs: 90_000,
 	replayHeaders: [{ name: 'X-Idempotent-Replayed', value: 'true' }],

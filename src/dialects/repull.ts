@@ -1,7 +1,7 @@
-import { defineDialect } from './define.js';
+import { buildDialect } from './build.js';
 
 /** Repull: 24 h per workspace, `Idempotency-Status: cached`, keys on POST/PUT/PATCH only. */
-export const repull = defineDialect({
+export const repull = buildDialect({
 	name: 'repull',
 	keyedMethods: ['POST', 'PUT', 'PATCH'],
 	retentionMs: 24 * 3_600_000,

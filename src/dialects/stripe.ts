@@ -1,7 +1,7 @@
-import { defineDialect } from './define.js';
+import { buildDialect } from './build.js';
 
 /** Stripe: keys on POST, 24 h retention, `Idempotent-Replayed`, stored errors replayed too. */
-export const stripe = defineDialect({
+export const stripe = buildDialect({
 	name: 'stripe',
 	keyedMethods: ['POST'],
 	retentionMs: 24 * 3_600_000,

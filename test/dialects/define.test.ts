@@ -1,7 +1,7 @@
 // defineDialect's refusals: a user defining a dialect learns from the message which field is wrong and what it must be,
 // before any client is built. (test/client/bad-input.test.ts pins that each is an InvalidRequestError, field 'dialect'.)
 import { describe, expect, it } from 'vitest';
-import { type DialectInit, defineDialect, InvalidRequestError, stripe } from '../../src/index.js';
+import { type DialectInit, defineDialect, dialects, InvalidRequestError, stripe } from '../../src/index.js';
 
 const refusal = (init: unknown): InvalidRequestError => {
 	try {
@@ -74,6 +74,16 @@ describe('defineDialect refuses a bad field, naming it and what it must be', () 
 		expect(refusal(null).message).toMatch(/expected an object such as \{ name: "my-api" \}/);
 	});
 });
+
+// The built-in dialects skip the checks at load (so a bundle naming only them carries none): they are held to them here.
+it.each(Object.entries(dialects))(
+	'the built-in dialect %s passes the checks defineDialect makes',
+	(name, dialect) => {
+		const checked = defineDialect({ ...dialect });
+		expect(checked.name).toBe(name);
+		expect({ ...checked }).toEqual({ ...dialect });
+	},
+);
 
 describe('defineDialect fills what is omitted with the safe default', () => {
 	it('a dialect of only a name keys every write, reads every known replay header, and knows no rules', () => {
