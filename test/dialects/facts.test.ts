@@ -2,7 +2,7 @@
 // validation, the replay signal, retries of 5xx with the same key and bytes, the server's answer to a key reused
 // for another request, and retention. Keyed by DialectName, so a dialect added to the catalogue without its row here
 // fails typecheck (docs/dialects/adding.md).
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
 	type DialectName,
 	dialects,
@@ -76,6 +76,9 @@ const facts: Record<DialectName, Row> = {
 		retentionMs: undefined,
 	},
 };
+
+// Checked by typecheck: were DialectName widened to string, the record above would no longer demand a row per dialect.
+expectTypeOf<string>().not.toExtend<DialectName>();
 
 const rows = Object.entries(facts).map(([dialect, row]) => ({ dialect: dialect as DialectName, ...row }));
 
