@@ -1,10 +1,3 @@
-import * as z from 'zod/mini';
-
-const field = z.optional(z.unknown());
-// Only the fields that can hold an error code; everything else in the body is ignored. Each is narrowed below rather
-// than by the schema, so one oddly shaped field (`"error": null`, a Rails-style `errors` map) does not hide the others.
-const ErrorBody = z.object({ code: field, type: field, error: field, errors: field });
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -20,15 +13,16 @@ const fromUri = (value: string): string => {
 
 /** Every code-like value in an error body, most specific first. */
 export function errorCodes(body: unknown): string[] {
-	const parsed = ErrorBody.safeParse(body);
-	if (!parsed.success) return [];
-	const { data } = parsed;
-	const found: (string | undefined)[] = [asCode(data.code)];
-	if (typeof data.error === 'string') found.push(asCode(data.error));
-	else if (isRecord(data.error)) found.push(asCode(data.error.code), asCode(data.error.type));
-	const first = Array.isArray(data.errors) ? data.errors[0] : undefined;
+	// Read by hand, not with a schema, so the browser bundle carries no validator for four fields. Only the fields that
+	// can hold an error code are read, each narrowed on its own, so one oddly shaped field (`"error": null`, a
+	// Rails-style `errors` map) does not hide the others.
+	if (!isRecord(body)) return [];
+	const found: (string | undefined)[] = [asCode(body.code)];
+	if (typeof body.error === 'string') found.push(asCode(body.error));
+	else if (isRecord(body.error)) found.push(asCode(body.error.code), asCode(body.error.type));
+	const first = Array.isArray(body.errors) ? body.errors[0] : undefined;
 	if (isRecord(first)) found.push(asCode(first.code));
-	const type = asCode(data.type);
+	const type = asCode(body.type);
 	// RFC 9457: "about:blank" adds no semantics beyond the status, so it names no code.
 	if (type && type !== 'about:blank') found.push(type.includes('/') ? fromUri(type) : type);
 	return found.filter((c): c is string => c !== undefined);

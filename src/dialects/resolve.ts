@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../errors/classes.js';
+import { isDialect } from './build.js';
 import { dialects, ietf } from './catalog.js';
-import { isDialect } from './define.js';
 import type { Dialect, DialectName } from './types.js';
 
 /** The dialect a client was given: a built-in name, or an object made by `defineDialect()`. */

@@ -51,4 +51,5 @@ export type Dialect = {
 	readonly alreadyApplied: readonly AnswerRule[];
 };
 
-export type DialectName = 'ietf' | 'stripe' | 'bardge' | '42min' | 'repull' | 'problem';
+// Derived from the catalogue, so that adding a dialect cannot leave the name list behind. Type-only: no runtime edge.
+export type { DialectName } from './catalog.js';

@@ -1,6 +1,6 @@
-import { IN_PROGRESS_CODES, KEY_MISSING_CODES, KEY_REUSE_CODES } from '../dialects/define.js';
 import { errorCodes } from '../dialects/error-body.js';
-import type { AnswerRule, Dialect } from '../dialects/types.js';
+import { FALLBACK, type FallbackRule } from '../dialects/fallback.js';
+import type { Dialect } from '../dialects/types.js';
 import { REDIRECT_STATUSES } from '../utils/redirects.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -70,27 +70,32 @@ const bodyText = (body: unknown): string => {
 	}
 };
 
-function matches(
-	rules: readonly AnswerRule[],
+// A dialect's rules and the fallback's, in the order a match wins: a body may name codes of two meanings.
+const MEANINGS = ['keyReused', 'keyMissing', 'inProgress', 'alreadyApplied'] as const;
+type Meaning = (typeof MEANINGS)[number];
+type Rules = { readonly [meaning in Meaning]?: readonly FallbackRule[] };
+
+const statusMatches = (rule: FallbackRule, status: number): boolean =>
+	rule.status === '4xx' ? status >= 400 && status < 500 && status !== 429 : rule.status === status;
+
+/** The first meaning whose rules match the answer; `undefined` when none does. */
+function meaningOf(
+	rules: Rules,
 	status: number,
 	codes: readonly string[],
 	body: unknown,
-): boolean {
-	return rules.some((rule) => {
-		if (rule.status !== status) return false;
-		if (!rule.codes && !rule.text) return true;
-		if (rule.codes?.some((c) => codes.includes(c))) return true;
-		return rule.text?.test(bodyText(body)) === true;
-	});
+): Meaning | undefined {
+	return MEANINGS.find((meaning) =>
+		rules[meaning]?.some(
+			(rule) =>
+				statusMatches(rule, status) &&
+				((!rule.codes && !rule.text && !rule.bare) ||
+					(rule.bare === true && codes.length === 0) ||
+					rule.codes?.some((c) => codes.includes(c)) ||
+					rule.text?.test(bodyText(body)) === true),
+		),
+	);
 }
-
-// The IETF draft's own 409 ("A request is outstanding for this Idempotency-Key") is a problem body whose `type` names
-// no in-progress code, so its words are the only signal; without this it would read as a business conflict.
-const IN_PROGRESS_TEXT =
-	/idempotency.?key.{0,80}(outstanding|in.?progress|being processed)|(outstanding|in.?progress|being processed).{0,80}idempotency.?key/i;
-
-const includesAny = (list: readonly string[], codes: readonly string[]) =>
-	codes.some((c) => list.includes(c));
 
 /**
 The retry decision: a pure function of the dialect, what the attempt produced, and whether an earlier attempt's outcome is unknown. All I/O happens before (reading the body) and after (sleeping, journaling).
@@ -116,33 +121,21 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 	// operation under the key: "reused" then cannot mean "not applied".
 	const keyReused = () => fail(context.earlierAttemptUnknown ? 'key_reused_after_unknown' : 'key_reused');
 
-	if (matches(dialect.keyReused, status, codes, body)) return keyReused();
-	if (matches(dialect.keyMissing, status, codes, body)) return fail('key_missing');
-	if (matches(dialect.inProgress, status, codes, body)) return { type: 'in_progress', retryAfterMs };
-	if (matches(dialect.alreadyApplied, status, codes, body)) {
+	// The dialect's own rules first, then what any server's answer means (dialects/fallback.ts).
+	const meaning = meaningOf(dialect, status, codes, body) ?? meaningOf(FALLBACK, status, codes, body);
+	if (meaning === 'keyReused') return keyReused();
+	if (meaning === 'keyMissing') return fail('key_missing');
+	if (meaning === 'inProgress') return { type: 'in_progress', retryAfterMs };
+	if (meaning === 'alreadyApplied') {
 		return context.earlierAttemptUnknown
 			? { type: 'succeed', replayed: true, alreadyApplied: true }
 			: { type: 'fail', failure: 'rejected', errorCode, alreadyApplied: true };
-	}
-
-	// Any 4xx that names a well-known idempotency code means what the code says, whichever dialect is configured:
-	// the default dialect talking to a Stripe-like server must still report a reused key as such.
-	if (status >= 400 && status < 500 && status !== 429) {
-		if (includesAny(KEY_REUSE_CODES, codes)) return keyReused();
-		if (includesAny(KEY_MISSING_CODES, codes)) return fail('key_missing');
 	}
 	if (status === 429) return { type: 'retry', reason: 'rate_limited', retryAfterMs, mayHaveApplied: false };
 	if (status >= 500) {
 		// A stored error replayed by a server that caches errors will be replayed again: retrying cannot change it.
 		if (dialect.cachesErrors && replayed === true) return fail('unknown');
 		return { type: 'retry', reason: 'server_error', retryAfterMs, mayHaveApplied: true };
-	}
-	if (status === 409) {
-		// Unknown servers: a bare 409 is the draft's "request outstanding"; a 409 that names another code is a
-		// business conflict (key-reuse codes were caught above), never retried.
-		if (codes.length === 0 || includesAny(IN_PROGRESS_CODES, codes) || IN_PROGRESS_TEXT.test(bodyText(body)))
-			return { type: 'in_progress', retryAfterMs };
-		return fail('rejected');
 	}
 	if (status === 408) return { type: 'retry', reason: 'timeout', retryAfterMs, mayHaveApplied: true };
 	// Redirects reach here unfollowed: always for a write (fetch runs with redirect 'manual'), for a read when it

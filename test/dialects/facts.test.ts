@@ -1,7 +1,8 @@
 // The DESIGN §4 facts every dialect shares in shape, one row per dialect: which methods carry a key, key
 // validation, the replay signal, retries of 5xx with the same key and bytes, the server's answer to a key reused
-// for another request, and retention. Adding a dialect means adding a row here (and a file for what is its own).
-import { describe, expect, it, vi } from 'vitest';
+// for another request, and retention. Keyed by DialectName, so a dialect added to the catalogue without its row here
+// fails typecheck (docs/dialects/adding.md).
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
 	type DialectName,
 	dialects,
@@ -16,7 +17,6 @@ import { dialectHarness, FAST, HOUR } from './harness.js';
 type Method = 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET';
 
 type Row = {
-	dialect: DialectName;
 	/** Methods (on `bookings` for POST, `bookings/b1` otherwise) that carry a key. */
 	keyed: readonly Method[];
 	/** `res.replayed` on a fresh answer and on a replay, and the header that says so (if any). */
@@ -30,17 +30,15 @@ type Row = {
 
 const ALL: readonly Method[] = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'];
 
-const rows: Row[] = [
-	{
-		dialect: 'ietf',
+const facts: Record<DialectName, Row> = {
+	ietf: {
 		keyed: ['POST', 'PUT', 'PATCH', 'DELETE'],
 		replayed: { fresh: undefined, replay: undefined },
 		fiveHundreds: ['503-before', '503-after'],
 		mismatchStatus: 422,
 		retentionMs: undefined,
 	},
-	{
-		dialect: 'stripe',
+	stripe: {
 		keyed: ['POST'],
 		replayed: { fresh: false, replay: true, header: ['idempotent-replayed', 'true'] },
 		// Stripe stores a 5xx that followed the effect and replays it, so only failures before it are retried.
@@ -48,16 +46,14 @@ const rows: Row[] = [
 		mismatchStatus: 400,
 		retentionMs: 24 * HOUR,
 	},
-	{
-		dialect: 'bardge',
+	bardge: {
 		keyed: ['POST', 'PUT', 'PATCH', 'DELETE'],
 		replayed: { fresh: false, replay: true, header: ['x-idempotent-replayed', 'true'] },
 		fiveHundreds: ['503-before', '503-after'],
 		mismatchStatus: 409,
 		retentionMs: 90_000,
 	},
-	{
-		dialect: '42min',
+	'42min': {
 		keyed: ['POST', 'PUT', 'PATCH', 'DELETE'],
 		// A replay repeats the stored status and says nothing more.
 		replayed: { fresh: undefined, replay: undefined },
@@ -65,23 +61,26 @@ const rows: Row[] = [
 		mismatchStatus: 409,
 		retentionMs: 24 * HOUR,
 	},
-	{
-		dialect: 'repull',
+	repull: {
 		keyed: ['POST', 'PUT', 'PATCH'],
 		replayed: { fresh: false, replay: true, header: ['idempotency-status', 'cached'] },
 		fiveHundreds: ['503-before', '503-after'],
 		mismatchStatus: 409,
 		retentionMs: 24 * HOUR,
 	},
-	{
-		dialect: 'problem',
+	problem: {
 		keyed: ['POST', 'PUT', 'PATCH', 'DELETE'],
 		replayed: { fresh: undefined, replay: undefined },
 		fiveHundreds: ['503-before', '503-after'],
 		mismatchStatus: 409,
 		retentionMs: undefined,
 	},
-];
+};
+
+// Checked by typecheck: were DialectName widened to string, the record above would no longer demand a row per dialect.
+expectTypeOf<string>().not.toExtend<DialectName>();
+
+const rows = Object.entries(facts).map(([dialect, row]) => ({ dialect: dialect as DialectName, ...row }));
 
 const { serveAs, client: baseClient } = dialectHarness('ietf', 'https://api.test/v1/');
 

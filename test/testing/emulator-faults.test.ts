@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createClient, type DialectName } from '../../src/index.js';
+import { createClient, type DialectName, dialects } from '../../src/index.js';
 import { createEmulator, type Emulator, type Fault, type FaultRates } from '../../src/testing/index.js';
 import { useVirtualTime, watch } from '../helpers/virtual-time.js';
 import { emulate, received, send } from './support.js';
@@ -161,7 +161,7 @@ describe('the duplicate detector', () => {
 		expect(emulator.state.duplicates()).toEqual([['PATCH /bookings/b1', 2]]);
 	});
 
-	it.each(['ietf', 'stripe', 'bardge', '42min', 'repull', 'problem'] as DialectName[])(
+	it.each(Object.keys(dialects) as DialectName[])(
 		'%s: an idemkey client retrying after a dropped answer leaves no duplicate',
 		async (dialect) => {
 			const emulator = await emulate({ dialect, faults: ['drop-after-commit', '503-before'] });

@@ -1,5 +1,6 @@
 import type { Dialect, DialectName } from '../../dialects/types.js';
-import { ietfProfile, serverProfiles } from './catalog.js';
+import { serverProfiles } from './catalog.js';
+import { ietfProfile } from './ietf.js';
 import type { ProfileOverrides, ServerProfile } from './types.js';
 
 /**
