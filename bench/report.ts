@@ -253,11 +253,13 @@ ${results.machine.map((line) => `- ${line}`).join('\n')}
 ## Throughput against a loopback server
 
 Every client sends the same POST (a small JSON body) to a \`node:http\` server running in its own process on
-127.0.0.1, which answers 201 with a small JSON body and replays stored answers per \`Idempotency-Key\`. Each cell is
+127.0.0.1, which answers 201 with a small JSON body (chunked: no Content-Length) and replays stored answers per
+\`Idempotency-Key\`. Each cell is
 the median of ${settings.runs} run(s); in each run every client is measured in a fresh process (${settings.warmupMs} ms
 warm-up, then ${settings.measureMs} ms measured), in an order rotated from run to run so that drift in the machine's
-load spreads over all of them. 1-minute load average during these runs: ${loadRange(results.throughputLoads)} (on
-${os.availableParallelism()} cores; above about 1 the figures are indicative only).
+load spreads over all of them. 1-minute load average during these runs: ${loadRange(results.throughputLoads)} on
+${os.availableParallelism()} cores; the benchmark's own client and server account for up to about 2 of it, and well above that other
+work shares the cores, so the figures are indicative only.
 
 - **vs ky**: throughput over bare ky's in the same run (the median of the per-run ratios).
 - **CPU µs/op**: the client process's CPU time (user + system) over the measured window, per request.
@@ -274,6 +276,9 @@ ${sections.join('\n\n')}
 ${targetLines(results)
 	.map((line) => `- ${line}`)
 	.join('\n')}
+
+Where the CPU of a call goes, by function, and what idemkey adds over bare ky: \`npm run build && node bench/profile.ts\`
+(profiles only the measured window; \`--kinds ky,file --concurrency 32\` for other pairs).
 
 ## FileJournal at concurrency 1, against its fsyncs
 
