@@ -3,6 +3,9 @@
 // alone (fsync-floor.ts). The journal's added latency per operation is FileJournal's median request latency over
 // MemoryJournal's; what the fsyncs explain is fsyncs per operation x the median fsync; the rest is what FileJournal
 // costs beyond its fsyncs (its other file-system calls, its queue and lock, encoding). Medians over runs.
+// The fsyncs are priced twice: as FileJournal met them (timed through its `fs` option in the same window as the
+// request latencies, so the same disk traffic from other processes) and alone. On a quiet machine the two agree; on a
+// busy one the disk changes from second to second and only the first is measured at the same moment.
 import os from 'node:os';
 import { jsonFrom, measure, type Server } from './children.ts';
 import type { Counters } from './counting-fs.ts';
@@ -29,10 +32,13 @@ export type FsyncFigures = {
 	fileP50Micros: number;
 	/** FileJournal's p50 over MemoryJournal's. */
 	addedMicros: number;
-	/** fsyncs per operation x the median fsync. */
+	/** fsyncs per operation x the median fsync FileJournal met. */
 	fsyncFloorMicros: number;
 	/** addedMicros - fsyncFloorMicros. */
 	beyondMicros: number;
+	/** The same two with the fsync measured alone. */
+	fsyncFloorAloneMicros: number;
+	beyondAloneMicros: number;
 	/** How long FileJournal itself waited on its fsyncs (call to callback), to compare with the fsync alone. */
 	inJournalSyncP50Micros: number;
 	inJournalSyncP90Micros: number;
@@ -89,11 +95,14 @@ function summarise(runs: FsyncRun[]): FsyncFigures {
 	const fsyncsPerOp = median(runs.map(syncs));
 	const memoryP50Micros = median(runs.map((r) => r.memoryP50Micros));
 	const fileP50Micros = median(runs.map((r) => r.fileP50Micros));
-	// Per run, then the median: the two latencies and the fsync of one run met the same machine.
-	const addedMicros = median(runs.map((r) => r.fileP50Micros - r.memoryP50Micros));
-	const fsyncFloorMicros = median(runs.map((r) => syncs(r) * r.floor.syncMedianMicros));
+	const inJournal = (r: FsyncRun) => r.counters.syncWaitP50Micros ?? Number.NaN;
+	const alone = (r: FsyncRun) => r.floor.syncMedianMicros;
 	const names = new Set(runs.flatMap((r) => Object.keys(r.counters)));
 	const other = [...names].filter((n) => !SYNC_NAMES.includes(n) && !n.startsWith('syncWait')).sort();
+	// Per run, then the median: the figures of one run met the same machine.
+	const floor = (price: (r: FsyncRun) => number) => median(runs.map((r) => syncs(r) * price(r)));
+	const beyond = (price: (r: FsyncRun) => number) =>
+		median(runs.map((r) => r.fileP50Micros - r.memoryP50Micros - syncs(r) * price(r)));
 	return {
 		runs,
 		fsyncMedianMicros,
@@ -101,11 +110,11 @@ function summarise(runs: FsyncRun[]): FsyncFigures {
 		fsyncsPerOp,
 		memoryP50Micros,
 		fileP50Micros,
-		addedMicros,
-		fsyncFloorMicros,
-		beyondMicros: median(
-			runs.map((r) => r.fileP50Micros - r.memoryP50Micros - syncs(r) * r.floor.syncMedianMicros),
-		),
+		addedMicros: median(runs.map((r) => r.fileP50Micros - r.memoryP50Micros)),
+		fsyncFloorMicros: floor(inJournal),
+		beyondMicros: beyond(inJournal),
+		fsyncFloorAloneMicros: floor(alone),
+		beyondAloneMicros: beyond(alone),
 		inJournalSyncP50Micros: median(runs.map((r) => r.counters.syncWaitP50Micros ?? Number.NaN)),
 		inJournalSyncP90Micros: median(runs.map((r) => r.counters.syncWaitP90Micros ?? Number.NaN)),
 		otherCallsPerOp: Object.fromEntries(

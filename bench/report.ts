@@ -173,8 +173,16 @@ function fsyncBody(f: FsyncFigures): string[][] {
 		['request p50, MemoryJournal', ms(f.memoryP50Micros), 'same server, same runs'],
 		['request p50, FileJournal', ms(f.fileP50Micros), ''],
 		['added by FileJournal', ms(f.addedMicros), 'FileJournal p50 - MemoryJournal p50, per run'],
-		['fsyncs x one fsync', ms(f.fsyncFloorMicros), 'fsyncs per operation x fsync p50, per run'],
-		['beyond the fsyncs', `${ms(f.beyondMicros)}${share}`, `added - fsyncs x one fsync, per run`],
+		[
+			'fsyncs x one fsync',
+			`${ms(f.fsyncFloorMicros)} (alone: ${ms(f.fsyncFloorAloneMicros)})`,
+			'fsyncs per operation x fsync p50 inside FileJournal (in brackets: alone), per run',
+		],
+		[
+			'beyond the fsyncs',
+			`${ms(f.beyondMicros)}${share} (alone: ${ms(f.beyondAloneMicros)})`,
+			'added - fsyncs x one fsync, per run',
+		],
 		[
 			"one commit's file-system calls alone",
 			`p50 ${ms(median(floor.map((x) => x.lockedCommitMedianMicros)))}, p90 ${ms(median(floor.map((x) => x.lockedCommitP90Micros)))}`,
@@ -206,8 +214,10 @@ an operation needs ${commits}: the record is created already claimed and on disk
 after the bytes left must find the key), and its outcome is on disk before the call returns. The rest of a commit is
 synchronous file-system work under the journal's lock file (create it, stat the log, append one frame, remove it),
 plus the queue and the encoding of the frame. So FileJournal at concurrency 1 is bound by fsync latency: what it
-adds to a request beyond ${commits} fsyncs is the "beyond" row. At higher concurrency group commit shares one fsync
-among every write issued meanwhile, which is why its throughput ratio rises there.`;
+adds to a request beyond ${commits} fsyncs is the "beyond" row, which should be small. The fsyncs are priced as
+FileJournal met them (timed in the same window as the request latencies) and, in brackets, alone; on a quiet machine
+the two agree, while on a busy one the disk's latency changes from second to second. At higher concurrency group
+commit shares one fsync among every write issued meanwhile, which is why its throughput ratio rises there.`;
 }
 
 function scanText(scan: ScanFigures | string): string {
