@@ -42,6 +42,8 @@ export type FsyncFigures = {
 	/** How long FileJournal itself waited on its fsyncs (call to callback), to compare with the fsync alone. */
 	inJournalSyncP50Micros: number;
 	inJournalSyncP90Micros: number;
+	/** Mean µs per operation inside FileJournal's synchronous file-system calls (the lock file, stat, append). */
+	blockingMicrosPerOp: number;
 	/** Every other file-system call per operation, by name. */
 	otherCallsPerOp: Record<string, number>;
 };
@@ -98,7 +100,9 @@ function summarise(runs: FsyncRun[]): FsyncFigures {
 	const inJournal = (r: FsyncRun) => r.counters.syncWaitP50Micros ?? Number.NaN;
 	const alone = (r: FsyncRun) => r.floor.syncMedianMicros;
 	const names = new Set(runs.flatMap((r) => Object.keys(r.counters)));
-	const other = [...names].filter((n) => !SYNC_NAMES.includes(n) && !n.startsWith('syncWait')).sort();
+	const other = [...names]
+		.filter((n) => !SYNC_NAMES.includes(n) && !n.startsWith('syncWait') && n !== 'blockingMicros')
+		.sort();
 	// Per run, then the median: the figures of one run met the same machine.
 	const floor = (price: (r: FsyncRun) => number) => median(runs.map((r) => syncs(r) * price(r)));
 	const beyond = (price: (r: FsyncRun) => number) =>
@@ -117,6 +121,7 @@ function summarise(runs: FsyncRun[]): FsyncFigures {
 		beyondAloneMicros: beyond(alone),
 		inJournalSyncP50Micros: median(runs.map((r) => r.counters.syncWaitP50Micros ?? Number.NaN)),
 		inJournalSyncP90Micros: median(runs.map((r) => r.counters.syncWaitP90Micros ?? Number.NaN)),
+		blockingMicrosPerOp: median(runs.map((r) => perOp(r, 'blockingMicros'))),
 		otherCallsPerOp: Object.fromEntries(
 			other.map((n) => [n, median(runs.map((r) => perOp(r, n)))] as const).filter(([, n]) => n > 0),
 		),

@@ -188,7 +188,11 @@ function fsyncBody(f: FsyncFigures): string[][] {
 			`p50 ${ms(median(floor.map((x) => x.lockedCommitMedianMicros)))}, p90 ${ms(median(floor.map((x) => x.lockedCommitP90Micros)))}`,
 			'lock file created, log stat, append, lock file removed, fdatasync',
 		],
-		['other file-system calls per operation', other, 'all synchronous'],
+		[
+			'other file-system calls per operation',
+			`${other}: ${ms(f.blockingMicrosPerOp)}`,
+			'all synchronous (they block the event loop); time inside them, mean per operation',
+		],
 	];
 }
 
