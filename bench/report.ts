@@ -217,10 +217,11 @@ At concurrency 1 no two writes share a group commit, so each journal write that 
 an operation needs ${commits}: the record is created already claimed and on disk before the request leaves (a crash
 after the bytes left must find the key), and its outcome is on disk before the call returns. The rest of a commit is
 synchronous file-system work under the journal's lock file (create it, stat the log, append one frame, remove it),
-plus the queue and the encoding of the frame. So FileJournal at concurrency 1 is bound by fsync latency: what it
-adds to a request beyond ${commits} fsyncs is the "beyond" row, which should be small. The fsyncs are priced as
-FileJournal met them (timed in the same window as the request latencies) and, in brackets, alone; on a quiet machine
-the two agree, while on a busy one the disk's latency changes from second to second. At higher concurrency group
+plus the queue's wait for the next event-loop turn, the thread-pool hop of each fdatasync and the encoding of the
+frame. The floor of FileJournal at concurrency 1 is ${commits} fsyncs per request; the "beyond" row is what it adds
+besides them, and should be small next to them (the row below it shows how much of it the synchronous calls take).
+The fsyncs are priced as FileJournal met them (timed in the same window as the request latencies) and, in brackets,
+alone; on a quiet machine the two agree, while on a busy one the disk's latency changes from second to second. At higher concurrency group
 commit shares one fsync among every write issued meanwhile, which is why its throughput ratio rises there.`;
 }
 
