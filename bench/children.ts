@@ -55,8 +55,10 @@ export type MeasureOptions = {
 	concurrency: number;
 	warmupMs: number;
 	measureMs: number;
-	/** Node flags for the client process (`--cpu-prof` ...). */
+	/** Node flags for the client process. */
 	execArgv?: string[];
+	/** Where to write a CPU profile of the measured window. */
+	profile?: string;
 };
 
 /** One client kind at one concurrency in a fresh process; `serverBusy` is the server's CPU over the window's wall time. */
@@ -64,12 +66,9 @@ export async function measure(
 	server: Server,
 	options: MeasureOptions,
 ): Promise<{ measurement: Measurement; serverBusy: number }> {
-	const { kind, concurrency, warmupMs, measureMs, execArgv } = options;
-	const proc = child(
-		'client.ts',
-		[kind, String(concurrency), String(warmupMs), String(measureMs), server.baseUrl],
-		execArgv,
-	);
+	const { kind, concurrency, warmupMs, measureMs, execArgv, profile } = options;
+	const args = [kind, String(concurrency), String(warmupMs), String(measureMs), server.baseUrl];
+	const proc = child('client.ts', profile === undefined ? args : [...args, profile], execArgv);
 	proc.stdout?.pipe(process.stderr);
 	const exited = new Promise<number | null>((resolve) => proc.once('exit', resolve));
 	await nextMessage(proc, 'ready');

@@ -4,11 +4,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type Counters, type CountingFs, countingFs } from './counting-fs.ts';
 
 export type Client = {
 	/** One POST; resolves to the HTTP status. */
 	call(i: number): Promise<number>;
 	close(): Promise<void>;
+	/** What the client counted since `resetCounters()` (file-system calls ...), for the clients that count. */
+	counters?(): Counters;
+	resetCounters?(): void;
 };
 
 export type ClientKind = {
@@ -27,14 +31,23 @@ const root = (): Promise<RootEntry> => import('../dist/index.js');
 
 /** The `idemkey/node` entry's FileJournal, if this build has one. */
 type FileJournalLike = { close(): Promise<void> } & InstanceType<RootEntry['MemoryJournal']>;
-type FileJournalClass = new (options: { directory: string }) => FileJournalLike;
+type FileJournalClass = new (options: {
+	directory: string;
+	fs?: typeof import('node:fs');
+}) => FileJournalLike;
 export async function loadFileJournal(): Promise<FileJournalClass | undefined> {
 	const entry = (await import('../dist/node/index.js')) as Record<string, unknown>;
 	return typeof entry.FileJournal === 'function' ? (entry.FileJournal as FileJournalClass) : undefined;
 }
 
+type Store = {
+	journal: InstanceType<RootEntry['MemoryJournal']>;
+	close(): Promise<void>;
+	counting?: CountingFs;
+};
+
 const idemkey =
-	(journal: () => Promise<{ journal: InstanceType<RootEntry['MemoryJournal']>; close(): Promise<void> }>) =>
+	(journal: () => Promise<Store>) =>
 	async (baseUrl: string): Promise<Client> => {
 		const { createClient } = await root();
 		const store = await journal();
@@ -42,6 +55,24 @@ const idemkey =
 		return {
 			call: async (i) => (await api.post('bookings', { json: payload(i) })).status,
 			close: () => store.close(),
+			...(store.counting && { counters: store.counting.counters, resetCounters: store.counting.reset }),
+		};
+	};
+
+/** A FileJournal in a fresh directory of the OS temp dir, which goes when the client closes. */
+const fileJournal =
+	(fs?: typeof import('node:fs')) =>
+	async (): Promise<{ journal: FileJournalLike; close(): Promise<void> }> => {
+		const FileJournal = await loadFileJournal();
+		if (!FileJournal) throw new Error('this build has no FileJournal');
+		const directory = await mkdtemp(path.join(tmpdir(), 'idemkey-bench-'));
+		const journal = new FileJournal({ directory, ...(fs && { fs }) });
+		return {
+			journal,
+			async close() {
+				await journal.close();
+				await rm(directory, { recursive: true, force: true });
+			},
 		};
 	};
 
@@ -111,26 +142,28 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
 		name: 'file',
 		label: 'idemkey + FileJournal',
 		unavailable: async () => ((await loadFileJournal()) ? undefined : 'not available'),
-		make: idemkey(async () => {
-			const FileJournal = await loadFileJournal();
-			if (!FileJournal) throw new Error('this build has no FileJournal');
-			const directory = await mkdtemp(path.join(tmpdir(), 'idemkey-bench-'));
-			const journal = new FileJournal({ directory });
-			return {
-				journal,
-				async close() {
-					await journal.close();
-					await rm(directory, { recursive: true, force: true });
-				},
-			};
-		}),
+		make: idemkey(fileJournal()),
 	},
 	serverJournal('redis', 'idemkey + RedisJournal', 'redis', 'RedisJournal'),
 	serverJournal('postgres', 'idemkey + PostgresJournal', 'postgres', 'PostgresJournal'),
 ];
 
+/** Not rows of the table: the same clients instrumented for one question each. */
+const INSTRUMENTED_KINDS: readonly ClientKind[] = [
+	{
+		// The FileJournal row's client, with every file-system call counted: the fsync step's (b).
+		name: 'file-counted',
+		label: 'idemkey + FileJournal (fs calls counted)',
+		unavailable: async () => ((await loadFileJournal()) ? undefined : 'not available'),
+		make: idemkey(async () => {
+			const counting = countingFs();
+			return { ...(await fileJournal(counting.fs)()), counting };
+		}),
+	},
+];
+
 export const kindNamed = (name: string): ClientKind => {
-	const kind = CLIENT_KINDS.find((k) => k.name === name);
+	const kind = [...CLIENT_KINDS, ...INSTRUMENTED_KINDS].find((k) => k.name === name);
 	if (!kind)
 		throw new Error(`unknown client "${name}"; known: ${CLIENT_KINDS.map((k) => k.name).join(', ')}`);
 	return kind;
