@@ -51,6 +51,20 @@ describe('client.get()', () => {
 		expectTypeOf(res).resolves.toHaveProperty('data').toEqualTypeOf<{ id: string }>();
 	});
 
+	it("names the reason in the compiler's error, and no value can be given instead", () => {
+		type Reason<Option> = NonNullable<Option>[keyof NonNullable<Option>];
+		expectTypeOf<
+			Reason<ReadCallOptions['json']>
+		>().toEqualTypeOf<'GET and HEAD carry no body (fetch refuses one): send it with POST, PUT or PATCH'>();
+		expectTypeOf<
+			Reason<ReadCallOptions['body']>
+		>().toEqualTypeOf<'GET and HEAD carry no body (fetch refuses one): send it with POST, PUT or PATCH'>();
+		expectTypeOf<
+			Reason<ReadCallOptions['key']>
+		>().toEqualTypeOf<'GET and HEAD carry no Idempotency-Key (a read is safe to repeat): leave the key out'>();
+		expectTypeOf<{ json: Record<PropertyKey, unknown> }>().not.toExtend<ReadCallOptions>();
+	});
+
 	it('has the read options as its parameter', () => {
 		expectTypeOf(api.get).parameter(1).toEqualTypeOf<ReadCallOptions<unknown> | undefined>();
 	});
