@@ -8,7 +8,7 @@ The root entry, `idemkey`: what an application uses, listed by name. Held back, 
   its interface, and docs/concepts.md documents the behaviour and the defaults;
 - Node-only and optional-peer code: in `idemkey/node`, `idemkey/browser`, `idemkey/testing`, `idemkey/agent`.
 */
-export type { Call, IdemClient } from './client/create.js';
+export type { Call, IdemClient, ReadCall } from './client/create.js';
 export { createClient } from './client/create.js';
 export { bardge, dialects, fortyTwoMin, ietf, problem, repull, stripe } from './dialects/catalog.js';
 export type { DialectInit } from './dialects/define.js';
@@ -52,7 +52,13 @@ export type { JournalRecord, OperationState } from './journal/record.js';
 export { deriveKey, mintKey } from './keys/mint.js';
 export type { RetryPolicy } from './retry/policy.js';
 export type { EventBase, IdemEvent } from './types/events.js';
-export type { CallOptions, ClientOptions, IdemHeadersInit, IdemSearchParamsInit } from './types/options.js';
+export type {
+	CallOptions,
+	ClientOptions,
+	IdemHeadersInit,
+	IdemSearchParamsInit,
+	ReadCallOptions,
+} from './types/options.js';
 export type {
 	AbandonOptions,
 	ExpiredDecision,

@@ -18,7 +18,7 @@ import { resumeOperation } from '../operation/resume.js';
 import { SingleFlight } from '../operation/single-flight.js';
 import { resolvePolicy } from '../retry/resolve.js';
 import type { IdemEvent } from '../types/events.js';
-import type { CallOptions, ClientOptions } from '../types/options.js';
+import type { CallOptions, ClientOptions, ReadCallOptions } from '../types/options.js';
 import type {
 	AbandonOptions,
 	ResolveOptions,
@@ -41,14 +41,27 @@ import { toSearchParams } from './search-params.js';
 /** One HTTP method of the client: `client.post(path, options)`. */
 export type Call = <T = unknown>(input: string | URL, options?: CallOptions<T>) => Promise<IdemResult<T>>;
 
+/** `client.get(path, options)`: a read, whose options take no body and no key. */
+export type ReadCall = <T = unknown>(
+	input: string | URL,
+	options?: ReadCallOptions<T>,
+) => Promise<IdemResult<T>>;
+
+/**
+A call's options for its method: a GET or HEAD named as a literal (any case) takes a read's options; a method known
+only at run time takes every option, and the call checks them before sending.
+*/
+type OptionsFor<M extends string, T> =
+	Uppercase<M> extends 'GET' | 'HEAD' ? ReadCallOptions<T> : CallOptions<T>;
+
 export type IdemClient = {
 	/** Any method; GET/HEAD/OPTIONS carry no key and are not journaled. */
-	request: <T = unknown>(
-		method: string,
+	request: <T = unknown, M extends string = string>(
+		method: M,
 		input: string | URL,
-		options?: CallOptions<T>,
+		options?: OptionsFor<M, T>,
 	) => Promise<IdemResult<T>>;
-	get: Call;
+	get: ReadCall;
 	post: Call;
 	put: Call;
 	patch: Call;
@@ -161,11 +174,12 @@ function build(
 	// What extend() merges over: the journal resolved (a derived client keeps it), headers and query checked.
 	const resolved: ClientOptions = { ...options, journal, headers: clientHeaders };
 	if (searchParams !== undefined) resolved.searchParams = searchParams;
-	const request = <T>(method: string, input: string | URL, call: CallOptions<T> = {}) =>
+	// A read's refused options have no values, so its options are call options; checkCall checks what JavaScript sends.
+	const request = <T>(method: string, input: string | URL, call: CallOptions<T> | ReadCallOptions<T> = {}) =>
 		checked(() => {
 			const url = input instanceof URL ? input.href : input;
 			const upper = checkCall(method, url, call);
-			return execute<T>(context, upper, url, withSearchParams(call));
+			return execute<T>(context, upper, url, withSearchParams(call as CallOptions<T>));
 		});
 	return Object.freeze({
 		request,

@@ -151,3 +151,30 @@ export type CallOptions<T = unknown> = {
 	/** Per-call override of the client's retry settings. */
 	retry?: Partial<RetryPolicy>;
 };
+
+/*
+A refusal the compiler explains: no value has this type (its key is a symbol nothing outside this file can name), so an
+option typed `Refused<'...'> | undefined` can only be left out, and the type error quotes the reason.
+*/
+declare const refused: unique symbol;
+type Refused<Reason extends string> = { readonly [refused]: Reason };
+
+/**
+The options of a GET or HEAD call (`client.get()`, `client.request('HEAD', ...)`). A read is safe to repeat: it carries
+no body and no key, and is never journaled, so `operation` only names the call in its result and events.
+*/
+export type ReadCallOptions<T = unknown> = Omit<CallOptions<T>, 'json' | 'body' | 'key'> & {
+	/** Refused before sending (`InvalidRequestError`): fetch cannot send a body with GET or HEAD. */
+	json?:
+		| Refused<'GET and HEAD carry no body (fetch refuses one): send it with POST, PUT or PATCH'>
+		| undefined;
+	/** Refused before sending (`InvalidRequestError`) unless `null`: fetch cannot send a body with GET or HEAD. */
+	body?:
+		| Refused<'GET and HEAD carry no body (fetch refuses one): send it with POST, PUT or PATCH'>
+		| null
+		| undefined;
+	/** A read is sent without an Idempotency-Key: one given here would never reach the server. */
+	key?:
+		| Refused<'GET and HEAD carry no Idempotency-Key (a read is safe to repeat): leave the key out'>
+		| undefined;
+};
