@@ -4,7 +4,8 @@
 
 export { CHAOS_FAULTS, CHAOS_RETRY, CHAOS_TIMEOUT_MS } from './chaos/defaults.js';
 export type { ChaosOperation, RunMode } from './chaos/plan.js';
-export type { ChaosCaller, ChaosOptions, ChaosReport, LostOperation } from './chaos/run.js';
+export type { ChaosReport, LostOperation } from './chaos/report.js';
+export type { ChaosCaller, ChaosOptions } from './chaos/run.js';
 export { runChaos } from './chaos/run.js';
 export type {
 	ConformanceAssertion,
