@@ -1,5 +1,5 @@
 import { canonicalJson } from '../../keys/canonical-json.js';
-import type { StoredResponse } from '../dialect-state.js';
+import type { KeyEntry, StoredResponse } from '../dialect-state.js';
 import { json } from '../profiles/answers.js';
 import { applyRoute, BODY_ACTIONS, parseObject } from './booking-api.js';
 import { pause } from './pause.js';
@@ -52,10 +52,10 @@ async function answerUnderKey(s: Served, work: Work, key: string, scope: string)
 	const text = profile.fingerprint === 'canonical-json' && work.text ? canonicalOrText(work.text) : work.text;
 	const print = `${work.method} ${work.path}\n${text}`;
 
-	const earlier = await answerOfEarlierRequest(s, work, storageId, print);
-	if (earlier) return earlier;
+	const found = await claimOrAnswer(s, work, storageId, print);
+	if (!('claimed' in found)) return found.answer;
 
-	const entry = state.claim(storageId, print);
+	const entry = found.claimed;
 	let response: StoredResponse | undefined;
 	try {
 		response = await runBookingApi(s, work, { effect: key, logical: work.ref ?? key });
@@ -68,23 +68,27 @@ async function answerUnderKey(s: Served, work: Work, key: string, scope: string)
 	return deliver(profile, work.fault, response, false);
 }
 
-/** The answer a key already in use gives; `undefined` once the key is free to claim. */
-async function answerOfEarlierRequest(
+/**
+The key claimed for this request when it is free; otherwise the answer a key already in use gives. The claim is taken
+in the same turn as the look-up that found the key free: with an `await` between them, two duplicates arriving
+together would both find it free and both be applied.
+*/
+async function claimOrAnswer(
 	s: Served,
 	work: Work,
 	storageId: string,
 	print: string,
-): Promise<Outgoing | undefined> {
+): Promise<{ claimed: KeyEntry } | { answer: Outgoing }> {
 	const { answers } = s.profile;
 	for (;;) {
 		const entry = s.state.entry(storageId, s.profile.retentionMs);
-		if (!entry) return undefined;
-		if (entry.fingerprint !== print) return stored(answers.mismatch);
-		if (entry.response) return deliver(s.profile, work.fault, entry.response, true);
-		if (answers.inProgress) return stored(answers.inProgress);
+		if (!entry) return { claimed: s.state.claim(storageId, print) };
+		if (entry.fingerprint !== print) return { answer: stored(answers.mismatch) };
+		if (entry.response) return { answer: deliver(s.profile, work.fault, entry.response, true) };
+		if (answers.inProgress) return { answer: stored(answers.inProgress) };
 		// A blocking server: wait for the first request and answer with its response.
 		const first = await entry.settled;
-		if (first) return deliver(s.profile, work.fault, first, true);
+		if (first) return { answer: deliver(s.profile, work.fault, first, true) };
 		// The first stored nothing (an error this server does not cache): the key is free again; look once more.
 	}
 }
