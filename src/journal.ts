@@ -5,8 +5,6 @@ state to state (for building records in your tests), the fingerprint a record ke
 against your journal. An application needs none of it: `createClient` and a journal are in `idemkey`.
 */
 
-export type { ConformanceAssertion, ConformanceOptions, ConformanceTestApi } from './journal/conformance.js';
-export { runJournalConformance } from './journal/conformance.js';
 export type { Journal, JournalCallOptions } from './journal/journal.js';
 export type { NewRecordInput } from './journal/lifecycle.js';
 export {
@@ -30,3 +28,9 @@ export {
 export { canonicalJson } from './keys/canonical-json.js';
 export type { FingerprintInput } from './keys/fingerprint.js';
 export { fingerprint } from './keys/fingerprint.js';
+export type {
+	ConformanceAssertion,
+	ConformanceOptions,
+	ConformanceTestApi,
+} from './testing/conformance/api.js';
+export { runJournalConformance } from './testing/conformance/suite.js';

@@ -60,6 +60,7 @@ export type IdempotentCallOptions = {
 // JSON-RPC codes the SDK raises when an answer never came: the request may have been applied.
 const REQUEST_TIMEOUT = -32001;
 const CONNECTION_CLOSED = -32000;
+const DEFAULT_BACKOFF: BackoffOptions = { baseDelay: 100, maxDelay: 2_000 };
 
 /**
 Whether an attempt's failure leaves the call's outcome unknown, so the same call (same key) should be sent again.
@@ -95,34 +96,17 @@ export async function idempotentCallTool<R>(
 	params: McpCallParams,
 	options: IdempotentCallOptions = {},
 ): Promise<R> {
-	if (typeof options !== 'object' || options === null) {
-		throw new InvalidRequestError('options must be an object.', { field: 'options' });
-	}
-	if (typeof (client as { callTool?: unknown } | null)?.callTool !== 'function') {
-		throw new InvalidRequestError('client must be an MCP client (an object with a callTool method).', {
-			field: 'client',
-		});
-	}
-	checkCall(params, options);
-	const key = callKey(params, options);
-	const retries = options.retries ?? 2;
-	if (!isMetaKey(key)) {
-		throw new InvalidRequestError('The key must be 1 to 255 visible ASCII characters.', { field: 'key' });
-	}
-	if (!Number.isInteger(retries) || retries < 0) {
-		throw new InvalidRequestError('retries must be a whole number, at least 0.', { field: 'retries' });
-	}
+	const { key, retries } = checkedCall(client, params, options);
 	const { signal } = options;
 	signal?.throwIfAborted();
 	const call: McpCallParams = { ...params, _meta: { ...params._meta, [MCP_IDEMPOTENCY_KEY_META]: key } };
 	const callOptions: { signal?: AbortSignal; timeout?: number } = {};
 	if (signal) callOptions.signal = signal;
 	if (options.timeout !== undefined) callOptions.timeout = options.timeout;
-	const backoff = options.backoff ?? { baseDelay: 100, maxDelay: 2_000 };
 
 	let lastError: unknown;
 	for (let attempt = 1; ; attempt++) {
-		let failure: { error: unknown } | { result: R };
+		let failure: Failure<R>;
 		try {
 			const result = await attemptWithin(
 				client.callTool(call, undefined, callOptions),
@@ -142,17 +126,60 @@ export async function idempotentCallTool<R>(
 			const timedOut = (lastError as { code?: unknown })?.code === REQUEST_TIMEOUT;
 			throw unknown(key, params.name, attempt, timedOut ? 'timeout' : 'network', lastError);
 		}
-		try {
-			await sleep(backoffDelay(attempt - 1, backoff, Math.random()), signal);
-			const { beforeRetry } = options;
-			// A reconnect that hangs must not keep the caller past its signal either.
-			if (beforeRetry) {
-				const error = 'error' in failure ? failure.error : failure.result;
-				await abortable(() => beforeRetry({ attempt, error, key }), signal);
-			}
-		} catch (error) {
-			throw unknown(key, params.name, attempt, signal?.aborted ? 'aborted' : 'network', error);
+		await beforeNextAttempt(attempt, failure, key, params.name, options);
+	}
+}
+
+/** An attempt whose outcome is unknown: the error that lost its answer, or the server's `outcome_unknown` result. */
+type Failure<R> = { error: unknown } | { result: R };
+
+/** Everything the caller gave, checked before anything is sent; the call's key and its number of retries. */
+function checkedCall<R>(
+	client: McpToolCaller<R>,
+	params: McpCallParams,
+	options: IdempotentCallOptions,
+): { key: string; retries: number } {
+	if (typeof options !== 'object' || options === null) {
+		throw new InvalidRequestError('options must be an object.', { field: 'options' });
+	}
+	if (typeof (client as { callTool?: unknown } | null)?.callTool !== 'function') {
+		throw new InvalidRequestError('client must be an MCP client (an object with a callTool method).', {
+			field: 'client',
+		});
+	}
+	checkCall(params, options);
+	const key = callKey(params, options);
+	const retries = options.retries ?? 2;
+	if (!isMetaKey(key)) {
+		throw new InvalidRequestError('The key must be 1 to 255 visible ASCII characters.', { field: 'key' });
+	}
+	if (!Number.isInteger(retries) || retries < 0) {
+		throw new InvalidRequestError('retries must be a whole number, at least 0.', { field: 'retries' });
+	}
+	return { key, retries };
+}
+
+/**
+The backoff wait, then the caller's `beforeRetry` (a reconnect). Either failing ends the call as unknown: the
+attempts before may have been applied.
+*/
+async function beforeNextAttempt<R>(
+	attempt: number,
+	failure: Failure<R>,
+	key: string,
+	tool: string,
+	options: IdempotentCallOptions,
+): Promise<void> {
+	const { signal, beforeRetry } = options;
+	try {
+		await sleep(backoffDelay(attempt - 1, options.backoff ?? DEFAULT_BACKOFF, Math.random()), signal);
+		// A reconnect that hangs must not keep the caller past its signal either.
+		if (beforeRetry) {
+			const error = 'error' in failure ? failure.error : failure.result;
+			await abortable(() => beforeRetry({ attempt, error, key }), signal);
 		}
+	} catch (error) {
+		throw unknown(key, tool, attempt, signal?.aborted ? 'aborted' : 'network', error);
 	}
 }
 

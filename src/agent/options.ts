@@ -24,6 +24,7 @@ export type ToolSettings<I> = {
 };
 
 const MAX_NAME = 128;
+const MAX_SCOPE = 200;
 const MIN_SECRET_BYTES = 16;
 const STATUSES: readonly ToolFailureStatus[] = ['outcome_unknown', 'failed'];
 
@@ -77,7 +78,32 @@ const PRINTABLE = /^[^\p{Cc}]+$/u;
 export function toolSettings<I>(options: IdempotentToolOptions<I>, forMcp = false): ToolSettings<I> {
 	if (typeof options !== 'object' || options === null) throw invalid('options', 'expected an object');
 	const raw = options as Record<string, unknown>;
-	// A misspelt option would be ignored in silence: a misspelt keyBy keys by call id, and a re-planned call applies twice.
+	checkFields(raw, forMcp);
+	const name = checkName(options.name);
+	const journal = checkJournal(options.journal ?? new MemoryJournal());
+	const scope = checkScope(options.scope ?? 'default');
+	const { keyBy, runId } = checkKeying(options);
+	const secret = checkSecret(options.secret);
+	const throwOn = checkThrowOn(options.throwOn ?? []);
+	return {
+		name,
+		journal,
+		scope,
+		keyBy,
+		runId,
+		key: options.key,
+		hmacKey: secret === undefined ? undefined : quietly(importSecret(secret)),
+		throwOn: new Set(throwOn),
+		retentionMs: optionalNumber(raw, 'retentionMs'),
+		keepMs: optionalNumber(raw, 'keepFinishedMs') ?? 86_400_000,
+		maxStoredBytes: optionalNumber(raw, 'maxStoredResultBytes') ?? 65_536,
+		journalTimeoutMs: journalTimeout(raw.journalTimeoutMs),
+		now: () => Date.now(),
+	};
+}
+
+// A misspelt option would be ignored in silence: a misspelt keyBy keys by call id, and a re-planned call applies twice.
+function checkFields(raw: Record<string, unknown>, forMcp: boolean): void {
 	for (const field of Object.keys(raw)) {
 		if (!OPTIONS.includes(field)) throw invalid(field, 'not an option (misspelt?)');
 		if (forMcp && NOT_FOR_MCP.includes(field) && raw[field] !== undefined) {
@@ -87,38 +113,42 @@ export function toolSettings<I>(options: IdempotentToolOptions<I>, forMcp = fals
 			);
 		}
 	}
-	const { name } = options;
-	if (
-		typeof name !== 'string' ||
-		name.length === 0 ||
-		name.length > MAX_NAME ||
-		!PRINTABLE.test(name) ||
-		!wellFormed(name)
-	) {
-		throw invalid(
-			'name',
-			`expected the tool's name, 1 to ${MAX_NAME} characters, no control characters or lone surrogates`,
-		);
-	}
-	const journal = options.journal ?? new MemoryJournal();
+}
+
+const isPrintableId = (value: unknown, maxLength: number): value is string =>
+	typeof value === 'string' &&
+	value.length > 0 &&
+	value.length <= maxLength &&
+	PRINTABLE.test(value) &&
+	wellFormed(value);
+
+function checkName(name: unknown): string {
+	if (isPrintableId(name, MAX_NAME)) return name;
+	throw invalid(
+		'name',
+		`expected the tool's name, 1 to ${MAX_NAME} characters, no control characters or lone surrogates`,
+	);
+}
+
+function checkJournal(journal: Journal): Journal {
 	for (const method of ['create', 'get', 'compareAndSet'] as const) {
 		if (typeof (journal as unknown as Record<string, unknown>)[method] !== 'function') {
 			throw invalid('journal', `expected a Journal (it has no ${method}() method)`);
 		}
 	}
-	const scope = options.scope ?? 'default';
-	if (
-		typeof scope !== 'string' ||
-		scope.length === 0 ||
-		scope.length > 200 ||
-		!PRINTABLE.test(scope) ||
-		!wellFormed(scope)
-	) {
-		throw invalid(
-			'scope',
-			'expected a string of 1 to 200 characters, no control characters or lone surrogates',
-		);
-	}
+	return journal;
+}
+
+function checkScope(scope: unknown): string {
+	if (isPrintableId(scope, MAX_SCOPE)) return scope;
+	throw invalid(
+		'scope',
+		`expected a string of 1 to ${MAX_SCOPE} characters, no control characters or lone surrogates`,
+	);
+}
+
+/** How a call is identified: a business key, or the call (or intent) within a run. */
+function checkKeying<I>(options: IdempotentToolOptions<I>): Pick<ToolSettings<I>, 'keyBy' | 'runId'> {
 	if (options.key !== undefined && typeof options.key !== 'function') {
 		throw invalid('key', 'expected a function (input, call) => string');
 	}
@@ -141,32 +171,23 @@ export function toolSettings<I>(options: IdempotentToolOptions<I>, forMcp = fals
 			"keyBy: 'intent' needs the run, thread or conversation id the calls belong to (without one, the same input would be one action forever)",
 		);
 	}
-	const { secret } = options;
-	if (secret !== undefined) {
-		if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
-			throw invalid('secret', 'expected a string or a Uint8Array');
-		}
-		if (secretLength(secret) < MIN_SECRET_BYTES) {
-			throw invalid('secret', `expected at least ${MIN_SECRET_BYTES} bytes`);
-		}
+	return { keyBy, runId };
+}
+
+type Secret = IdempotentToolOptions<unknown>['secret'];
+
+function checkSecret(secret: Secret): Secret {
+	if (secret === undefined) return secret;
+	if (typeof secret !== 'string' && !(secret instanceof Uint8Array)) {
+		throw invalid('secret', 'expected a string or a Uint8Array');
 	}
-	const throwOn = options.throwOn ?? [];
-	if (!Array.isArray(throwOn) || throwOn.some((status) => !STATUSES.includes(status))) {
-		throw invalid('throwOn', `expected a list of ${STATUSES.map((s) => `'${s}'`).join(', ')}`);
+	if (secretLength(secret) < MIN_SECRET_BYTES) {
+		throw invalid('secret', `expected at least ${MIN_SECRET_BYTES} bytes`);
 	}
-	return {
-		name,
-		journal,
-		scope,
-		keyBy,
-		runId,
-		key: options.key,
-		hmacKey: secret === undefined ? undefined : quietly(importSecret(secret)),
-		throwOn: new Set(throwOn),
-		retentionMs: optionalNumber(raw, 'retentionMs'),
-		keepMs: optionalNumber(raw, 'keepFinishedMs') ?? 86_400_000,
-		maxStoredBytes: optionalNumber(raw, 'maxStoredResultBytes') ?? 65_536,
-		journalTimeoutMs: journalTimeout(raw.journalTimeoutMs),
-		now: () => Date.now(),
-	};
+	return secret;
+}
+
+function checkThrowOn(throwOn: unknown): readonly ToolFailureStatus[] {
+	if (Array.isArray(throwOn) && throwOn.every((status) => STATUSES.includes(status))) return throwOn;
+	throw invalid('throwOn', `expected a list of ${STATUSES.map((s) => `'${s}'`).join(', ')}`);
 }

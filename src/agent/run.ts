@@ -70,35 +70,43 @@ One tool call under the record lifecycle: the record is written (claimed) before
 answers without running it; an unfinished one (a crash, a lost answer) is claimed again and re-run under the same key.
 */
 export async function runRecorded(spec: RunSpec): Promise<RunResult> {
-	const ids = { operation: spec.operation, key: spec.key };
 	let claim: Claim;
 	try {
 		const taken = await claimRun(spec);
 		if ('type' in taken) return taken;
 		claim = taken;
 	} catch (thrown) {
-		const earlier = thrown instanceof EarlierAttemptUnknown ? thrown : undefined;
-		const error = earlier ? earlier.cause : thrown;
-		if (spec.signal?.aborted && error === spec.signal.reason) return { type: 'thrown', error };
-		const failure = journalFailure(error, ids);
-		if (!earlier || failure.type !== 'outcome') return failure;
-		return {
-			type: 'outcome',
-			outcome: unknownOutcome('outcome_unknown', ids, spec.retrySafe),
-			error: new OutcomeUnknownError(
-				`${(failure.error as Error).message} An earlier call of tool operation "${spec.operation}" may have been applied, so its outcome is unknown.`,
-				{ ...ids, attempts: earlier.record.attemptsStarted, reason: 'journal', cause: failure.error },
-			),
-		};
+		return claimFailure(spec, thrown);
 	}
 	// Every caller left as the claim landed: nothing ran under it, and the record must not say something may have.
 	if (spec.signal?.aborted) {
 		undoClaim(spec.journal, claim.record, claim.before, spec.now());
 		return { type: 'thrown', error: spec.signal.reason };
 	}
-	const current = claim.record;
-	const { earlierUnknown } = claim;
+	return executeClaimed(spec, claim);
+}
 
+/** The claim could not be written (or an earlier attempt's record read): nothing ran under this call. */
+function claimFailure(spec: RunSpec, thrown: unknown): RunResult {
+	const ids = { operation: spec.operation, key: spec.key };
+	const earlier = thrown instanceof EarlierAttemptUnknown ? thrown : undefined;
+	const error = earlier ? earlier.cause : thrown;
+	if (spec.signal?.aborted && error === spec.signal.reason) return { type: 'thrown', error };
+	const failure = journalFailure(error, ids);
+	if (!earlier || failure.type !== 'outcome') return failure;
+	return {
+		type: 'outcome',
+		outcome: unknownOutcome('outcome_unknown', ids, spec.retrySafe),
+		error: new OutcomeUnknownError(
+			`${(failure.error as Error).message} An earlier call of tool operation "${spec.operation}" may have been applied, so its outcome is unknown.`,
+			{ ...ids, attempts: earlier.record.attemptsStarted, reason: 'journal', cause: failure.error },
+		),
+	};
+}
+
+/** Runs the tool under its claim and settles the record with what came of it. */
+async function executeClaimed(spec: RunSpec, { record: current, earlierUnknown }: Claim): Promise<RunResult> {
+	const ids = { operation: spec.operation, key: spec.key };
 	let value: unknown;
 	try {
 		value = await abortable(spec.execute, spec.signal);

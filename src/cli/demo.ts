@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DialectName } from '../dialects/types.js';
-import { type ChaosOptions, type ChaosReport, runChaos } from '../testing/chaos/run.js';
+import type { ChaosReport } from '../testing/chaos/report.js';
+import { type ChaosOptions, runChaos } from '../testing/chaos/run.js';
 import { serverProfiles } from '../testing/profiles/catalog.js';
 import { progressOn } from './demo/progress.js';
 import { formatTable } from './demo/table.js';

@@ -1,16 +1,18 @@
 // The `idemkey/testing` entry point: server stand-ins and the journal conformance suite, for users' own tests.
 // It imports no optional peer: the msw handlers live in `idemkey/testing/msw`, so this entry loads without msw
 // installed (and lets `deno run` exit). node:http is imported only when an emulator starts, so it loads in a browser.
+
+export { CHAOS_FAULTS, CHAOS_RETRY, CHAOS_TIMEOUT_MS } from './chaos/defaults.js';
+export type { ChaosOperation, RunMode } from './chaos/plan.js';
+export type { ChaosReport, LostOperation } from './chaos/report.js';
+export type { ChaosCaller, ChaosOptions } from './chaos/run.js';
+export { runChaos } from './chaos/run.js';
 export type {
 	ConformanceAssertion,
 	ConformanceOptions,
 	ConformanceTestApi,
-} from '../journal/conformance.js';
-export { runJournalConformance } from '../journal/conformance.js';
-export { CHAOS_FAULTS, CHAOS_RETRY, CHAOS_TIMEOUT_MS } from './chaos/defaults.js';
-export type { ChaosOperation, RunMode } from './chaos/plan.js';
-export type { ChaosCaller, ChaosOptions, ChaosReport, LostOperation } from './chaos/run.js';
-export { runChaos } from './chaos/run.js';
+} from './conformance/api.js';
+export { runJournalConformance } from './conformance/suite.js';
 export type {
 	Booking,
 	DelayRate,

@@ -1,4 +1,4 @@
-import { createClient } from '../../client/create.js';
+import { createClient, type IdemClient } from '../../client/create.js';
 import { isInProgressError } from '../../errors/guards.js';
 import type { JournalRecord } from '../../journal/record.js';
 import { count } from '../../utils/plural.js';
@@ -75,6 +75,20 @@ type Action = 'abandon' | 'resolve';
 const before = (record: JournalRecord) =>
 	`was ${record.state} after ${count(record.attemptsStarted, 'attempt')}`;
 
+/** What `abandon` or `resolve` was asked to do, read and checked before the journal is opened. */
+type SettleRequest = {
+	action: Action;
+	operation: string;
+	scope: string;
+	directory: string;
+	bounds: ReturnType<typeof journalWaitBounds>;
+	reason: string | undefined;
+	force: boolean;
+	/** `resolve` only: the status and data the operation is recorded as having answered. */
+	status: number | undefined;
+	data: unknown;
+};
+
 async function settle(
 	action: Action,
 	argv: readonly string[],
@@ -82,24 +96,9 @@ async function settle(
 	help: string,
 	flags: typeof COMMON_FLAGS | typeof RESOLVE_FLAGS,
 ): Promise<number> {
-	const args = commandArgs(action, argv, flags, help, io);
-	if (!args) return EXIT_CODES.ok;
-	const values = args.values as Record<string, string | boolean | undefined>;
-	const [operation, ...extra] = args.positionals;
-	if (operation === undefined || extra.length > 0) {
-		throw usageError(`${action} takes one operation id, as in: idemkey ${action} <OP>`);
-	}
-	const reason = values.reason as string | undefined;
-	const force = values.force === true;
-	// Read before the journal is opened: a bad flag or an unreadable file changes nothing.
-	const status =
-		action === 'resolve' ? intFlag('status', values.status as string | undefined, 200, 299) : undefined;
-	const body =
-		action === 'resolve' ? await readBody({ json: values.json as string | undefined }, io) : undefined;
-	const data = body?.kind === 'json' ? body.value : undefined;
-	const scope = scopeFlag(values.scope as string | undefined);
-	const bounds = journalWaitBounds(io, values['max-time'] as string | undefined);
-	const directory = journalDirectory(values.journal as string | undefined, io);
+	const request = await readSettleRequest(action, argv, io, help, flags);
+	if (!request) return EXIT_CODES.ok;
+	const { operation, scope, directory, bounds } = request;
 	const missing = () =>
 		new CliError(
 			`No operation "${operation}" in scope "${scope}" of the journal ${directory}; "idemkey pending" lists them.`,
@@ -110,27 +109,7 @@ async function settle(
 		const client = createClient({ journal, scope });
 		const found = await readOperation(journal, scope, operation, bounds);
 		if (!found) throw missing();
-		const options = {
-			...(reason === undefined ? {} : { reason }),
-			...(force ? { force } : {}),
-			...bounds,
-		};
-		let record: JournalRecord;
-		try {
-			record =
-				action === 'abandon'
-					? await client.abandon(operation, options)
-					: await client.resolve(operation, {
-							...options,
-							...(status === undefined ? {} : { status }),
-							...(data === undefined ? {} : { data }),
-						});
-		} catch (error) {
-			// The library's advice ("force: true") is the command's --force; "rerun later" alone would not help.
-			if (isInProgressError(error))
-				throw new CliError(error.message, EXIT_CODES.in_progress, { cause: error });
-			throw error;
-		}
+		const record = await settleWith(client, request);
 		const done = record.revision === found.revision;
 		const what = action === 'abandon' ? 'abandoned' : `resolved as ${record.outcome?.status ?? ''}`.trim();
 		say(
@@ -141,6 +120,61 @@ async function settle(
 		);
 		return EXIT_CODES.ok;
 	});
+}
+
+/** The command line, checked; `undefined` when it asked for help (printed already). */
+async function readSettleRequest(
+	action: Action,
+	argv: readonly string[],
+	io: CliIo,
+	help: string,
+	flags: typeof COMMON_FLAGS | typeof RESOLVE_FLAGS,
+): Promise<SettleRequest | undefined> {
+	const args = commandArgs(action, argv, flags, help, io);
+	if (!args) return undefined;
+	const values = args.values as Record<string, string | boolean | undefined>;
+	const [operation, ...extra] = args.positionals;
+	if (operation === undefined || extra.length > 0) {
+		throw usageError(`${action} takes one operation id, as in: idemkey ${action} <OP>`);
+	}
+	// Read before the journal is opened: a bad flag or an unreadable file changes nothing.
+	const status =
+		action === 'resolve' ? intFlag('status', values.status as string | undefined, 200, 299) : undefined;
+	const body =
+		action === 'resolve' ? await readBody({ json: values.json as string | undefined }, io) : undefined;
+	return {
+		action,
+		operation,
+		reason: values.reason as string | undefined,
+		force: values.force === true,
+		status,
+		data: body?.kind === 'json' ? body.value : undefined,
+		scope: scopeFlag(values.scope as string | undefined),
+		bounds: journalWaitBounds(io, values['max-time'] as string | undefined),
+		directory: journalDirectory(values.journal as string | undefined, io),
+	};
+}
+
+async function settleWith(client: IdemClient, request: SettleRequest): Promise<JournalRecord> {
+	const { action, operation, reason, force, status, data } = request;
+	const options = {
+		...(reason === undefined ? {} : { reason }),
+		...(force ? { force } : {}),
+		...request.bounds,
+	};
+	try {
+		return action === 'abandon'
+			? await client.abandon(operation, options)
+			: await client.resolve(operation, {
+					...options,
+					...(status === undefined ? {} : { status }),
+					...(data === undefined ? {} : { data }),
+				});
+	} catch (error) {
+		// The library's advice ("force: true") is the command's --force; "rerun later" alone would not help.
+		if (isInProgressError(error)) throw new CliError(error.message, EXIT_CODES.in_progress, { cause: error });
+		throw error;
+	}
 }
 
 /** `idemkey abandon`: give up on a stuck operation, journaled. */

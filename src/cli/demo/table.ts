@@ -1,4 +1,4 @@
-import type { ChaosReport } from '../../testing/chaos/run.js';
+import type { ChaosReport } from '../../testing/chaos/report.js';
 
 const COLUMNS: readonly (readonly [title: string, value: (report: ChaosReport) => string])[] = [
 	['dialect', (r) => r.dialect],
