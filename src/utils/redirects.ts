@@ -36,23 +36,22 @@ export function nextHop(
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
 /**
-Sends one request with `redirect: 'manual'` and follows a read's same-origin redirects itself, each hop with the same
-init (method, headers, signal; a read has no body) to the URL its Location names.
+Sends one request and follows a read's same-origin redirects itself: each hop with the same init (method, headers and
+signal; a read has no body), to the URL its Location names. The init must say `redirect: 'manual'` (see above).
 */
 export async function fetchFollowingReads(
 	fetch: Fetch,
 	url: string,
-	init: RequestInit & { method: string },
+	init: RequestInit & { method: string; redirect: 'manual' },
 ): Promise<Response> {
-	const manual: RequestInit = { ...init, redirect: 'manual' };
-	let response = await fetch(url, manual);
+	let response = await fetch(url, init);
 	for (let hops = 0, from = url; REDIRECT_STATUSES.has(response.status); hops++) {
 		const next = nextHop(init.method, from, response, hops);
 		if (next === undefined) return response;
 		// Release the connection the redirect's body holds before asking again.
 		await response.body?.cancel().catch(() => {});
 		from = next.href;
-		response = await fetch(from, manual);
+		response = await fetch(from, init);
 	}
 	return response;
 }
