@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // Runtime dependencies published as ES modules only (and their own dependencies). The ESM build imports them; the
 // CJS build carries its own copy, because require() of an ES module fails on Node 22.0-22.11 and inside test
 // runners with their own module loader (Jest), which is where CommonJS consumers still live.
-const esmOnly = ['ky', 'p-retry', 'is-network-error', 'uuid'];
+const esmOnly = ['uuid'];
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default defineConfig([

@@ -3,7 +3,7 @@
 /**
 `check.mjs` and `check.cjs`: one body, loaded with `import()` or `require()`. Each prints one JSON line: the export
 names of every entry point, and whether a POST that fails once with 503 is retried with the same key and then
-answered from the journal (this exercises ky, p-retry and uuid, which the CommonJS build carries bundled).
+answered from the journal (this exercises uuid, which the CommonJS build carries bundled).
 */
 export function consumerChecks(entries: string[]): Record<string, string> {
 	const body = `

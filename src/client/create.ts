@@ -1,11 +1,9 @@
-import ky from 'ky';
 import { resolveDialect } from '../dialects/resolve.js';
 import type { Dialect } from '../dialects/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { JournalRecord } from '../journal/record.js';
-import { attemptInit } from '../operation/attempt-signal.js';
 import type { ClientContext, RawResult } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
 import {
@@ -29,7 +27,6 @@ import type {
 import type { IdemResult } from '../types/result.js';
 import { callHook } from '../utils/call-hook.js';
 import { mergeHeaders } from '../utils/headers.js';
-import { followingSafeRedirects } from '../utils/redirects.js';
 import { normaliseBaseUrl } from './base-url.js';
 import { checkCall, checkPending, checkResume, checkResumeAll, checkSettle } from './call-options.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
@@ -140,17 +137,10 @@ function build(
 	const onEvent = options.onEvent;
 	const userFetch = options.fetch;
 	const context: ClientContext = {
-		http: ky.create({
-			retry: 0,
-			throwHttpErrors: false,
-			// Added by ky to each request as it leaves, so they are never part of a journaled URL, a fingerprint, an
-			// error message or an event: the place for an API key that the server takes in the query string.
-			...(searchParams === undefined ? {} : { searchParams }),
-			// Late-bound so interceptors (msw, test doubles) installed after createClient still apply.
-			fetch: followingSafeRedirects((input, init) =>
-				(userFetch ?? globalThis.fetch)(input, attemptInit(init)),
-			),
-		}),
+		// Late-bound so interceptors (msw, test doubles) installed after createClient still apply.
+		fetch: (url, init) => (userFetch ?? globalThis.fetch)(url, init),
+		searchParams: searchParams === undefined ? [] : [...searchParams],
+		beforeAttempt: options.beforeAttempt,
 		dialect,
 		journal,
 		scope,

@@ -55,15 +55,19 @@ export async function attemptLoop(
 			}
 			options.progress.attempts = attempt;
 			ctx.emit({ type: 'attempt', ...subject, attempt });
-			const sent = await sendOnce(
-				ctx.http,
-				request,
-				subject.key,
-				ctx.dialect.keyHeader,
-				Math.min(options.timeout, timeoutMs),
+			const sent = await sendOnce(ctx, request, {
+				key: subject.key,
+				operation: subject.operation,
+				attempt,
+				timeoutMs: options.timeout,
+				remainingMs: timeoutMs,
 				signal,
-				ctx.maxResponseBytes,
-			);
+				mayHaveApplied,
+			}).catch(async (error: unknown) => {
+				// Nothing of this attempt left (its beforeAttempt hook failed, or the call was aborted during it).
+				await options.hooks?.release?.(mayHaveApplied);
+				throw error;
+			});
 			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
 			let decision: Decision = classify(ctx.dialect, sent.observation, {
 				earlierAttemptUnknown: mayHaveApplied,

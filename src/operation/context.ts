@@ -1,9 +1,8 @@
-import type { KyInstance } from 'ky';
 import type { Dialect } from '../dialects/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { IdemEvent } from '../types/events.js';
-import type { IdemHeadersInit } from '../types/options.js';
+import type { ClientOptions, IdemHeadersInit } from '../types/options.js';
 import type { SingleFlight } from './single-flight.js';
 
 /** A settled call before per-caller schema validation. */
@@ -20,7 +19,12 @@ export type RawResult = {
 
 /** Everything a call needs from its client, resolved once at `createClient`. */
 export type ClientContext = {
-	readonly http: KyInstance;
+	/** The client's `fetch` (its `fetch` option, else `globalThis.fetch`), looked up as each request leaves. */
+	readonly fetch: (url: string, init: RequestInit) => Promise<Response>;
+	/** The client's `searchParams`, appended to each request's URL as it leaves (see utils/query). */
+	readonly searchParams: readonly (readonly [string, string])[];
+	/** Runs before each attempt leaves: per-attempt headers (see `ClientOptions.beforeAttempt`). */
+	readonly beforeAttempt: ClientOptions['beforeAttempt'];
 	readonly dialect: Dialect;
 	readonly journal: Journal;
 	readonly scope: string;

@@ -53,9 +53,9 @@ const proves = (link: Link): boolean =>
 	(link.code === undefined && link.message === 'bad port');
 
 /**
-Whether a failed fetch provably sent nothing: some error along its `cause` chain (ky's NetworkError, then fetch's
-TypeError, then the socket's error) is a failure from before the connection existed. An AggregateError (one connect
-per address family) proves it only if every one of its errors does.
+Whether a failed fetch provably sent nothing: some error along its `cause` chain (fetch's TypeError, then the socket's
+error) is a failure from before the connection existed. An AggregateError (one connect per address family) proves it
+only if every one of its errors does.
 */
 export function failedBeforeSending(error: unknown, depth = 0): boolean {
 	if (typeof error !== 'object' || error === null || depth > 8) return false;

@@ -1,15 +1,42 @@
-import type { KyInstance } from 'ky';
-import { isKyError, isTimeoutError } from 'ky';
+import { NotSentError, OutcomeUnknownError } from '../errors/classes.js';
 import type { Observation } from '../retry/classify.js';
+import { abortable } from '../utils/abortable.js';
 import { MAX_TIMEOUT_MS } from '../utils/input.js';
 import { parseBody } from '../utils/parse-body.js';
+import { withQuery } from '../utils/query.js';
 import { readCapped } from '../utils/read-capped.js';
-import { withAttemptSignal } from './attempt-signal.js';
+import { fetchFollowingReads } from '../utils/redirects.js';
+import type { ClientContext } from './context.js';
 import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
 
+/*
+Why `fetch` itself, and a plain loop for retries (retry/run.ts), rather than ky and p-retry. idemkey owns every job
+they would do here: retries (classify and planNext decide, with budgets, Retry-After and one deadline), a per-attempt
+timeout that covers the body too, redirects followed by hand within the origin (utils/redirects), the same canonical
+bytes on every attempt, and a capped read of the answer. ky ran with its retry, timeout and error throwing off, and
+p-retry with its delays at 0 and sentinel errors carrying state through it: what they still did was join a URL and
+pass a signal. Calling fetch reads as what happens, builds no composite AbortSignal per attempt, and leaves about
+25 KB (minified) out of a browser bundle.
+*/
+
 /** What one attempt got: the observation for `classify`, plus the raw text for the journal. */
 export type Sent = { observation: Observation; text: string | undefined; cause: unknown };
+
+/** One attempt of a call: whose it is, and how long it may take. */
+export type AttemptSpec = {
+	readonly key: string | undefined;
+	readonly operation: string;
+	/** 1 for the call's first attempt. */
+	readonly attempt: number;
+	/** The attempt's own timeout, in ms: from the request leaving to the last byte of the answer. */
+	readonly timeoutMs: number;
+	/** Time left before the call's deadline, in ms: bounds the `beforeAttempt` hook, then the attempt. */
+	readonly remainingMs: number;
+	readonly signal: AbortSignal | undefined;
+	/** Whether an earlier attempt of the operation may have been applied: a refused attempt then leaves it unknown. */
+	readonly mayHaveApplied: boolean;
+};
 
 /** A timer must be a positive integer no larger than setTimeout can hold. */
 const clampTimeout = (ms: number) => Math.max(1, Math.min(Math.floor(ms), MAX_TIMEOUT_MS));
@@ -19,66 +46,129 @@ class AttemptTimeout extends Error {
 }
 
 /**
-What a failed attempt keeps as its error's `cause`. ky wraps a transport failure in an error that holds the whole
-`Request` (its headers: Authorization, API keys) and names the URL as sent (with the client's credential
-`searchParams`), and every logger prints a cause chain: keep the runtime's own error underneath instead.
+One attempt. Never throws for transport failures: they become an `error` observation, because whether to retry is
+`classify`'s call. It throws only when nothing of the attempt left: the call's signal aborted while the
+`beforeAttempt` hook ran (its reason), or the hook failed (NotSentError).
 */
-function transportCause(error: unknown): unknown {
-	if (!isKyError(error)) return error;
-	return error.cause ?? new Error(`${error.name}: the request failed`);
+export async function sendOnce(
+	ctx: ClientContext,
+	request: PreparedRequest,
+	spec: AttemptSpec,
+): Promise<Sent> {
+	const { signal } = spec;
+	// fetch copies the headers into its request, so these are built afresh for each attempt (the key, the hook's).
+	const headers = new Headers(request.headers);
+	if (spec.key !== undefined) headers.set(ctx.dialect.keyHeader, spec.key);
+	// One controller per attempt, which the call's signal aborts through a listener: fetch given a composite
+	// (AbortSignal.any) follows it through weak references, about a fifth of a request's CPU and much of its garbage.
+	const controller = new AbortController();
+	const onAbort = () => controller.abort(signal?.reason);
+	if (signal?.aborted) onAbort();
+	else signal?.addEventListener('abort', onAbort, { once: true });
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	try {
+		let timeoutMs = Math.min(spec.timeoutMs, spec.remainingMs);
+		if (ctx.beforeAttempt !== undefined) {
+			const started = ctx.now();
+			await beforeAttempt(ctx, request, spec, headers, controller);
+			timeoutMs = Math.min(spec.timeoutMs, spec.remainingMs - (ctx.now() - started));
+		}
+		const timeout = clampTimeout(timeoutMs);
+		// One timer bounds the whole attempt, headers and body alike: a server can answer headers and then stall the body.
+		timer = setTimeout(
+			() => controller.abort(new AttemptTimeout(`No complete response within ${timeout} ms`)),
+			timeout,
+		);
+		try {
+			const response = await fetchFollowingReads(ctx.fetch, withQuery(request.url, ctx.searchParams), {
+				method: request.method,
+				headers,
+				// Fetch copies a BufferSource body when it builds the request, so the same bytes can be handed to every
+				// attempt without copying them here.
+				body: request.body ?? null,
+				signal: controller.signal,
+				redirect: 'manual',
+			});
+			const text = await readCapped(response, ctx.maxResponseBytes);
+			const body = text === undefined ? undefined : parseBody(text, response.headers.get('content-type'));
+			return {
+				observation: { kind: 'response', status: response.status, headers: response.headers, body },
+				text,
+				cause: undefined,
+			};
+		} catch (error) {
+			const timedOut = controller.signal.aborted && !signal?.aborted;
+			return {
+				observation: {
+					kind: 'error',
+					error: timedOut ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
+				},
+				text: undefined,
+				// fetch's own error (a TypeError whose cause is the socket's): it holds no request, so no header.
+				cause: timedOut ? controller.signal.reason : error,
+			};
+		}
+	} finally {
+		clearTimeout(timer);
+		signal?.removeEventListener('abort', onAbort);
+	}
 }
 
 /**
-One attempt through ky (its own retry off). Never throws for transport failures: they become an `error` observation, because whether to retry is `classify`'s call, not ky's.
+Runs the client's `beforeAttempt` hook on this attempt's headers, for no longer than the call's signal and deadline
+allow. The key header is put back afterwards: it names the operation to the journal and the server.
 */
-export async function sendOnce(
-	http: KyInstance,
+async function beforeAttempt(
+	ctx: ClientContext,
 	request: PreparedRequest,
-	key: string | undefined,
-	keyHeader: string,
-	timeoutMs: number,
-	signal: AbortSignal | undefined,
-	maxResponseBytes: number,
-): Promise<Sent> {
-	const headers = new Headers(request.headers);
-	if (key !== undefined) headers.set(keyHeader, key);
-	const timeout = clampTimeout(timeoutMs);
-	// One timer bounds the whole attempt, headers and body alike: a server can answer headers and then stall the
-	// body. It replaces ky's own timeout (off below), so an attempt arms one timer, not two.
-	const controller = new AbortController();
-	const timer = setTimeout(
-		() => controller.abort(new AttemptTimeout(`No complete response within ${timeout} ms`)),
-		timeout,
+	spec: AttemptSpec,
+	headers: Headers,
+	controller: AbortController,
+): Promise<void> {
+	const hook = ctx.beforeAttempt;
+	if (hook === undefined) return;
+	const deadline = setTimeout(
+		() => controller.abort(new AttemptTimeout("beforeAttempt did not finish before the call's deadline")),
+		clampTimeout(spec.remainingMs),
 	);
 	try {
-		const response = await http(request.url, {
-			method: request.method,
+		const attempt = Object.freeze({
 			headers,
-			// Fetch copies a BufferSource body when it builds the request, so the same bytes can be handed to every
-			// attempt without copying them here.
-			body: request.body ?? null,
-			timeout: false,
-			...withAttemptSignal(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal),
+			method: request.method,
+			url: request.url,
+			operation: spec.operation,
+			key: spec.key,
+			attempt: spec.attempt,
+			signal: controller.signal,
 		});
-		const text = await readCapped(response, maxResponseBytes);
-		const body = text === undefined ? undefined : parseBody(text, response.headers.get('content-type'));
-		return {
-			observation: { kind: 'response', status: response.status, headers: response.headers, body },
-			text,
-			cause: undefined,
-		};
+		await abortable(() => hook(attempt), controller.signal);
 	} catch (error) {
-		const timedOut = controller.signal.aborted && !signal?.aborted;
-		return {
-			observation: {
-				kind: 'error',
-				error:
-					timedOut || isTimeoutError(error) ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
-			},
-			text: undefined,
-			cause: timedOut ? controller.signal.reason : transportCause(error),
-		};
+		spec.signal?.throwIfAborted();
+		throw refused(request, spec, error);
 	} finally {
-		clearTimeout(timer);
+		clearTimeout(deadline);
 	}
+	// The call's signal or its deadline may have ended the attempt as the hook returned: nothing is sent then either.
+	spec.signal?.throwIfAborted();
+	if (controller.signal.aborted) throw refused(request, spec, controller.signal.reason);
+	const key = spec.key ?? request.headers.get(ctx.dialect.keyHeader);
+	if (key === null) headers.delete(ctx.dialect.keyHeader);
+	else headers.set(ctx.dialect.keyHeader, key);
+}
+
+/** The call's error when its `beforeAttempt` hook failed: this attempt was never sent. */
+function refused(request: PreparedRequest, spec: AttemptSpec, cause: unknown) {
+	const what = `${request.method} ${request.url} (operation ${spec.operation}${spec.key ? `, key ${spec.key}` : ''})`;
+	const details = { key: spec.key, operation: spec.operation, attempts: spec.attempt, cause };
+	// "Not sent" would invite running it again under a new operation; an earlier attempt may have been applied.
+	if (spec.mayHaveApplied) {
+		return new OutcomeUnknownError(
+			`The beforeAttempt hook failed (see cause), so attempt ${spec.attempt} of ${what} was not sent; an earlier attempt may have been applied. Resume it with the same operation id; never resend it under a new one.`,
+			{ ...details, reason: 'aborted' },
+		);
+	}
+	return new NotSentError(
+		`${what} was not sent: the beforeAttempt hook failed (see cause). Nothing was applied; run the same operation again once the hook can succeed.`,
+		details,
+	);
 }

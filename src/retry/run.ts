@@ -1,4 +1,3 @@
-import pRetry, { AbortError } from 'p-retry';
 import type { Decision } from './classify.js';
 import { type Plan, planNext, type RetryPolicy } from './policy.js';
 import { sleep } from './sleep.js';
@@ -38,27 +37,11 @@ export type RunOutcome<T> =
 			readonly reason: unknown;
 	  };
 
-class Retryable<T> extends Error {
-	constructor(readonly result: AttemptResult<T>) {
-		super('retryable attempt');
-	}
-}
-
-class Stop extends Error {
-	constructor(readonly why: Extract<Plan, { type: 'stop' }>['why']) {
-		super(`retry stopped: ${why}`);
-	}
-}
-
-/** Carries what the attempt threw past p-retry, which would replace a non-Error value with a TypeError. */
-class Thrown extends Error {
-	constructor(readonly value: unknown) {
-		super('attempt threw');
-	}
-}
-
 /**
-The one retry loop (p-retry). `attempt` performs one request with the given time budget and reports its decision; it throws only for failures that must not be retried (journal errors, bugs), which propagate unchanged.
+The one retry loop (a plain loop, not a retry library: see operation/send.ts). `attempt` performs one request with the
+given time budget and reports its decision; it throws only for failures that must not be retried (journal errors,
+bugs), which propagate unchanged unless the signal has aborted. Budgets, backoff, Retry-After and the deadline are
+`planNext`'s; the backoff wait ends the moment the signal aborts.
 */
 export async function runRetries<T>(
 	attempt: (info: { attempt: number; timeoutMs: number }) => Promise<AttemptResult<T>>,
@@ -66,58 +49,36 @@ export async function runRetries<T>(
 ): Promise<RunOutcome<T>> {
 	const { policy, signal, now } = config;
 	const deadline = config.deadline ?? now() + policy.maxRetryTime;
+	const counters = { retries: 0, inProgressRetries: 0 };
 	let attempts = 0;
-	let retries = 0;
-	let inProgressRetries = 0;
 	let last: AttemptResult<T> | undefined;
+	const aborted = (): RunOutcome<T> => ({ type: 'aborted', last, attempts, reason: signal?.reason });
 
-	const run = async () => {
+	for (;;) {
+		if (signal?.aborted) return aborted();
 		const remaining = deadline - now();
-		if (remaining <= 0) throw new AbortError(new Stop('deadline'));
+		if (remaining <= 0) return { type: 'exhausted', last, attempts, why: 'deadline' };
 		attempts++;
-		let result: AttemptResult<T>;
 		try {
-			result = await attempt({ attempt: attempts, timeoutMs: remaining });
+			last = await attempt({ attempt: attempts, timeoutMs: remaining });
 		} catch (error) {
-			throw new AbortError(new Thrown(error));
+			if (signal?.aborted) return aborted();
+			throw error;
 		}
-		last = result;
-		const { type } = result.decision;
-		if (type === 'retry' || type === 'in_progress') throw new Retryable(result);
-		return result;
-	};
-
-	try {
-		const result = await pRetry(run, {
-			// Budgets and the deadline are enforced by planNext; this is only a backstop against a runaway loop.
-			retries: policy.limit + policy.inProgressLimit + 1,
-			minTimeout: 0,
-			maxTimeout: 0,
-			signal,
-			shouldRetry: ({ error }) => error instanceof Retryable,
-			onFailedAttempt: async ({ error }) => {
-				if (!(error instanceof Retryable)) return;
-				const decision = error.result.decision as RetryEvent['decision'];
-				const plan = planNext(
-					decision,
-					{ retries, inProgressRetries },
-					policy,
-					deadline - now(),
-					config.random(),
-				);
-				if (plan.type === 'stop') throw new Stop(plan.why);
-				if (plan.inProgress) inProgressRetries++;
-				else retries++;
-				config.onRetry?.({ attempt: attempts, delayMs: plan.delayMs, decision });
-				await sleep(plan.delayMs, signal);
-			},
-		});
-		return { type: 'done', last: result, attempts };
-	} catch (error) {
-		if (signal?.aborted) return { type: 'aborted', last, attempts, reason: signal.reason };
-		if (error instanceof Stop) return { type: 'exhausted', last, attempts, why: error.why };
-		if (error instanceof Retryable) return { type: 'exhausted', last, attempts, why: 'budget' };
-		if (error instanceof Thrown) throw error.value;
-		throw error;
+		const decision = last.decision;
+		// A final answer stands even if the signal aborted as it was read: the caller gets what happened.
+		if (decision.type !== 'retry' && decision.type !== 'in_progress') return { type: 'done', last, attempts };
+		if (signal?.aborted) return aborted();
+		const plan = planNext(decision, counters, policy, deadline - now(), config.random());
+		if (plan.type === 'stop') return { type: 'exhausted', last, attempts, why: plan.why };
+		if (plan.inProgress) counters.inProgressRetries++;
+		else counters.retries++;
+		config.onRetry?.({ attempt: attempts, delayMs: plan.delayMs, decision });
+		try {
+			await sleep(plan.delayMs, signal);
+		} catch {
+			// sleep rejects only when the signal aborts.
+			return aborted();
+		}
 	}
 }

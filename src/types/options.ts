@@ -108,6 +108,19 @@ export type ClientOptions = {
 	@default globalThis.fetch
 	*/
 	fetch?: typeof fetch;
+	/** Runs before each attempt leaves (after its journal claim): set per-attempt headers such as a fresh token.
+	Headers it sets are sent but never journaled, fingerprinted, logged or put in errors; it cannot change the
+	idempotency key header. If it throws or rejects, that attempt is not sent and the call rejects with NotSentError
+	(cause: the hook's error); the wait for it ends with the call's signal and deadline. */
+	beforeAttempt?: (attempt: {
+		readonly headers: Headers;
+		readonly method: string;
+		readonly url: string;
+		readonly operation: string;
+		readonly key: string | undefined;
+		readonly attempt: number;
+		readonly signal: AbortSignal;
+	}) => void | Promise<void>;
 };
 
 export type CallOptions<T = unknown> = {

@@ -33,21 +33,25 @@ export function nextHop(
 	return next.origin === new URL(from).origin && !hasUserInfo(next) ? next : undefined;
 }
 
-type Fetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
-/** `fetch` that follows a read's same-origin redirects itself (the init it is given must say `redirect: 'manual'`). */
-export function followingSafeRedirects(inner: Fetch): Fetch {
-	return async (input, init) => {
-		let response = await inner(input, init);
-		if (!(input instanceof Request) || !REDIRECT_STATUSES.has(response.status)) return response;
-		let url = input.url;
-		for (let hops = 0; ; hops++) {
-			const next = nextHop(input.method, url, response, hops);
-			if (next === undefined) return response;
-			// Release the connection the redirect's body holds before asking again.
-			await response.body?.cancel().catch(() => {});
-			url = next.href;
-			response = await inner(new Request(url, { method: input.method, headers: input.headers }), init);
-		}
-	};
+/**
+Sends one request and follows a read's same-origin redirects itself: each hop with the same init (method, headers and
+signal; a read has no body), to the URL its Location names. The init must say `redirect: 'manual'` (see above).
+*/
+export async function fetchFollowingReads(
+	fetch: Fetch,
+	url: string,
+	init: RequestInit & { method: string; redirect: 'manual' },
+): Promise<Response> {
+	let response = await fetch(url, init);
+	for (let hops = 0, from = url; REDIRECT_STATUSES.has(response.status); hops++) {
+		const next = nextHop(init.method, from, response, hops);
+		if (next === undefined) return response;
+		// Release the connection the redirect's body holds before asking again.
+		await response.body?.cancel().catch(() => {});
+		from = next.href;
+		response = await fetch(from, init);
+	}
+	return response;
 }

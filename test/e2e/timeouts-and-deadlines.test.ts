@@ -50,8 +50,8 @@ async function expireAttempt(
 }
 
 /**
-Fires the backoff wait the client announced in its last retry event, and the zero-delay turn p-retry takes after it,
-one virtual ms at a time: a few ms in all, far less than the next attempt's timeout.
+Fires the backoff wait the client announced in its last retry event, and a couple of ms beyond it, one virtual ms at
+a time: a few ms in all, far less than the next attempt's timeout.
 */
 async function waitOutBackoff(log: ReturnType<typeof recorder>) {
 	const last = log.retries().at(-1);

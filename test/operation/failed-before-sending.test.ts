@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { failedBeforeSending } from '../../src/operation/not-sent.js';
 
-/** The chain ky and undici build: ky's NetworkError, fetch's TypeError, then the socket's own error. */
-const fetchFailed = (cause: unknown): Error => {
-	const kyError = new Error('Request failed due to a network error: POST http://127.0.0.1:9/x', {
-		cause: new TypeError('fetch failed', { cause }),
-	});
-	kyError.name = 'NetworkError';
-	return kyError;
-};
+/** The chain undici builds: fetch's TypeError, then the socket's own error. */
+const fetchFailed = (cause: unknown): Error => new TypeError('fetch failed', { cause });
 const sys = (code: string, syscall: string | undefined, message = `${syscall} ${code}`) =>
 	Object.assign(new Error(message), { code, ...(syscall ? { syscall } : {}) });
 
