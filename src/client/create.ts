@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { JournalRecord } from '../journal/record.js';
-import type { ClientContext, RawResult } from '../operation/context.js';
+import type { ClientContext } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
 import {
 	abandonOperation,
@@ -115,7 +115,7 @@ export function createClient(options: ClientOptions = {}): IdemClient {
 /** A client of checked `options`; `shared` is the parent's journal and flights when it was derived by `extend()`. */
 function build(
 	options: ClientOptions,
-	shared: { journal: Journal; flights: SingleFlight<RawResult> } | undefined,
+	shared: { journal: Journal; flights: SingleFlight<IdemResult> } | undefined,
 ): IdemClient {
 	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
@@ -155,7 +155,7 @@ function build(
 		keepFinishedMs: options.keepFinishedMs ?? defaults.keepFinishedMs,
 		// One operation runs once per process, not per client object: a client derived on the same journal (where the
 		// same scope and operation name the same record) joins its parent's flights.
-		flights: shared?.journal === journal ? shared.flights : new SingleFlight<RawResult>(),
+		flights: shared?.journal === journal ? shared.flights : new SingleFlight<IdemResult>(),
 		emit: onEvent ? (event: IdemEvent) => callHook(onEvent, Object.freeze(event)) : () => {},
 		// Looked up per call, not captured: fake clocks installed after createClient (tests, simulations) still apply.
 		now: () => Date.now(),

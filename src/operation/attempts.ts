@@ -1,8 +1,7 @@
 import { classify, type Decision } from '../retry/classify.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { type RunOutcome, runRetries } from '../retry/run.js';
-import type { ClientContext } from './context.js';
-import type { Subject } from './failures.js';
+import type { ClientContext, Subject } from './context.js';
 import type { PreparedRequest } from './prepare.js';
 import { type Sent, sendOnce } from './send.js';
 
@@ -17,16 +16,19 @@ export type AttemptHooks = {
 	othersAttempted?: () => Promise<boolean>;
 };
 
-/** Attempts this call has started, kept up to date while it runs so a failure of any kind can report it. */
-export type Progress = { attempts: number };
-
-export type LoopResult = {
-	readonly outcome: RunOutcome<Sent>;
-	/** Some attempt of this operation (this call or earlier) may have been applied without us knowing. */
-	readonly mayHaveApplied: boolean;
+/** Kept up to date while the call runs, so that a failure of any kind can report it. */
+export type Progress = {
+	/** Attempts this call has started. */
+	attempts: number;
+	/** Some attempt of this operation (this call's or an earlier run's) may have been applied without us knowing. */
+	mayHaveApplied: boolean;
 };
 
-/** Sends `request` until a final answer, the budget or the deadline, using the same key and bytes each time. */
+/**
+Sends `request` until a final answer, the budget or the deadline, using the same key and bytes each time.
+`progress.mayHaveApplied` starts as what earlier runs left (an attempt of unknown outcome) and ends as what the
+conclusion needs.
+*/
 export async function attemptLoop(
 	ctx: ClientContext,
 	request: PreparedRequest,
@@ -37,12 +39,11 @@ export async function attemptLoop(
 		policy: RetryPolicy;
 		timeout: number;
 		signal: AbortSignal | undefined;
-		earlierAttemptUnknown: boolean;
 		progress: Progress;
 		hooks?: AttemptHooks;
 	},
-): Promise<LoopResult> {
-	let mayHaveApplied = options.earlierAttemptUnknown;
+): Promise<RunOutcome<Sent>> {
+	const { progress } = options;
 	let lastStatus: number | undefined;
 	const { signal } = options;
 	const outcome = await runRetries<Sent>(
@@ -50,10 +51,10 @@ export async function attemptLoop(
 			await options.hooks?.beforeSend?.();
 			// Aborted while the claim was being written: nothing left, so the claim must not read as an attempt.
 			if (signal?.aborted) {
-				await options.hooks?.release?.(mayHaveApplied);
+				await options.hooks?.release?.(progress.mayHaveApplied);
 				signal.throwIfAborted();
 			}
-			options.progress.attempts = attempt;
+			progress.attempts = attempt;
 			ctx.emit({ type: 'attempt', ...subject, attempt });
 			const sent = await sendOnce(ctx, request, {
 				key: subject.key,
@@ -62,15 +63,15 @@ export async function attemptLoop(
 				timeoutMs: options.timeout,
 				remainingMs: timeoutMs,
 				signal,
-				mayHaveApplied,
+				mayHaveApplied: progress.mayHaveApplied,
 			}).catch(async (error: unknown) => {
 				// Nothing of this attempt left (its beforeAttempt hook failed, or the call was aborted during it).
-				await options.hooks?.release?.(mayHaveApplied);
+				await options.hooks?.release?.(progress.mayHaveApplied);
 				throw error;
 			});
 			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
 			let decision: Decision = classify(ctx.dialect, sent.observation, {
-				earlierAttemptUnknown: mayHaveApplied,
+				earlierAttemptUnknown: progress.mayHaveApplied,
 				now: ctx.now(),
 				write: request.journaled,
 			});
@@ -79,18 +80,18 @@ export async function attemptLoop(
 			if (decision.type === 'fail' && decision.alreadyApplied) {
 				// The effect exists: until the journal says whose attempt made it (a read an abort can cut short), this
 				// call cannot say "not applied".
-				mayHaveApplied = true;
+				progress.mayHaveApplied = true;
 				if (await options.hooks?.othersAttempted?.()) {
 					decision = { type: 'succeed', replayed: true, alreadyApplied: true };
 				}
 			}
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
-				mayHaveApplied = true;
+				progress.mayHaveApplied = true;
 			}
 			if (decision.type === 'retry' && decision.reason === 'not_sent') {
-				await options.hooks?.release?.(mayHaveApplied);
+				await options.hooks?.release?.(progress.mayHaveApplied);
 			} else if (decision.type === 'retry' || decision.type === 'in_progress') {
-				await options.hooks?.afterRetryable?.(mayHaveApplied);
+				await options.hooks?.afterRetryable?.(progress.mayHaveApplied);
 			}
 			return { decision, value: sent };
 		},
@@ -114,8 +115,8 @@ export async function attemptLoop(
 	);
 	// An abort while a request is on the wire comes back from sendOnce as a network error, which already set mayHaveApplied.
 	// A try stopped by an abort before it was sent is no attempt: count the ones that got as far as the wire.
-	const attempts = options.progress.attempts;
-	return { outcome: answeredBeforeAbort({ ...outcome, attempts }), mayHaveApplied };
+	const { attempts } = progress;
+	return answeredBeforeAbort(outcome.attempts === attempts ? outcome : { ...outcome, attempts });
 }
 
 /**

@@ -1,6 +1,9 @@
 import { InvalidRequestError } from '../errors/classes.js';
+import type { JournalRecord } from '../journal/record.js';
 import { canonicalJsonOrUndefined } from '../keys/canonical-json.js';
+import { fromBase64 } from '../utils/base64.js';
 import { encodeFormData } from './form-data-body.js';
+import type { PreparedRequest } from './prepare.js';
 
 export type SerialisedBody = {
 	bytes: Uint8Array<ArrayBuffer> | undefined;
@@ -67,4 +70,25 @@ export async function serialiseBody(
 	throw invalid(
 		`Unsupported body type ${Object.prototype.toString.call(body)}; pass json, a string, bytes, a Blob, URLSearchParams or FormData.`,
 	);
+}
+
+/**
+A rerun resends the bytes the operation's record kept, when it kept them. Equal fingerprints mean the same logical
+request, and this version writes JSON canonically, so these are the bytes about to go out anyway, except in a record
+written by an earlier idemkey (the caller's key order), which a server comparing raw bytes would call a reused key.
+*/
+export function sameBytesAsBefore(
+	request: PreparedRequest,
+	record: JournalRecord,
+	ours: boolean,
+): PreparedRequest {
+	const stored = record.request?.body;
+	if (ours || stored === undefined || request.body === undefined) return request;
+	let body: Uint8Array<ArrayBuffer>;
+	try {
+		body = fromBase64(stored) as Uint8Array<ArrayBuffer>;
+	} catch {
+		return request;
+	}
+	return { ...request, body };
 }

@@ -2,8 +2,7 @@ import type { IdempotencyError } from '../errors/base.js';
 import { InvalidRequestError, JournalError } from '../errors/classes.js';
 import { abandoned, resolvedByHand } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord } from '../journal/record.js';
-import type { ClientContext } from './context.js';
-import { type JournalWait, journalIo } from './journal-io.js';
+import type { JournalPort } from './journal-io.js';
 
 /** How the caller settles an unfinished operation: what `abandon()`, `resolve()` and `onExpired` decide. */
 export type ByHand =
@@ -80,34 +79,20 @@ export function sameByHand(stored: JournalRecord, wanted: JournalRecord): boolea
 }
 
 /**
-Writes a by-hand settlement over the record it was built from; a record changed meanwhile is a `JournalError`. With
-`wait` (the caller's signal and deadline: `abandon()`, `resolve()`), the caller stops waiting when either passes and
-the journal is asked to drop the write (a lock held by another process is not waited out).
+Writes a by-hand settlement over the record it was built from, through the port (so within the caller's signal and
+deadline: a lock held by another process is not waited out); a record changed meanwhile is a `JournalError`.
 */
 export async function writeByHand(
-	ctx: ClientContext,
+	port: JournalPort,
 	next: JournalRecord,
 	cause?: IdempotencyError,
-	wait?: JournalWait,
 ): Promise<void> {
-	let written: boolean;
-	if (wait) {
-		written = await journalIo(
-			`record how operation "${next.operation}" was settled`,
-			{ key: next.key ?? undefined, operation: next.operation },
-			wait,
-			(o) => ctx.journal.compareAndSet(next, o),
-		);
-	} else {
-		try {
-			written = await ctx.journal.compareAndSet(next);
-		} catch (error) {
-			throw new JournalError(
-				`The journal failed to record how operation "${next.operation}" was settled; nothing was sent.`,
-				{ operation: next.operation, cause: error },
-			);
-		}
-	}
+	port.ids.key = next.key ?? undefined;
+	const written = await port.compareAndSet(
+		next,
+		`record how operation "${next.operation}" was settled`,
+		true,
+	);
 	if (!written) {
 		throw new JournalError(
 			`Operation "${next.operation}" changed in the journal while it was being settled (another process resumed it?); nothing was sent and nothing recorded. Look at it again and retry.`,

@@ -3,18 +3,15 @@ import type { Journal } from '../journal/journal.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { IdemEvent } from '../types/events.js';
 import type { ClientOptions, IdemHeadersInit } from '../types/options.js';
+import type { IdemResult } from '../types/result.js';
 import type { SingleFlight } from './single-flight.js';
 
-/** A settled call before per-caller schema validation. */
-export type RawResult = {
-	readonly status: number;
-	readonly headers: Headers;
-	readonly body: unknown;
+/** What every event and error of one operation names. */
+export type Subject = {
 	readonly key: string | undefined;
 	readonly operation: string;
-	readonly attempts: number;
-	readonly replayed: boolean | undefined;
-	readonly fromJournal: boolean;
+	readonly method: string;
+	readonly url: string;
 };
 
 /** Everything a call needs from its client, resolved once at `createClient`. */
@@ -40,7 +37,7 @@ export type ClientContext = {
 	/** A response body past this many bytes is not read: the answer counts with no body. */
 	readonly maxResponseBytes: number;
 	readonly keepFinishedMs: number;
-	readonly flights: SingleFlight<RawResult>;
+	readonly flights: SingleFlight<IdemResult>;
 	readonly emit: (event: IdemEvent) => void;
 	readonly now: () => number;
 	readonly random: () => number;

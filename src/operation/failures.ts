@@ -1,6 +1,8 @@
 import type { IdempotencyError } from '../errors/base.js';
 import {
 	InProgressError,
+	type JournalError,
+	KeyExpiredError,
 	KeyMissingError,
 	KeyReuseError,
 	NotSentError,
@@ -9,14 +11,14 @@ import {
 	RequestRejectedError,
 	type ServerAnswer,
 } from '../errors/classes.js';
+import type { JournalRecord } from '../journal/record.js';
 import type { Decision, Observation } from '../retry/classify.js';
 import type { RunOutcome } from '../retry/run.js';
 import { count } from '../utils/plural.js';
 import { MAX_REDIRECTS, REDIRECT_STATUSES } from '../utils/redirects.js';
 import { describeUrl } from '../utils/url.js';
+import type { Subject } from './context.js';
 import type { Sent } from './send.js';
-
-export type Subject = { key: string | undefined; operation: string; method: string; url: string };
 
 const answerOf = (observation: Observation | undefined): ServerAnswer | undefined =>
 	observation?.kind === 'response'
@@ -177,3 +179,18 @@ function describe(cause: unknown): string {
 	}
 	return message;
 }
+
+/** A `JournalError` says "nothing was sent", which is no longer the whole truth once an attempt may have landed. */
+export const journalFailedAfterSend = (error: JournalError, subject: Subject, attempts: number) =>
+	new OutcomeUnknownError(
+		`${error.message} An earlier attempt of operation "${subject.operation}" may have been applied, so its outcome is unknown. Resume it with the same operation id once the journal answers; never resend it under a new one.`,
+		{ key: subject.key, operation: subject.operation, attempts, reason: 'journal', cause: error },
+	);
+
+export const keyExpiredError = (record: JournalRecord, subject: Subject) =>
+	new KeyExpiredError(
+		`Operation "${subject.operation}" was interrupted with an unknown outcome and its key expired at ${new Date(
+			record.expiresAt ?? 0,
+		).toISOString()} (the server's retention); resending could apply it twice. Check with the server whether it was applied, then abandon it or run it as a new operation.`,
+		{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+	);

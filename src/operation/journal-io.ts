@@ -2,6 +2,10 @@ import { JournalError } from '../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal/journal.js';
 import { released } from '../journal/lifecycle.js';
 import { type JournalRecord, recordProblem } from '../journal/record.js';
+import { resolvePolicy } from '../retry/resolve.js';
+import type { ResumeOptions } from '../types/recovery.js';
+import { describe } from '../utils/input.js';
+import type { ClientContext } from './context.js';
 
 /** What bounds one journal call of a run. */
 export type JournalWait = {
@@ -176,21 +180,110 @@ export const undoLateCreate =
 		if (ours) undoClaim(journal, stored, 'pending', now());
 	};
 
+/** What bounds every journal call of one public call: the caller's signal and the call's deadline (epoch ms). */
+export type Bound = { readonly signal: AbortSignal | undefined; readonly deadline: number };
+
+/** A call that waits on the journal before sending: bounded by `retry.maxRetryTime` (the call's or the client's) from now. */
+export const callerBound = (
+	ctx: ClientContext,
+	options: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] },
+): Bound => ({
+	signal: options.signal,
+	deadline: ctx.now() + resolvePolicy(ctx.policy, options.retry).maxRetryTime,
+});
+
 /**
-A record read back from the journal, checked: a corrupt or foreign record must surface as a `JournalError`, never be taken at face value (its missing fingerprint would otherwise read as "a different request").
+The journal as one operation sees it. Every call is bounded by the caller's signal and deadline and fails only with a
+`JournalError` (see `journalIo`), and every record it hands back has been checked: a corrupt or foreign record must
+surface as a `JournalError`, never be taken at face value (its missing fingerprint would read as "a different request").
 */
-export function checkedRecord(
-	value: unknown,
-	scope: string,
+export type JournalPort = {
+	/** What the port's errors name; the run sets the key once the record says it. */
+	ids: { key: string | undefined; operation: string };
+	/** `beforeSend`: the call prepares a send (see `JournalWait`). */
+	wait(beforeSend: boolean): JournalWait;
+	/** Create-if-absent: the stored record, `fresh` itself when the journal kept the very object it was given. */
+	create(fresh: JournalRecord, undoLate: (stored: JournalRecord) => void): Promise<JournalRecord>;
+	read(beforeSend: boolean, what?: string): Promise<JournalRecord | undefined>;
+	/** Compare-and-set; `undo(wrote)` gets what a write the caller stopped waiting for did, should it land. */
+	compareAndSet(
+		next: JournalRecord,
+		what: string,
+		beforeSend: boolean,
+		undo?: (wrote: boolean) => void,
+	): Promise<boolean>;
+};
+
+export function journalPort(
+	ctx: Pick<ClientContext, 'journal' | 'scope' | 'now'>,
 	operation: string,
-	ids: { key: string | undefined; operation: string },
-): JournalRecord {
-	const why = recordProblem(value, { scope, operation });
-	if (why !== undefined) {
+	{ signal, deadline }: Bound,
+): JournalPort {
+	const { journal, scope, now } = ctx;
+	const checked = (value: unknown): JournalRecord => {
+		const why = recordProblem(value, { scope, operation });
+		if (why === undefined) return value as JournalRecord;
 		throw new JournalError(
-			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check the journal's storage or run the journal conformance suite against it.`,
-			ids,
+			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check ${CHECK}.`,
+			port.ids,
+		);
+	};
+	const port: JournalPort = {
+		ids: { key: undefined, operation },
+		wait: (beforeSend) => ({ signal, deadline, now, beforeSend }),
+		async create(fresh, undoLate) {
+			const stored = await journalIo(
+				'record the operation',
+				port.ids,
+				port.wait(true),
+				(o) => journal.create(fresh, o),
+				undoLate,
+			);
+			// A journal that keeps the object it was given (MemoryJournal) hands back our own record: nothing to check.
+			return stored === fresh ? fresh : checked(stored);
+		},
+		async read(beforeSend, what = 're-read the operation') {
+			const value: unknown = await journalIo(what, port.ids, port.wait(beforeSend), (o) =>
+				journal.get(scope, operation, o),
+			);
+			return value == null ? undefined : checked(value);
+		},
+		compareAndSet: (next, what, beforeSend, undo) =>
+			journalIo(what, port.ids, port.wait(beforeSend), (o) => journal.compareAndSet(next, o), undo),
+	};
+	return port;
+}
+
+const CHECK = "the journal's storage or run the journal conformance suite against it";
+
+/** The unfinished records of the client's scope, each checked like every record a run trusts. */
+export async function listUnfinished(
+	ctx: Pick<ClientContext, 'journal' | 'scope' | 'now'>,
+	bound: Bound,
+): Promise<readonly JournalRecord[]> {
+	const { scope } = ctx;
+	const records: unknown = await journalIo(
+		`list the unfinished operations of scope "${scope}"`,
+		{ key: undefined, operation: undefined },
+		{ signal: bound.signal, deadline: bound.deadline, now: ctx.now, beforeSend: true },
+		(o) => ctx.journal.listUnfinished(scope, o),
+	);
+	if (!Array.isArray(records)) {
+		throw new JournalError(
+			`The journal listed the unfinished operations of scope "${scope}" as ${describe(records)}, not an array; check ${CHECK}.`,
+			{},
 		);
 	}
-	return value as JournalRecord;
+	return Object.freeze(
+		records.map((value) => {
+			const why = recordProblem(value, { scope });
+			if (why !== undefined) {
+				throw new JournalError(
+					`The journal listed an unusable record for scope "${scope}" (${why}); check the journal's storage.`,
+					{},
+				);
+			}
+			return Object.freeze(value as JournalRecord);
+		}),
+	);
 }

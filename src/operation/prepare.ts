@@ -1,8 +1,10 @@
 import type { Dialect } from '../dialects/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
+import type { RequestSnapshot } from '../journal/record.js';
 import { fingerprint } from '../keys/fingerprint.js';
 import type { CallOptions, IdemHeadersInit } from '../types/options.js';
-import { mergeHeaders } from '../utils/headers.js';
+import { toBase64 } from '../utils/base64.js';
+import { mergeHeaders, persistableHeaders } from '../utils/headers.js';
 import { credentialParam, describeUrl, describeUrlText, hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { serialiseBody } from './body.js';
 
@@ -117,4 +119,16 @@ export async function prepareRequest(
 		// The JSON text just serialised is the canonical form the fingerprint hashes: written once, used twice.
 		fingerprint: journaled ? await fingerprint({ method, path, canonical, bytes }) : '',
 	};
+}
+
+/** What a record keeps of the request: allow-listed headers only, and the body only when bodies are stored. */
+export function snapshot(
+	request: PreparedRequest,
+	withBody: boolean,
+	headers: ReadonlySet<string>,
+): RequestSnapshot {
+	const snap: RequestSnapshot = { url: request.url, headers: persistableHeaders(request.headers, headers) };
+	if (request.body && withBody) snap.body = toBase64(request.body);
+	else if (request.body) snap.bodyOmitted = true;
+	return snap;
 }

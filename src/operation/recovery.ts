@@ -1,6 +1,6 @@
 import { isIdempotencyError } from '../errors/base.js';
-import { InProgressError, InvalidRequestError, JournalError } from '../errors/classes.js';
-import { type JournalRecord, recordId, recordProblem } from '../journal/record.js';
+import { InProgressError, InvalidRequestError } from '../errors/classes.js';
+import { type JournalRecord, recordId } from '../journal/record.js';
 import type {
 	AbandonOptions,
 	OnExpired,
@@ -10,45 +10,19 @@ import type {
 	ResumeReport,
 } from '../types/recovery.js';
 import type { IdemResult } from '../types/result.js';
-import { describe } from '../utils/input.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
 import type { ClientContext } from './context.js';
-import { journalIo } from './journal-io.js';
-import { callerWait, readRecord, resumeOperation } from './resume.js';
+import { callerBound, journalPort, listUnfinished } from './journal-io.js';
+import { resumeOperation } from './resume.js';
 
 /**
 Unfinished operations of the client's scope, oldest first: what a restarted worker has to resume. The listing is
 bounded like every journal wait: by the caller's signal and by `retry.maxRetryTime` (the client's, or `retry`'s).
 */
-export async function pendingOperations(
+const pendingOperations = (
 	ctx: ClientContext,
 	bound: Pick<ResumeAllOptions, 'signal' | 'retry'> = {},
-): Promise<readonly JournalRecord[]> {
-	const records: unknown = await journalIo(
-		`list the unfinished operations of scope "${ctx.scope}"`,
-		{ key: undefined, operation: undefined },
-		callerWait(ctx, bound),
-		(o) => ctx.journal.listUnfinished(ctx.scope, o),
-	);
-	if (!Array.isArray(records)) {
-		throw new JournalError(
-			`The journal listed the unfinished operations of scope "${ctx.scope}" as ${describe(records)}, not an array; check the journal's storage or run the journal conformance suite against it.`,
-			{},
-		);
-	}
-	return Object.freeze(
-		records.map((value) => {
-			const why = recordProblem(value, { scope: ctx.scope });
-			if (why !== undefined) {
-				throw new JournalError(
-					`The journal listed an unusable record for scope "${ctx.scope}" (${why}); check the journal's storage.`,
-					{},
-				);
-			}
-			return Object.freeze(value as JournalRecord);
-		}),
-	);
-}
+): Promise<readonly JournalRecord[]> => listUnfinished(ctx, callerBound(ctx, bound));
 
 /** `client.pending()`: its options checked like resumeAll's, then the bounded listing. */
 export async function listPending(
@@ -108,8 +82,8 @@ export async function settleOperation(
 	const { signal } = options;
 	signal?.throwIfAborted();
 	// One deadline for the read and the write: the whole settlement is bounded like one call.
-	const wait = callerWait(ctx, options);
-	const record = await readRecord(ctx, operation, wait);
+	const port = journalPort(ctx, operation, callerBound(ctx, options));
+	const record = await port.read(true, `read operation "${operation}"`);
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
 			field: 'operation',
@@ -120,7 +94,7 @@ export async function settleOperation(
 	const why = refusal(record, ctx.flights.has(recordId(ctx.scope, operation)), options.force === true);
 	if (why === 'finished' && sameByHand(record, next)) return Object.freeze(record);
 	if (why !== undefined) throw refused(record, why, decision.action);
-	await writeByHand(ctx, next, undefined, wait);
+	await writeByHand(port, next);
 	return Object.freeze(next);
 }
 

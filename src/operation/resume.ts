@@ -13,42 +13,20 @@ import { mergeHeaders, withoutSecretHeaders } from '../utils/headers.js';
 import { describe } from '../utils/input.js';
 import { hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { settledByHand, writeByHand } from './by-hand.js';
-import type { ClientContext } from './context.js';
-import { execute, runInFlight, settleCall } from './execute.js';
-import { fromJournal, storedError } from './from-journal.js';
-import { checkedRecord, type JournalWait, journalIo } from './journal-io.js';
+import { concludeRecord } from './conclude.js';
+import type { ClientContext, Subject } from './context.js';
+import { giveUp, prepareCall, runOperation } from './execute.js';
+import { callerBound, journalPort } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
+import { validated } from './validate.js';
 
-/**
-What bounds a journal wait made before anything is sent: the caller's signal, and the call's deadline
-(`retry.maxRetryTime`, the call's or the client's, from now).
-*/
-export const callerWait = (
-	ctx: ClientContext,
-	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] },
-): JournalWait => ({
-	signal: bound.signal,
-	deadline: ctx.now() + resolvePolicy(ctx.policy, bound.retry).maxRetryTime,
-	now: ctx.now,
-	beforeSend: true,
-});
-
-/** Reads one record of the client's scope, checked like every record the runner trusts, within `wait`. */
-export async function readRecord(
+/** Reads one record of the client's scope, checked, within the caller's signal and a fresh deadline. */
+const readRecord = (
 	ctx: ClientContext,
 	operation: string,
-	wait: JournalWait,
-): Promise<JournalRecord | undefined> {
-	const value: unknown = await journalIo(
-		`read operation "${operation}"`,
-		{ key: undefined, operation },
-		wait,
-		(o) => ctx.journal.get(ctx.scope, operation, o),
-	);
-	return value == null
-		? undefined
-		: checkedRecord(value, ctx.scope, operation, { key: undefined, operation });
-}
+	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] },
+): Promise<JournalRecord | undefined> =>
+	journalPort(ctx, operation, callerBound(ctx, bound)).read(true, `read operation "${operation}"`);
 
 /** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
 function storedRequest(
@@ -123,33 +101,33 @@ export async function resumeOperation<T>(
 	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	const onExpired = options.onExpired ?? clientOnExpired;
-	const record = await readRecord(ctx, operation, callerWait(ctx, options));
+	const record = await readRecord(ctx, operation, options);
 	if (!record) {
 		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
 			field: 'operation',
 			operation,
 		});
 	}
-	const send = (record: JournalRecord): Promise<IdemResult<T>> => {
+	const send = async (record: JournalRecord): Promise<IdemResult<T>> => {
 		const given = options.request;
 		if (given) {
-			// execute() checks the caller's request against the stored fingerprint: a different request is a KeyReuseError.
+			// The run checks the caller's request against the stored fingerprint: a different request is a KeyReuseError.
 			const { method, url, ...call } = given;
-			return execute<T>(ctx, method ?? record.method, url ?? resumeUrl(ctx, record).href, {
-				...call,
-				...pick(options),
-				operation,
-			});
+			const { request, run } = await prepareCall<T>(
+				ctx,
+				method ?? record.method,
+				url ?? resumeUrl(ctx, record).href,
+				{ ...call, ...pick(options), operation },
+			);
+			return runOperation(ctx, request, run);
 		}
-		return settleCall(ctx, { method: record.method, url: record.path, operation }, options, (progress) => {
-			const request = storedRequest(ctx, record, options.headers);
-			return runInFlight(ctx, request, {
-				operation,
-				policy: resolvePolicy(ctx.policy, options.retry),
-				timeout: options.timeout ?? ctx.timeout,
-				signal: options.signal,
-				progress,
-			});
+		return runOperation(ctx, storedRequest(ctx, record, options.headers), {
+			operation,
+			policy: resolvePolicy(ctx.policy, options.retry),
+			timeout: options.timeout ?? ctx.timeout,
+			signal: options.signal,
+			schema: options.schema,
+			named: record.path,
 		});
 	};
 	try {
@@ -178,12 +156,9 @@ async function reconcile<T>(
 	send: (record: JournalRecord) => Promise<IdemResult<T>>,
 	options: ResumeOptions<T>,
 ): Promise<IdemResult<T>> {
-	const record = await readRecord(ctx, operation, callerWait(ctx, options));
+	const record = await readRecord(ctx, operation, options);
 	if (!record) throw expired;
-	if (isFinished(record.state)) {
-		if (record.state === 'failed') throw storedError(record, { ...subjectOf(record) });
-		return settleCall(ctx, labelOf(record), options, async () => fromJournal(record));
-	}
+	if (isFinished(record.state)) return answered(ctx, record, options);
 	let decision: ExpiredDecision;
 	try {
 		// The hook is the caller's own code, often a lookup on the server: the caller's signal still bounds the wait for
@@ -202,17 +177,19 @@ async function reconcile<T>(
 		);
 	}
 	const now = ctx.now();
+	// The hook may have taken its time: the write gets a deadline of its own.
+	const port = journalPort(ctx, operation, callerBound(ctx, options));
 	switch (decision?.action) {
 		case 'resend': {
 			const next = rekeyed(record, mintKey(), now, ctx.dialect.retentionMs);
-			await writeByHand(ctx, next, expired);
+			await writeByHand(port, next, expired);
 			return send(next);
 		}
 		// The same transitions as client.abandon() and client.resolve(): an expired key abandoned keeps raising
 		// KeyExpiredError on later runs.
 		case 'abandon':
 			await writeByHand(
-				ctx,
+				port,
 				settledByHand(record, { action: 'abandon', error: 'key_expired' }, now),
 				expired,
 			);
@@ -223,8 +200,8 @@ async function reconcile<T>(
 				{ action: 'resolve', status: decision.status, data: decision.data },
 				now,
 			);
-			await writeByHand(ctx, next, expired);
-			return settleCall(ctx, labelOf(next), options, async () => fromJournal(next));
+			await writeByHand(port, next, expired);
+			return answered(ctx, next, options);
 		}
 		default:
 			throw new InvalidRequestError(
@@ -234,18 +211,32 @@ async function reconcile<T>(
 	}
 }
 
-const subjectOf = (record: JournalRecord) => ({
-	key: record.key ?? undefined,
-	operation: record.operation,
-	method: record.method,
-	url: record.request?.url ?? record.path,
-});
-
-const labelOf = (record: JournalRecord) => ({
-	method: record.method,
-	url: record.request?.url ?? record.path,
-	operation: record.operation,
-});
+/**
+A record finished meanwhile (by another runner, or by the hook's answer) answers the resume, checked against the
+caller's schema. No replay event: this call's run already ended (KeyExpiredError, with its give-up event), and what
+follows is the reconciliation's answer, not a rerun.
+*/
+async function answered<T>(
+	ctx: ClientContext,
+	record: JournalRecord,
+	options: ResumeOptions<T>,
+): Promise<IdemResult<T>> {
+	const subject: Subject = {
+		key: record.key ?? undefined,
+		operation: record.operation,
+		method: record.method,
+		url: record.request?.url ?? record.path,
+	};
+	const { result, error } = concludeRecord(record, subject);
+	if (!result) throw error;
+	if (!options.schema) return result as IdemResult<T>;
+	try {
+		return await validated(result, options.schema);
+	} catch (error) {
+		giveUp(ctx, error, subject.method, subject.url, subject.operation, 0);
+		throw error;
+	}
+}
 
 /** A hook's answer named in an error message: its action if it has one, else its type (it may not even serialise). */
 const describeDecision = (decision: unknown): string => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyReuseError, NotSentError, OutcomeUnknownError } from '../../src/errors/classes.js';
-import { exhaustedError, failureError, type Subject } from '../../src/operation/failures.js';
+import type { Subject } from '../../src/operation/context.js';
+import { exhaustedError, failureError } from '../../src/operation/failures.js';
 import type { Sent } from '../../src/operation/send.js';
 import type { Decision } from '../../src/retry/classify.js';
 import type { RunOutcome } from '../../src/retry/run.js';

@@ -1,0 +1,222 @@
+import { errorCodes } from '../dialects/error-body.js';
+import type { IdempotencyError } from '../errors/base.js';
+import {
+	InvalidRequestError,
+	KeyExpiredError,
+	KeyMissingError,
+	KeyReuseError,
+	OperationAbandonedError,
+	RequestRejectedError,
+} from '../errors/classes.js';
+import { keyExpired, wasInterrupted } from '../journal/lifecycle.js';
+import type { JournalRecord, RecordOutcome } from '../journal/record.js';
+import type { RunOutcome } from '../retry/run.js';
+import type { IdemEvent } from '../types/events.js';
+import type { IdemResult } from '../types/result.js';
+import { withoutSecretHeaders } from '../utils/headers.js';
+import { parseBody } from '../utils/parse-body.js';
+import type { Subject } from './context.js';
+import { exhaustedError, failureError, keyExpiredError } from './failures.js';
+import type { PreparedRequest } from './prepare.js';
+import type { Sent } from './send.js';
+
+/** What a record keeps of a final answer: the client's body settings. */
+export type Keep = { readonly storeBodies: boolean; readonly maxStoredBodyBytes: number };
+
+/**
+How a call ends, decided without I/O: the record's last transition, the event to emit once it is written, then the
+result or the error. Without `settle` the record stays as it is.
+*/
+export type Conclusion = {
+	readonly settle?: { readonly state: 'succeeded' | 'failed' | 'unknown'; readonly outcome?: RecordOutcome };
+	readonly event?: IdemEvent | undefined;
+} & (
+	| { readonly result: IdemResult; readonly error?: never }
+	| { readonly error: unknown; readonly result?: never }
+);
+
+/**
+The end of the attempt loop. `keep` is the record's settings, absent for a call that has no record (GET, HEAD): it
+then writes nothing, emits nothing, and an abort is only an abort. `mayHaveApplied`: whether any attempt of the
+operation (this call's or an earlier run's) may have landed.
+*/
+export function conclude(
+	outcome: RunOutcome<Sent>,
+	mayHaveApplied: boolean,
+	subject: Subject,
+	keep: Keep | undefined,
+): Conclusion {
+	const attempts = outcome.attempts;
+	if (outcome.type === 'done') {
+		const { decision, value } = outcome.last;
+		if (decision.type === 'succeed') {
+			const result = resultOf(value, subject, attempts, decision.replayed);
+			if (!keep) return { result };
+			return {
+				settle: { state: 'succeeded', outcome: recordOutcome(value, decision.replayed, keep) },
+				event:
+					decision.replayed === true
+						? { type: 'replay', ...subject, attempt: attempts, source: 'server' }
+						: undefined,
+				result,
+			};
+		}
+		if (decision.type === 'fail') {
+			const error = failureError(decision, value.observation, subject, attempts);
+			if (!keep) return { error };
+			const reused = decision.failure === 'key_reused' || decision.failure === 'key_reused_after_unknown';
+			// Only a definite answer makes the record `failed` (not applied): a stored 5xx replayed, or a key the server
+			// says carried another request after an attempt of unknown outcome, leave it `unknown`.
+			const unknown = decision.failure === 'unknown' || decision.failure === 'key_reused_after_unknown';
+			return {
+				settle: unknown
+					? { state: 'unknown' }
+					: { state: 'failed', outcome: { ...recordOutcome(value, null, keep), error: decision.failure } },
+				event: reused ? { type: 'conflict', ...subject, attempt: attempts, source: 'server' } : undefined,
+				error,
+			};
+		}
+	}
+	// An abort before anything may have landed is the caller's own: its reason, and the record as the loop left it.
+	if (outcome.type === 'aborted' && (!keep || !mayHaveApplied)) return { error: outcome.reason };
+	return {
+		error: exhaustedError(
+			outcome as Exclude<typeof outcome, { type: 'done' }>,
+			subject,
+			attempts,
+			mayHaveApplied,
+		),
+	};
+}
+
+/**
+What the operation's stored record answers before any attempt: `undefined` when the call goes on to send. A finished
+record answers from the journal; a different request, a different key or an expired key is refused.
+*/
+export function concludeEarly(
+	record: JournalRecord,
+	request: PreparedRequest,
+	subject: Subject,
+	now: number,
+): Conclusion | undefined {
+	const { operation } = subject;
+	if (record.fingerprint !== request.fingerprint) {
+		return {
+			event: { type: 'conflict', ...subject, attempt: 0, source: 'journal' },
+			error: new KeyReuseError(
+				`Operation "${operation}" was first run with a different request (${record.method} ${record.path}); a key can carry only one request. Use a new operation id for a different request.`,
+				{ key: subject.key, operation, source: 'journal' },
+			),
+		};
+	}
+	if (request.explicitKey !== undefined && record.key !== null && record.key !== request.explicitKey) {
+		return {
+			error: new InvalidRequestError(
+				`Operation "${operation}" already has key ${record.key}; a key is immutable once journaled. Omit "key" or use a new operation id.`,
+				{ field: 'key', key: request.explicitKey, operation },
+			),
+		};
+	}
+	if (record.state === 'succeeded' || record.state === 'failed') return concludeRecord(record, subject);
+	if (keyExpired(record, now) && wasInterrupted(record)) return { error: keyExpiredError(record, subject) };
+	return undefined;
+}
+
+/** A finished record answers a rerun without a request: the stored result (a replay by the journal), or the error again. */
+export function concludeRecord(record: JournalRecord, subject: Subject): Conclusion {
+	if (record.state === 'failed') return { error: storedError(record, subject) };
+	return {
+		event: { type: 'replay', ...subject, attempt: 0, source: 'journal' },
+		result: Object.freeze({
+			...answerOf(record),
+			key: subject.key,
+			operation: subject.operation,
+			attempts: 0,
+			replayed: true,
+			fromJournal: true,
+		}),
+	};
+}
+
+function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: boolean | undefined): IdemResult {
+	const observation = sent.observation;
+	// Only a response can be decided "succeed"; an error observation here would be a bug in classify.
+	if (observation.kind !== 'response') throw new TypeError('a successful attempt always has a response');
+	return Object.freeze({
+		data: observation.body,
+		status: observation.status,
+		headers: observation.headers,
+		key: subject.key,
+		operation: subject.operation,
+		attempts,
+		replayed,
+		fromJournal: false,
+	});
+}
+
+/** What the record keeps of the answer: status, replay signal, headers without secrets, the body when it fits. */
+function recordOutcome(sent: Sent, replayed: boolean | null | undefined, keep: Keep): RecordOutcome {
+	const observation = sent.observation;
+	if (observation.kind !== 'response') throw new Error('an outcome always has a response');
+	const outcome: RecordOutcome = {
+		status: observation.status,
+		replayed: replayed ?? null,
+		headers: withoutSecretHeaders(observation.headers),
+	};
+	const text = sent.text ?? '';
+	if (keep.storeBodies && text.length > 0) {
+		// Length in UTF-16 units is a cheap upper bound check first; exact bytes only when close.
+		const fits =
+			text.length * 3 <= keep.maxStoredBodyBytes ||
+			new TextEncoder().encode(text).length <= keep.maxStoredBodyBytes;
+		if (fits) outcome.body = text;
+		else outcome.bodyTruncated = true;
+	}
+	return outcome;
+}
+
+/** The answer a record kept, read back as the live one was. */
+function answerOf(record: JournalRecord) {
+	const outcome = record.outcome;
+	const headers = new Headers(outcome?.headers ?? []);
+	return {
+		status: outcome?.status ?? 0,
+		headers,
+		data: outcome?.body === undefined ? undefined : parseBody(outcome.body, headers.get('content-type')),
+	};
+}
+
+/** A failed record raises the same error again on a rerun, without a request. */
+function storedError(record: JournalRecord, subject: Subject): IdempotencyError {
+	const { status, headers, data: body } = answerOf(record);
+	const answer = { status, headers, body };
+	const ids = { key: subject.key, operation: subject.operation, answer };
+	const was = `Operation "${subject.operation}" already failed`;
+	switch (record.outcome?.error) {
+		case 'key_reused':
+			return new KeyReuseError(`${was}: the server said its key was used for a different request.`, {
+				...ids,
+				source: 'server',
+			});
+		case 'key_expired':
+			return new KeyExpiredError(
+				`${was}: its key expired with the outcome unknown and it was abandoned. Use a new operation id to run it again.`,
+				{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+			);
+		case 'abandoned': {
+			const reason = record.outcome?.byHand?.reason;
+			return new OperationAbandonedError(
+				`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'with its outcome unknown'}; it is not sent again. Check with the server whether it was applied; run it again only under a new operation id.`,
+				{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
+			);
+		}
+		case 'key_missing':
+			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
+		default:
+			return new RequestRejectedError(
+				`${was}: the server rejected it with ${status}; it was not applied. Use a new operation id to try again.`,
+				// The code is read off the stored body the same way classify read it off the live one.
+				{ ...ids, errorCode: errorCodes(body)[0] },
+			);
+	}
+}
