@@ -1,87 +1,15 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { HEADER_VALUE, TOKEN } from '../utils/headers.js';
-import { checkOperation, describe, isAbortSignal, MAX_TIMEOUT_MS } from '../utils/input.js';
+import { checkOperation } from '../utils/input.js';
+import { checkFields, isObject, mustBe, RULES } from './rules.js';
 
 /*
 Every check the arguments of a client method get (a call's options, resume's, resumeAll's, pending's, abandon's and
-resolve's), and the rules of the options the client shares with them, in one place: run before operation/ sees them,
-so before anything is journaled or sent. The rule: whatever fetch would refuse to build (or undici refuse to send) is
-refused here first, with the field named. Otherwise fetch throws a TypeError once the attempt is claimed, and a request
-that never left the process is reported as a network error: retried, then "may have been applied". Checked by hand,
-not with zod: these run on every call, in the browser too, whose bundle must not carry zod.
+resolve's), in one place, run before operation/ sees them, so before anything is journaled or sent. The rule: whatever
+fetch would refuse to build (or undici refuse to send) is refused here first, with the field named. Otherwise fetch
+throws a TypeError once the attempt is claimed, and a request that never left the process is reported as a network
+error: retried, then "may have been applied".
 */
-
-/** `field must be what; got <value described, never shown: it may be a secret>.` */
-export const mustBe = (field: string, what: string, value: unknown): InvalidRequestError =>
-	new InvalidRequestError(`${field} must be ${what}; got ${describe(value)}.`, { field });
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isFunction = (value: unknown) => typeof value === 'function';
-const isParamValue = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
-const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
-const JOURNAL_METHODS = ['create', 'get', 'compareAndSet', 'listUnfinished', 'collectGarbage'];
-
-/** What each option must be, for the message, and the test of it. An option left `undefined` is never tested. */
-export const RULES: Record<string, [what: string, ok: (value: unknown) => boolean]> = {
-	timeout: [
-		`a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
-		(value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_TIMEOUT_MS,
-	],
-	// The numbers themselves are checked by resolvePolicy; a non-object would otherwise be read as "no overrides".
-	retry: ['an object such as { limit: 3 }', isObject],
-	signal: ['an AbortSignal', (value) => value === null || isAbortSignal(value)],
-	schema: [
-		'a Standard Schema (zod, valibot, arktype, ...)',
-		(value) => isFunction((Object(value) as { '~standard'?: { validate?: unknown } })['~standard']?.validate),
-	],
-	searchParams: [
-		'URLSearchParams or an object of strings, numbers, booleans or arrays of them',
-		(value) =>
-			value instanceof URLSearchParams ||
-			(isObject(value) &&
-				Object.values(value).every(
-					(param) => isParamValue(param) || (Array.isArray(param) && param.every(isParamValue)),
-				)),
-	],
-	onExpired: ['a function', isFunction],
-	force: ['a boolean', (value) => typeof value === 'boolean'],
-	concurrency: ['a positive integer', (value) => Number.isInteger(value) && (value as number) >= 1],
-	// The client's own; dialect and headers are checked where they are used (resolveDialect, mergeHeaders).
-	baseUrl: ['a string or a URL', (value) => typeof value === 'string' || value instanceof URL],
-	scope: [
-		'a string of 1 to 200 characters',
-		(value) => typeof value === 'string' && value.length >= 1 && value.length <= 200,
-	],
-	journalHeaders: [
-		'an array of header names',
-		(value) => Array.isArray(value) && value.every((name) => typeof name === 'string'),
-	],
-	storeBodies: ['a boolean', (value) => typeof value === 'boolean'],
-	maxStoredBodyBytes: ['a whole number from 0', isCount],
-	maxResponseBytes: ['a whole number from 0', isCount],
-	keepFinishedMs: [
-		'a number of milliseconds from 0',
-		(value) => Number.isFinite(value) && (value as number) >= 0,
-	],
-	onEvent: ['a function', isFunction],
-	beforeAttempt: ['a function', isFunction],
-	fetch: ['a function', isFunction],
-	journal: [
-		`an object with the methods ${JOURNAL_METHODS.join(', ')}`,
-		(value) => isObject(value) && JOURNAL_METHODS.every((method) => isFunction(value[method])),
-	],
-};
-
-/** Throws for the first of `names` that `options` gives (not `undefined`) and its rule refuses. */
-export function checkFields(options: Record<string, unknown>, names: readonly string[]): void {
-	for (const name of names) {
-		const value = options[name];
-		const [what, ok] = RULES[name] as [string, (value: unknown) => boolean];
-		if (value !== undefined && !ok(value)) throw mustBe(name, what, value);
-	}
-}
 
 /** The options every call that sends shares (plain calls, resumes), and the waits of the others. */
 const SEND_OPTIONS = ['signal', 'timeout', 'retry', 'schema'];

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { checkFields, isObject, mustBe } from './call-options.js';
+import { checkFields, isObject, mustBe } from './rules.js';
 
 /*
 The client's options, checked by hand (the browser bundle carries no zod) for what would otherwise fail late and
