@@ -262,39 +262,30 @@ export class IndexedDBJournal implements Journal {
 			throw new JournalError('There is no IndexedDB here: pass { indexedDB } (fake-indexeddb in Node).');
 		}
 		const name = this.name;
-		let request: IDBOpenDBRequest;
-		try {
-			request = factory.open(name, VERSION);
-		} catch (error) {
-			throw openError(name, error);
-		}
-		request.onupgradeneeded = () => {
-			const store = request.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
-			// Unique: a second record of one operation is refused by the database itself.
-			store.createIndex('id', ['record.scope', 'record.operation'], { unique: true });
-			store.createIndex('unfinished', 'unfinishedIn');
-			store.createIndex('due', 'collectableAt');
-		};
-		const opened = answer(request);
-		const blocked = new Promise<never>((_, reject) => {
-			request.onblocked = () =>
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			// Throws where the browser refuses storage (private browsing): the promise rejects with it.
+			const request = factory.open(name, VERSION);
+			request.onupgradeneeded = () => {
+				const store = request.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+				// Unique: a second record of one operation is refused by the database itself.
+				store.createIndex('id', ['record.scope', 'record.operation'], { unique: true });
+				store.createIndex('unfinished', 'unfinishedIn');
+				store.createIndex('due', 'collectableAt');
+			};
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+			request.onblocked = () => {
 				reject(
 					new JournalError(
 						`IndexedDB database "${name}" is held open by another tab: close or reload the other tabs.`,
 					),
 				);
-		});
-		let db: IDBDatabase;
-		try {
-			db = await Promise.race([opened, blocked]);
-		} catch (error) {
-			// A blocked open may still succeed later: let go of that connection at once.
-			opened.then(
-				(late) => late.close(),
-				() => {},
-			);
+				// A blocked open may still succeed later: let go of that connection at once.
+				request.onsuccess = () => request.result.close();
+			};
+		}).catch((error: unknown) => {
 			throw openError(name, error);
-		}
+		});
 		if (!db.objectStoreNames.contains(STORE)) {
 			db.close();
 			throw new JournalError(
