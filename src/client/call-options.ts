@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { HEADER_VALUE, TOKEN } from '../utils/headers.js';
+import { TOKEN } from '../utils/headers.js';
 import { checkOperation } from '../utils/input.js';
 import { checkFields, isObject, mustBe, RULES } from './rules.js';
 
@@ -56,20 +56,8 @@ export function checkCall(method: unknown, input: unknown, options: unknown): st
 
 /** What a call sends besides its method and URL: operation, key, body and query (`upper`: the method, if known). */
 function checkRequestParts(upper: string | undefined, options: Record<string, unknown>): void {
-	const { operation, key, json, body } = options;
+	const { operation, json, body } = options;
 	if (operation !== undefined) checkOperation(operation);
-	// The key travels as a header value. A custom dialect's keyPattern may let through what fetch cannot send (a line
-	// break) or would trim (outer spaces): the server would then see another key than the one journaled.
-	if (
-		key !== undefined &&
-		(typeof key !== 'string' || !HEADER_VALUE.test(key) || /^[ \t]|[ \t]$/.test(key))
-	) {
-		throw mustBe(
-			'key',
-			'a string fetch can send as a header value (Latin-1, no line break or outer space)',
-			key,
-		);
-	}
 	if (
 		(upper === 'GET' || upper === 'HEAD') &&
 		(json !== undefined || (body !== undefined && body !== null))
@@ -78,7 +66,7 @@ function checkRequestParts(upper: string | undefined, options: Record<string, un
 			field: 'body',
 		});
 	}
-	checkFields(options, ['searchParams']);
+	checkFields(options, ['key', 'searchParams']);
 }
 
 /**
@@ -91,8 +79,7 @@ export function checkResume(operation: unknown, options: unknown): void {
 	const { request } = options;
 	if (request === undefined) return;
 	if (!isObject(request)) throw mustBe('request', 'an object such as { json }', request);
-	if (request.url !== undefined && typeof request.url !== 'string')
-		throw mustBe('url', 'a string', request.url);
+	checkFields(request, ['url']);
 	checkRequestParts(request.method === undefined ? undefined : checkMethod(request.method), request);
 }
 
@@ -109,7 +96,8 @@ settle, where the error can name its key.
 */
 export function checkSettle(operation: unknown, options: unknown): void {
 	if (!isObject(options)) throw mustBe('options', 'an object', options);
-	if (typeof operation !== 'string' || operation === '')
+	if (typeof operation !== 'string' || operation === '') {
 		throw mustBe('operation', 'a non-empty string', operation);
+	}
 	checkFields(options, ['force', ...SEND_OPTIONS]);
 }

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/classes.js';
+import { HEADER_VALUE } from '../utils/headers.js';
 import { describe, isAbortSignal, MAX_TIMEOUT_MS } from '../utils/input.js';
 
 /*
@@ -41,6 +42,13 @@ export const RULES: Record<string, [what: string, ok: (value: unknown) => boolea
 					(param) => isParamValue(param) || (Array.isArray(param) && param.every(isParamValue)),
 				)),
 	],
+	// The key travels as a header value. A custom dialect's keyPattern may let through what fetch cannot send (a line
+	// break) or would trim (outer spaces): the server would then see another key than the one journaled.
+	key: [
+		'a string fetch can send as a header value (Latin-1, no line break or outer space)',
+		(value) => typeof value === 'string' && HEADER_VALUE.test(value) && !/^[ \t]|[ \t]$/.test(value),
+	],
+	url: ['a string', (value) => typeof value === 'string'],
 	onExpired: ['a function', isFunction],
 	force: ['a boolean', (value) => typeof value === 'boolean'],
 	concurrency: ['a positive integer', (value) => Number.isInteger(value) && (value as number) >= 1],
