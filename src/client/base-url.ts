@@ -18,18 +18,19 @@ export function normaliseBaseUrl(value: string | URL): URL {
 		);
 	}
 	const why = problemOf(url);
-	if (why !== undefined) throw refuse(`${url.origin}${url.pathname} ${why}`);
+	if (why !== undefined) throw refuse(why);
 	if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
 	return url;
 }
 
-/** What is wrong with a parsed baseUrl, if anything. Shown after its origin and path, never its user info or query. */
+/** What is wrong with a parsed baseUrl, if anything; never showing its user info or query. */
 function problemOf(url: URL): string | undefined {
-	if (hasUserInfo(url))
-		return "carries a user name or password: put credentials in the client's headers or searchParams";
-	if (!isHttpUrl(url)) return 'must be an http: or https: URL';
+	if (hasUserInfo(url)) {
+		return `for ${url.origin} carries a user name or password: put credentials in the client's headers or searchParams`;
+	}
+	if (!isHttpUrl(url)) return `must be an http: or https: URL; got a ${url.protocol} URL`;
 	if (url.search !== '' || url.hash !== '') {
-		return "has a query or fragment: put query parameters in the client's searchParams";
+		return `for ${url.origin}${url.pathname} has a query or fragment: put query parameters in the client's searchParams`;
 	}
 	return undefined;
 }

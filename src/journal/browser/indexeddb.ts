@@ -310,6 +310,6 @@ function openError(name: string, error: unknown): JournalError {
 	const newer = (error as { name?: unknown } | undefined)?.name === 'VersionError';
 	return storageError(
 		error,
-		`IndexedDB database "${name}" ${newer ? 'was made by a newer version of idemkey: update it' : 'could not be opened: check that this site may store data (private browsing may not)'}`,
+		`IndexedDB database "${name}" ${newer ? 'was made by a newer version of idemkey: update idemkey on this page' : 'could not be opened: check that this site may store data (private browsing may not)'}`,
 	);
 }
