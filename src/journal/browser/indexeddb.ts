@@ -307,9 +307,9 @@ export class IndexedDBJournal implements Journal {
 }
 
 function openError(name: string, error: unknown): JournalError {
-	const newer = (error as { name?: unknown } | undefined)?.name === 'VersionError';
-	return storageError(
-		error,
-		`IndexedDB database "${name}" ${newer ? 'was made by a newer version of idemkey: update idemkey on this page' : 'could not be opened: check that this site may store data (private browsing may not)'}`,
-	);
+	const why =
+		(error as { name?: unknown } | undefined)?.name === 'VersionError'
+			? 'was made by a newer version of idemkey: update idemkey on this page'
+			: 'could not be opened: check that this site may store data (private browsing may not)';
+	return storageError(error, `IndexedDB database "${name}" ${why}`);
 }
