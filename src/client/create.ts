@@ -197,12 +197,12 @@ function build(
 			}),
 		abandon: (operation, abandonOptions = {}) =>
 			checked(() => {
-				checkSettle(operation, abandonOptions, 'abandon');
+				checkSettle(operation, abandonOptions);
 				return abandonOperation(context, operation, abandonOptions);
 			}),
 		resolve: (operation, resolveOptions = {}) =>
 			checked(() => {
-				checkSettle(operation, resolveOptions, 'resolve');
+				checkSettle(operation, resolveOptions);
 				return resolveOperation(context, operation, resolveOptions);
 			}),
 		extend: (overrides) => {

@@ -9,16 +9,11 @@ kept (the resuming client supplies credentials from its own headers).
 export function journalHeaderSet(names: readonly string[] | undefined): ReadonlySet<string> {
 	const out = new Set<string>();
 	for (const name of names ?? []) {
-		if (!TOKEN.test(name)) {
-			throw new InvalidRequestError(`journalHeaders: "${name}" is not a header name.`, {
-				field: 'journalHeaders',
-			});
-		}
-		if (isSecretHeader(name)) {
-			throw new InvalidRequestError(
-				`journalHeaders: "${name}" looks like a credential, and credentials are never journaled. The resuming client sends its own headers; leave it out.`,
-				{ field: 'journalHeaders' },
-			);
+		if (!TOKEN.test(name) || isSecretHeader(name)) {
+			const why = TOKEN.test(name)
+				? 'looks like a credential, and those are never journaled'
+				: 'is not a header name';
+			throw new InvalidRequestError(`journalHeaders: "${name}" ${why}.`, { field: 'journalHeaders' });
 		}
 		const lower = name.toLowerCase();
 		if (!JOURNALED_REQUEST_HEADERS.has(lower)) out.add(lower);

@@ -7,12 +7,11 @@ that a caller who changes their own object later does not change what the client
 */
 export function toSearchParams(init: IdemSearchParamsInit): URLSearchParams {
 	if (init instanceof URLSearchParams) return new URLSearchParams(init);
-	const out = new URLSearchParams();
-	for (const [name, value] of Object.entries(init)) {
-		if (Array.isArray(value)) for (const each of value) out.append(name, String(each));
-		else out.append(name, String(value));
-	}
-	return out;
+	return new URLSearchParams(
+		Object.entries(init).flatMap(([name, value]) =>
+			(Array.isArray(value) ? value : [value]).map((each) => [name, String(each)]),
+		),
+	);
 }
 
 /** `base` with every parameter `over` names replaced by `over`'s values (`client.extend()`). */
@@ -22,7 +21,7 @@ export function mergeSearchParams(
 ): URLSearchParams {
 	const added = toSearchParams(over);
 	const out = new URLSearchParams(base);
-	for (const name of new Set(added.keys())) out.delete(name);
+	for (const name of added.keys()) out.delete(name);
 	for (const [name, value] of added) out.append(name, value);
 	return out;
 }

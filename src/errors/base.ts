@@ -29,11 +29,18 @@ export class IdempotencyError extends Error {
 	readonly key: string | undefined;
 	readonly operation: string | undefined;
 
-	constructor(code: IdempotencyErrorCode, message: string, details: IdempotencyErrorDetails = {}) {
+	/** `fields`: a subclass's own fields, each set even when `undefined`, so every instance has the same shape. */
+	constructor(
+		code: IdempotencyErrorCode,
+		message: string,
+		details: IdempotencyErrorDetails = {},
+		fields: object = {},
+	) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
 		this.code = code;
 		this.key = details.key;
 		this.operation = details.operation;
+		Object.assign(this, fields);
 	}
 }
 

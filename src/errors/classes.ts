@@ -11,52 +11,51 @@ export type ServerAnswer = {
 /** Error details plus the server's answer, for errors caused by one. */
 export type ErrorDetailsWithAnswer = IdempotencyErrorDetails & { answer?: ServerAnswer | undefined };
 
+/** The answer's status and body, as the errors a server's answer caused carry them. */
+const answered = (details: ErrorDetailsWithAnswer) => ({
+	status: details.answer?.status,
+	body: details.answer?.body,
+});
+
 /** The same key was used for a different request. Never retried. */
 export class KeyReuseError extends IdempotencyError {
 	override name = 'KeyReuseError' as const;
 	/** `'server'` when the API rejected the key, `'journal'` when idemkey caught it before sending. */
-	readonly source: 'server' | 'journal';
-	readonly status: number | undefined;
-	readonly body: unknown;
+	declare readonly source: 'server' | 'journal';
+	declare readonly status: number | undefined;
+	declare readonly body: unknown;
 
 	constructor(message: string, details: ErrorDetailsWithAnswer & { source: 'server' | 'journal' }) {
-		super('key_reused', message, details);
-		this.source = details.source;
-		this.status = details.answer?.status;
-		this.body = details.answer?.body;
+		super('key_reused', message, details, { source: details.source, ...answered(details) });
 	}
 }
 
 /** The server requires an Idempotency-Key this call did not send. Never retried. */
 export class KeyMissingError extends IdempotencyError {
 	override name = 'KeyMissingError' as const;
-	readonly status: number | undefined;
-	readonly body: unknown;
+	declare readonly status: number | undefined;
+	declare readonly body: unknown;
 
 	constructor(message: string, details: ErrorDetailsWithAnswer) {
-		super('key_missing', message, details);
-		this.status = details.answer?.status;
-		this.body = details.answer?.body;
+		super('key_missing', message, details, answered(details));
 	}
 }
 
 /** The server kept answering "in progress" past the in-progress budget. Resume the operation later. */
 export class InProgressError extends IdempotencyError {
 	override name = 'InProgressError' as const;
-	readonly attempts: number;
+	declare readonly attempts: number;
 	/** Server's last `Retry-After`, in ms, when it sent one. */
-	readonly retryAfterMs: number | undefined;
+	declare readonly retryAfterMs: number | undefined;
 	/** The last "in progress" answer's body: parsed JSON (problem+json aware) or raw text. */
-	readonly body: unknown;
+	declare readonly body: unknown;
 
 	constructor(
 		message: string,
 		details: ErrorDetailsWithAnswer & { attempts: number; retryAfterMs?: number | undefined },
 	) {
-		super('in_progress', message, details);
-		this.attempts = details.attempts;
-		this.retryAfterMs = details.retryAfterMs;
-		this.body = details.answer?.body;
+		const { attempts, retryAfterMs } = details;
+		super('in_progress', message, details, { attempts, retryAfterMs, body: details.answer?.body });
 	}
 }
 
@@ -77,13 +76,13 @@ Retries ran out while the outcome was uncertain: the server may or may not have 
 */
 export class OutcomeUnknownError extends IdempotencyError {
 	override name = 'OutcomeUnknownError' as const;
-	readonly attempts: number;
-	readonly reason: OutcomeUnknownReason;
-	readonly status: number | undefined;
+	declare readonly attempts: number;
+	declare readonly reason: OutcomeUnknownReason;
+	declare readonly status: number | undefined;
 	/** Body of the last answer (a 5xx, 429), parsed JSON or raw text; `undefined` when the last attempt got none. */
-	readonly body: unknown;
+	declare readonly body: unknown;
 	/** Server's last `Retry-After`, in ms, when the budget ended because it asked for a longer wait. */
-	readonly retryAfterMs: number | undefined;
+	declare readonly retryAfterMs: number | undefined;
 
 	constructor(
 		message: string,
@@ -93,12 +92,8 @@ export class OutcomeUnknownError extends IdempotencyError {
 			retryAfterMs?: number | undefined;
 		},
 	) {
-		super('outcome_unknown', message, details);
-		this.attempts = details.attempts;
-		this.reason = details.reason;
-		this.status = details.answer?.status;
-		this.body = details.answer?.body;
-		this.retryAfterMs = details.retryAfterMs;
+		const { attempts, reason, retryAfterMs } = details;
+		super('outcome_unknown', message, details, { attempts, reason, ...answered(details), retryAfterMs });
 	}
 }
 
@@ -110,33 +105,29 @@ was, so running the same operation again is safe.
 export class NotSentError extends IdempotencyError {
 	override name = 'NotSentError' as const;
 	/** Tries this call made, none of which left the process. */
-	readonly attempts: number;
+	declare readonly attempts: number;
 
 	constructor(message: string, details: IdempotencyErrorDetails & { attempts: number }) {
-		super('not_sent', message, details);
-		this.attempts = details.attempts;
+		super('not_sent', message, details, { attempts: details.attempts });
 	}
 }
 
 /** A definite 4xx: the server did not apply the request. Never retried. */
 export class RequestRejectedError extends IdempotencyError {
 	override name = 'RequestRejectedError' as const;
-	readonly status: number;
-	readonly headers: Headers;
+	declare readonly status: number;
+	declare readonly headers: Headers;
 	/** Parsed JSON body (problem+json aware) or raw text. */
-	readonly body: unknown;
+	declare readonly body: unknown;
 	/** The error code found in the body (`code`, `error.code`, `error.type`, problem `type`), when any. */
-	readonly errorCode: string | undefined;
+	declare readonly errorCode: string | undefined;
 
 	constructor(
 		message: string,
 		details: IdempotencyErrorDetails & { answer: ServerAnswer; errorCode?: string | undefined },
 	) {
-		super('rejected', message, details);
-		this.status = details.answer.status;
-		this.headers = details.answer.headers;
-		this.body = details.answer.body;
-		this.errorCode = details.errorCode;
+		const { status, headers, body } = details.answer;
+		super('rejected', message, details, { status, headers, body, errorCode: details.errorCode });
 	}
 }
 
@@ -146,11 +137,10 @@ The operation was interrupted with an unknown outcome and its key has outlived t
 export class KeyExpiredError extends IdempotencyError {
 	override name = 'KeyExpiredError' as const;
 	/** Epoch ms after which the server may have forgotten the key. */
-	readonly expiredAt: number;
+	declare readonly expiredAt: number;
 
 	constructor(message: string, details: IdempotencyErrorDetails & { expiredAt: number }) {
-		super('key_expired', message, details);
-		this.expiredAt = details.expiredAt;
+		super('key_expired', message, details, { expiredAt: details.expiredAt });
 	}
 }
 
@@ -167,29 +157,26 @@ export class JournalError extends IdempotencyError {
 export class InvalidRequestError extends IdempotencyError {
 	override name = 'InvalidRequestError' as const;
 	/** Which input was wrong, e.g. `'key'`, `'body'`, `'options'`. */
-	readonly field: string;
+	declare readonly field: string;
 
 	constructor(message: string, details: IdempotencyErrorDetails & { field: string }) {
-		super('invalid_request', message, details);
-		this.field = details.field;
+		super('invalid_request', message, details, { field: details.field });
 	}
 }
 
 /** The server answered 2xx but the body did not match the `schema` option. The request was applied. */
 export class ResponseValidationError extends IdempotencyError {
 	override name = 'ResponseValidationError' as const;
-	readonly status: number;
-	readonly body: unknown;
-	readonly issues: readonly unknown[];
+	declare readonly status: number;
+	declare readonly body: unknown;
+	declare readonly issues: readonly unknown[];
 
 	constructor(
 		message: string,
 		details: IdempotencyErrorDetails & { status: number; body: unknown; issues: readonly unknown[] },
 	) {
-		super('response_invalid', message, details);
-		this.status = details.status;
-		this.body = details.body;
-		this.issues = details.issues;
+		const { status, body, issues } = details;
+		super('response_invalid', message, details, { status, body, issues });
 	}
 }
 
@@ -201,16 +188,14 @@ again under a new operation id only once you know the first was not applied.
 export class OperationAbandonedError extends IdempotencyError {
 	override name = 'OperationAbandonedError' as const;
 	/** Why it was abandoned, as given to `abandon()`. */
-	readonly reason: string | undefined;
+	declare readonly reason: string | undefined;
 	/** Epoch ms when it was abandoned. */
-	readonly abandonedAt: number;
+	declare readonly abandonedAt: number;
 
 	constructor(
 		message: string,
 		details: IdempotencyErrorDetails & { reason?: string | undefined; abandonedAt: number },
 	) {
-		super('abandoned', message, details);
-		this.reason = details.reason;
-		this.abandonedAt = details.abandonedAt;
+		super('abandoned', message, details, { reason: details.reason, abandonedAt: details.abandonedAt });
 	}
 }

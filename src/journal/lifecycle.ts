@@ -127,6 +127,10 @@ export const resolvedByCaller = (
 	outcome: RecordOutcome,
 ): JournalRecord => revised(record, now, { state, attemptsFinished: record.attemptsStarted, outcome });
 
+/** Who settled it by hand, and why when they said: a reason left out is absent from the record, not `undefined`. */
+const byHand = (action: 'abandon' | 'resolve', reason: string | undefined): RecordOutcome['byHand'] =>
+	reason === undefined ? { action } : { action, reason };
+
 /**
 Abandoned by hand with its outcome unknown: failed, and every later run raises `error` again without a request
 (`abandoned`; `key_expired` when `onExpired` abandoned an operation whose key expired).
@@ -141,8 +145,7 @@ export const abandoned = (
 		replayed: null,
 		headers: [],
 		error: options.error,
-		byHand:
-			options.reason === undefined ? { action: 'abandon' } : { action: 'abandon', reason: options.reason },
+		byHand: byHand('abandon', options.reason),
 	});
 
 /**
@@ -159,6 +162,5 @@ export const resolvedByHand = (
 		replayed: null,
 		headers: outcome.json === undefined ? [] : [['content-type', 'application/json']],
 		...(outcome.json === undefined ? {} : { body: outcome.json }),
-		byHand:
-			outcome.reason === undefined ? { action: 'resolve' } : { action: 'resolve', reason: outcome.reason },
+		byHand: byHand('resolve', outcome.reason),
 	});

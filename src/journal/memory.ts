@@ -78,8 +78,10 @@ export class MemoryJournal implements Journal {
 			!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))
 		) {
 			throw new InvalidRequestError(
-				`Invalid MemoryJournal option "maxFinishedRecords": expected a whole number of at least 1 (or Infinity), got ${String(max)}.`,
-				{ field: 'maxFinishedRecords' },
+				`maxFinishedRecords must be a whole number from 1, or Infinity; got ${String(max)}.`,
+				{
+					field: 'maxFinishedRecords',
+				},
 			);
 		}
 		this.#maxFinished = max;

@@ -10,6 +10,8 @@ const LIMITS: Record<keyof RetryPolicy, [min: number, max: number]> = {
 	maxRetryTime: [1, 86_400_000],
 };
 
+const refuse = (message: string) => new InvalidRequestError(message, { field: 'retry' });
+
 /** Merges overrides onto `base`, refusing values that would make the loop unbounded or meaningless. */
 export function resolvePolicy(
 	base: RetryPolicy = DEFAULT_RETRY,
@@ -22,20 +24,10 @@ export function resolvePolicy(
 		// Own keys only: `constructor`, `toString` or `__proto__` must not find Object.prototype and slip through.
 		const range = Object.hasOwn(LIMITS, name) ? LIMITS[name] : undefined;
 		if (!range) {
-			throw new InvalidRequestError(
-				`Unknown retry option "${name}"; expected one of ${Object.keys(LIMITS).join(', ')}.`,
-				{
-					field: 'retry',
-				},
-			);
+			throw refuse(`Unknown retry option "${name}"; expected one of ${Object.keys(LIMITS).join(', ')}.`);
 		}
 		if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) {
-			throw new InvalidRequestError(
-				`retry.${name} must be a number from ${range[0]} to ${range[1]}; got ${String(value)}.`,
-				{
-					field: 'retry',
-				},
-			);
+			throw refuse(`retry.${name} must be a number from ${range[0]} to ${range[1]}; got ${String(value)}.`);
 		}
 		merged[name] = name === 'limit' || name === 'inProgressLimit' ? Math.floor(value) : value;
 	}

@@ -7,27 +7,14 @@ export function abortable<T>(
 	work: () => T | PromiseLike<T>,
 	signal: AbortSignal | undefined,
 ): Promise<Awaited<T>> {
-	let pending: Promise<Awaited<T>>;
-	try {
-		pending = Promise.resolve(work()) as Promise<Awaited<T>>;
-	} catch (error) {
-		pending = Promise.reject(error);
-	}
+	// A synchronous throw of `work` rejects like a rejected promise would.
+	const pending = new Promise<Awaited<T>>((resolve) => resolve(work() as Awaited<T>));
 	if (!signal) return pending;
 	pending.catch(() => {});
 	if (signal.aborted) return Promise.reject(signal.reason);
 	return new Promise<Awaited<T>>((resolve, reject) => {
 		const onAbort = () => reject(signal.reason);
 		signal.addEventListener('abort', onAbort, { once: true });
-		pending.then(
-			(value) => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(value);
-			},
-			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
-				reject(error);
-			},
-		);
+		pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
 	});
 }

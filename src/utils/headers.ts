@@ -35,47 +35,41 @@ export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 // Framing headers fetch sets itself: undici refuses these when it sends (a wrong Content-Length fails mid-request).
 const FRAMING = new Set(['content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
 
-const headerError = (message: string) => new InvalidRequestError(message, { field: 'headers' });
+/** A header that fetch could not send (or that it sets itself), named but never its value: it may be a credential. */
+const headerError = (why: string) => new InvalidRequestError(`headers: ${why}.`, { field: 'headers' });
+
+/** Why fetch could not send the header pair, if it could not (`undefined` as a value removes the header). */
+function pairProblem(name: unknown, value: unknown): string | undefined {
+	if (typeof name !== 'string' || !TOKEN.test(name)) {
+		return "a name must be a token (letters, digits and !#$%&'*+.^_`|~-), without spaces or colons";
+	}
+	if (value === undefined) return undefined;
+	if (typeof value !== 'string') return `"${name}" must have a string value (or undefined to leave it out)`;
+	if (!HEADER_VALUE.test(value))
+		return `"${name}" has a line break, a control character or a character past U+00FF`;
+	if (FRAMING.has(name.toLowerCase())) return `"${name}" is set by fetch itself; leave it out`;
+	return undefined;
+}
 
 /**
 Merges header sets, later ones winning (`undefined` deletes), refusing with InvalidRequestError (field `headers`) what
-fetch could not send. Error messages name the header, never its value: it may be a credential.
+fetch could not send.
 */
 export function mergeHeaders(...inits: (IdemHeadersInit | undefined)[]): Headers {
 	const out = new Headers();
 	for (const init of inits) {
 		if (init === undefined || init === null) continue;
-		if (typeof init !== 'object') {
-			throw headerError('headers must be an object, an array of [name, value] pairs or a Headers instance.');
-		}
+		if (typeof init !== 'object') throw headerError('expected an object, [name, value] pairs or Headers');
 		const entries =
 			init instanceof Headers ? init.entries() : Array.isArray(init) ? init : Object.entries(init);
 		for (const pair of entries as Iterable<unknown>) {
-			if (!Array.isArray(pair) || pair.length !== 2) {
-				throw headerError('headers given as an array must hold [name, value] pairs.');
-			}
+			if (!Array.isArray(pair) || pair.length !== 2)
+				throw headerError('an array must hold [name, value] pairs');
 			const [name, value] = pair as [unknown, unknown];
-			if (typeof name !== 'string' || !TOKEN.test(name)) {
-				throw headerError(
-					"A header name must be a token (letters, digits and !#$%&'*+.^_`|~-), without spaces or colons.",
-				);
-			}
-			if (value === undefined) {
-				out.delete(name);
-				continue;
-			}
-			if (typeof value !== 'string') {
-				throw headerError(`Header "${name}" must have a string value (or undefined to leave it out).`);
-			}
-			if (!HEADER_VALUE.test(value)) {
-				throw headerError(
-					`Header "${name}" has a line break, a control character or a character past U+00FF in its value, which fetch cannot send.`,
-				);
-			}
-			if (FRAMING.has(name.toLowerCase())) {
-				throw headerError(`Header "${name}" is set by fetch itself from the body; leave it out.`);
-			}
-			out.set(name, value);
+			const why = pairProblem(name, value);
+			if (why !== undefined) throw headerError(why);
+			if (value === undefined) out.delete(name as string);
+			else out.set(name as string, value as string);
 		}
 	}
 	return out;

@@ -10,6 +10,7 @@ describe('a bad argument rejects the returned promise; it never throws where the
 	it.each<[string, () => Promise<unknown>, string]>([
 		['request with a bad method', () => api.request('CONNECT', 'x'), 'method'],
 		['post with a number for a path', () => api.post(42 as never), 'url'],
+		['post with no path at all', () => api.post(undefined as never), 'url'],
 		['pending with null options', () => api.pending(null as never), 'options'],
 		['resume with an empty operation', () => api.resume(''), 'operation'],
 		['resumeAll with concurrency 0', () => api.resumeAll({ concurrency: 0 }), 'concurrency'],

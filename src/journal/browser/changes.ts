@@ -14,14 +14,13 @@ export type JournalChangeListener = (change: JournalChange) => void;
 
 // Messages come from other tabs, possibly running another version of the library: pass on only what we understand.
 const isChange = (data: unknown): data is JournalChange => {
-	const change = data as Partial<Record<string, unknown>> | null;
-	if (typeof change !== 'object' || change === null) return false;
-	if (change.type === 'collected') return typeof change.removed === 'number';
+	const { type, removed, scope, operation, revision } = Object(data) as Record<string, unknown>;
+	if (type === 'collected') return typeof removed === 'number';
 	return (
-		change.type === 'written' &&
-		typeof change.scope === 'string' &&
-		typeof change.operation === 'string' &&
-		typeof change.revision === 'number'
+		type === 'written' &&
+		typeof scope === 'string' &&
+		typeof operation === 'string' &&
+		typeof revision === 'number'
 	);
 };
 

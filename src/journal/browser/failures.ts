@@ -18,7 +18,7 @@ export function storageError(error: unknown, what: string, operation?: string): 
 	const details = { cause: error, operation };
 	if (isQuotaError(error)) {
 		return new JournalError(
-			`${what}: the storage is full (quota exceeded), so nothing was written. Free space: call collectGarbage(Date.now()) or remove other data of this site (Web Storage holds about 5 MB per site, IndexedDB far more).`,
+			`${what}: the storage is full; nothing was written. Free space with collectGarbage(Date.now()) or by removing other data of this site.`,
 			details,
 		);
 	}
@@ -40,7 +40,7 @@ export function checkedRecord(
 	const why = recordProblem(value, { scope, operation });
 	if (why !== undefined) {
 		throw new JournalError(
-			`${where} is not a usable idemkey record (${why}); it was left as it is. Remove it (or restore it) to run operation "${operation}" again.`,
+			`${where} is not a usable idemkey record (${why}); remove or restore it to run operation "${operation}" again.`,
 			{ operation },
 		);
 	}

@@ -1,6 +1,6 @@
 import { JournalError } from '../../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal.js';
-import { isCollectable, isFinished, type JournalRecord } from '../record.js';
+import { isCollectable, isFinished, type JournalRecord, recordProblem } from '../record.js';
 import { ChangeFeed, type JournalChangeListener } from './changes.js';
 import { checkedRecord, storageError } from './failures.js';
 import { type LockManagerLike, platformLocks, underLock } from './locks.js';
@@ -173,7 +173,9 @@ export class IndexedDBJournal implements Journal {
 				const cursor = walk.result;
 				// The index is ordered by collection time: stop at the first record not yet due.
 				if (!cursor || (cursor.key as number) > now) return;
-				if (this.#collectable(cursor.value, now)) {
+				// Unreadable values are left for get() to report; they must not stop the collection.
+				const { record } = cursor.value as Stored;
+				if (recordProblem(record) === undefined && isCollectable(record, now)) {
 					cursor.delete();
 					removed++;
 				}
@@ -228,15 +230,6 @@ export class IndexedDBJournal implements Journal {
 		return checkedRecord(stored.record, where, ...id);
 	}
 
-	#collectable(stored: Stored, now: number): boolean {
-		try {
-			return isCollectable(this.#check(stored, [stored.record.scope, stored.record.operation]), now);
-		} catch {
-			// Unreadable values are left for get() to report; they must not stop the collection.
-			return false;
-		}
-	}
-
 	async #guard<T>(
 		what: string,
 		operation: string | undefined,
@@ -266,48 +259,37 @@ export class IndexedDBJournal implements Journal {
 	async #open(): Promise<IDBDatabase> {
 		const factory = this.#factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
 		if (!factory) {
-			throw new JournalError(
-				'There is no IndexedDB here: pass { indexedDB } to IndexedDBJournal (fake-indexeddb in Node), or use a journal made for this runtime.',
-			);
+			throw new JournalError('There is no IndexedDB here: pass { indexedDB } (fake-indexeddb in Node).');
 		}
 		const name = this.name;
-		let request: IDBOpenDBRequest;
-		try {
-			request = factory.open(name, VERSION);
-		} catch (error) {
-			throw openError(name, error);
-		}
-		request.onupgradeneeded = () => {
-			const store = request.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
-			// Unique: a second record of one operation is refused by the database itself.
-			store.createIndex('id', ['record.scope', 'record.operation'], { unique: true });
-			store.createIndex('unfinished', 'unfinishedIn');
-			store.createIndex('due', 'collectableAt');
-		};
-		const opened = answer(request);
-		const blocked = new Promise<never>((_, reject) => {
-			request.onblocked = () =>
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			// Throws where the browser refuses storage (private browsing): the promise rejects with it.
+			const request = factory.open(name, VERSION);
+			request.onupgradeneeded = () => {
+				const store = request.result.createObjectStore(STORE, { keyPath: 'seq', autoIncrement: true });
+				// Unique: a second record of one operation is refused by the database itself.
+				store.createIndex('id', ['record.scope', 'record.operation'], { unique: true });
+				store.createIndex('unfinished', 'unfinishedIn');
+				store.createIndex('due', 'collectableAt');
+			};
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+			request.onblocked = () => {
 				reject(
 					new JournalError(
-						`IndexedDB database "${name}" is held open in an older version by another tab of this site: close or reload the other tabs, then try again.`,
+						`IndexedDB database "${name}" is held open by another tab: close or reload the other tabs.`,
 					),
 				);
-		});
-		let db: IDBDatabase;
-		try {
-			db = await Promise.race([opened, blocked]);
-		} catch (error) {
-			// A blocked open may still succeed later: let go of that connection at once.
-			opened.then(
-				(late) => late.close(),
-				() => {},
-			);
+				// A blocked open may still succeed later: let go of that connection at once.
+				request.onsuccess = () => request.result.close();
+			};
+		}).catch((error: unknown) => {
 			throw openError(name, error);
-		}
+		});
 		if (!db.objectStoreNames.contains(STORE)) {
 			db.close();
 			throw new JournalError(
-				`IndexedDB database "${name}" belongs to something else (it has no "${STORE}" store): pass another { name } to IndexedDBJournal.`,
+				`IndexedDB database "${name}" belongs to something else: pass another { name }.`,
 			);
 		}
 		const forget = () => {
@@ -325,11 +307,9 @@ export class IndexedDBJournal implements Journal {
 }
 
 function openError(name: string, error: unknown): JournalError {
-	const newer = (error as { name?: unknown } | undefined)?.name === 'VersionError';
-	return storageError(
-		error,
-		newer
-			? `IndexedDB database "${name}" was made by a newer version of idemkey: update idemkey on this page, or pass another { name }`
-			: `IndexedDB database "${name}" could not be opened: check that this site may store data (private browsing or blocked site data can disable IndexedDB), or use WebStorageJournal`,
-	);
+	const why =
+		(error as { name?: unknown } | undefined)?.name === 'VersionError'
+			? 'was made by a newer version of idemkey: update idemkey on this page'
+			: 'could not be opened: check that this site may store data (private browsing may not)';
+	return storageError(error, `IndexedDB database "${name}" ${why}`);
 }
