@@ -56,15 +56,20 @@ export function checkCall(method: unknown, input: unknown, options: unknown): st
 
 /** What a call sends besides its method and URL: operation, key, body and query (`upper`: the method, if known). */
 function checkRequestParts(upper: string | undefined, options: Record<string, unknown>): void {
-	const { operation, json, body } = options;
+	const { operation, json, body, key } = options;
 	if (operation !== undefined) checkOperation(operation);
-	if (
-		(upper === 'GET' || upper === 'HEAD') &&
-		(json !== undefined || (body !== undefined && body !== null))
-	) {
-		throw new InvalidRequestError(`A ${upper} request cannot carry a body; send it with POST or PUT.`, {
-			field: 'body',
-		});
+	if (upper === 'GET' || upper === 'HEAD') {
+		if (json !== undefined || (body !== undefined && body !== null)) {
+			throw new InvalidRequestError(`A ${upper} request cannot carry a body; send it with POST or PUT.`, {
+				field: 'body',
+			});
+		}
+		// A read is safe to repeat, so it is sent without a key: a key given here would be dropped without a word.
+		if (key !== undefined) {
+			throw new InvalidRequestError(`A ${upper} request carries no Idempotency-Key; leave the key out.`, {
+				field: 'key',
+			});
+		}
 	}
 	checkFields(options, ['key', 'searchParams']);
 }

@@ -11,6 +11,8 @@ describe('a bad argument rejects the returned promise; it never throws where the
 		['request with a bad method', () => api.request('CONNECT', 'x'), 'method'],
 		['post with a number for a path', () => api.post(42 as never), 'url'],
 		['post with no path at all', () => api.post(undefined as never), 'url'],
+		['get with a key (a read carries none)', () => api.get('x', { key: 'k-1' } as never), 'key'],
+		['HEAD with a key', () => api.request('head', 'x', { key: 'k-1' } as never), 'key'],
 		['pending with null options', () => api.pending(null as never), 'options'],
 		['resume with an empty operation', () => api.resume(''), 'operation'],
 		['resumeAll with concurrency 0', () => api.resumeAll({ concurrency: 0 }), 'concurrency'],
