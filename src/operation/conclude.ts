@@ -104,7 +104,7 @@ export function concludeEarly(
 		return {
 			event: { type: 'conflict', ...subject, attempt: 0, source: 'journal' },
 			error: new KeyReuseError(
-				`Operation "${operation}" was first run with a different request (${record.method} ${record.path}); a key can carry only one request. Use a new operation id for a different request.`,
+				`Operation "${operation}" was first run with a different request (${record.method} ${record.path}). Use a new operation id for a different request.`,
 				{ key: subject.key, operation, source: 'journal' },
 			),
 		};
@@ -112,7 +112,7 @@ export function concludeEarly(
 	if (request.explicitKey !== undefined && record.key !== null && record.key !== request.explicitKey) {
 		return {
 			error: new InvalidRequestError(
-				`Operation "${operation}" already has key ${record.key}; a key is immutable once journaled. Omit "key" or use a new operation id.`,
+				`Operation "${operation}" already has key ${record.key}, immutable once journaled. Omit "key" or use a new operation id.`,
 				{ field: 'key', key: request.explicitKey, operation },
 			),
 		};
@@ -138,14 +138,15 @@ export function concludeRecord(record: JournalRecord, subject: Subject): Conclus
 	};
 }
 
+// Only a response is decided "succeed" or "fail": an attempt that ends the loop with one always has it.
+type Answered = Extract<Sent['observation'], { kind: 'response' }>;
+
 function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: boolean | undefined): IdemResult {
-	const observation = sent.observation;
-	// Only a response can be decided "succeed"; an error observation here would be a bug in classify.
-	if (observation.kind !== 'response') throw new TypeError('a successful attempt always has a response');
+	const { body, status, headers } = sent.observation as Answered;
 	return Object.freeze({
-		data: observation.body,
-		status: observation.status,
-		headers: observation.headers,
+		data: body,
+		status,
+		headers,
 		key: subject.key,
 		operation: subject.operation,
 		attempts,
@@ -156,12 +157,11 @@ function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: bool
 
 /** What the record keeps of the answer: status, replay signal, headers without secrets, the body when it fits. */
 function recordOutcome(sent: Sent, replayed: boolean | null | undefined, keep: Keep): RecordOutcome {
-	const observation = sent.observation;
-	if (observation.kind !== 'response') throw new Error('an outcome always has a response');
+	const { status, headers } = sent.observation as Answered;
 	const outcome: RecordOutcome = {
-		status: observation.status,
+		status,
 		replayed: replayed ?? null,
-		headers: withoutSecretHeaders(observation.headers),
+		headers: withoutSecretHeaders(headers),
 	};
 	const text = sent.text ?? '';
 	if (keep.storeBodies && text.length > 0) {
@@ -192,21 +192,26 @@ function storedError(record: JournalRecord, subject: Subject): IdempotencyError 
 	const answer = { status, headers, body };
 	const ids = { key: subject.key, operation: subject.operation, answer };
 	const was = `Operation "${subject.operation}" already failed`;
+	const again = 'Use a new operation id to run it again.';
 	switch (record.outcome?.error) {
 		case 'key_reused':
-			return new KeyReuseError(`${was}: the server said its key was used for a different request.`, {
+			return new KeyReuseError(`${was}: the server said its key carried a different request.`, {
 				...ids,
 				source: 'server',
 			});
 		case 'key_expired':
 			return new KeyExpiredError(
-				`${was}: its key expired with the outcome unknown and it was abandoned. Use a new operation id to run it again.`,
-				{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+				`${was}: abandoned after its key expired with the outcome unknown. ${again}`,
+				{
+					key: subject.key,
+					operation: subject.operation,
+					expiredAt: record.expiresAt ?? 0,
+				},
 			);
 		case 'abandoned': {
 			const reason = record.outcome?.byHand?.reason;
 			return new OperationAbandonedError(
-				`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'with its outcome unknown'}; it is not sent again. Check with the server whether it was applied; run it again only under a new operation id.`,
+				`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'its outcome unknown'}. Check with the server; run it again only under a new operation id.`,
 				{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
 			);
 		}
@@ -214,7 +219,7 @@ function storedError(record: JournalRecord, subject: Subject): IdempotencyError 
 			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
 		default:
 			return new RequestRejectedError(
-				`${was}: the server rejected it with ${status}; it was not applied. Use a new operation id to try again.`,
+				`${was}: the server rejected it with ${status}, not applied. ${again}`,
 				// The code is read off the stored body the same way classify read it off the live one.
 				{ ...ids, errorCode: errorCodes(body)[0] },
 			);
