@@ -16,17 +16,9 @@ import { settledByHand, writeByHand } from './by-hand.js';
 import { concludeRecord } from './conclude.js';
 import type { ClientContext, Subject } from './context.js';
 import { giveUp, prepareCall, runOperation } from './execute.js';
-import { callerBound, journalPort } from './journal-io.js';
+import { callerBound, journalPort, readExisting } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 import { validated } from './validate.js';
-
-/** Reads one record of the client's scope, checked, within the caller's signal and a fresh deadline. */
-const readRecord = (
-	ctx: ClientContext,
-	operation: string,
-	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] },
-): Promise<JournalRecord | undefined> =>
-	journalPort(ctx, operation, callerBound(ctx, bound)).read(true, `read operation "${operation}"`);
 
 /** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
 function storedRequest(
@@ -36,9 +28,8 @@ function storedRequest(
 ): PreparedRequest {
 	const snap = record.request;
 	if (!snap || snap.bodyOmitted) {
-		const missing = snap ? 'its request body (storeBodies: false)' : 'its request';
 		throw new InvalidRequestError(
-			`Operation "${record.operation}" was journaled without ${missing}; pass the request to resume() (options.request): it is checked against the stored fingerprint and sent under the stored key.`,
+			`Operation "${record.operation}" was journaled without its request${snap ? ' body (storeBodies: false)' : ''}: pass it as resume()'s options.request, checked against the stored fingerprint.`,
 			{ field: 'request', operation: record.operation, key: record.key ?? undefined },
 		);
 	}
@@ -67,27 +58,20 @@ client's headers (its credentials) go to that origin only, and the fingerprint l
 written against another host (a failover, a moved API) is the same operation there. Without one, to the journaled URL.
 */
 function resumeUrl(ctx: ClientContext, record: JournalRecord): URL {
-	const ids = { field: 'url', operation: record.operation, key: record.key ?? undefined };
-	let url: URL;
+	let url: URL | undefined;
+	let cause: unknown;
 	try {
 		url =
 			ctx.baseUrl === undefined
 				? new URL(record.request?.url ?? record.path)
 				: new URL(record.path.replace(/^\/*/, '/'), ctx.baseUrl.origin);
 	} catch (error) {
-		throw new InvalidRequestError(`Operation "${record.operation}" was journaled with an invalid URL.`, {
-			...ids,
-			cause: error,
-		});
+		cause = error;
 	}
-	if (
-		!isHttpUrl(url) ||
-		hasUserInfo(url) ||
-		(ctx.baseUrl !== undefined && url.origin !== ctx.baseUrl.origin)
-	) {
+	if (!url || !isHttpUrl(url) || hasUserInfo(url) || (ctx.baseUrl && url.origin !== ctx.baseUrl.origin)) {
 		throw new InvalidRequestError(
-			`Operation "${record.operation}" was journaled with a URL that is not a plain http(s) URL; nothing was sent.`,
-			ids,
+			`Operation "${record.operation}" was journaled with a URL that is not a valid plain http(s) URL; nothing was sent.`,
+			{ field: 'url', operation: record.operation, key: record.key ?? undefined, cause },
 		);
 	}
 	return url;
@@ -101,13 +85,7 @@ export async function resumeOperation<T>(
 	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	const onExpired = options.onExpired ?? clientOnExpired;
-	const record = await readRecord(ctx, operation, options);
-	if (!record) {
-		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
-			field: 'operation',
-			operation,
-		});
-	}
+	const record = await readExisting(journalPort(ctx, operation, callerBound(ctx, options)), ctx.scope);
 	const send = async (record: JournalRecord): Promise<IdemResult<T>> => {
 		const given = options.request;
 		if (given) {
@@ -156,7 +134,10 @@ async function reconcile<T>(
 	send: (record: JournalRecord) => Promise<IdemResult<T>>,
 	options: ResumeOptions<T>,
 ): Promise<IdemResult<T>> {
-	const record = await readRecord(ctx, operation, options);
+	const record = await journalPort(ctx, operation, callerBound(ctx, options)).read(
+		true,
+		`read operation "${operation}"`,
+	);
 	if (!record) throw expired;
 	if (isFinished(record.state)) return answered(ctx, record, options);
 	let decision: ExpiredDecision;
