@@ -24,7 +24,7 @@ import type { Sent } from './send.js';
 export const where = (s: Subject) =>
 	`${s.method} ${s.url} (operation ${s.operation}${s.key ? `, key ${s.key}` : ''})`;
 
-const RESUME = 'Resume it with the same operation id, never under a new one.';
+export const RESUME = 'Resume it with the same operation id, never under a new one.';
 
 const answerOf = (observation: Observation | undefined): ServerAnswer | undefined =>
 	observation?.kind === 'response'

@@ -51,7 +51,7 @@ export function resolveUrl(
 	}
 	if (baseUrl !== undefined && url.origin !== baseUrl.origin) {
 		throw new InvalidRequestError(
-			`The call names ${isHttpUrl(url) ? url.origin : `a ${url.protocol} URL`}, outside the client's baseUrl origin ${baseUrl.origin}; nothing was sent. The client's headers go to its baseUrl origin only: give a path under it, or use another client for another origin.`,
+			`${isHttpUrl(url) ? url.origin : `A ${url.protocol} URL`} is outside the client's baseUrl origin ${baseUrl.origin}, the only one its headers go to: give a path under it, or use another client.`,
 			{ field: 'url' },
 		);
 	}
@@ -62,7 +62,7 @@ export function resolveUrl(
 	}
 	if (hasUserInfo(url)) {
 		throw new InvalidRequestError(
-			`The URL for ${url.origin} carries a user name or password; nothing was sent. Send credentials in headers (Authorization), which are never journaled or shown in errors.`,
+			`The URL for ${url.origin} carries a user name or password: send credentials in headers (Authorization), never journaled or shown.`,
 			{ field: 'url' },
 		);
 	}
@@ -74,7 +74,7 @@ export function resolveUrl(
 	const credential = url.search === '' ? undefined : credentialParam(url.searchParams);
 	if (credential !== undefined) {
 		throw new InvalidRequestError(
-			`The query parameter "${credential}" holds a credential, which a call's URL would carry into the journal, its fingerprint and error messages; nothing was sent. Set it in the client's searchParams option: sent on every call, never journaled, fingerprinted or shown.`,
+			`The query parameter "${credential}" holds a credential, which the journal and error messages would show: set it in the client's searchParams option, never journaled or shown.`,
 			{ field: 'searchParams' },
 		);
 	}

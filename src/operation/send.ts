@@ -7,6 +7,7 @@ import { withQuery } from '../utils/query.js';
 import { readCapped } from '../utils/read-capped.js';
 import { fetchFollowingReads } from '../utils/redirects.js';
 import type { ClientContext } from './context.js';
+import { RESUME, where } from './failures.js';
 import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
 
@@ -70,7 +71,7 @@ export async function sendOnce(
 		let timeoutMs = Math.min(spec.timeoutMs, spec.remainingMs);
 		if (ctx.beforeAttempt !== undefined) {
 			const started = ctx.now();
-			await beforeAttempt(ctx, request, spec, headers, controller);
+			await beforeAttempt(ctx, ctx.beforeAttempt, request, spec, headers, controller);
 			timeoutMs = Math.min(spec.timeoutMs, spec.remainingMs - (ctx.now() - started));
 		}
 		const timeout = clampTimeout(timeoutMs);
@@ -120,13 +121,12 @@ allow. The key header is put back afterwards: it names the operation to the jour
 */
 async function beforeAttempt(
 	ctx: ClientContext,
+	hook: NonNullable<ClientContext['beforeAttempt']>,
 	request: PreparedRequest,
 	spec: AttemptSpec,
 	headers: Headers,
 	controller: AbortController,
 ): Promise<void> {
-	const hook = ctx.beforeAttempt;
-	if (hook === undefined) return;
 	const deadline = setTimeout(
 		() => controller.abort(new AttemptTimeout("beforeAttempt did not finish before the call's deadline")),
 		clampTimeout(spec.remainingMs),
@@ -158,17 +158,13 @@ async function beforeAttempt(
 
 /** The call's error when its `beforeAttempt` hook failed: this attempt was never sent. */
 function refused(request: PreparedRequest, spec: AttemptSpec, cause: unknown) {
-	const what = `${request.method} ${request.url} (operation ${spec.operation}${spec.key ? `, key ${spec.key}` : ''})`;
 	const details = { key: spec.key, operation: spec.operation, attempts: spec.attempt, cause };
+	const what = `${where({ ...spec, method: request.method, url: request.url })} was not sent: the beforeAttempt hook failed (see cause).`;
 	// "Not sent" would invite running it again under a new operation; an earlier attempt may have been applied.
-	if (spec.mayHaveApplied) {
-		return new OutcomeUnknownError(
-			`The beforeAttempt hook failed (see cause), so attempt ${spec.attempt} of ${what} was not sent; an earlier attempt may have been applied. Resume it with the same operation id; never resend it under a new one.`,
-			{ ...details, reason: 'aborted' },
-		);
-	}
-	return new NotSentError(
-		`${what} was not sent: the beforeAttempt hook failed (see cause). Nothing was applied; run the same operation again once the hook can succeed.`,
-		details,
-	);
+	return spec.mayHaveApplied
+		? new OutcomeUnknownError(`${what} An earlier attempt may have been applied. ${RESUME}`, {
+				...details,
+				reason: 'aborted',
+			})
+		: new NotSentError(`${what} Nothing was applied; run it again once the hook can succeed.`, details);
 }
