@@ -69,8 +69,8 @@ export async function attemptLoop(
 				await options.hooks?.release?.(progress.mayHaveApplied);
 				throw error;
 			});
-			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
-			let decision: Decision = classify(ctx.dialect, sent.observation, {
+			lastStatus = sent.kind === 'response' ? sent.status : undefined;
+			let decision: Decision = classify(ctx.dialect, sent, {
 				earlierAttemptUnknown: progress.mayHaveApplied,
 				now: ctx.now(),
 				write: request.journaled,

@@ -62,7 +62,7 @@ export function conclude(
 			};
 		}
 		if (decision.type === 'fail') {
-			const error = failureError(decision, value.observation, subject, attempts);
+			const error = failureError(decision, value, subject, attempts);
 			if (!keep) return { error };
 			const reused = decision.failure === 'key_reused' || decision.failure === 'key_reused_after_unknown';
 			// Only a definite answer makes the record `failed` (not applied): a stored 5xx replayed, or a key the server
@@ -139,10 +139,10 @@ export function concludeRecord(record: JournalRecord, subject: Subject): Conclus
 }
 
 // Only a response is decided "succeed" or "fail": an attempt that ends the loop with one always has it.
-type Answered = Extract<Sent['observation'], { kind: 'response' }>;
+type Answered = Extract<Sent, { kind: 'response' }>;
 
 function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: boolean | undefined): IdemResult {
-	const { body, status, headers } = sent.observation as Answered;
+	const { body, status, headers } = sent as Answered;
 	return Object.freeze({
 		data: body,
 		status,
@@ -157,7 +157,7 @@ function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: bool
 
 /** What the record keeps of the answer: status, replay signal, headers without secrets, the body when it fits. */
 function recordOutcome(sent: Sent, replayed: boolean | null | undefined, keep: Keep): RecordOutcome {
-	const { status, headers } = sent.observation as Answered;
+	const { status, headers } = sent as Answered;
 	const outcome: RecordOutcome = {
 		status,
 		replayed: replayed ?? null,

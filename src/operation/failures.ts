@@ -132,7 +132,7 @@ export function exhaustedError(
 	}
 	const retryAfterMs =
 		decision?.type === 'retry' || decision?.type === 'in_progress' ? decision.retryAfterMs : undefined;
-	const answer = answerOf(last?.value.observation);
+	const answer = answerOf(last?.value);
 	const details = {
 		...ids,
 		answer,

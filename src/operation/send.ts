@@ -21,8 +21,13 @@ pass a signal. Calling fetch reads as what happens, builds no composite AbortSig
 25 KB (minified) out of a browser bundle.
 */
 
-/** What one attempt got: the observation for `classify`, plus the raw text for the journal. */
-export type Sent = { observation: Observation; text: string | undefined; cause: unknown };
+/** What one attempt got: the observation `classify` reads, with the raw text for the journal or the transport's error. */
+export type Sent =
+	| (Extract<Observation, { kind: 'response' }> & {
+			readonly text: string | undefined;
+			readonly cause?: undefined;
+	  })
+	| (Extract<Observation, { kind: 'error' }> & { readonly text?: undefined; readonly cause: unknown });
 
 /** One attempt of a call: whose it is, and how long it may take. */
 export type AttemptSpec = {
@@ -92,19 +97,12 @@ export async function sendOnce(
 			});
 			const text = await readCapped(response, ctx.maxResponseBytes);
 			const body = text === undefined ? undefined : parseBody(text, response.headers.get('content-type'));
-			return {
-				observation: { kind: 'response', status: response.status, headers: response.headers, body },
-				text,
-				cause: undefined,
-			};
+			return { kind: 'response', status: response.status, headers: response.headers, body, text };
 		} catch (error) {
 			const timedOut = controller.signal.aborted && !signal?.aborted;
 			return {
-				observation: {
-					kind: 'error',
-					error: timedOut ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
-				},
-				text: undefined,
+				kind: 'error',
+				error: timedOut ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
 				// fetch's own error (a TypeError whose cause is the socket's): it holds no request, so no header.
 				cause: timedOut ? controller.signal.reason : error,
 			};
