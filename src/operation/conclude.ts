@@ -89,6 +89,13 @@ export function conclude(
 	};
 }
 
+/** Emits a conclusion's event, then hands back its result or throws its error. */
+export function ended(ctx: { emit: (event: IdemEvent) => void }, end: Conclusion): IdemResult {
+	if (end.event) ctx.emit(end.event);
+	if (end.result) return end.result;
+	throw end.error;
+}
+
 /**
 What the operation's stored record answers before any attempt: `undefined` when the call goes on to send. A finished
 record answers from the journal; a different request, a different key or an expired key is refused.

@@ -10,7 +10,7 @@ import type { IdemResult } from '../types/result.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
 import { checkOperation } from '../utils/input.js';
 import { attemptLoop, type Progress } from './attempts.js';
-import { conclude } from './conclude.js';
+import { conclude, ended } from './conclude.js';
 import type { ClientContext, Subject } from './context.js';
 import { runJournaled } from './journaled.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
@@ -160,7 +160,5 @@ async function runUnjournaled(
 	};
 	const { policy, timeout, signal } = options;
 	const outcome = await attemptLoop(ctx, request, subject, { policy, timeout, signal, progress });
-	const end = conclude(outcome, progress.mayHaveApplied, subject, undefined);
-	if (end.result) return end.result;
-	throw end.error;
+	return ended(ctx, conclude(outcome, progress.mayHaveApplied, subject, undefined));
 }
