@@ -158,38 +158,28 @@ async function reconcile<T>(
 		);
 	}
 	const now = ctx.now();
-	// The hook may have taken its time: the write gets a deadline of its own.
-	const port = journalPort(ctx, operation, callerBound(ctx, options));
-	switch (decision?.action) {
-		case 'resend': {
-			const next = rekeyed(record, mintKey(), now, ctx.dialect.retentionMs);
-			await writeByHand(port, next, expired);
-			return send(next);
-		}
-		// The same transitions as client.abandon() and client.resolve(): an expired key abandoned keeps raising
-		// KeyExpiredError on later runs.
-		case 'abandon':
-			await writeByHand(
-				port,
-				settledByHand(record, { action: 'abandon', error: 'key_expired' }, now),
-				expired,
-			);
-			throw expired;
-		case 'result': {
-			const next = settledByHand(
-				record,
-				{ action: 'resolve', status: decision.status, data: decision.data },
-				now,
-			);
-			await writeByHand(port, next, expired);
-			return answered(ctx, next, options);
-		}
-		default:
-			throw new InvalidRequestError(
-				`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${describeDecision(decision)}. The operation was left as it was.`,
-				{ field: 'onExpired', operation, cause: expired },
-			);
+	const action = decision?.action;
+	// The same transitions as client.abandon() and client.resolve(): an expired key abandoned keeps raising
+	// KeyExpiredError on later runs.
+	const next =
+		action === 'resend'
+			? rekeyed(record, mintKey(), now, ctx.dialect.retentionMs)
+			: action === 'abandon'
+				? settledByHand(record, { action, error: 'key_expired' }, now)
+				: action === 'result'
+					? settledByHand(record, { action: 'resolve', status: decision?.status, data: decision?.data }, now)
+					: undefined;
+	if (!next) {
+		throw new InvalidRequestError(
+			`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${describeDecision(decision)}. The operation was left as it was.`,
+			{ field: 'onExpired', operation, cause: expired },
+		);
 	}
+	// The hook may have taken its time: the write gets a deadline of its own.
+	await writeByHand(journalPort(ctx, operation, callerBound(ctx, options)), next, expired);
+	if (action === 'resend') return send(next);
+	if (action === 'abandon') throw expired;
+	return answered(ctx, next, options);
 }
 
 /**
