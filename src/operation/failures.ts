@@ -24,7 +24,7 @@ import type { Sent } from './send.js';
 export const where = (s: Subject) =>
 	`${s.method} ${s.url} (operation ${s.operation}${s.key ? `, key ${s.key}` : ''})`;
 
-export const RESUME = 'Resume it with the same operation id, never under a new one.';
+export const RESUME = 'Resume it under the same operation id, never a new one.';
 
 const answerOf = (observation: Observation | undefined): ServerAnswer | undefined =>
 	observation?.kind === 'response'
@@ -49,12 +49,12 @@ function redirectMessage(answer: ServerAnswer, subject: Subject, applied: boolea
 			: `a ${answer.status} redirect to ${locationOf(answer, subject)}`
 	}, not followed`;
 	if (subject.method === 'GET' || subject.method === 'HEAD') {
-		return `${what}: reads follow at most ${MAX_REDIRECTS} redirects, within the baseUrl origin.`;
+		return `${what}: reads follow at most ${MAX_REDIRECTS} redirects, on the baseUrl origin.`;
 	}
-	return `${what}: a write is never replayed to another URL. ${
+	return `${what}: a write is never replayed elsewhere. ${
 		applied === false
-			? 'It was not applied here; point the client at the new URL.'
-			: 'Whether it was applied is unknown (a 301/302 means "moved" to some servers, "done" to others); check with the server, then resume or resolve it.'
+			? 'Not applied here; point the client at the new URL.'
+			: 'It may have been applied (a 301/302 means "moved" to some servers, "done" to others): check with the server.'
 	}`;
 }
 
@@ -73,25 +73,25 @@ export function failureError(
 	switch (failure.failure) {
 		case 'key_reused':
 			return new KeyReuseError(
-				`${said}: the key was used for a different request. Use a new operation id for a different request.`,
+				`${said}: the key carried another request. Use a new operation id for a different request.`,
 				{ ...base, source: 'server' },
 			);
 		case 'key_reused_after_unknown':
 			// Never "not applied", and never the advice of a new operation id: that is how it gets booked twice.
 			return new OutcomeUnknownError(
-				`${said}: the key was used for a different request, but an earlier attempt under it had an unknown outcome, so it may have been applied. Reconcile with the server first; never resend it under another operation id.`,
+				`${said}: the key carried another request, but an earlier attempt's outcome is unknown, so it may have been applied. Reconcile with the server; never resend it under another operation id.`,
 				{ ...base, attempts, reason: 'key_reused_after_unknown' },
 			);
 		case 'key_missing':
 			return new KeyMissingError(
-				`${said}: it requires an Idempotency-Key. Use a dialect whose keyedMethods include ${subject.method}.`,
+				`${said}: an Idempotency-Key is required. Use a dialect whose keyedMethods include ${subject.method}.`,
 				base,
 			);
 		case 'unknown':
 			return new OutcomeUnknownError(
 				redirect
 					? redirectMessage(answer, subject, undefined)
-					: `${said} and replays that stored error for this key, so it may or may not have been applied. Reconcile with the server.`,
+					: `${said}, a stored error replayed for this key: it may or may not have been applied. Reconcile with the server.`,
 				{ ...base, attempts, reason: 'server_error' },
 			);
 		default:
@@ -144,12 +144,12 @@ export function exhaustedError(
 			? 'the call was aborted'
 			: {
 					retry_after: `the server asked to wait ${retryAfterMs} ms, past the deadline`,
-					deadline: 'the deadline (retry.maxRetryTime) passed',
+					deadline: 'retry.maxRetryTime passed',
 					budget: 'the retry budget ran out',
 				}[outcome.why];
 	if (outcome.type === 'exhausted' && decision?.type === 'in_progress') {
 		return new InProgressError(
-			`${where(subject)} is still in progress at the server after ${count(attempts, 'attempt')}: ${why}. Resume it later.`,
+			`${where(subject)} still in progress after ${count(attempts, 'attempt')}: ${why}. Resume it later.`,
 			details,
 		);
 	}
@@ -187,8 +187,8 @@ export const journalFailedAfterSend = (error: JournalError, subject: Subject, at
 
 export const keyExpiredError = (record: JournalRecord, subject: Subject) =>
 	new KeyExpiredError(
-		`Operation "${subject.operation}" has an unknown outcome and its key expired at ${new Date(
+		`Operation "${subject.operation}": outcome unknown and key expired at ${new Date(
 			record.expiresAt ?? 0,
-		).toISOString()}: resending could apply it twice. Check with the server, then abandon it or run it as a new operation.`,
+		).toISOString()}, so resending could apply it twice. Check with the server, then abandon it or run it as a new operation.`,
 		{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
 	);

@@ -116,14 +116,13 @@ export async function resumeOperation<T>(
 	}
 }
 
-const pick = <T>(options: ResumeOptions<T>) => {
-	const out: Pick<ResumeOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'> = {};
-	if (options.schema) out.schema = options.schema;
-	if (options.signal) out.signal = options.signal;
-	if (options.timeout !== undefined) out.timeout = options.timeout;
-	if (options.retry) out.retry = options.retry;
-	return out;
-};
+/** The resume's own call options, those it was given: they override the given request's. */
+const pick = <T>(options: ResumeOptions<T>) =>
+	Object.fromEntries(
+		(['schema', 'signal', 'timeout', 'retry'] as const).flatMap((name) =>
+			options[name] == null ? [] : [[name, options[name]]],
+		),
+	) as Pick<ResumeOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'>;
 
 /** The key outlived the server's memory: the caller decides, having looked at the world (e.g. the booking). */
 async function reconcile<T>(
