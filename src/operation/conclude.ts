@@ -3,10 +3,8 @@ import type { IdempotencyError } from '../errors/base.js';
 import {
 	InvalidRequestError,
 	KeyExpiredError,
-	KeyMissingError,
 	KeyReuseError,
 	OperationAbandonedError,
-	RequestRejectedError,
 } from '../errors/classes.js';
 import { keyExpired, wasInterrupted } from '../journal/lifecycle.js';
 import type { JournalRecord, RecordOutcome } from '../journal/record.js';
@@ -195,40 +193,24 @@ function answerOf(record: JournalRecord) {
 
 /** A failed record raises the same error again on a rerun, without a request. */
 function storedError(record: JournalRecord, subject: Subject): IdempotencyError {
-	const { status, headers, data: body } = answerOf(record);
-	const answer = { status, headers, body };
-	const ids = { key: subject.key, operation: subject.operation, answer };
-	const was = `Operation "${subject.operation}" already failed`;
+	const { error, byHand } = record.outcome ?? {};
 	const again = 'Use a new operation id to run it again.';
-	switch (record.outcome?.error) {
-		case 'key_reused':
-			return new KeyReuseError(`${was}: the server said its key carried a different request.`, {
-				...ids,
-				source: 'server',
-			});
-		case 'key_expired':
-			return new KeyExpiredError(
-				`${was}: abandoned after its key expired with the outcome unknown. ${again}`,
-				{
-					key: subject.key,
-					operation: subject.operation,
-					expiredAt: record.expiresAt ?? 0,
-				},
-			);
-		case 'abandoned': {
-			const reason = record.outcome?.byHand?.reason;
-			return new OperationAbandonedError(
-				`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'its outcome unknown'}. Check with the server; run it again only under a new operation id.`,
-				{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
-			);
-		}
-		case 'key_missing':
-			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
-		default:
-			return new RequestRejectedError(
-				`${was}: the server rejected it with ${status}, not applied. ${again}`,
-				// The code is read off the stored body the same way classify read it off the live one.
-				{ ...ids, errorCode: errorCodes(body)[0] },
-			);
+	if (error === 'key_expired') {
+		return new KeyExpiredError(
+			`Operation "${subject.operation}" already failed: abandoned after its key expired with the outcome unknown. ${again}`,
+			{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+		);
 	}
+	if (error === 'abandoned') {
+		const reason = byHand?.reason;
+		return new OperationAbandonedError(
+			`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'its outcome unknown'}. Check with the server; run it again only under a new operation id.`,
+			{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
+		);
+	}
+	const { status, headers, data: body } = answerOf(record);
+	// The code is read off the stored body the same way classify read it off the live one.
+	const failure = error === 'key_reused' || error === 'key_missing' ? error : 'rejected';
+	const decision = { type: 'fail', failure, errorCode: errorCodes(body)[0] } as const;
+	return failureError(decision, { kind: 'response', status, headers, body }, subject, 0, true);
 }

@@ -58,17 +58,21 @@ function redirectMessage(answer: ServerAnswer, subject: Subject, applied: boolea
 	}`;
 }
 
-/** The typed error for a final `fail` decision. */
+/**
+The typed error for a final `fail` decision; `stored`: the journal's record of an earlier run's, which a rerun raises
+again without a request.
+*/
 export function failureError(
 	failure: Extract<Decision, { type: 'fail' }>,
 	observation: Observation | undefined,
 	subject: Subject,
 	attempts: number,
+	stored = false,
 ): IdempotencyError {
 	// A fail is always decided on a response.
 	const answer = answerOf(observation) as ServerAnswer;
 	const base = { key: subject.key, operation: subject.operation, answer };
-	const said = `${where(subject)}: the server answered ${answer.status}`;
+	const said = `${where(subject)}: ${stored ? 'already failed, ' : ''}the server answered ${answer.status}`;
 	const redirect = REDIRECT_STATUSES.has(answer.status);
 	switch (failure.failure) {
 		case 'key_reused':
@@ -98,8 +102,9 @@ export function failureError(
 			return new RequestRejectedError(
 				redirect
 					? redirectMessage(answer, subject, false)
-					: `${said}${failure.errorCode ? ` (${failure.errorCode})` : ''}: rejected, not applied.`,
-				{ ...base, errorCode: redirect ? undefined : failure.errorCode },
+					: `${said}${failure.errorCode ? ` (${failure.errorCode})` : ''}: rejected, not applied.${stored ? ' Use a new operation id to run it again.' : ''}`,
+				// classify reads no code off a redirect, so a live one has none.
+				{ ...base, errorCode: failure.errorCode },
 			);
 	}
 }
