@@ -84,7 +84,12 @@ export async function runOperation<T>(
 			: await runUnjournaled(ctx, request, options, progress);
 		return options.schema ? await validated(result, options.schema) : (result as IdemResult<T>);
 	} catch (error) {
-		giveUp(ctx, error, request.method, options.named, options.operation, progress.attempts);
+		giveUp(
+			ctx,
+			error,
+			{ method: request.method, url: options.named, operation: options.operation },
+			progress.attempts,
+		);
 		throw error;
 	}
 }
@@ -93,18 +98,15 @@ export async function runOperation<T>(
 export function giveUp(
 	ctx: ClientContext,
 	error: unknown,
-	method: string,
-	url: string,
-	operation: string,
+	call: Omit<Subject, 'key'>,
 	attempt: number,
 ): void {
 	if (!(error instanceof IdempotencyError) || error.code === 'invalid_request') return;
 	ctx.emit({
 		type: 'give-up',
+		...call,
 		key: error.key,
-		operation: error.operation ?? operation,
-		method,
-		url,
+		operation: error.operation ?? call.operation,
 		attempt,
 		error,
 	});

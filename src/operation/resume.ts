@@ -203,7 +203,7 @@ async function answered<T>(
 	try {
 		return await validated(result, options.schema);
 	} catch (error) {
-		giveUp(ctx, error, subject.method, subject.url, subject.operation, 0);
+		giveUp(ctx, error, subject, 0);
 		throw error;
 	}
 }
