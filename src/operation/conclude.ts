@@ -87,6 +87,18 @@ export function conclude(
 	};
 }
 
+/** Another request under an operation the journal (or this process) already holds: refused before sending. */
+export const journalConflict = (
+	subject: Subject,
+	was: string,
+): { readonly event: IdemEvent; readonly error: KeyReuseError } => ({
+	event: { type: 'conflict', ...subject, attempt: 0, source: 'journal' },
+	error: new KeyReuseError(
+		`Operation "${subject.operation}" ${was} with a different request. Use a new operation id for a different request.`,
+		{ key: subject.key, operation: subject.operation, source: 'journal' },
+	),
+});
+
 /** Emits a conclusion's event, then hands back its result or throws its error. */
 export function ended(ctx: { emit: (event: IdemEvent) => void }, end: Conclusion): IdemResult {
 	if (end.event) ctx.emit(end.event);
@@ -106,13 +118,7 @@ export function concludeEarly(
 ): Conclusion | undefined {
 	const { operation } = subject;
 	if (record.fingerprint !== request.fingerprint) {
-		return {
-			event: { type: 'conflict', ...subject, attempt: 0, source: 'journal' },
-			error: new KeyReuseError(
-				`Operation "${operation}" was first run with a different request (${record.method} ${record.path}). Use a new operation id for a different request.`,
-				{ key: subject.key, operation, source: 'journal' },
-			),
-		};
+		return journalConflict(subject, `was first run (${record.method} ${record.path})`);
 	}
 	if (request.explicitKey !== undefined && record.key !== null && record.key !== request.explicitKey) {
 		return {

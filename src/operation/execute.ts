@@ -1,5 +1,4 @@
 import { IdempotencyError } from '../errors/base.js';
-import { KeyReuseError } from '../errors/classes.js';
 import { recordId } from '../journal/record.js';
 import { mintOperationId } from '../keys/mint.js';
 import { assertValidKey } from '../keys/validate.js';
@@ -10,7 +9,7 @@ import type { IdemResult } from '../types/result.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
 import { checkOperation } from '../utils/input.js';
 import { attemptLoop, type Progress } from './attempts.js';
-import { conclude, ended } from './conclude.js';
+import { conclude, ended, journalConflict } from './conclude.js';
 import type { ClientContext, Subject } from './context.js';
 import { runJournaled } from './journaled.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
@@ -129,20 +128,14 @@ function inFlight(
 		options.signal,
 		(signal) => runJournaled(ctx, request, { ...options, signal, progress }),
 		() => {
-			// Caught before sending, like a journal fingerprint mismatch: the same event.
-			ctx.emit({
-				type: 'conflict',
-				key: undefined,
-				operation,
-				method: request.method,
-				url: request.url,
-				attempt: 0,
-				source: 'journal',
-			});
-			return new KeyReuseError(
-				`Operation "${operation}" is already running with a different request; a key can carry only one request.`,
-				{ operation, source: 'journal' },
+			// Caught before sending, like a journal fingerprint mismatch: the same event and error.
+			const { method, url } = request;
+			const { event, error } = journalConflict(
+				{ key: undefined, operation, method, url },
+				'is already running',
 			);
+			ctx.emit(event);
+			return error;
 		},
 	);
 }
