@@ -11,13 +11,13 @@ export function resolveDialect(dialect: DialectName | Dialect | undefined): Dial
 		const found = Object.hasOwn(dialects, dialect) ? dialects[dialect] : undefined;
 		if (found) return found;
 		throw new InvalidRequestError(
-			`Unknown dialect "${dialect}". Use one of ${Object.keys(dialects).join(', ')}, or pass a Dialect object from defineDialect().`,
+			`Unknown dialect "${dialect}": use one of ${Object.keys(dialects).join(', ')}, or defineDialect().`,
 			{ field: 'dialect' },
 		);
 	}
 	if (isDialect(dialect)) return dialect;
 	throw new InvalidRequestError(
-		'The dialect must be a built-in name or an object made by defineDialect(), which checks it; to change a built-in one, pass defineDialect({ ...stripe, name: "my-stripe", retentionMs: 3_600_000 }).',
+		'The dialect must be a built-in name or made by defineDialect(), which checks it: defineDialect({ ...stripe, name: "my-stripe" }) changes a built-in one.',
 		{ field: 'dialect' },
 	);
 }

@@ -69,8 +69,8 @@ export async function attemptLoop(
 				await options.hooks?.release?.(progress.mayHaveApplied);
 				throw error;
 			});
-			lastStatus = sent.observation.kind === 'response' ? sent.observation.status : undefined;
-			let decision: Decision = classify(ctx.dialect, sent.observation, {
+			lastStatus = sent.kind === 'response' ? sent.status : undefined;
+			let decision: Decision = classify(ctx.dialect, sent, {
 				earlierAttemptUnknown: progress.mayHaveApplied,
 				now: ctx.now(),
 				write: request.journaled,
@@ -114,18 +114,8 @@ export async function attemptLoop(
 		},
 	);
 	// An abort while a request is on the wire comes back from sendOnce as a network error, which already set mayHaveApplied.
-	// A try stopped by an abort before it was sent is no attempt: count the ones that got as far as the wire.
+	// A try stopped by an abort before it was sent is no attempt: count the ones that got as far as the wire. (A final
+	// answer read as the signal aborted stands: runRetries returns it as `done`.)
 	const { attempts } = progress;
-	return answeredBeforeAbort(outcome.attempts === attempts ? outcome : { ...outcome, attempts });
-}
-
-/**
-The retry loop checks the signal once an attempt returns, so an abort that lands after the final answer was read would
-hide it. The answer stands: the journal must record an applied request as applied, and the caller gets what happened.
-*/
-function answeredBeforeAbort(outcome: RunOutcome<Sent>): RunOutcome<Sent> {
-	if (outcome.type !== 'aborted' || !outcome.last) return outcome;
-	const { type } = outcome.last.decision;
-	if (type !== 'succeed' && type !== 'fail') return outcome;
-	return { type: 'done', last: outcome.last, attempts: outcome.attempts };
+	return outcome.attempts === attempts ? outcome : { ...outcome, attempts };
 }

@@ -24,9 +24,8 @@ export async function serialiseBody(
 	json: unknown,
 	body: BodyInit | null | undefined,
 ): Promise<SerialisedBody> {
-	if (json !== undefined && body !== undefined && body !== null) {
-		throw invalid('Pass either `json` or `body`, not both.');
-	}
+	body ??= undefined;
+	if (json !== undefined && body !== undefined) throw invalid('Pass either `json` or `body`, not both.');
 	if (json !== undefined) {
 		let text: string | undefined;
 		try {
@@ -40,33 +39,27 @@ export async function serialiseBody(
 		if (text === undefined) throw invalid('The json body serialises to nothing (a function or symbol?).');
 		return { bytes: encoder.encode(text), contentType: 'application/json', canonical: text };
 	}
-	if (body === undefined || body === null) return { bytes: undefined, contentType: undefined };
-	if (typeof body === 'string')
-		return { bytes: encoder.encode(body), contentType: 'text/plain;charset=UTF-8' };
-	if (body instanceof URLSearchParams) {
-		return {
-			bytes: encoder.encode(body.toString()),
-			contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
-		};
-	}
-	if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body.slice(0)), contentType: undefined };
-	if (ArrayBuffer.isView(body)) {
-		return {
-			bytes: new Uint8Array(
-				body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
-			),
-			contentType: undefined,
-		};
-	}
+	if (body === undefined) return { bytes: undefined, contentType: undefined };
+	if (typeof FormData !== 'undefined' && body instanceof FormData) return encodeFormData(body);
 	if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
 		throw invalid(
-			'A ReadableStream body cannot be resent byte-for-byte on retry. Buffer it first (for example `await new Response(stream).arrayBuffer()`) and pass the bytes.',
+			'A ReadableStream body cannot be resent byte for byte on retry: buffer it first (`await new Response(stream).arrayBuffer()`).',
 		);
 	}
-	if (typeof Blob !== 'undefined' && body instanceof Blob) {
-		return { bytes: new Uint8Array(await body.arrayBuffer()), contentType: body.type || undefined };
+	if (
+		typeof body === 'string' ||
+		body instanceof URLSearchParams ||
+		body instanceof ArrayBuffer ||
+		ArrayBuffer.isView(body) ||
+		(typeof Blob !== 'undefined' && body instanceof Blob)
+	) {
+		// Fetch's own reading of a body: a copy of its bytes, and the content type fetch would send with it.
+		const read = new Response(body);
+		return {
+			bytes: new Uint8Array(await read.arrayBuffer()),
+			contentType: read.headers.get('content-type') ?? undefined,
+		};
 	}
-	if (typeof FormData !== 'undefined' && body instanceof FormData) return encodeFormData(body);
 	throw invalid(
 		`Unsupported body type ${Object.prototype.toString.call(body)}; pass json, a string, bytes, a Blob, URLSearchParams or FormData.`,
 	);

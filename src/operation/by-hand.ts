@@ -33,7 +33,7 @@ export function settledByHand(record: JournalRecord, decision: ByHand, now: numb
 	// Resolving records a success the caller found; "it was not applied" is what abandoning says.
 	if (!Number.isInteger(status) || status < 200 || status > 299) {
 		throw new InvalidRequestError(
-			`status must be a 2xx status code (what the server would have answered); got ${String(status)}. To record that the operation was not applied, abandon it instead.`,
+			`status must be the 2xx the server would have answered; got ${String(status)}. To record that it was not applied, abandon it instead.`,
 			{ field: 'status', ...ids },
 		);
 	}
@@ -95,7 +95,7 @@ export async function writeByHand(
 	);
 	if (!written) {
 		throw new JournalError(
-			`Operation "${next.operation}" changed in the journal while it was being settled (another process resumed it?); nothing was sent and nothing recorded. Look at it again and retry.`,
+			`Operation "${next.operation}" changed in the journal while being settled (resumed elsewhere?); nothing was sent or recorded. Look at it again and retry.`,
 			{ operation: next.operation, cause },
 		);
 	}

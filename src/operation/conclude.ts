@@ -3,10 +3,8 @@ import type { IdempotencyError } from '../errors/base.js';
 import {
 	InvalidRequestError,
 	KeyExpiredError,
-	KeyMissingError,
 	KeyReuseError,
 	OperationAbandonedError,
-	RequestRejectedError,
 } from '../errors/classes.js';
 import { keyExpired, wasInterrupted } from '../journal/lifecycle.js';
 import type { JournalRecord, RecordOutcome } from '../journal/record.js';
@@ -62,7 +60,7 @@ export function conclude(
 			};
 		}
 		if (decision.type === 'fail') {
-			const error = failureError(decision, value.observation, subject, attempts);
+			const error = failureError(decision, value, subject, attempts);
 			if (!keep) return { error };
 			const reused = decision.failure === 'key_reused' || decision.failure === 'key_reused_after_unknown';
 			// Only a definite answer makes the record `failed` (not applied): a stored 5xx replayed, or a key the server
@@ -89,6 +87,25 @@ export function conclude(
 	};
 }
 
+/** Another request under an operation the journal (or this process) already holds: refused before sending. */
+export const journalConflict = (
+	subject: Subject,
+	was: string,
+): { readonly event: IdemEvent; readonly error: KeyReuseError } => ({
+	event: { type: 'conflict', ...subject, attempt: 0, source: 'journal' },
+	error: new KeyReuseError(
+		`Operation "${subject.operation}" ${was} with a different request. Use a new operation id for a different request.`,
+		{ key: subject.key, operation: subject.operation, source: 'journal' },
+	),
+});
+
+/** Emits a conclusion's event, then hands back its result or throws its error. */
+export function ended(ctx: { emit: (event: IdemEvent) => void }, end: Conclusion): IdemResult {
+	if (end.event) ctx.emit(end.event);
+	if (end.result) return end.result;
+	throw end.error;
+}
+
 /**
 What the operation's stored record answers before any attempt: `undefined` when the call goes on to send. A finished
 record answers from the journal; a different request, a different key or an expired key is refused.
@@ -101,18 +118,12 @@ export function concludeEarly(
 ): Conclusion | undefined {
 	const { operation } = subject;
 	if (record.fingerprint !== request.fingerprint) {
-		return {
-			event: { type: 'conflict', ...subject, attempt: 0, source: 'journal' },
-			error: new KeyReuseError(
-				`Operation "${operation}" was first run with a different request (${record.method} ${record.path}); a key can carry only one request. Use a new operation id for a different request.`,
-				{ key: subject.key, operation, source: 'journal' },
-			),
-		};
+		return journalConflict(subject, `was first run (${record.method} ${record.path})`);
 	}
 	if (request.explicitKey !== undefined && record.key !== null && record.key !== request.explicitKey) {
 		return {
 			error: new InvalidRequestError(
-				`Operation "${operation}" already has key ${record.key}; a key is immutable once journaled. Omit "key" or use a new operation id.`,
+				`Operation "${operation}" already has key ${record.key}, immutable once journaled. Omit "key" or use a new operation id.`,
 				{ field: 'key', key: request.explicitKey, operation },
 			),
 		};
@@ -138,14 +149,15 @@ export function concludeRecord(record: JournalRecord, subject: Subject): Conclus
 	};
 }
 
+// Only a response is decided "succeed" or "fail": an attempt that ends the loop with one always has it.
+type Answered = Extract<Sent, { kind: 'response' }>;
+
 function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: boolean | undefined): IdemResult {
-	const observation = sent.observation;
-	// Only a response can be decided "succeed"; an error observation here would be a bug in classify.
-	if (observation.kind !== 'response') throw new TypeError('a successful attempt always has a response');
+	const { body, status, headers } = sent as Answered;
 	return Object.freeze({
-		data: observation.body,
-		status: observation.status,
-		headers: observation.headers,
+		data: body,
+		status,
+		headers,
 		key: subject.key,
 		operation: subject.operation,
 		attempts,
@@ -156,12 +168,11 @@ function resultOf(sent: Sent, subject: Subject, attempts: number, replayed: bool
 
 /** What the record keeps of the answer: status, replay signal, headers without secrets, the body when it fits. */
 function recordOutcome(sent: Sent, replayed: boolean | null | undefined, keep: Keep): RecordOutcome {
-	const observation = sent.observation;
-	if (observation.kind !== 'response') throw new Error('an outcome always has a response');
+	const { status, headers } = sent as Answered;
 	const outcome: RecordOutcome = {
-		status: observation.status,
+		status,
 		replayed: replayed ?? null,
-		headers: withoutSecretHeaders(observation.headers),
+		headers: withoutSecretHeaders(headers),
 	};
 	const text = sent.text ?? '';
 	if (keep.storeBodies && text.length > 0) {
@@ -188,35 +199,24 @@ function answerOf(record: JournalRecord) {
 
 /** A failed record raises the same error again on a rerun, without a request. */
 function storedError(record: JournalRecord, subject: Subject): IdempotencyError {
-	const { status, headers, data: body } = answerOf(record);
-	const answer = { status, headers, body };
-	const ids = { key: subject.key, operation: subject.operation, answer };
-	const was = `Operation "${subject.operation}" already failed`;
-	switch (record.outcome?.error) {
-		case 'key_reused':
-			return new KeyReuseError(`${was}: the server said its key was used for a different request.`, {
-				...ids,
-				source: 'server',
-			});
-		case 'key_expired':
-			return new KeyExpiredError(
-				`${was}: its key expired with the outcome unknown and it was abandoned. Use a new operation id to run it again.`,
-				{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
-			);
-		case 'abandoned': {
-			const reason = record.outcome?.byHand?.reason;
-			return new OperationAbandonedError(
-				`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'with its outcome unknown'}; it is not sent again. Check with the server whether it was applied; run it again only under a new operation id.`,
-				{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
-			);
-		}
-		case 'key_missing':
-			return new KeyMissingError(`${was}: the server required an Idempotency-Key.`, ids);
-		default:
-			return new RequestRejectedError(
-				`${was}: the server rejected it with ${status}; it was not applied. Use a new operation id to try again.`,
-				// The code is read off the stored body the same way classify read it off the live one.
-				{ ...ids, errorCode: errorCodes(body)[0] },
-			);
+	const { error, byHand } = record.outcome ?? {};
+	const again = 'Use a new operation id to run it again.';
+	if (error === 'key_expired') {
+		return new KeyExpiredError(
+			`Operation "${subject.operation}" already failed: abandoned after its key expired with the outcome unknown. ${again}`,
+			{ key: subject.key, operation: subject.operation, expiredAt: record.expiresAt ?? 0 },
+		);
 	}
+	if (error === 'abandoned') {
+		const reason = byHand?.reason;
+		return new OperationAbandonedError(
+			`Operation "${subject.operation}" was abandoned by hand${reason ? ` (${reason})` : ''} at ${new Date(record.updatedAt).toISOString()}, ${record.attemptsStarted === 0 ? 'before anything was sent' : 'its outcome unknown'}. Check with the server; run it again only under a new operation id.`,
+			{ key: subject.key, operation: subject.operation, reason, abandonedAt: record.updatedAt },
+		);
+	}
+	const { status, headers, data: body } = answerOf(record);
+	// The code is read off the stored body the same way classify read it off the live one.
+	const failure = error === 'key_reused' || error === 'key_missing' ? error : 'rejected';
+	const decision = { type: 'fail', failure, errorCode: errorCodes(body)[0] } as const;
+	return failureError(decision, { kind: 'response', status, headers, body }, subject, 0, true);
 }

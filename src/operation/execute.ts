@@ -1,5 +1,4 @@
 import { IdempotencyError } from '../errors/base.js';
-import { KeyReuseError } from '../errors/classes.js';
 import { recordId } from '../journal/record.js';
 import { mintOperationId } from '../keys/mint.js';
 import { assertValidKey } from '../keys/validate.js';
@@ -10,7 +9,7 @@ import type { IdemResult } from '../types/result.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
 import { checkOperation } from '../utils/input.js';
 import { attemptLoop, type Progress } from './attempts.js';
-import { conclude } from './conclude.js';
+import { conclude, ended, journalConflict } from './conclude.js';
 import type { ClientContext, Subject } from './context.js';
 import { runJournaled } from './journaled.js';
 import { type PreparedRequest, prepareRequest } from './prepare.js';
@@ -84,7 +83,12 @@ export async function runOperation<T>(
 			: await runUnjournaled(ctx, request, options, progress);
 		return options.schema ? await validated(result, options.schema) : (result as IdemResult<T>);
 	} catch (error) {
-		giveUp(ctx, error, request.method, options.named, options.operation, progress.attempts);
+		giveUp(
+			ctx,
+			error,
+			{ method: request.method, url: options.named, operation: options.operation },
+			progress.attempts,
+		);
 		throw error;
 	}
 }
@@ -93,18 +97,15 @@ export async function runOperation<T>(
 export function giveUp(
 	ctx: ClientContext,
 	error: unknown,
-	method: string,
-	url: string,
-	operation: string,
+	call: Omit<Subject, 'key'>,
 	attempt: number,
 ): void {
 	if (!(error instanceof IdempotencyError) || error.code === 'invalid_request') return;
 	ctx.emit({
 		type: 'give-up',
+		...call,
 		key: error.key,
-		operation: error.operation ?? operation,
-		method,
-		url,
+		operation: error.operation ?? call.operation,
 		attempt,
 		error,
 	});
@@ -127,20 +128,14 @@ function inFlight(
 		options.signal,
 		(signal) => runJournaled(ctx, request, { ...options, signal, progress }),
 		() => {
-			// Caught before sending, like a journal fingerprint mismatch: the same event.
-			ctx.emit({
-				type: 'conflict',
-				key: undefined,
-				operation,
-				method: request.method,
-				url: request.url,
-				attempt: 0,
-				source: 'journal',
-			});
-			return new KeyReuseError(
-				`Operation "${operation}" is already running with a different request; a key can carry only one request.`,
-				{ operation, source: 'journal' },
+			// Caught before sending, like a journal fingerprint mismatch: the same event and error.
+			const { method, url } = request;
+			const { event, error } = journalConflict(
+				{ key: undefined, operation, method, url },
+				'is already running',
 			);
+			ctx.emit(event);
+			return error;
 		},
 	);
 }
@@ -160,7 +155,5 @@ async function runUnjournaled(
 	};
 	const { policy, timeout, signal } = options;
 	const outcome = await attemptLoop(ctx, request, subject, { policy, timeout, signal, progress });
-	const end = conclude(outcome, progress.mayHaveApplied, subject, undefined);
-	if (end.result) return end.result;
-	throw end.error;
+	return ended(ctx, conclude(outcome, progress.mayHaveApplied, subject, undefined));
 }

@@ -30,14 +30,32 @@ export async function encodeFormData(form: FormData): Promise<EncodedForm> {
 			parts.push({ head: encoder.encode(head), content: new Uint8Array(await value.arrayBuffer()) });
 		}
 	}
-	const boundary = chooseBoundary(await sha256Hex(digestInput(parts)), (candidate) => {
+	// The digest input prefixes each head and content with its length: no two different part lists give the same input.
+	const digestInput = parts
+		.flatMap((part) => [part.head, part.content])
+		.flatMap((bytes) => [lengthOf(bytes), bytes]);
+	const boundary = chooseBoundary(await sha256Hex(await concat(digestInput)), (candidate) => {
 		const needle = encoder.encode(candidate);
 		return parts.some((part) => containsBytes(part.head, needle) || containsBytes(part.content, needle));
 	});
-	return { bytes: assemble(parts, boundary), contentType: `multipart/form-data; boundary=${boundary}` };
+	const body = parts.flatMap((part) => [`--${boundary}\r\n`, part.head, part.content, '\r\n']);
+	return {
+		bytes: await concat([...body, `--${boundary}--\r\n`]),
+		contentType: `multipart/form-data; boundary=${boundary}`,
+	};
 }
 
-type Part = { head: Uint8Array; content: Uint8Array };
+/** A length as 8 bytes (a big-endian float64, as digests have always been taken). */
+function lengthOf(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+	const length = new Uint8Array(8);
+	new DataView(length.buffer).setFloat64(0, bytes.length);
+	return length;
+}
+
+const concat = async (chunks: (string | Uint8Array<ArrayBuffer>)[]) =>
+	new Uint8Array(await new Blob(chunks).arrayBuffer());
+
+type Part = { head: Uint8Array<ArrayBuffer>; content: Uint8Array<ArrayBuffer> };
 
 /**
 The boundary for a body whose digest is `digestHex`: the first candidate that `occurs` says is in no part. A 128-bit
@@ -60,45 +78,6 @@ export function chooseBoundary(digestHex: string, occurs: (candidate: string) =>
 const toCrlf = (text: string): string => text.replace(/\r\n|\r|\n/g, '\r\n');
 const escapeParam = (text: string): string =>
 	text.replace(/[\r\n"]/g, (c) => (c === '"' ? '%22' : c === '\r' ? '%0D' : '%0A'));
-
-/** Each part's head and content, each prefixed by its length: no two different part lists give the same input. */
-function digestInput(parts: readonly Part[]): Uint8Array<ArrayBuffer> {
-	let size = 0;
-	for (const part of parts) size += 16 + part.head.length + part.content.length;
-	const data = new Uint8Array(size);
-	const view = new DataView(data.buffer);
-	let at = 0;
-	for (const part of parts) {
-		for (const bytes of [part.head, part.content]) {
-			view.setFloat64(at, bytes.length);
-			data.set(bytes, at + 8);
-			at += 8 + bytes.length;
-		}
-	}
-	return data;
-}
-
-function assemble(parts: readonly Part[], boundary: string): Uint8Array<ArrayBuffer> {
-	const delimiter = encoder.encode(`--${boundary}\r\n`);
-	const crlf = encoder.encode('\r\n');
-	const close = encoder.encode(`--${boundary}--\r\n`);
-	let size = close.length;
-	for (const part of parts) size += delimiter.length + part.head.length + part.content.length + crlf.length;
-	const bytes = new Uint8Array(size);
-	let at = 0;
-	const put = (chunk: Uint8Array) => {
-		bytes.set(chunk, at);
-		at += chunk.length;
-	};
-	for (const part of parts) {
-		put(delimiter);
-		put(part.head);
-		put(part.content);
-		put(crlf);
-	}
-	put(close);
-	return bytes;
-}
 
 /** Whether `needle` (not empty) occurs in `haystack`: a native scan for its first byte, then a compare. */
 export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {

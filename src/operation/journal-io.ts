@@ -1,4 +1,4 @@
-import { JournalError } from '../errors/classes.js';
+import { InvalidRequestError, JournalError } from '../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal/journal.js';
 import { released } from '../journal/lifecycle.js';
 import { type JournalRecord, recordProblem } from '../journal/record.js';
@@ -33,16 +33,26 @@ export async function journalIo<T>(
 	subject: { key: string | undefined; operation: string | undefined },
 	wait: JournalWait,
 	io: (options: JournalCallOptions) => Promise<T>,
-	undoLate?: (value: T) => void,
+	undoLate: (value: T) => void = () => {},
 ): Promise<T> {
-	const { signal, beforeSend } = wait;
+	const { signal, beforeSend, deadline, now } = wait;
 	const sent = beforeSend
 		? 'nothing was sent for this attempt'
 		: 'the request had been sent and may have been applied';
-	const remaining = wait.deadline - wait.now();
+	const late = () =>
+		new JournalError(
+			`The journal did not answer within the call's deadline (${wait.deadlineOption ?? 'retry.maxRetryTime'}) when asked to ${what}; ${sent}.`,
+			subject,
+		);
+	const undo = (value: T) => {
+		try {
+			undoLate(value);
+		} catch {}
+	};
+	const remaining = deadline - now();
 	if (beforeSend) {
 		signal?.throwIfAborted();
-		if (remaining <= 0) throw pastDeadline(what, sent, subject, wait.deadlineOption);
+		if (remaining <= 0) throw late();
 	}
 	// Made only for a journal that looks at it: most never wait, and this runs a few times per request.
 	let stop: AbortController | undefined;
@@ -64,63 +74,48 @@ export async function journalIo<T>(
 	} catch (error) {
 		answer = Promise.reject(error);
 	}
-	const early: { settled?: Settled<T> } = {};
+	let settled: Settled<T> | undefined;
+	const settle = (value: Settled<T>) => {
+		settled = value;
+	};
 	answer.then(
-		(value) => {
-			early.settled = { value };
-		},
-		(error: unknown) => {
-			early.settled = { error };
-		},
+		(value) => settle({ value }),
+		(error: unknown) => settle({ error }),
 	);
 	// A journal that has already answered (MemoryJournal, any cache) needs no timer and no listener.
 	await undefined;
-	const settled =
-		early.settled ??
-		(await new Promise<Settled<T>>((resolve, reject) => {
-			const stopWaiting = () => {
-				clearTimeout(timer);
-				signal?.removeEventListener('abort', onAbort);
-			};
-			const giveUp = (error: unknown) => {
+	settled ??= await new Promise<Settled<T>>((resolve, reject) => {
+		const stopWaiting = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+		};
+		const giveUp = (error: unknown) => {
+			stopWaiting();
+			gaveUp = { reason: error };
+			stop?.abort(error);
+			answer.then(undo, () => {});
+			reject(error);
+		};
+		const onAbort = () => giveUp(signal?.reason);
+		const timer = setTimeout(() => giveUp(late()), Math.max(remaining, 0));
+		signal?.addEventListener('abort', onAbort, { once: true });
+		if (signal?.aborted) onAbort();
+		answer.then(
+			(value) => {
 				stopWaiting();
-				gaveUp = { reason: error };
-				stop?.abort(error);
-				answer.then(
-					(value) => {
-						try {
-							undoLate?.(value);
-						} catch {}
-					},
-					() => {},
-				);
-				reject(error);
-			};
-			const onAbort = () => giveUp(signal?.reason);
-			const timer = setTimeout(
-				() => giveUp(pastDeadline(what, sent, subject, wait.deadlineOption)),
-				Math.max(remaining, 0),
-			);
-			signal?.addEventListener('abort', onAbort, { once: true });
-			if (signal?.aborted) onAbort();
-			answer.then(
-				(value) => {
-					stopWaiting();
-					resolve({ value });
-				},
-				(error: unknown) => {
-					stopWaiting();
-					resolve({ error });
-				},
-			);
-		}));
+				resolve({ value });
+			},
+			(error: unknown) => {
+				stopWaiting();
+				resolve({ error });
+			},
+		);
+	});
 	if ('value' in settled) {
 		// An answer that came only as the deadline passed leaves no time to send: as if it had not come.
-		if (beforeSend && wait.now() >= wait.deadline) {
-			try {
-				undoLate?.(settled.value);
-			} catch {}
-			throw pastDeadline(what, sent, subject, wait.deadlineOption);
+		if (beforeSend && now() >= deadline) {
+			undo(settled.value);
+			throw late();
 		}
 		return settled.value;
 	}
@@ -136,17 +131,6 @@ export async function journalIo<T>(
 }
 
 type Settled<T> = { value: T } | { error: unknown };
-
-const pastDeadline = (
-	what: string,
-	sent: string,
-	subject: { key: string | undefined; operation: string | undefined },
-	option = 'retry.maxRetryTime',
-) =>
-	new JournalError(
-		`The journal did not answer within the call's deadline (${option}) when asked to ${what}; ${sent}.`,
-		subject,
-	);
 
 /**
 A claim that landed after its caller left: nothing was sent under it, so take it back (`released`: a higher revision,
@@ -214,20 +198,33 @@ export type JournalPort = {
 	): Promise<boolean>;
 };
 
+/** A record (or listing) the journal handed back that no run may trust: nothing is sent on it. */
+const unusable = (what: string, ids: { key?: string | undefined; operation?: string | undefined }) =>
+	new JournalError(
+		`The journal ${what}; nothing was sent. Check its storage, or run the journal conformance suite on it.`,
+		ids,
+	);
+
+/** `value` as a record of `scope` (and `operation`, when given), or a `JournalError`. */
+function checked(
+	value: unknown,
+	expected: { scope: string; operation?: string },
+	ids: { key?: string | undefined; operation?: string | undefined },
+): JournalRecord {
+	const why = recordProblem(value, expected);
+	if (why === undefined) return value as JournalRecord;
+	throw unusable(
+		`returned an unusable record for ${expected.operation ? `operation "${expected.operation}"` : `scope "${expected.scope}"`} (${why})`,
+		ids,
+	);
+}
+
 export function journalPort(
 	ctx: Pick<ClientContext, 'journal' | 'scope' | 'now'>,
 	operation: string,
 	{ signal, deadline }: Bound,
 ): JournalPort {
 	const { journal, scope, now } = ctx;
-	const checked = (value: unknown): JournalRecord => {
-		const why = recordProblem(value, { scope, operation });
-		if (why === undefined) return value as JournalRecord;
-		throw new JournalError(
-			`The journal returned an unusable record for operation "${operation}" (${why}); nothing was sent. Check ${CHECK}.`,
-			port.ids,
-		);
-	};
 	const port: JournalPort = {
 		ids: { key: undefined, operation },
 		wait: (beforeSend) => ({ signal, deadline, now, beforeSend }),
@@ -240,13 +237,13 @@ export function journalPort(
 				undoLate,
 			);
 			// A journal that keeps the object it was given (MemoryJournal) hands back our own record: nothing to check.
-			return stored === fresh ? fresh : checked(stored);
+			return stored === fresh ? fresh : checked(stored, { scope, operation }, port.ids);
 		},
 		async read(beforeSend, what = 're-read the operation') {
 			const value: unknown = await journalIo(what, port.ids, port.wait(beforeSend), (o) =>
 				journal.get(scope, operation, o),
 			);
-			return value == null ? undefined : checked(value);
+			return value == null ? undefined : checked(value, { scope, operation }, port.ids);
 		},
 		compareAndSet: (next, what, beforeSend, undo) =>
 			journalIo(what, port.ids, port.wait(beforeSend), (o) => journal.compareAndSet(next, o), undo),
@@ -254,7 +251,16 @@ export function journalPort(
 	return port;
 }
 
-const CHECK = "the journal's storage or run the journal conformance suite against it";
+/** The operation's record, read before anything else is done with it; an operation never journaled is the caller's mistake. */
+export async function readExisting(port: JournalPort, scope: string): Promise<JournalRecord> {
+	const { operation } = port.ids;
+	const record = await port.read(true, `read operation "${operation}"`);
+	if (record) return record;
+	throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${scope}".`, {
+		field: 'operation',
+		operation,
+	});
+}
 
 /** The unfinished records of the client's scope, each checked like every record a run trusts. */
 export async function listUnfinished(
@@ -265,25 +271,14 @@ export async function listUnfinished(
 	const records: unknown = await journalIo(
 		`list the unfinished operations of scope "${scope}"`,
 		{ key: undefined, operation: undefined },
-		{ signal: bound.signal, deadline: bound.deadline, now: ctx.now, beforeSend: true },
+		{ ...bound, now: ctx.now, beforeSend: true },
 		(o) => ctx.journal.listUnfinished(scope, o),
 	);
 	if (!Array.isArray(records)) {
-		throw new JournalError(
-			`The journal listed the unfinished operations of scope "${scope}" as ${describe(records)}, not an array; check ${CHECK}.`,
+		throw unusable(
+			`listed the unfinished operations of scope "${scope}" as ${describe(records)}, not an array`,
 			{},
 		);
 	}
-	return Object.freeze(
-		records.map((value) => {
-			const why = recordProblem(value, { scope });
-			if (why !== undefined) {
-				throw new JournalError(
-					`The journal listed an unusable record for scope "${scope}" (${why}); check the journal's storage.`,
-					{},
-				);
-			}
-			return Object.freeze(value as JournalRecord);
-		}),
-	);
+	return Object.freeze(records.map((value) => Object.freeze(checked(value, { scope }, {}))));
 }

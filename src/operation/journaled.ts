@@ -14,7 +14,7 @@ import type { IdemResult } from '../types/result.js';
 import { attemptLoop, type Progress } from './attempts.js';
 import { sameBytesAsBefore } from './body.js';
 import { MAX_CAS_ROUNDS, writeOnLatest } from './cas.js';
-import { type Conclusion, conclude, concludeEarly, concludeRecord } from './conclude.js';
+import { conclude, concludeEarly, concludeRecord, ended } from './conclude.js';
 import type { ClientContext, Subject } from './context.js';
 import { journalFailedAfterSend, keyExpiredError } from './failures.js';
 import { journalPort, undoClaim, undoLateCreate } from './journal-io.js';
@@ -97,7 +97,7 @@ export async function runJournaled(
 		});
 		if (end.type === 'written') current = end.record;
 		else if (end.type === 'finished') throw new FinishedElsewhere(end.record);
-		else throw lostRecord(operation, subject, end.type === 'gone');
+		else throw lostRecord(subject, end.type === 'gone');
 	};
 
 	// Claims taken back because their attempt never left: they are not attempts anyone started, in the journal's count.
@@ -188,13 +188,6 @@ export async function runJournaled(
 	return ended(ctx, end);
 }
 
-/** Emits a conclusion's event, then hands back its result or throws its error. */
-function ended(ctx: ClientContext, end: Conclusion): IdemResult {
-	if (end.event) ctx.emit(end.event);
-	if (end.result) return end.result;
-	throw end.error;
-}
-
 /** Another runner of the same operation finished it while we were about to write. */
 class FinishedElsewhere extends Error {
 	constructor(readonly record: JournalRecord) {
@@ -202,10 +195,12 @@ class FinishedElsewhere extends Error {
 	}
 }
 
-const lostRecord = (operation: string, subject: Subject, gone: boolean) =>
+const lostRecord = (subject: Subject, gone: boolean) =>
 	new JournalError(
-		gone
-			? `The journal record of operation "${operation}" disappeared while the call ran (deleted or garbage-collected); nothing more was sent.`
-			: `The journal kept rejecting writes to operation "${operation}" (compare-and-set failed ${MAX_CAS_ROUNDS} times); nothing more was sent.`,
+		`The journal ${gone ? 'record of' : 'refused every write to'} operation "${subject.operation}"${
+			gone
+				? ' disappeared while the call ran (deleted or collected)'
+				: ` (${MAX_CAS_ROUNDS} compare-and-set rounds)`
+		}; nothing more was sent.`,
 		subject,
 	);

@@ -38,7 +38,7 @@ export function resolveUrl(
 	search: CallOptions['searchParams'],
 ): URL {
 	let url: URL;
-	const text = input instanceof URL ? input.href : String(input);
+	const text = String(input);
 	try {
 		// One leading `/` is the caller's habit, not a request for the origin's root; `//` and `/\` are left alone so
 		// that URL resolution reads them as another host and the origin check below refuses them.
@@ -49,23 +49,16 @@ export function resolveUrl(
 			{ field: 'url', cause: error },
 		);
 	}
-	if (baseUrl !== undefined && url.origin !== baseUrl.origin) {
-		throw new InvalidRequestError(
-			`The call names ${isHttpUrl(url) ? url.origin : `a ${url.protocol} URL`}, outside the client's baseUrl origin ${baseUrl.origin}; nothing was sent. The client's headers go to its baseUrl origin only: give a path under it, or use another client for another origin.`,
-			{ field: 'url' },
-		);
-	}
-	if (!isHttpUrl(url)) {
-		throw new InvalidRequestError(`The call names a ${url.protocol} URL; only http(s) can be sent.`, {
-			field: 'url',
-		});
-	}
-	if (hasUserInfo(url)) {
-		throw new InvalidRequestError(
-			`The URL for ${url.origin} carries a user name or password; nothing was sent. Send credentials in headers (Authorization), which are never journaled or shown in errors.`,
-			{ field: 'url' },
-		);
-	}
+	// The first thing wrong with where the call goes, if anything is.
+	const problem =
+		baseUrl !== undefined && url.origin !== baseUrl.origin
+			? `${isHttpUrl(url) ? url.origin : `A ${url.protocol} URL`} is outside the client's baseUrl origin ${baseUrl.origin}, the only one its headers go to: give a path under it, or use another client.`
+			: !isHttpUrl(url)
+				? `The call names a ${url.protocol} URL; only http(s) can be sent.`
+				: hasUserInfo(url)
+					? `The URL for ${url.origin} carries a user name or password: send credentials in headers (Authorization), never journaled or shown.`
+					: undefined;
+	if (problem) throw new InvalidRequestError(problem, { field: 'url' });
 	if (search) {
 		const params =
 			search instanceof URLSearchParams ? search : Object.entries(search).map(([k, v]) => [k, String(v)]);
@@ -74,7 +67,7 @@ export function resolveUrl(
 	const credential = url.search === '' ? undefined : credentialParam(url.searchParams);
 	if (credential !== undefined) {
 		throw new InvalidRequestError(
-			`The query parameter "${credential}" holds a credential, which a call's URL would carry into the journal, its fingerprint and error messages; nothing was sent. Set it in the client's searchParams option: sent on every call, never journaled, fingerprinted or shown.`,
+			`The query parameter "${credential}" holds a credential, which the journal and error messages would show: set it in the client's searchParams option, never journaled or shown.`,
 			{ field: 'searchParams' },
 		);
 	}

@@ -12,25 +12,17 @@ import type {
 import type { IdemResult } from '../types/result.js';
 import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './by-hand.js';
 import type { ClientContext } from './context.js';
-import { callerBound, journalPort, listUnfinished } from './journal-io.js';
+import { callerBound, journalPort, listUnfinished, readExisting } from './journal-io.js';
 import { resumeOperation } from './resume.js';
 
 /**
-Unfinished operations of the client's scope, oldest first: what a restarted worker has to resume. The listing is
-bounded like every journal wait: by the caller's signal and by `retry.maxRetryTime` (the client's, or `retry`'s).
+`client.pending()`: the unfinished operations of the client's scope, oldest first, what a restarted worker has to
+resume. Bounded like every journal wait: by the caller's signal and `retry.maxRetryTime` (the client's, or `retry`'s).
 */
-const pendingOperations = (
+export const listPending = (
 	ctx: ClientContext,
-	bound: Pick<ResumeAllOptions, 'signal' | 'retry'> = {},
-): Promise<readonly JournalRecord[]> => listUnfinished(ctx, callerBound(ctx, bound));
-
-/** `client.pending()`: its options checked like resumeAll's, then the bounded listing. */
-export async function listPending(
-	ctx: ClientContext,
-	options: Pick<ResumeAllOptions, 'signal' | 'retry'>,
-): Promise<readonly JournalRecord[]> {
-	return pendingOperations(ctx, options);
-}
+	options: Pick<ResumeAllOptions, 'signal' | 'retry'> = {},
+): Promise<readonly JournalRecord[]> => listUnfinished(ctx, callerBound(ctx, options));
 
 /** Resumes every unfinished operation with at most `concurrency` in flight; one report per operation, in list order. */
 export async function resumeAllOperations(
@@ -42,7 +34,7 @@ export async function resumeAllOperations(
 	const { onExpired = clientOnExpired, concurrency = 4, ...call } = options;
 	const { signal } = options;
 	signal?.throwIfAborted();
-	const records = await pendingOperations(ctx, call);
+	const records = await listPending(ctx, call);
 	const reports: ResumeReport[] = new Array(records.length);
 	let next = 0;
 	const worker = async () => {
@@ -83,13 +75,7 @@ export async function settleOperation(
 	signal?.throwIfAborted();
 	// One deadline for the read and the write: the whole settlement is bounded like one call.
 	const port = journalPort(ctx, operation, callerBound(ctx, options));
-	const record = await port.read(true, `read operation "${operation}"`);
-	if (!record) {
-		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
-			field: 'operation',
-			operation,
-		});
-	}
+	const record = await readExisting(port, ctx.scope);
 	const next = settledByHand(record, decision, ctx.now());
 	const why = refusal(record, ctx.flights.has(recordId(ctx.scope, operation)), options.force === true);
 	if (why === 'finished' && sameByHand(record, next)) return Object.freeze(record);
@@ -104,36 +90,32 @@ function refused(
 	action: ByHand['action'],
 ) {
 	const ids = { key: record.key ?? undefined, operation: record.operation };
-	const verb = action === 'abandon' ? 'abandon' : 'resolve';
+	const what = `Operation "${record.operation}"`;
 	if (why === 'finished') {
-		const how = record.outcome?.byHand
-			? `${record.outcome.byHand.action === 'abandon' ? 'abandoned' : 'resolved'} by hand`
+		const by = record.outcome?.byHand?.action;
+		const how = by
+			? `${by === 'abandon' ? 'abandoned' : 'resolved'} by hand`
 			: `with status ${record.outcome?.status ?? 'unknown'}`;
 		return new InvalidRequestError(
-			`Operation "${record.operation}" already ${record.state} (${how}); only an unfinished operation can be abandoned or resolved.`,
+			`${what} already ${record.state} (${how}); only an unfinished operation can be abandoned or resolved.`,
 			{ field: 'operation', ...ids },
 		);
 	}
-	const details = { ...ids, attempts: record.attemptsStarted };
-	if (why === 'running_here') {
-		return new InProgressError(
-			`Operation "${record.operation}" is being sent by this client right now; cannot ${verb} it. Wait for the call to finish.`,
-			details,
-		);
-	}
 	return new InProgressError(
-		`Operation "${record.operation}" has an attempt in flight (started ${new Date(record.updatedAt).toISOString()}, no answer recorded): another process may be sending it now. If the process that started it is gone, ${verb} it with force: true (idemkey ${verb} --force).`,
-		details,
+		why === 'running_here'
+			? `${what} is being sent by this client right now: wait for the call to finish before you ${action} it.`
+			: `${what} has an attempt in flight since ${new Date(record.updatedAt).toISOString()} with no answer recorded, maybe in another process. If that process is gone, ${action} it with force: true (idemkey ${action} --force).`,
+		{ ...ids, attempts: record.attemptsStarted },
 	);
 }
 
 export const abandonOperation = (ctx: ClientContext, operation: string, options: AbandonOptions = {}) =>
-	settleOperation(ctx, operation, { action: 'abandon', reason: options?.reason }, options);
+	settleOperation(ctx, operation, { action: 'abandon', reason: options.reason }, options);
 
 export const resolveOperation = (ctx: ClientContext, operation: string, options: ResolveOptions = {}) =>
 	settleOperation(
 		ctx,
 		operation,
-		{ action: 'resolve', status: options?.status, data: options?.data, reason: options?.reason },
+		{ action: 'resolve', status: options.status, data: options.data, reason: options.reason },
 		options,
 	);

@@ -16,17 +16,9 @@ import { settledByHand, writeByHand } from './by-hand.js';
 import { concludeRecord } from './conclude.js';
 import type { ClientContext, Subject } from './context.js';
 import { giveUp, prepareCall, runOperation } from './execute.js';
-import { callerBound, journalPort } from './journal-io.js';
+import { callerBound, journalPort, readExisting } from './journal-io.js';
 import type { PreparedRequest } from './prepare.js';
 import { validated } from './validate.js';
-
-/** Reads one record of the client's scope, checked, within the caller's signal and a fresh deadline. */
-const readRecord = (
-	ctx: ClientContext,
-	operation: string,
-	bound: { signal?: AbortSignal | undefined; retry?: ResumeOptions['retry'] },
-): Promise<JournalRecord | undefined> =>
-	journalPort(ctx, operation, callerBound(ctx, bound)).read(true, `read operation "${operation}"`);
 
 /** The request exactly as it was first sent, rebuilt from the record: same key, same bytes, same fingerprint. */
 function storedRequest(
@@ -36,9 +28,8 @@ function storedRequest(
 ): PreparedRequest {
 	const snap = record.request;
 	if (!snap || snap.bodyOmitted) {
-		const missing = snap ? 'its request body (storeBodies: false)' : 'its request';
 		throw new InvalidRequestError(
-			`Operation "${record.operation}" was journaled without ${missing}; pass the request to resume() (options.request): it is checked against the stored fingerprint and sent under the stored key.`,
+			`Operation "${record.operation}" was journaled without its request${snap ? ' body (storeBodies: false)' : ''}: pass it as resume()'s options.request, checked against the stored fingerprint.`,
 			{ field: 'request', operation: record.operation, key: record.key ?? undefined },
 		);
 	}
@@ -67,27 +58,20 @@ client's headers (its credentials) go to that origin only, and the fingerprint l
 written against another host (a failover, a moved API) is the same operation there. Without one, to the journaled URL.
 */
 function resumeUrl(ctx: ClientContext, record: JournalRecord): URL {
-	const ids = { field: 'url', operation: record.operation, key: record.key ?? undefined };
-	let url: URL;
+	let url: URL | undefined;
+	let cause: unknown;
 	try {
 		url =
 			ctx.baseUrl === undefined
 				? new URL(record.request?.url ?? record.path)
 				: new URL(record.path.replace(/^\/*/, '/'), ctx.baseUrl.origin);
 	} catch (error) {
-		throw new InvalidRequestError(`Operation "${record.operation}" was journaled with an invalid URL.`, {
-			...ids,
-			cause: error,
-		});
+		cause = error;
 	}
-	if (
-		!isHttpUrl(url) ||
-		hasUserInfo(url) ||
-		(ctx.baseUrl !== undefined && url.origin !== ctx.baseUrl.origin)
-	) {
+	if (!url || !isHttpUrl(url) || hasUserInfo(url) || (ctx.baseUrl && url.origin !== ctx.baseUrl.origin)) {
 		throw new InvalidRequestError(
-			`Operation "${record.operation}" was journaled with a URL that is not a plain http(s) URL; nothing was sent.`,
-			ids,
+			`Operation "${record.operation}" was journaled with a URL that is not a valid plain http(s) URL; nothing was sent.`,
+			{ field: 'url', operation: record.operation, key: record.key ?? undefined, cause },
 		);
 	}
 	return url;
@@ -101,13 +85,7 @@ export async function resumeOperation<T>(
 	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	const onExpired = options.onExpired ?? clientOnExpired;
-	const record = await readRecord(ctx, operation, options);
-	if (!record) {
-		throw new InvalidRequestError(`No journaled operation "${operation}" in scope "${ctx.scope}".`, {
-			field: 'operation',
-			operation,
-		});
-	}
+	const record = await readExisting(journalPort(ctx, operation, callerBound(ctx, options)), ctx.scope);
 	const send = async (record: JournalRecord): Promise<IdemResult<T>> => {
 		const given = options.request;
 		if (given) {
@@ -138,14 +116,13 @@ export async function resumeOperation<T>(
 	}
 }
 
-const pick = <T>(options: ResumeOptions<T>) => {
-	const out: Pick<ResumeOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'> = {};
-	if (options.schema) out.schema = options.schema;
-	if (options.signal) out.signal = options.signal;
-	if (options.timeout !== undefined) out.timeout = options.timeout;
-	if (options.retry) out.retry = options.retry;
-	return out;
-};
+/** The resume's own call options, those it was given: they override the given request's. */
+const pick = <T>(options: ResumeOptions<T>) =>
+	Object.fromEntries(
+		(['schema', 'signal', 'timeout', 'retry'] as const).flatMap((name) =>
+			options[name] == null ? [] : [[name, options[name]]],
+		),
+	) as Pick<ResumeOptions<T>, 'schema' | 'signal' | 'timeout' | 'retry'>;
 
 /** The key outlived the server's memory: the caller decides, having looked at the world (e.g. the booking). */
 async function reconcile<T>(
@@ -156,7 +133,10 @@ async function reconcile<T>(
 	send: (record: JournalRecord) => Promise<IdemResult<T>>,
 	options: ResumeOptions<T>,
 ): Promise<IdemResult<T>> {
-	const record = await readRecord(ctx, operation, options);
+	const record = await journalPort(ctx, operation, callerBound(ctx, options)).read(
+		true,
+		`read operation "${operation}"`,
+	);
 	if (!record) throw expired;
 	if (isFinished(record.state)) return answered(ctx, record, options);
 	let decision: ExpiredDecision;
@@ -177,38 +157,28 @@ async function reconcile<T>(
 		);
 	}
 	const now = ctx.now();
-	// The hook may have taken its time: the write gets a deadline of its own.
-	const port = journalPort(ctx, operation, callerBound(ctx, options));
-	switch (decision?.action) {
-		case 'resend': {
-			const next = rekeyed(record, mintKey(), now, ctx.dialect.retentionMs);
-			await writeByHand(port, next, expired);
-			return send(next);
-		}
-		// The same transitions as client.abandon() and client.resolve(): an expired key abandoned keeps raising
-		// KeyExpiredError on later runs.
-		case 'abandon':
-			await writeByHand(
-				port,
-				settledByHand(record, { action: 'abandon', error: 'key_expired' }, now),
-				expired,
-			);
-			throw expired;
-		case 'result': {
-			const next = settledByHand(
-				record,
-				{ action: 'resolve', status: decision.status, data: decision.data },
-				now,
-			);
-			await writeByHand(port, next, expired);
-			return answered(ctx, next, options);
-		}
-		default:
-			throw new InvalidRequestError(
-				`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${describeDecision(decision)}. The operation was left as it was.`,
-				{ field: 'onExpired', operation, cause: expired },
-			);
+	const action = decision?.action;
+	// The same transitions as client.abandon() and client.resolve(): an expired key abandoned keeps raising
+	// KeyExpiredError on later runs.
+	const next =
+		action === 'resend'
+			? rekeyed(record, mintKey(), now, ctx.dialect.retentionMs)
+			: action === 'abandon'
+				? settledByHand(record, { action, error: 'key_expired' }, now)
+				: action === 'result'
+					? settledByHand(record, { action: 'resolve', status: decision?.status, data: decision?.data }, now)
+					: undefined;
+	if (!next) {
+		throw new InvalidRequestError(
+			`onExpired must return { action: 'resend' | 'abandon' | 'result' }; got ${describeDecision(decision)}. The operation was left as it was.`,
+			{ field: 'onExpired', operation, cause: expired },
+		);
 	}
+	// The hook may have taken its time: the write gets a deadline of its own.
+	await writeByHand(journalPort(ctx, operation, callerBound(ctx, options)), next, expired);
+	if (action === 'resend') return send(next);
+	if (action === 'abandon') throw expired;
+	return answered(ctx, next, options);
 }
 
 /**
@@ -233,7 +203,7 @@ async function answered<T>(
 	try {
 		return await validated(result, options.schema);
 	} catch (error) {
-		giveUp(ctx, error, subject.method, subject.url, subject.operation, 0);
+		giveUp(ctx, error, subject, 0);
 		throw error;
 	}
 }

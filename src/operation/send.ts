@@ -7,6 +7,7 @@ import { withQuery } from '../utils/query.js';
 import { readCapped } from '../utils/read-capped.js';
 import { fetchFollowingReads } from '../utils/redirects.js';
 import type { ClientContext } from './context.js';
+import { RESUME, where } from './failures.js';
 import { failedBeforeSending } from './not-sent.js';
 import type { PreparedRequest } from './prepare.js';
 
@@ -20,8 +21,13 @@ pass a signal. Calling fetch reads as what happens, builds no composite AbortSig
 25 KB (minified) out of a browser bundle.
 */
 
-/** What one attempt got: the observation for `classify`, plus the raw text for the journal. */
-export type Sent = { observation: Observation; text: string | undefined; cause: unknown };
+/** What one attempt got: the observation `classify` reads, with the raw text for the journal or the transport's error. */
+export type Sent =
+	| (Extract<Observation, { kind: 'response' }> & {
+			readonly text: string | undefined;
+			readonly cause?: undefined;
+	  })
+	| (Extract<Observation, { kind: 'error' }> & { readonly text?: undefined; readonly cause: unknown });
 
 /** One attempt of a call: whose it is, and how long it may take. */
 export type AttemptSpec = {
@@ -70,7 +76,7 @@ export async function sendOnce(
 		let timeoutMs = Math.min(spec.timeoutMs, spec.remainingMs);
 		if (ctx.beforeAttempt !== undefined) {
 			const started = ctx.now();
-			await beforeAttempt(ctx, request, spec, headers, controller);
+			await beforeAttempt(ctx, ctx.beforeAttempt, request, spec, headers, controller);
 			timeoutMs = Math.min(spec.timeoutMs, spec.remainingMs - (ctx.now() - started));
 		}
 		const timeout = clampTimeout(timeoutMs);
@@ -91,19 +97,12 @@ export async function sendOnce(
 			});
 			const text = await readCapped(response, ctx.maxResponseBytes);
 			const body = text === undefined ? undefined : parseBody(text, response.headers.get('content-type'));
-			return {
-				observation: { kind: 'response', status: response.status, headers: response.headers, body },
-				text,
-				cause: undefined,
-			};
+			return { kind: 'response', status: response.status, headers: response.headers, body, text };
 		} catch (error) {
 			const timedOut = controller.signal.aborted && !signal?.aborted;
 			return {
-				observation: {
-					kind: 'error',
-					error: timedOut ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
-				},
-				text: undefined,
+				kind: 'error',
+				error: timedOut ? 'timeout' : failedBeforeSending(error) ? 'not_sent' : 'network',
 				// fetch's own error (a TypeError whose cause is the socket's): it holds no request, so no header.
 				cause: timedOut ? controller.signal.reason : error,
 			};
@@ -120,13 +119,12 @@ allow. The key header is put back afterwards: it names the operation to the jour
 */
 async function beforeAttempt(
 	ctx: ClientContext,
+	hook: NonNullable<ClientContext['beforeAttempt']>,
 	request: PreparedRequest,
 	spec: AttemptSpec,
 	headers: Headers,
 	controller: AbortController,
 ): Promise<void> {
-	const hook = ctx.beforeAttempt;
-	if (hook === undefined) return;
 	const deadline = setTimeout(
 		() => controller.abort(new AttemptTimeout("beforeAttempt did not finish before the call's deadline")),
 		clampTimeout(spec.remainingMs),
@@ -158,17 +156,13 @@ async function beforeAttempt(
 
 /** The call's error when its `beforeAttempt` hook failed: this attempt was never sent. */
 function refused(request: PreparedRequest, spec: AttemptSpec, cause: unknown) {
-	const what = `${request.method} ${request.url} (operation ${spec.operation}${spec.key ? `, key ${spec.key}` : ''})`;
 	const details = { key: spec.key, operation: spec.operation, attempts: spec.attempt, cause };
+	const what = `${where({ ...spec, method: request.method, url: request.url })} was not sent: the beforeAttempt hook failed (see cause).`;
 	// "Not sent" would invite running it again under a new operation; an earlier attempt may have been applied.
-	if (spec.mayHaveApplied) {
-		return new OutcomeUnknownError(
-			`The beforeAttempt hook failed (see cause), so attempt ${spec.attempt} of ${what} was not sent; an earlier attempt may have been applied. Resume it with the same operation id; never resend it under a new one.`,
-			{ ...details, reason: 'aborted' },
-		);
-	}
-	return new NotSentError(
-		`${what} was not sent: the beforeAttempt hook failed (see cause). Nothing was applied; run the same operation again once the hook can succeed.`,
-		details,
-	);
+	return spec.mayHaveApplied
+		? new OutcomeUnknownError(`${what} An earlier attempt may have been applied. ${RESUME}`, {
+				...details,
+				reason: 'aborted',
+			})
+		: new NotSentError(`${what} Nothing was applied; run it again once the hook can succeed.`, details);
 }

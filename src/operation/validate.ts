@@ -8,22 +8,22 @@ export async function validated<T>(
 	schema: StandardSchemaV1<unknown, T>,
 ): Promise<IdemResult<T>> {
 	const { status, operation, key, data: body } = result;
+	// A schema that throws is still a response that did not validate: the request was applied all the same.
+	const invalid = (why: string, issues: readonly unknown[], cause?: unknown) =>
+		new ResponseValidationError(
+			`The ${status} response of operation "${operation}" ${why} (the request was applied).`,
+			{ key, operation, status, body, issues, cause },
+		);
 	let checked: Awaited<ReturnType<StandardSchemaV1<unknown, T>['~standard']['validate']>>;
 	try {
 		checked = await schema['~standard'].validate(body);
 	} catch (error) {
-		// A schema that throws is still a response that did not validate: the request was applied all the same.
-		throw new ResponseValidationError(
-			`The schema threw while validating the ${status} response of operation "${operation}" (the request was applied).`,
-			{ key, operation, status, body, issues: [], cause: error },
-		);
+		throw invalid('made the schema throw', [], error);
 	}
 	if (checked.issues) {
-		throw new ResponseValidationError(
-			`The ${status} response of operation "${operation}" does not match the schema (the request was applied): ${checked.issues
-				.map((issue) => issue.message)
-				.join('; ')}`,
-			{ key, operation, status, body, issues: checked.issues },
+		throw invalid(
+			`does not match the schema: ${checked.issues.map((issue) => issue.message).join('; ')}`,
+			checked.issues,
 		);
 	}
 	return Object.freeze({ ...result, data: checked.value });

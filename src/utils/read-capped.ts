@@ -31,14 +31,6 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
 		}
 		chunks.push(value);
 	}
-	if (chunks.length === 1) return decoder.decode(chunks[0]);
-	const all = new Uint8Array(size);
-	let offset = 0;
-	for (const chunk of chunks) {
-		all.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return decoder.decode(all);
+	// Decoded as text() would: UTF-8, a leading BOM dropped, bad bytes replaced.
+	return new Blob(chunks as Uint8Array<ArrayBuffer>[]).text();
 }
-
-const decoder = new TextDecoder();

@@ -27,20 +27,13 @@ const subject: Subject = {
 const keep: Keep = { storeBodies: true, maxStoredBodyBytes: 64 };
 
 const answered = (status: number, text: string): Sent => ({
-	observation: {
-		kind: 'response',
-		status,
-		headers: new Headers({ 'content-type': 'application/json', 'set-cookie': 'secret' }),
-		body: JSON.parse(text),
-	},
+	kind: 'response',
+	status,
+	headers: new Headers({ 'content-type': 'application/json', 'set-cookie': 'secret' }),
+	body: JSON.parse(text),
 	text,
-	cause: undefined,
 });
-const reset: Sent = {
-	observation: { kind: 'error', error: 'network' },
-	text: undefined,
-	cause: new Error('reset'),
-};
+const reset: Sent = { kind: 'error', error: 'network', cause: new Error('reset') };
 
 const succeed = (replayed: boolean | undefined): Decision => ({
 	type: 'succeed',
@@ -175,7 +168,7 @@ describe('conclude: the last attempt of a journaled call', () => {
 				...exhausted,
 				last: {
 					decision: { ...network, reason: 'not_sent', mayHaveApplied: false },
-					value: { ...reset, observation: { kind: 'error', error: 'not_sent' } },
+					value: { ...reset, error: 'not_sent' },
 				},
 			} as RunOutcome<Sent>,
 			may: false,

@@ -24,8 +24,8 @@ const retry = (
 	mayHaveApplied,
 });
 const sentError = (error: 'network' | 'timeout' | 'not_sent'): Sent => ({
-	observation: { kind: 'error', error },
-	text: undefined,
+	kind: 'error',
+	error,
 	cause: error === 'not_sent' ? new TypeError('fetch failed', { cause: refused }) : new Error('reset'),
 });
 const exhausted = (
