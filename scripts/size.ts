@@ -29,43 +29,14 @@ const PAGES = {
 	ky: "import ky from 'ky';\nexport const api = ky.create({ prefix: 'https://api.example.com/' });",
 };
 
-const PAGE_FILE = 'page.ts';
+const PAGE_FILE = '<page>';
 
-/** Gzip of the files a page loads before it runs (`min`, `gzip`), and of the chunks it imports only when used. */
-type Bundle = {
-	min: number;
-	gzip: number;
-	lazy: { min: number; gzip: number };
-	metafile: Metafile;
-	atLoad: string[];
-};
+type Bundle = { min: number; gzip: number; metafile: Metafile };
 
-const gzip = (code: Uint8Array) => gzipSync(code, { level: 9 }).length;
-
-/**
-Bundles a page as a browser bundler ships it: code behind a dynamic `import()` (idemkey's recovery methods) becomes a
-chunk of its own, fetched on first use (splitting, as Vite, webpack and Rollup do by default). What the page loads
-before it runs is the entry and every chunk it imports statically; the rest is counted apart.
-*/
 async function bundle(contents: string): Promise<Bundle> {
 	const result = await build({
-		entryPoints: [PAGE_FILE],
-		plugins: [
-			{
-				name: 'page',
-				setup(build) {
-					build.onResolve({ filter: /^page\.ts$/ }, () => ({ path: PAGE_FILE, namespace: 'page' }));
-					build.onLoad({ filter: /.*/, namespace: 'page' }, () => ({
-						contents,
-						resolveDir: repo,
-						loader: 'ts',
-					}));
-				},
-			},
-		],
+		stdin: { contents, resolveDir: repo, sourcefile: PAGE_FILE, loader: 'ts' },
 		bundle: true,
-		splitting: true,
-		outdir: 'out',
 		format: 'esm',
 		platform: 'browser',
 		target: 'es2022',
@@ -74,24 +45,8 @@ async function bundle(contents: string): Promise<Bundle> {
 		metafile: true,
 		logLevel: 'silent',
 	});
-	const outputs = result.metafile.outputs;
-	const entry = Object.keys(outputs).find((name) => outputs[name]?.entryPoint !== undefined) ?? '';
-	const atLoad = new Set<string>();
-	const visit = (name: string) => {
-		if (atLoad.has(name)) return;
-		atLoad.add(name);
-		for (const { path: next, kind } of outputs[name]?.imports ?? [])
-			if (kind === 'import-statement') visit(next);
-	};
-	visit(entry);
-	const sum = (files: typeof result.outputFiles) => ({
-		min: files.reduce((total, file) => total + file.contents.length, 0),
-		gzip: files.reduce((total, file) => total + gzip(file.contents), 0),
-	});
-	const relative = (file: { path: string }) => path.relative(repo, file.path);
-	const loaded = result.outputFiles.filter((file) => atLoad.has(relative(file)));
-	const later = result.outputFiles.filter((file) => !atLoad.has(relative(file)));
-	return { ...sum(loaded), lazy: sum(later), metafile: result.metafile, atLoad: [...atLoad] };
+	const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+	return { min: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
 }
 
 /** Who brought an input into the bundle: a dependency by package name, or idemkey's own file (relative to src/). */
@@ -110,19 +65,14 @@ function ownerOf(input: string): { dependency: string } | { file: string } {
 type Part = { name: string; min: number; files?: Part[] };
 
 /** Min bytes per dependency, and idemkey's own per folder of src/ (with its files), largest first. */
-function parts({ metafile, atLoad }: Bundle): { dependencies: Part[]; own: Part[] } {
-	const inputs: Record<string, { bytesInOutput: number }> = {};
-	for (const output of atLoad) {
-		for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[output]?.inputs ?? {})) {
-			inputs[input] = { bytesInOutput: (inputs[input]?.bytesInOutput ?? 0) + bytesInOutput };
-		}
-	}
+function parts(metafile: Metafile): { dependencies: Part[]; own: Part[] } {
+	const inputs = Object.values(metafile.outputs)[0]?.inputs ?? {};
 	const dependencies = new Map<string, number>();
 	const folders = new Map<string, Part[]>();
 	for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
 		if (bytesInOutput === 0) continue;
 		// The page's own few lines, written above: not part of anything it measures.
-		if (input.endsWith(PAGE_FILE)) continue;
+		if (input === PAGE_FILE) continue;
 		const owner = ownerOf(input);
 		if ('dependency' in owner) {
 			dependencies.set(owner.dependency, (dependencies.get(owner.dependency) ?? 0) + bytesInOutput);
@@ -150,15 +100,11 @@ const { values: args } = parseArgs({ options: { json: { type: 'boolean', default
 
 const [page, kyAlone] = await Promise.all([bundle(PAGES.idemkey), bundle(PAGES.ky)]);
 const added = { min: page.min - kyAlone.min, gzip: page.gzip - kyAlone.gzip };
-const { dependencies, own } = parts(page);
+const { dependencies, own } = parts(page.metafile);
 const over = added.gzip > BUDGET;
 
 if (args.json) {
-	const figures = {
-		page: { min: page.min, gzip: page.gzip },
-		lazy: page.lazy,
-		ky: { min: kyAlone.min, gzip: kyAlone.gzip },
-	};
+	const figures = { page: { min: page.min, gzip: page.gzip }, ky: { min: kyAlone.min, gzip: kyAlone.gzip } };
 	console.log(JSON.stringify({ ...figures, added, budget: BUDGET, over, dependencies, own }, null, '\t'));
 } else {
 	// Gzip works across the whole file, so no part has a gzip size of its own: each is given the page's ratio.
@@ -169,8 +115,7 @@ if (args.json) {
 	const ownMin = own.reduce((sum, part) => sum + part.min, 0);
 	const lines = [
 		`${'bundle (esbuild, ESM, minified, browser; from src/)'.padEnd(44)}${'min'.padStart(10)}${'gzip'.padStart(12)}`,
-		row('createClient + IndexedDBJournal, at load', page.min, page.gzip),
-		row('  + chunks loaded on first use (recovery)', page.lazy.min, page.lazy.gzip),
+		row('createClient + IndexedDBJournal', page.min, page.gzip),
 		row('ky alone', kyAlone.min, kyAlone.gzip),
 		row('page minus ky alone (ky is not in the page)', added.min, added.gzip),
 		`budget: ${kb(BUDGET)} gzip over ky alone: ${over ? `OVER by ${kb(added.gzip - BUDGET)}` : `within, ${kb(BUDGET - added.gzip)} to spare`}`,
