@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { checkFields, isObject, mustBe } from './rules.js';
+import { mustBe } from '../utils/input.js';
+import { checkFields, isObject } from './rules.js';
 
 /*
 The client's options, checked by hand (the browser bundle carries no zod) for what would otherwise fail late and

@@ -1,16 +1,11 @@
-import { InvalidRequestError } from '../errors/classes.js';
 import { HEADER_VALUE } from '../utils/headers.js';
-import { describe, isAbortSignal, MAX_TIMEOUT_MS } from '../utils/input.js';
+import { isAbortSignal, MAX_TIMEOUT_MS, mustBe } from '../utils/input.js';
 
 /*
 What each option of the client and of its methods must be, as one table: a call's options and the client's share
 their rules (a timeout is a timeout wherever it is given) and their message (`field must be what; got ...`). Checked
 by hand, not with zod: these run on every call, in the browser too, whose bundle must not carry zod.
 */
-
-/** `field must be what; got <value described, never shown: it may be a secret>.` */
-export const mustBe = (field: string, what: string, value: unknown): InvalidRequestError =>
-	new InvalidRequestError(`${field} must be ${what}; got ${describe(value)}.`, { field });
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
