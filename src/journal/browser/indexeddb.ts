@@ -147,7 +147,7 @@ export class IndexedDBJournal implements Journal {
 			const stored: Stored | undefined = await answer(
 				db.transaction(STORE).objectStore(STORE).index('id').get(id),
 			);
-			return stored === undefined ? undefined : this.#check(stored, id);
+			return stored && this.#check(stored, id);
 		});
 	}
 
@@ -211,7 +211,7 @@ export class IndexedDBJournal implements Journal {
 						const done = committed(tx);
 						const store = tx.objectStore(STORE);
 						const stored: Stored | undefined = await answer(store.index('id').get(id));
-						const current = stored === undefined ? undefined : this.#check(stored, id);
+						const current = stored && this.#check(stored, id);
 						const wrote = accept(current);
 						// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
 						if (wrote) store.put(toStored(next, stored?.seq));
