@@ -23,13 +23,9 @@ function frozen<T>(value: T, previous?: object): T {
 	return Object.freeze(value);
 }
 
-function isDeepFrozen(value: object): boolean {
-	if (!Object.isFrozen(value)) return false;
-	for (const v of Object.values(value)) {
-		if (typeof v === 'object' && v !== null && !isDeepFrozen(v)) return false;
-	}
-	return true;
-}
+const isDeepFrozen = (value: object): boolean =>
+	Object.isFrozen(value) &&
+	Object.values(value).every((v) => typeof v !== 'object' || v === null || isDeepFrozen(v));
 
 const SWEEP_EVERY = 1024;
 
