@@ -117,9 +117,8 @@ function build(
 	options: ClientOptions,
 	shared: { journal: Journal; flights: SingleFlight<IdemResult> } | undefined,
 ): IdemClient {
-	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	// Each option left out, or given as undefined, takes its default.
-	const set = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+	const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 	const {
 		scope,
 		timeout,
@@ -128,7 +127,8 @@ function build(
 		maxResponseBytes,
 		keepFinishedMs,
 		journalHeaders: named,
-	} = { ...CLIENT_DEFAULTS, ...set } as typeof CLIENT_DEFAULTS;
+	} = { ...CLIENT_DEFAULTS, ...given } as typeof CLIENT_DEFAULTS;
+	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
 	const journalHeaders = journalHeaderSet(named);

@@ -128,7 +128,8 @@ export class MemoryJournal implements Journal {
 
 	/** Keeps the count of inflight records and the finishing order of finished ones up to date with one write. */
 	#track(id: string, before: JournalRecord | undefined, after: JournalRecord | undefined): void {
-		this.#inflight += Number(after?.state === 'inflight') - Number(before?.state === 'inflight');
+		if (before?.state === 'inflight') this.#inflight--;
+		if (after?.state === 'inflight') this.#inflight++;
 		if (!after || !isFinished(after.state)) {
 			this.#finished.delete(id);
 		} else if (!this.#finished.has(id)) {
