@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { TOKEN } from '../utils/headers.js';
-import { checkOperation } from '../utils/input.js';
-import { checkFields, isObject, mustBe, RULES } from './rules.js';
+import { checkOperation, mustBe } from '../utils/input.js';
+import { checkFields, isObject, RULES } from './rules.js';
 
 /*
 Every check the arguments of a client method get (a call's options, resume's, resumeAll's, pending's, abandon's and

@@ -117,10 +117,21 @@ function build(
 	options: ClientOptions,
 	shared: { journal: Journal; flights: SingleFlight<IdemResult> } | undefined,
 ): IdemClient {
+	// Each option left out, or given as undefined, takes its default.
+	const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+	const {
+		scope,
+		timeout,
+		storeBodies,
+		maxStoredBodyBytes,
+		maxResponseBytes,
+		keepFinishedMs,
+		journalHeaders: named,
+	} = { ...CLIENT_DEFAULTS, ...given } as typeof CLIENT_DEFAULTS;
 	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
-	const journalHeaders = journalHeaderSet(options.journalHeaders ?? CLIENT_DEFAULTS.journalHeaders);
+	const journalHeaders = journalHeaderSet(named);
 	const dialect = resolveDialect(options.dialect);
 	// A key names one operation. On the client it would be every write's key: each write after the first would then be
 	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
@@ -130,9 +141,7 @@ function build(
 			{ field: 'headers' },
 		);
 	}
-	const defaults = CLIENT_DEFAULTS;
 	const journal = options.journal ?? new MemoryJournal();
-	const scope = options.scope ?? defaults.scope;
 	const searchParams = options.searchParams === undefined ? undefined : toSearchParams(options.searchParams);
 	const onEvent = options.onEvent;
 	const userFetch = options.fetch;
@@ -144,15 +153,15 @@ function build(
 		dialect,
 		journal,
 		scope,
-		policy: resolvePolicy(defaults.retry, options.retry),
-		timeout: options.timeout ?? defaults.timeout,
+		policy: resolvePolicy(CLIENT_DEFAULTS.retry, options.retry),
+		timeout,
 		baseUrl,
 		headers: options.headers,
 		journalHeaders,
-		storeBodies: options.storeBodies ?? defaults.storeBodies,
-		maxStoredBodyBytes: options.maxStoredBodyBytes ?? defaults.maxStoredBodyBytes,
-		maxResponseBytes: options.maxResponseBytes ?? defaults.maxResponseBytes,
-		keepFinishedMs: options.keepFinishedMs ?? defaults.keepFinishedMs,
+		storeBodies,
+		maxStoredBodyBytes,
+		maxResponseBytes,
+		keepFinishedMs,
 		// One operation runs once per process, not per client object: a client derived on the same journal (where the
 		// same scope and operation name the same record) joins its parent's flights.
 		flights: shared?.journal === journal ? shared.flights : new SingleFlight<IdemResult>(),

@@ -1,31 +1,16 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { checkFields, isObject, mustBe } from './rules.js';
+import { mustBe } from '../utils/input.js';
+import { CLIENT_RULES, checkFields, isObject } from './rules.js';
 
 /*
 The client's options, checked by hand (the browser bundle carries no zod) for what would otherwise fail late and
-obscurely, by the rules a call's options share (RULES). Unknown names are refused: a misspelt option (ky's `prefixUrl`,
+obscurely, by the rules a call's options share (CLIENT_RULES). Unknown names are refused: a misspelt option (ky's `prefixUrl`,
 `baseURL`, `header`) would otherwise be dropped without a word, and the client would run without the base URL, the
 headers or the retry budget its author meant to give it.
 */
 
 /** Checked here, in the order they are reported. */
-const CHECKED = [
-	'timeout',
-	'searchParams',
-	'baseUrl',
-	'scope',
-	'journalHeaders',
-	'storeBodies',
-	'maxStoredBodyBytes',
-	'maxResponseBytes',
-	'keepFinishedMs',
-	'retry',
-	'onEvent',
-	'onExpired',
-	'beforeAttempt',
-	'fetch',
-	'journal',
-];
+const CHECKED = Object.keys(CLIENT_RULES);
 
 /** Every option: the checked ones, and those checked where they are used (resolveDialect, mergeHeaders). */
 const KNOWN = [...CHECKED, 'dialect', 'headers'];

@@ -1,6 +1,5 @@
-import { InvalidRequestError } from '../errors/classes.js';
 import { HEADER_VALUE } from '../utils/headers.js';
-import { describe, isAbortSignal, MAX_TIMEOUT_MS } from '../utils/input.js';
+import { isAbortSignal, MAX_TIMEOUT_MS, mustBe } from '../utils/input.js';
 
 /*
 What each option of the client and of its methods must be, as one table: a call's options and the client's share
@@ -8,30 +7,26 @@ their rules (a timeout is a timeout wherever it is given) and their message (`fi
 by hand, not with zod: these run on every call, in the browser too, whose bundle must not carry zod.
 */
 
-/** `field must be what; got <value described, never shown: it may be a secret>.` */
-export const mustBe = (field: string, what: string, value: unknown): InvalidRequestError =>
-	new InvalidRequestError(`${field} must be ${what}; got ${describe(value)}.`, { field });
-
 export const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isFunction = (value: unknown) => typeof value === 'function';
 const isParamValue = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+const isBoolean = (value: unknown) => typeof value === 'boolean';
 const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 const JOURNAL_METHODS = ['create', 'get', 'compareAndSet', 'listUnfinished', 'collectGarbage'];
 
-/** What each option must be, for the message, and the test of it. An option left `undefined` is never tested. */
-export const RULES: Record<string, [what: string, ok: (value: unknown) => boolean]> = {
+type Rule = [what: string, ok: (value: unknown) => boolean];
+
+/**
+What each option of the client must be, for the message, and the test of it, in the order they are reported. A call's
+options that the client has too (timeout, retry, searchParams, onExpired) follow the same rule. An option left
+`undefined` is never tested; dialect and headers are checked where they are used (resolveDialect, mergeHeaders).
+*/
+export const CLIENT_RULES: Record<string, Rule> = {
 	timeout: [
 		`a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
 		(value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_TIMEOUT_MS,
-	],
-	// The numbers themselves are checked by resolvePolicy; a non-object would otherwise be read as "no overrides".
-	retry: ['an object such as { limit: 3 }', isObject],
-	signal: ['an AbortSignal', (value) => value === null || isAbortSignal(value)],
-	schema: [
-		'a Standard Schema (zod, valibot, arktype, ...)',
-		(value) => isFunction((Object(value) as { '~standard'?: { validate?: unknown } })['~standard']?.validate),
 	],
 	searchParams: [
 		'URLSearchParams or an object of strings, numbers, booleans or arrays of them',
@@ -42,17 +37,6 @@ export const RULES: Record<string, [what: string, ok: (value: unknown) => boolea
 					(param) => isParamValue(param) || (Array.isArray(param) && param.every(isParamValue)),
 				)),
 	],
-	// The key travels as a header value. A custom dialect's keyPattern may let through what fetch cannot send (a line
-	// break) or would trim (outer spaces): the server would then see another key than the one journaled.
-	key: [
-		'a string fetch can send as a header value (Latin-1, no line break or outer space)',
-		(value) => typeof value === 'string' && HEADER_VALUE.test(value) && !/^[ \t]|[ \t]$/.test(value),
-	],
-	url: ['a string', (value) => typeof value === 'string'],
-	onExpired: ['a function', isFunction],
-	force: ['a boolean', (value) => typeof value === 'boolean'],
-	concurrency: ['a positive integer', (value) => Number.isInteger(value) && (value as number) >= 1],
-	// The client's own; dialect and headers are checked where they are used (resolveDialect, mergeHeaders).
 	baseUrl: ['a string or a URL', (value) => typeof value === 'string' || value instanceof URL],
 	scope: [
 		'a string of 1 to 200 characters',
@@ -62,14 +46,17 @@ export const RULES: Record<string, [what: string, ok: (value: unknown) => boolea
 		'an array of header names',
 		(value) => Array.isArray(value) && value.every((name) => typeof name === 'string'),
 	],
-	storeBodies: ['a boolean', (value) => typeof value === 'boolean'],
+	storeBodies: ['a boolean', isBoolean],
 	maxStoredBodyBytes: ['a whole number from 0', isCount],
 	maxResponseBytes: ['a whole number from 0', isCount],
 	keepFinishedMs: [
 		'a number of milliseconds from 0',
 		(value) => Number.isFinite(value) && (value as number) >= 0,
 	],
+	// The numbers themselves are checked by resolvePolicy; a non-object would otherwise be read as "no overrides".
+	retry: ['an object such as { limit: 3 }', isObject],
 	onEvent: ['a function', isFunction],
+	onExpired: ['a function', isFunction],
 	beforeAttempt: ['a function', isFunction],
 	fetch: ['a function', isFunction],
 	journal: [
@@ -78,11 +65,30 @@ export const RULES: Record<string, [what: string, ok: (value: unknown) => boolea
 	],
 };
 
+/** Every option's rule: the client's, and those only a call (or resume, resumeAll, abandon) takes. */
+export const RULES: Record<string, Rule> = {
+	...CLIENT_RULES,
+	signal: ['an AbortSignal', (value) => value === null || isAbortSignal(value)],
+	schema: [
+		'a Standard Schema (zod, valibot, arktype, ...)',
+		(value) => isFunction((Object(value) as { '~standard'?: { validate?: unknown } })['~standard']?.validate),
+	],
+	// The key travels as a header value. A custom dialect's keyPattern may let through what fetch cannot send (a line
+	// break) or would trim (outer spaces): the server would then see another key than the one journaled.
+	key: [
+		'a string fetch can send as a header value (Latin-1, no line break or outer space)',
+		(value) => typeof value === 'string' && HEADER_VALUE.test(value) && !/^[ \t]|[ \t]$/.test(value),
+	],
+	url: ['a string', (value) => typeof value === 'string'],
+	force: ['a boolean', isBoolean],
+	concurrency: ['a positive integer', (value) => Number.isInteger(value) && (value as number) >= 1],
+};
+
 /** Throws for the first of `names` that `options` gives (not `undefined`) and its rule refuses. */
 export function checkFields(options: Record<string, unknown>, names: readonly string[]): void {
 	for (const name of names) {
 		const value = options[name];
-		const [what, ok] = RULES[name] as [string, (value: unknown) => boolean];
+		const [what, ok] = RULES[name] as Rule;
 		if (value !== undefined && !ok(value)) throw mustBe(name, what, value);
 	}
 }

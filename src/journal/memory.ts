@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../errors/classes.js';
+import { mustBe } from '../utils/input.js';
 import type { Journal } from './journal.js';
 import { isCollectable, isFinished, type JournalRecord, recordId } from './record.js';
 
@@ -23,13 +23,9 @@ function frozen<T>(value: T, previous?: object): T {
 	return Object.freeze(value);
 }
 
-function isDeepFrozen(value: object): boolean {
-	if (!Object.isFrozen(value)) return false;
-	for (const v of Object.values(value)) {
-		if (typeof v === 'object' && v !== null && !isDeepFrozen(v)) return false;
-	}
-	return true;
-}
+const isDeepFrozen = (value: object): boolean =>
+	Object.isFrozen(value) &&
+	Object.values(value).every((v) => typeof v !== 'object' || v === null || isDeepFrozen(v));
 
 const SWEEP_EVERY = 1024;
 
@@ -73,16 +69,8 @@ export class MemoryJournal implements Journal {
 	constructor(options: MemoryJournalOptions = {}) {
 		const max = options?.maxFinishedRecords ?? DEFAULT_MAX_FINISHED_RECORDS;
 		// Checked by hand: the core stays small for browsers.
-		if (
-			typeof max !== 'number' ||
-			!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))
-		) {
-			throw new InvalidRequestError(
-				`maxFinishedRecords must be a whole number from 1, or Infinity; got ${String(max)}.`,
-				{
-					field: 'maxFinishedRecords',
-				},
-			);
+		if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 1))) {
+			throw mustBe('maxFinishedRecords', 'a whole number from 1, or Infinity', max);
 		}
 		this.#maxFinished = max;
 	}
@@ -138,24 +126,21 @@ export class MemoryJournal implements Journal {
 		return removed;
 	}
 
+	/** Keeps the count of inflight records and the finishing order of finished ones up to date with one write. */
 	#track(id: string, before: JournalRecord | undefined, after: JournalRecord | undefined): void {
 		if (before?.state === 'inflight') this.#inflight--;
 		if (after?.state === 'inflight') this.#inflight++;
-		const wasFinished = before !== undefined && isFinished(before.state);
-		const nowFinished = after !== undefined && isFinished(after.state);
-		if (wasFinished === nowFinished) return;
-		if (!nowFinished) {
+		if (!after || !isFinished(after.state)) {
 			this.#finished.delete(id);
-			return;
+		} else if (!this.#finished.has(id)) {
+			// A record that finished again keeps its place: the set's order is the order records first finished.
+			this.#finished.add(id);
+			if (this.#finished.size > this.#maxFinished) {
+				const oldest = this.#finished.values().next().value as string;
+				this.#finished.delete(oldest);
+				this.#records.delete(oldest);
+			}
 		}
-		this.#finished.add(id);
-		if (this.#finished.size > this.#maxFinished) this.#evictOldestFinished();
-	}
-
-	#evictOldestFinished(): void {
-		const oldest = this.#finished.values().next().value as string;
-		this.#finished.delete(oldest);
-		this.#records.delete(oldest);
 	}
 
 	// The write itself is already done: only when the caller hears of it is batched. Measured at concurrency 32 on

@@ -56,11 +56,11 @@ function write(
 	let value: unknown = input;
 	const toJSON = (value as { toJSON?: unknown }).toJSON;
 	if (typeof toJSON === 'function') value = toJSON.call(value, key);
+	// Boxed primitives are read as JSON.stringify reads them (a Number or String through its own valueOf/toString).
+	if (value instanceof Number) value = Number(value);
+	else if (value instanceof String) value = String(value);
+	else if (value instanceof Boolean || value instanceof BigInt) value = value.valueOf();
 	if (typeof value !== 'object' || value === null) return writePrimitive(value);
-	if (value instanceof Number) return writePrimitive(Number(value));
-	if (value instanceof String) return quote(String(value));
-	if (value instanceof Boolean) return value.valueOf() ? 'true' : 'false';
-	if (value instanceof BigInt) return writePrimitive(value.valueOf());
 	if (depth < UNCHECKED_DEPTH) return writeContainer(value, depth, deep);
 	const ancestors = deep ?? new Set<object>();
 	if (ancestors.has(value)) throw new TypeError('Converting circular structure to JSON');

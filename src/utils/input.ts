@@ -12,13 +12,14 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 /** The longest operation id a journal is asked to key on. */
 export const MAX_OPERATION_LENGTH = 512;
 
+/** The one shape of a refused input: `field must be what; got <value described, never shown: it may be a secret>.` */
+export const mustBe = (field: string, what: string, value: unknown): InvalidRequestError =>
+	new InvalidRequestError(`${field} must be ${what}; got ${describe(value)}.`, { field });
+
 /** An operation id, given by the caller or derived from the key, or InvalidRequestError (field `operation`). */
 export function checkOperation(operation: unknown): void {
 	if (typeof operation !== 'string' || operation.length === 0 || operation.length > MAX_OPERATION_LENGTH) {
-		throw new InvalidRequestError(
-			`The operation id must be a non-empty string of at most ${MAX_OPERATION_LENGTH} characters; got ${describe(operation)}.`,
-			{ field: 'operation' },
-		);
+		throw mustBe('operation', `a non-empty string of at most ${MAX_OPERATION_LENGTH} characters`, operation);
 	}
 }
 

@@ -147,7 +147,7 @@ export class IndexedDBJournal implements Journal {
 			const stored: Stored | undefined = await answer(
 				db.transaction(STORE).objectStore(STORE).index('id').get(id),
 			);
-			return stored === undefined ? undefined : this.#check(stored, id);
+			return stored && this.#check(stored, id);
 		});
 	}
 
@@ -211,7 +211,7 @@ export class IndexedDBJournal implements Journal {
 						const done = committed(tx);
 						const store = tx.objectStore(STORE);
 						const stored: Stored | undefined = await answer(store.index('id').get(id));
-						const current = stored === undefined ? undefined : this.#check(stored, id);
+						const current = stored && this.#check(stored, id);
 						const wrote = accept(current);
 						// A failed put aborts the transaction, whose error (say, QuotaExceededError) is the one to report.
 						if (wrote) store.put(toStored(next, stored?.seq));
@@ -237,23 +237,18 @@ export class IndexedDBJournal implements Journal {
 		signal?: AbortSignal,
 	): Promise<T> {
 		try {
-			return await io(await this.#connection());
+			if (this.#closed) throw new JournalError(`IndexedDBJournal "${this.name}" is closed; make a new one.`);
+			// Opened on first use, and again after a failed open or a close by the browser.
+			this.#db ??= this.#open().catch((error: unknown) => {
+				this.#db = undefined;
+				throw error;
+			});
+			return await io(await this.#db);
 		} catch (error) {
 			// The caller left while the lock was held elsewhere: its own reason, not a storage failure.
 			if (signal?.aborted && error === signal.reason) throw error;
 			throw storageError(error, `IndexedDB journal "${this.name}" could not ${what}`, operation);
 		}
-	}
-
-	#connection(): Promise<IDBDatabase> {
-		if (this.#closed) {
-			return Promise.reject(new JournalError(`IndexedDBJournal "${this.name}" is closed; make a new one.`));
-		}
-		this.#db ??= this.#open().catch((error: unknown) => {
-			this.#db = undefined;
-			throw error;
-		});
-		return this.#db;
 	}
 
 	async #open(): Promise<IDBDatabase> {
@@ -272,8 +267,7 @@ export class IndexedDBJournal implements Journal {
 				store.createIndex('unfinished', 'unfinishedIn');
 				store.createIndex('due', 'collectableAt');
 			};
-			request.onsuccess = () => resolve(request.result);
-			request.onerror = () => reject(request.error);
+			answer(request).then(resolve, reject);
 			request.onblocked = () => {
 				reject(
 					new JournalError(
@@ -284,7 +278,11 @@ export class IndexedDBJournal implements Journal {
 				request.onsuccess = () => request.result.close();
 			};
 		}).catch((error: unknown) => {
-			throw openError(name, error);
+			const why =
+				(error as { name?: unknown } | undefined)?.name === 'VersionError'
+					? 'was made by a newer version of idemkey: update idemkey on this page'
+					: 'could not be opened: check that this site may store data (private browsing may not)';
+			throw storageError(error, `IndexedDB database "${name}" ${why}`);
 		});
 		if (!db.objectStoreNames.contains(STORE)) {
 			db.close();
@@ -304,12 +302,4 @@ export class IndexedDBJournal implements Journal {
 		db.addEventListener('close', forget);
 		return db;
 	}
-}
-
-function openError(name: string, error: unknown): JournalError {
-	const why =
-		(error as { name?: unknown } | undefined)?.name === 'VersionError'
-			? 'was made by a newer version of idemkey: update idemkey on this page'
-			: 'could not be opened: check that this site may store data (private browsing may not)';
-	return storageError(error, `IndexedDB database "${name}" ${why}`);
 }
