@@ -10,6 +10,16 @@ by hand, not with zod: these run on every call, in the browser too, whose bundle
 export const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+An object literal (of this realm or another), not an instance: a Map, URL or Date has no enumerable fields, so read as
+parameters it would name none, and what the caller meant to send would be dropped without a word.
+*/
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+	if (!isObject(value)) return false;
+	const proto: unknown = Object.getPrototypeOf(value);
+	return proto === null || Object.getPrototypeOf(proto) === null;
+};
+
 const isFunction = (value: unknown) => typeof value === 'function';
 const isParamValue = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
 const isBoolean = (value: unknown) => typeof value === 'boolean';
@@ -32,7 +42,7 @@ export const CLIENT_RULES: Record<string, Rule> = {
 		'URLSearchParams or an object of strings, numbers, booleans or arrays of them',
 		(value) =>
 			value instanceof URLSearchParams ||
-			(isObject(value) &&
+			(isPlainObject(value) &&
 				Object.values(value).every(
 					(param) => isParamValue(param) || (Array.isArray(param) && param.every(isParamValue)),
 				)),
