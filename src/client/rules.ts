@@ -23,7 +23,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
 const isFunction = (value: unknown) => typeof value === 'function';
 const isParamValue = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
 const isBoolean = (value: unknown) => typeof value === 'boolean';
-const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+// Safe integers only, as zod's int() took them: past 2^53 a byte count is no longer exact.
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+const COUNT = `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`;
 const JOURNAL_METHODS = ['create', 'get', 'compareAndSet', 'listUnfinished', 'collectGarbage'];
 
 type Rule = [what: string, ok: (value: unknown) => boolean];
@@ -57,8 +59,8 @@ export const CLIENT_RULES: Record<string, Rule> = {
 		(value) => Array.isArray(value) && value.every((name) => typeof name === 'string'),
 	],
 	storeBodies: ['a boolean', isBoolean],
-	maxStoredBodyBytes: ['a whole number from 0', isCount],
-	maxResponseBytes: ['a whole number from 0', isCount],
+	maxStoredBodyBytes: [COUNT, isCount],
+	maxResponseBytes: [COUNT, isCount],
 	keepFinishedMs: [
 		'a number of milliseconds from 0',
 		(value) => Number.isFinite(value) && (value as number) >= 0,
