@@ -104,5 +104,10 @@ export function checkSettle(operation: unknown, options: unknown): void {
 	if (typeof operation !== 'string' || operation === '') {
 		throw mustBe('operation', 'a non-empty string', operation);
 	}
-	checkFields(options, ['force', ...SEND_OPTIONS]);
+	// Named like the settlement's other refusals (its reason, status, data), which operation/ reports with the ids.
+	const { force } = options;
+	if (force !== undefined && typeof force !== 'boolean') {
+		throw new InvalidRequestError(mustBe('force', 'a boolean', force).message, { field: 'force', operation });
+	}
+	checkFields(options, SEND_OPTIONS);
 }

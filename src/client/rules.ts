@@ -10,10 +10,22 @@ by hand, not with zod: these run on every call, in the browser too, whose bundle
 export const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+An object literal (of this realm or another), not an instance: a Map, URL or Date has no enumerable fields, so read as
+parameters it would name none, and what the caller meant to send would be dropped without a word.
+*/
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+	if (!isObject(value)) return false;
+	const proto: unknown = Object.getPrototypeOf(value);
+	return proto === null || Object.getPrototypeOf(proto) === null;
+};
+
 const isFunction = (value: unknown) => typeof value === 'function';
 const isParamValue = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
 const isBoolean = (value: unknown) => typeof value === 'boolean';
-const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+// Safe integers only, as zod's int() took them: past 2^53 a byte count is no longer exact.
+const isCount = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 0;
+const COUNT = `a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`;
 const JOURNAL_METHODS = ['create', 'get', 'compareAndSet', 'listUnfinished', 'collectGarbage'];
 
 type Rule = [what: string, ok: (value: unknown) => boolean];
@@ -32,7 +44,7 @@ export const CLIENT_RULES: Record<string, Rule> = {
 		'URLSearchParams or an object of strings, numbers, booleans or arrays of them',
 		(value) =>
 			value instanceof URLSearchParams ||
-			(isObject(value) &&
+			(isPlainObject(value) &&
 				Object.values(value).every(
 					(param) => isParamValue(param) || (Array.isArray(param) && param.every(isParamValue)),
 				)),
@@ -47,8 +59,8 @@ export const CLIENT_RULES: Record<string, Rule> = {
 		(value) => Array.isArray(value) && value.every((name) => typeof name === 'string'),
 	],
 	storeBodies: ['a boolean', isBoolean],
-	maxStoredBodyBytes: ['a whole number from 0', isCount],
-	maxResponseBytes: ['a whole number from 0', isCount],
+	maxStoredBodyBytes: [COUNT, isCount],
+	maxResponseBytes: [COUNT, isCount],
 	keepFinishedMs: [
 		'a number of milliseconds from 0',
 		(value) => Number.isFinite(value) && (value as number) >= 0,

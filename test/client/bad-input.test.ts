@@ -123,6 +123,12 @@ const calls: Case[] = [
 	['searchParams a number', 'searchParams', { options: { json: {}, searchParams: 5 } }],
 	['searchParams value undefined', 'searchParams', { options: { json: {}, searchParams: { a: undefined } } }],
 	['searchParams value an object', 'searchParams', { options: { json: {}, searchParams: { a: {} } } }],
+	// Not a plain object: read by its own enumerable fields, it names no parameter, and the call would go without them.
+	[
+		'searchParams a Map',
+		'searchParams',
+		{ options: { json: {}, searchParams: new Map([['api_key', SECRET]]) } },
+	],
 ];
 
 describe('a call with bad input is refused before anything is journaled or sent', () => {
@@ -167,6 +173,13 @@ const clients: [label: string, field: string, make: () => unknown][] = [
 	['header value past Latin-1', 'headers', () => ({ headers: [['x-api-key', `${SECRET}€`]] })],
 	['header name with a space', 'headers', () => ({ headers: { 'x api': 'v' } })],
 	['retry a number', 'retry', () => ({ retry: 5 })],
+	// The client's query is where an API key the server takes in the URL goes: dropped, every call would go without it.
+	['searchParams a Map', 'searchParams', () => ({ searchParams: new Map([['api_key', SECRET]]) })],
+	[
+		'searchParams a URL',
+		'searchParams',
+		() => ({ searchParams: new URL(`https://x.test/?api_key=${SECRET}`) }),
+	],
 	['retry.limit NaN', 'retry', () => ({ retry: { limit: Number.NaN } })],
 	['scope a number', 'scope', () => ({ scope: 7 })],
 	['dialect "toString"', 'dialect', () => ({ dialect: 'toString' })],

@@ -27,6 +27,9 @@ describe('each client option is checked, and its error names it', () => {
 		['maxStoredBodyBytes negative', { maxStoredBodyBytes: -1 }, 'maxStoredBodyBytes'],
 		['maxStoredBodyBytes a fraction', { maxStoredBodyBytes: 1.5 }, 'maxStoredBodyBytes'],
 		['maxResponseBytes NaN', { maxResponseBytes: Number.NaN }, 'maxResponseBytes'],
+		// Past 2^53 a count is no longer exact: byte counting against it would compare rounded numbers.
+		['maxResponseBytes past 2^53', { maxResponseBytes: 2 ** 60 }, 'maxResponseBytes'],
+		['maxStoredBodyBytes past 2^53', { maxStoredBodyBytes: 2 ** 53 }, 'maxStoredBodyBytes'],
 		['maxResponseBytes a string', { maxResponseBytes: '16MB' }, 'maxResponseBytes'],
 		['keepFinishedMs Infinity', { keepFinishedMs: Number.POSITIVE_INFINITY }, 'keepFinishedMs'],
 		['keepFinishedMs negative', { keepFinishedMs: -1 }, 'keepFinishedMs'],

@@ -29,6 +29,19 @@ describe('a bad argument rejects the returned promise; it never throws where the
 	});
 });
 
+describe('a settlement refused for its force flag names the operation, as its reason, status and data do', () => {
+	it.each<[string, (api: ReturnType<typeof createClient>) => Promise<unknown>]>([
+		['abandon', (api) => api.abandon('book:42', { force: 'yes' as never })],
+		['resolve', (api) => api.resolve('book:42', { force: 1 as never })],
+	])('%s', async (_, settle) => {
+		const journal = new SpyJournal();
+		const error = await rejectionOf(settle(createClient({ journal })));
+		expect(error).toBeInstanceOf(InvalidRequestError);
+		expect(error).toMatchObject({ field: 'force', operation: 'book:42' });
+		expect(journal.calls).toEqual([]);
+	});
+});
+
 describe("resume()'s request is checked like a call, before the journal is read", () => {
 	it.each<[string, unknown, string]>([
 		['a string', 'json', 'request'],
