@@ -80,14 +80,14 @@ export function sameByHand(stored: JournalRecord, wanted: JournalRecord): boolea
 
 /**
 Writes a by-hand settlement over the record it was built from, through the port (so within the caller's signal and
-deadline: a lock held by another process is not waited out); a record changed meanwhile is a `JournalError`.
+deadline: a lock held by another process is not waited out); a record changed meanwhile is a `JournalError`. The
+port's errors name the key the record holds: a settlement may carry a fresh one (`resend`) that nothing has kept yet.
 */
 export async function writeByHand(
 	port: JournalPort,
 	next: JournalRecord,
 	cause?: IdempotencyError,
 ): Promise<void> {
-	port.ids.key = next.key ?? undefined;
 	const written = await port.compareAndSet(
 		next,
 		`record how operation "${next.operation}" was settled`,

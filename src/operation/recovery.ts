@@ -76,6 +76,7 @@ export async function settleOperation(
 	// One deadline for the read and the write: the whole settlement is bounded like one call.
 	const port = journalPort(ctx, operation, callerBound(ctx, options));
 	const record = await readExisting(port, ctx.scope);
+	port.ids.key = record.key ?? undefined;
 	const next = settledByHand(record, decision, ctx.now());
 	const why = refusal(record, ctx.flights.has(recordId(ctx.scope, operation)), options.force === true);
 	if (why === 'finished' && sameByHand(record, next)) return Object.freeze(record);

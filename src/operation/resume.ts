@@ -175,7 +175,9 @@ async function reconcile<T>(
 		);
 	}
 	// The hook may have taken its time: the write gets a deadline of its own.
-	await writeByHand(journalPort(ctx, operation, callerBound(ctx, options)), next, expired);
+	const port = journalPort(ctx, operation, callerBound(ctx, options));
+	port.ids.key = record.key ?? undefined;
+	await writeByHand(port, next, expired);
 	if (action === 'resend') return send(next);
 	if (action === 'abandon') throw expired;
 	return answered(ctx, next, options);

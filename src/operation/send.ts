@@ -1,6 +1,7 @@
-import { NotSentError, OutcomeUnknownError } from '../errors/classes.js';
+import { InvalidRequestError, NotSentError, OutcomeUnknownError } from '../errors/classes.js';
 import type { Observation } from '../retry/classify.js';
 import { abortable } from '../utils/abortable.js';
+import { pairProblem } from '../utils/headers.js';
 import { MAX_TIMEOUT_MS } from '../utils/input.js';
 import { parseBody } from '../utils/parse-body.js';
 import { withQuery } from '../utils/query.js';
@@ -152,6 +153,18 @@ async function beforeAttempt(
 	const key = spec.key ?? request.headers.get(ctx.dialect.keyHeader);
 	if (key === null) headers.delete(ctx.dialect.keyHeader);
 	else headers.set(ctx.dialect.keyHeader, key);
+	// Headers given as options are checked where they are merged; the hook's only here. One fetch cannot send (a framing
+	// header, a control character) would fail as it left, a network error: retried, then "may have been applied".
+	for (const [name, value] of headers) {
+		const why = pairProblem(name, value);
+		if (why !== undefined) {
+			throw refused(
+				request,
+				spec,
+				new InvalidRequestError(`beforeAttempt set headers fetch cannot send: ${why}.`, { field: 'headers' }),
+			);
+		}
+	}
 }
 
 /** The call's error when its `beforeAttempt` hook failed: this attempt was never sent. */

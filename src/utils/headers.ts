@@ -39,7 +39,7 @@ const FRAMING = new Set(['content-length', 'transfer-encoding', 'keep-alive', 'u
 const headerError = (why: string) => new InvalidRequestError(`headers: ${why}.`, { field: 'headers' });
 
 /** Why fetch could not send the header pair, if it could not (`undefined` as a value removes the header). */
-function pairProblem(name: unknown, value: unknown): string | undefined {
+export function pairProblem(name: unknown, value: unknown): string | undefined {
 	if (typeof name !== 'string' || !TOKEN.test(name)) {
 		return "a name must be a token (letters, digits and !#$%&'*+.^_`|~-), without spaces or colons";
 	}

@@ -85,6 +85,25 @@ describe('onExpired is waited for only as long as the caller allows', () => {
 		expect((report as { error: unknown }).error).toBeInstanceOf(InvalidRequestError);
 		expect((report as { error: InvalidRequestError }).error.field).toBe('onExpired');
 	});
+
+	it('a settlement the journal fails to write names the key the operation holds, not the one "resend" minted', async () => {
+		const journal = await expiredJournal();
+		journal.compareAndSet = async () => {
+			throw new Error('disk full');
+		};
+		const api = createClient({ baseUrl, journal, dialect: 'bardge' });
+		for (const action of ['resend', 'abandon', 'result'] as const) {
+			const error = await rejectionOf(
+				api.resume('book:0', {
+					onExpired: () => (action === 'result' ? { action, status: 201 } : { action }),
+				}),
+			);
+			expect(error).toBeInstanceOf(JournalError);
+			// The key a caller reconciles with: the fresh one was never journaled, nor sent.
+			expect((error as JournalError).key).toBe('k-expired');
+			expect((await journal.get('default', 'book:0'))?.key).toBe('k-expired');
+		}
+	});
 });
 
 describe('listing unfinished operations', () => {

@@ -119,6 +119,36 @@ describe('beforeAttempt', () => {
 		},
 	);
 
+	it.each([
+		{ name: 'Transfer-Encoding', value: 'chunked' },
+		{ name: 'Content-Length', value: '5' },
+		{ name: 'X-Token', value: 'SECRET\u0001VALUE' },
+	])(
+		'that sets a header fetch cannot send ($name): NotSentError naming it, never a network error retried to "unknown"',
+		async ({ name, value }) => {
+			const journal = new MemoryJournal();
+			const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
+			const api = createClient({
+				baseUrl: server.url,
+				journal,
+				retry: fast,
+				beforeAttempt: ({ headers }) => headers.set(name, value),
+			});
+
+			const error = await rejectionOf(api.post('bookings', { json: booking, operation: 'book:h' }));
+
+			// Client and call headers get this check where they are merged; the hook's are checked before they leave.
+			expect(error).toBeInstanceOf(NotSentError);
+			expect(error).toMatchObject({ attempts: 1, cause: { name: 'InvalidRequestError', field: 'headers' } });
+			expect(String((error as NotSentError).cause).toLowerCase()).toContain(name.toLowerCase());
+			expect(JSON.stringify([(error as Error).message, String((error as Error).cause)])).not.toContain(
+				'SECRET',
+			);
+			expect(server.received).toHaveLength(0);
+			expect(await journal.get('default', 'book:h')).toMatchObject({ state: 'pending', attemptsStarted: 0 });
+		},
+	);
+
 	it('that fails after an attempt that may have been applied: the outcome is unknown, never "not sent"', async () => {
 		const journal = new MemoryJournal();
 		const server = await serve((_req, res) => sendJson(res, 503, { error: 'busy' }));
