@@ -156,7 +156,7 @@ function build(
 		policy: resolvePolicy(CLIENT_DEFAULTS.retry, options.retry),
 		timeout,
 		baseUrl,
-		headers: options.headers,
+		headers: clientHeaders,
 		journalHeaders,
 		storeBodies,
 		maxStoredBodyBytes,

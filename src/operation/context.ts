@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/types.js';
 import type { Journal } from '../journal/journal.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { IdemEvent } from '../types/events.js';
-import type { ClientOptions, IdemHeadersInit } from '../types/options.js';
+import type { ClientOptions } from '../types/options.js';
 import type { IdemResult } from '../types/result.js';
 import type { SingleFlight } from './single-flight.js';
 
@@ -29,7 +29,8 @@ export type ClientContext = {
 	readonly timeout: number;
 	/** Normalised (see client/base-url): every call stays on its origin. */
 	readonly baseUrl: URL | undefined;
-	readonly headers: IdemHeadersInit | undefined;
+	/** The client's headers, checked (merged) once at `createClient`: each call copies them, never checks them again. */
+	readonly headers: Headers;
 	/** Request headers journaled beside the built-in allow-list (lower-case, never credentials). */
 	readonly journalHeaders: ReadonlySet<string>;
 	readonly storeBodies: boolean;

@@ -2,9 +2,9 @@ import type { Dialect } from '../dialects/types.js';
 import { InvalidRequestError } from '../errors/classes.js';
 import type { RequestSnapshot } from '../journal/record.js';
 import { fingerprint } from '../keys/fingerprint.js';
-import type { CallOptions, IdemHeadersInit } from '../types/options.js';
+import type { CallOptions } from '../types/options.js';
 import { toBase64 } from '../utils/base64.js';
-import { mergeHeaders, persistableHeaders } from '../utils/headers.js';
+import { mergeOver, persistableHeaders } from '../utils/headers.js';
 import { credentialParam, describeUrl, describeUrlText, hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { serialiseBody } from './body.js';
 
@@ -79,10 +79,10 @@ export async function prepareRequest(
 	method: string,
 	input: string | URL,
 	options: CallOptions<unknown>,
-	client: { baseUrl: URL | undefined; headers: IdemHeadersInit | undefined; dialect: Dialect },
+	client: { baseUrl: URL | undefined; headers: Headers; dialect: Dialect },
 ): Promise<PreparedRequest> {
 	const url = resolveUrl(input, client.baseUrl, options.searchParams);
-	const headers = mergeHeaders(client.headers, options.headers);
+	const headers = mergeOver(client.headers, options.headers);
 	const { dialect } = client;
 	const headerKey = headers.get(dialect.keyHeader) ?? undefined;
 	headers.delete(dialect.keyHeader);

@@ -9,7 +9,7 @@ import type { ExpiredDecision, OnExpired, ResumeOptions } from '../types/recover
 import type { IdemResult } from '../types/result.js';
 import { abortable } from '../utils/abortable.js';
 import { fromBase64 } from '../utils/base64.js';
-import { mergeHeaders, withoutSecretHeaders } from '../utils/headers.js';
+import { mergeOver, withoutSecretHeaders } from '../utils/headers.js';
 import { describe } from '../utils/input.js';
 import { hasUserInfo, isHttpUrl } from '../utils/url.js';
 import { settledByHand, writeByHand } from './by-hand.js';
@@ -37,7 +37,7 @@ function storedRequest(
 	// The client's headers carry the credentials (never journaled); the record adds what it kept, minus anything that
 	// looks like a credential, so that a record written by an older version or another program cannot override them.
 	const stored = withoutSecretHeaders(new Headers(snap.headers));
-	const headers = mergeHeaders(ctx.headers, stored, extra);
+	const headers = mergeOver(ctx.headers, stored, extra);
 	headers.delete(ctx.dialect.keyHeader);
 	return {
 		method: record.method,

@@ -56,7 +56,18 @@ Merges header sets, later ones winning (`undefined` deletes), refusing with Inva
 fetch could not send.
 */
 export function mergeHeaders(...inits: (IdemHeadersInit | undefined)[]): Headers {
-	const out = new Headers();
+	return mergeInto(new Headers(), inits);
+}
+
+/**
+A copy of `checked`, headers mergeHeaders already refused nothing of (a client's), with `inits` merged over it as
+mergeHeaders would: each call then checks only its own headers, not the client's again.
+*/
+export function mergeOver(checked: Headers, ...inits: (IdemHeadersInit | undefined)[]): Headers {
+	return mergeInto(new Headers(checked), inits);
+}
+
+function mergeInto(out: Headers, inits: readonly (IdemHeadersInit | undefined)[]): Headers {
 	for (const init of inits) {
 		if (init === undefined || init === null) continue;
 		if (typeof init !== 'object') throw headerError('expected an object, [name, value] pairs or Headers');

@@ -206,6 +206,23 @@ describe('redirects of reads', () => {
 		expect(api.received).toHaveLength(1);
 	});
 
+	it('stop at a Location with a user name or password, on the same origin too: the redirect is the answer', async () => {
+		const api = await serve(
+			redirect(302, () => {
+				const next = new URL('v1/next', api.url);
+				next.username = 'user';
+				next.password = 'LOCATION-PASSWORD';
+				return next.href;
+			}),
+		);
+		const idem = client(api.url);
+		const error = await failure(idem.get('v1/thing'));
+		expect(error).toBeInstanceOf(RequestRejectedError);
+		expect((error as RequestRejectedError).status).toBe(302);
+		expect(api.received.map((r) => r.url)).toEqual(['/v1/thing']);
+		expect(error.message).not.toContain('LOCATION-PASSWORD');
+	});
+
 	it('stop a loop after a few hops, and are not retried', async () => {
 		const api = await serve(redirect(302, () => '/v1/loop'));
 		const idem = client(api.url);
