@@ -12,29 +12,22 @@ import path from 'node:path';
 import { consumerChecks, consumerTypes } from './pack-smoke/consumer.ts';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const ENTRIES = [
-	'idemkey',
-	'idemkey/node',
-	'idemkey/browser',
-	'idemkey/journal',
-	'idemkey/testing',
-	'idemkey/testing/msw',
-	'idemkey/agent',
-];
-// Entries whose CommonJS build must load without require(esm): everything but idemkey/testing/msw, whose peer msw is
-// itself published as ES modules only.
-const CJS_WITHOUT_REQUIRE_ESM = [
-	'idemkey',
-	'idemkey/node',
-	'idemkey/browser',
-	'idemkey/journal',
-	'idemkey/testing',
-	'idemkey/agent',
-];
+type Manifest = {
+	version: string;
+	devDependencies: Record<string, string>;
+	exports: Record<string, unknown>;
+};
+const manifest = JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8')) as Manifest;
+
+// Every entry point the export map publishes, so that an entry added there is loaded here without a second list.
+const ENTRIES = Object.keys(manifest.exports)
+	.filter((subpath) => subpath !== './package.json')
+	.map((subpath) => path.posix.join('idemkey', subpath));
+// Entries whose CommonJS build must load without require(esm): all but those of the peer msw, which is itself
+// published as ES modules only.
+const CJS_WITHOUT_REQUIRE_ESM = ENTRIES.filter((entry) => entry !== 'idemkey/testing/msw');
 
 const PEERS = ['msw'];
-
-type Manifest = { version: string; devDependencies: Record<string, string> };
 
 function run(command: string, args: string[], options: SpawnSyncOptions & { cwd: string }): string {
 	const result = spawnSync(command, args, { encoding: 'utf8', timeout: 300_000, ...options });
@@ -69,7 +62,7 @@ async function pack(scratch: string): Promise<string> {
 	return path.join(scratch, info.filename);
 }
 
-async function install(project: string, tarball: string, manifest: Manifest): Promise<void> {
+async function install(project: string, tarball: string): Promise<void> {
 	await writeFile(
 		path.join(project, 'package.json'),
 		JSON.stringify({ name: 'idemkey-consumer', version: '1.0.0', private: true }, null, '\t'),
@@ -177,13 +170,12 @@ async function checkTypes(project: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-	const manifest = JSON.parse(await readFile(path.join(repo, 'package.json'), 'utf8')) as Manifest;
 	const scratch = await mkdtemp(path.join(tmpdir(), 'idemkey-pack-smoke-'));
 	try {
 		const tarball = await pack(scratch);
 		const project = path.join(scratch, 'consumer');
 		await mkdir(project);
-		await install(project, tarball, manifest);
+		await install(project, tarball);
 		await checkRuntime(project);
 		checkBin(project);
 		await checkTypes(project);

@@ -71,11 +71,11 @@ type SendValues = {
 
 /** Client options from the send flags (validated: a bad value is a usage error before anything is opened). */
 export function sendOptions(values: SendValues): ClientOptions {
-	const retry: NonNullable<ClientOptions['retry']> = {};
 	const limit = intFlag('retries', values.retries, 0, 100);
-	if (limit !== undefined) retry.limit = limit;
-	const maxTime = maxTimeFlag(values['max-time']).retry?.maxRetryTime;
-	if (maxTime !== undefined) retry.maxRetryTime = maxTime;
+	const retry: NonNullable<ClientOptions['retry']> = {
+		...(limit === undefined ? {} : { limit }),
+		...maxTimeFlag(values['max-time']).retry,
+	};
 	const timeout = intFlag('timeout', values.timeout, 1, 2_147_483_647);
 	return {
 		dialect: dialectFlag(values.dialect),

@@ -7,7 +7,9 @@ const ok = (result: Partial<IdemResult<unknown>> = {}): CallOutcome => ({
 	ok: true,
 	result: { replayed: false, fromJournal: false, ...result } as IdemResult<unknown>,
 });
-const told = (code: 'rejected' | 'key_reused' | 'outcome_unknown' | 'in_progress'): CallOutcome => ({
+const told = (
+	code: 'rejected' | 'key_reused' | 'key_missing' | 'not_sent' | 'outcome_unknown' | 'in_progress',
+): CallOutcome => ({
 	ok: false,
 	error: new IdempotencyError(code, `told ${code}`),
 });
@@ -19,6 +21,10 @@ describe('a chaos run judges each operation against the server effects', () => {
 		['an untyped error', [{ ok: false, error: new Error('boom') }], true, /untyped Error: boom/],
 		['"rejected" for an operation the server applied', [told('rejected')], true, /told "rejected"/],
 		['"key_reused" beside a success, the server applied', [ok(), told('key_reused')], true, /"key_reused"/],
+		['"key_missing" for an operation the server applied', [told('key_missing')], true, /told "key_missing"/],
+		// "not sent" promises the server never saw it: a server that applied it makes the promise false.
+		['"not_sent" for an operation the server applied', [told('not_sent')], true, /told "not_sent"/],
+		['"not_sent" for an operation the server did not apply', [told('not_sent')], false, undefined],
 		['"rejected" for an operation the server did not apply', [told('rejected')], false, undefined],
 		// The caller was told the truth: it may or may not have been applied.
 		['"outcome_unknown" for an operation the server applied', [told('outcome_unknown')], true, undefined],

@@ -40,6 +40,21 @@ describe('createEmulator({ stateFile })', () => {
 		expect(second.state.requests).toHaveLength(3); // requests are per run
 	});
 
+	it('never hands out a booking id again after a restart, not even that of a booking deleted before it', async () => {
+		const file = await stateFile();
+		const first = await emulate({ dialect: 'stripe', stateFile: file });
+		await send(first, 'POST', 'bookings', { key: 'k1', json: { classId: 'c7' } });
+		const deleted = await send(first, 'POST', 'bookings', { key: 'k2', json: { classId: 'c8' } });
+		expect((await send(first, 'DELETE', `bookings/${(deleted.body as { id: string }).id}`)).status).toBe(204);
+		await first.close();
+
+		const second = await emulate({ dialect: 'stripe', stateFile: file });
+		const fresh = await send(second, 'POST', 'bookings', { key: 'k3', json: { classId: 'c9' } });
+
+		expect(deleted.body).toMatchObject({ id: 'b2' });
+		expect(fresh.body).toMatchObject({ id: 'b3' });
+	});
+
 	it('counts a duplicate applied across a restart (each run alone would show none)', async () => {
 		const file = await stateFile();
 		const first = await emulate({ dialect: 'bardge', stateFile: file });

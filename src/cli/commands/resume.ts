@@ -15,7 +15,14 @@ import {
 } from '../client-flags.js';
 import { EXIT_CODE_HELP, EXIT_CODES, exitCodeOf } from '../exit-codes.js';
 import { type CliIo, line, say, signalOption } from '../io.js';
-import { journalDirectory, journalExists, noJournal, readOperation, withJournal } from '../journal.js';
+import {
+	journalDirectory,
+	journalExists,
+	journalWaitBounds,
+	noJournal,
+	readOperation,
+	withJournal,
+} from '../journal.js';
 import { reportFailure, statusLine, writeBody } from '../output.js';
 import { originFlag, rebasedFetch } from '../request/rebase.js';
 
@@ -84,10 +91,9 @@ async function resumeOne(
 	io: CliIo,
 	client: IdemClient,
 	operation: string,
-	maxRetryTime: number | undefined,
+	bounds: ReturnType<typeof journalWaitBounds>,
 ): Promise<number> {
-	const bound = { signal: io.signal, retry: { maxRetryTime } };
-	if (!(await readOperation(client.journal, client.scope, operation, bound))) {
+	if (!(await readOperation(client.journal, client.scope, operation, bounds))) {
 		throw new CliError(
 			`No operation "${operation}" in scope "${client.scope}" of this journal; "idemkey pending" lists them.`,
 			EXIT_CODES.not_found,
@@ -113,6 +119,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 		if (concurrency !== undefined && !values.all) throw usageError('--concurrency goes with --all.');
 		const origin = values['base-url'] === undefined ? undefined : originFlag(values['base-url']);
 		const send = sendOptions(values);
+		const bounds = journalWaitBounds(io, values['max-time']);
 		const scope = scopeFlag(values.scope);
 		const directory = journalDirectory(values.journal, io);
 		if (!(await journalExists(directory))) throw noJournal(directory, 'nothing to resume');
@@ -126,7 +133,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 					scope,
 					...(origin ? { fetch: rebasedFetch(origin) } : {}),
 				});
-				if (operation !== undefined) return resumeOne(io, client, operation, send.retry?.maxRetryTime);
+				if (operation !== undefined) return resumeOne(io, client, operation, bounds);
 				const reports = await client.resumeAll({
 					...(concurrency === undefined ? {} : { concurrency }),
 					...signalOption(io),
