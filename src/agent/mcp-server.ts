@@ -107,7 +107,12 @@ export function mcpIdentity(
 			cause: error,
 		});
 	}
-	return { kind: 'intent', material: `${client}\u0000${session}\u0000${canonical}`, label: undefined };
+	return {
+		kind: 'intent',
+		material: `${client}\u0000${session}\u0000${canonical}`,
+		label: undefined,
+		canonicalInput: canonical,
+	};
 }
 
 const isOutcome = (result: { type: string }, value: unknown): boolean =>
