@@ -10,7 +10,14 @@ import {
 	RequestRejectedError,
 } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
-import { claimed, keyExpired, newClaimedRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
+import {
+	claimed,
+	isFreshRecord,
+	keyExpired,
+	newClaimedRecord,
+	settled,
+	wasInterrupted,
+} from '../journal/lifecycle.js';
 import {
 	type JournalRecord,
 	type OperationState,
@@ -157,7 +164,7 @@ async function claimRun(spec: RunSpec): Promise<RunResult | Claim> {
 		retentionMs: spec.retentionMs,
 		keepMs: spec.keepMs,
 	});
-	const ours = (stored: JournalRecord) => stored === fresh || sameNewRecord(stored, fresh);
+	const ours = (stored: JournalRecord) => isFreshRecord(stored, fresh);
 	const stored = await journalIo(
 		'record the tool call',
 		ids,
@@ -394,15 +401,6 @@ function checked(value: unknown, spec: RunSpec): JournalRecord {
 	if (why !== undefined) throw new Error(`the journal returned an unusable record (${why})`);
 	return value as JournalRecord;
 }
-
-// A journal that copies records (anything but MemoryJournal) hands back an equal record, not the very one: an earlier
-// call's record of the same operation has another creation time or has moved on from its first revision.
-const sameNewRecord = (record: JournalRecord, fresh: JournalRecord): boolean =>
-	record.revision === 1 &&
-	record.state === 'inflight' &&
-	record.createdAt === fresh.createdAt &&
-	record.key === fresh.key &&
-	record.fingerprint === fresh.fingerprint;
 
 function journalFailure(error: unknown, ids: { operation: string; key: string }): RunResult {
 	const journalError =
