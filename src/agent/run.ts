@@ -27,6 +27,7 @@ import {
 import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
 import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
 import { abortable } from '../utils/abortable.js';
+import { fitsInBytes } from '../utils/read-capped.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
 
@@ -352,15 +353,8 @@ function resultOutcome(value: unknown, maxBytes: number): RecordOutcome {
 	try {
 		text = JSON.stringify({ value });
 	} catch {}
-	// Length in UTF-16 units is a cheap upper bound first; exact bytes only when close.
-	if (
-		text !== undefined &&
-		(text.length * 3 <= maxBytes || new TextEncoder().encode(text).length <= maxBytes)
-	) {
-		outcome.body = text;
-	} else {
-		outcome.bodyTruncated = true;
-	}
+	if (text !== undefined && fitsInBytes(text, maxBytes)) outcome.body = text;
+	else outcome.bodyTruncated = true;
 	return outcome;
 }
 
