@@ -22,8 +22,12 @@ export function callInfo(tool: string, context: readonly unknown[]): ToolCallInf
 	const second = bag(context[1]);
 	const callId = text(first?.toolCallId) ?? text(bag(second?.toolCall)?.callId);
 	const signal = abortSignal(first?.abortSignal) ?? abortSignal(second?.signal) ?? abortSignal(first?.signal);
-	return { tool, callId, sessionId: text(first?.sessionId), signal, context };
+	return { tool, callId, sessionId: mcpSessionId(context), signal, context };
 }
+
+/** The MCP session's id (`extra.sessionId`), when the transport has sessions. */
+export const mcpSessionId = (context: readonly unknown[]): string | undefined =>
+	text(bag(context[0])?.sessionId);
 
 /** The MCP request's `_meta` (the second argument of an MCP tool handler), when there is one. */
 export const mcpMeta = (context: readonly unknown[]): Bag | undefined => bag(bag(context[0])?._meta);

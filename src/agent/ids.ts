@@ -7,6 +7,8 @@ export type Identity = {
 	material: string;
 	/** A readable id for the operation id (a call id, a business key), when it is short and plain enough. */
 	label: string | undefined;
+	/** The canonical JSON of the input, when the rule already wrote it (keyed by intent): the fingerprint reuses it. */
+	canonicalInput?: string;
 };
 
 export type ToolIds = { operation: string; key: string };

@@ -212,7 +212,6 @@ function attemptWithin<R>(
 	timeout: number | undefined,
 ): Promise<R> {
 	if (timeout === undefined) return abortable(() => work, signal);
-	work.catch(() => {});
 	return new Promise<R>((resolve, reject) => {
 		const timer = setTimeout(
 			() => reject(Object.assign(new Error(`No answer within ${timeout} ms.`), { code: REQUEST_TIMEOUT })),

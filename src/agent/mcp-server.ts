@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { canonicalJson } from '../keys/canonical-json.js';
-import { callInfo, mcpClientId, mcpMeta } from './call-info.js';
+import { callInfo, mcpClientId, mcpMeta, mcpSessionId } from './call-info.js';
 import type { Identity } from './ids.js';
 import { toolSettings } from './options.js';
 import { classify } from './outcome.js';
@@ -96,7 +96,7 @@ export function mcpIdentity(
 	}
 	// Within the session and, when the server authenticates clients, the client: a server without sessions (stateless
 	// HTTP) would otherwise join two clients' identical calls into one, and replay one client's result to the other.
-	const session = callInfo('', context).sessionId ?? '';
+	const session = mcpSessionId(context) ?? '';
 	const client = mcpClientId(context) ?? '';
 	let canonical: string;
 	try {
@@ -107,7 +107,12 @@ export function mcpIdentity(
 			cause: error,
 		});
 	}
-	return { kind: 'intent', material: `${client}\u0000${session}\u0000${canonical}`, label: undefined };
+	return {
+		kind: 'intent',
+		material: `${client}\u0000${session}\u0000${canonical}`,
+		label: undefined,
+		canonicalInput: canonical,
+	};
 }
 
 const isOutcome = (result: { type: string }, value: unknown): boolean =>

@@ -10,7 +10,14 @@ import {
 	RequestRejectedError,
 } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
-import { claimed, keyExpired, newClaimedRecord, settled, wasInterrupted } from '../journal/lifecycle.js';
+import {
+	claimed,
+	isFreshRecord,
+	keyExpired,
+	newClaimedRecord,
+	settled,
+	wasInterrupted,
+} from '../journal/lifecycle.js';
 import {
 	type JournalRecord,
 	type OperationState,
@@ -20,6 +27,7 @@ import {
 import { MAX_CAS_ROUNDS, writeOnLatest } from '../operation/cas.js';
 import { type JournalWait, journalIo, undoClaim } from '../operation/journal-io.js';
 import { abortable } from '../utils/abortable.js';
+import { fitsInBytes } from '../utils/read-capped.js';
 import { type Classified, classify, type Disposition, notKept, unknownOutcome } from './outcome.js';
 import type { ToolFailed, ToolOutcome, ToolOutcomeUnknown } from './types.js';
 
@@ -157,7 +165,7 @@ async function claimRun(spec: RunSpec): Promise<RunResult | Claim> {
 		retentionMs: spec.retentionMs,
 		keepMs: spec.keepMs,
 	});
-	const ours = (stored: JournalRecord) => stored === fresh || sameNewRecord(stored, fresh);
+	const ours = (stored: JournalRecord) => isFreshRecord(stored, fresh);
 	const stored = await journalIo(
 		'record the tool call',
 		ids,
@@ -345,15 +353,8 @@ function resultOutcome(value: unknown, maxBytes: number): RecordOutcome {
 	try {
 		text = JSON.stringify({ value });
 	} catch {}
-	// Length in UTF-16 units is a cheap upper bound first; exact bytes only when close.
-	if (
-		text !== undefined &&
-		(text.length * 3 <= maxBytes || new TextEncoder().encode(text).length <= maxBytes)
-	) {
-		outcome.body = text;
-	} else {
-		outcome.bodyTruncated = true;
-	}
+	if (text !== undefined && fitsInBytes(text, maxBytes)) outcome.body = text;
+	else outcome.bodyTruncated = true;
 	return outcome;
 }
 
@@ -394,15 +395,6 @@ function checked(value: unknown, spec: RunSpec): JournalRecord {
 	if (why !== undefined) throw new Error(`the journal returned an unusable record (${why})`);
 	return value as JournalRecord;
 }
-
-// A journal that copies records (anything but MemoryJournal) hands back an equal record, not the very one: an earlier
-// call's record of the same operation has another creation time or has moved on from its first revision.
-const sameNewRecord = (record: JournalRecord, fresh: JournalRecord): boolean =>
-	record.revision === 1 &&
-	record.state === 'inflight' &&
-	record.createdAt === fresh.createdAt &&
-	record.key === fresh.key &&
-	record.fingerprint === fresh.fingerprint;
 
 function journalFailure(error: unknown, ids: { operation: string; key: string }): RunResult {
 	const journalError =

@@ -68,10 +68,12 @@ function toolIdentity<I>(settings: ToolSettings<I>, input: I, call: ToolCallInfo
 				{ field: 'runId' },
 			);
 		}
+		const canonical = canonicalInput(settings.name, input);
 		return {
 			kind: 'intent',
-			material: `${id}\u0000${canonicalInput(settings.name, input)}`,
+			material: `${id}\u0000${canonical}`,
 			label: undefined,
+			canonicalInput: canonical,
 		};
 	}
 	if (call.callId === undefined || !wellFormed(call.callId)) {
@@ -133,7 +135,8 @@ export async function runTool<I, O>(
 ): Promise<{ ids: ToolIds; result: RunResult }> {
 	const hmacKey = settings.hmacKey ? await settings.hmacKey : undefined;
 	const ids = await toolIds(settings.scope, settings.name, identity, hmacKey);
-	const fingerprint = await sha256HexOfText(`${settings.name}\n${canonicalInput(settings.name, input)}`);
+	const canonical = identity.canonicalInput ?? canonicalInput(settings.name, input);
+	const fingerprint = await sha256HexOfText(`${settings.name}\n${canonical}`);
 	const scope = `agent:${settings.scope}`;
 	// A new call with the same input continues the same action only when the key does not come from the call id.
 	const retrySafe = identity.kind === 'intent' || identity.kind === 'key';

@@ -64,6 +64,21 @@ export const newClaimedRecord = (input: NewRecordInput): JournalRecord => ({
 	revision: 1,
 });
 
+/**
+Whether `stored`, what a create answered, is `fresh` (created claimed by this very call) rather than an earlier
+call's record of the operation. A journal that copies records (anything but MemoryJournal) hands back an equal record,
+not the very one: an earlier call's record has another creation time, or has moved on from its first revision. Only a
+keyed record can be told apart this way: two callers of one key-less operation must not both take it for their own.
+*/
+export const isFreshRecord = (stored: JournalRecord, fresh: JournalRecord): boolean =>
+	stored === fresh ||
+	(fresh.key !== null &&
+		stored.revision === 1 &&
+		stored.state === 'inflight' &&
+		stored.createdAt === fresh.createdAt &&
+		stored.key === fresh.key &&
+		stored.fingerprint === fresh.fingerprint);
+
 /** The attempt is about to leave: persisted before the bytes do. */
 export const claimed = (record: JournalRecord, now: number): JournalRecord =>
 	revised(record, now, { state: 'inflight', attemptsStarted: record.attemptsStarted + 1 });

@@ -13,6 +13,7 @@ import type { IdemEvent } from '../types/events.js';
 import type { IdemResult } from '../types/result.js';
 import { withoutSecretHeaders } from '../utils/headers.js';
 import { parseBody } from '../utils/parse-body.js';
+import { fitsInBytes } from '../utils/read-capped.js';
 import type { Subject } from './context.js';
 import { exhaustedError, failureError, keyExpiredError } from './failures.js';
 import type { PreparedRequest } from './prepare.js';
@@ -176,11 +177,7 @@ function recordOutcome(sent: Sent, replayed: boolean | null | undefined, keep: K
 	};
 	const text = sent.text ?? '';
 	if (keep.storeBodies && text.length > 0) {
-		// Length in UTF-16 units is a cheap upper bound check first; exact bytes only when close.
-		const fits =
-			text.length * 3 <= keep.maxStoredBodyBytes ||
-			new TextEncoder().encode(text).length <= keep.maxStoredBodyBytes;
-		if (fits) outcome.body = text;
+		if (fitsInBytes(text, keep.maxStoredBodyBytes)) outcome.body = text;
 		else outcome.bodyTruncated = true;
 	}
 	return outcome;

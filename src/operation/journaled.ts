@@ -1,6 +1,7 @@
 import { JournalError } from '../errors/classes.js';
 import {
 	claimed,
+	isFreshRecord,
 	keyExpired,
 	newClaimedRecord,
 	released,
@@ -60,14 +61,7 @@ export async function runJournaled(
 	// earlier run's record (or another caller's, created the same millisecond), which every attempt claims anew.
 	// Journals hand back the very record they stored; a copy is recognised by its minted key, and a key-less copy
 	// not at all: two callers of one key-less operation must not both take it for their own first attempt.
-	let claimedFirst =
-		record === fresh ||
-		(fresh.key !== null &&
-			record.revision === 1 &&
-			record.state === 'inflight' &&
-			record.createdAt === fresh.createdAt &&
-			record.key === fresh.key &&
-			record.fingerprint === fresh.fingerprint);
+	let claimedFirst = isFreshRecord(record, fresh);
 	// Attempts of this operation that others started before this call: what `earlierAttemptUnknown` accounts for.
 	const attemptsBefore = claimedFirst ? 0 : record.attemptsStarted;
 	const subject: Subject = {

@@ -34,3 +34,12 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
 	// Decoded as text() would: UTF-8, a leading BOM dropped, bad bytes replaced.
 	return new Blob(chunks as Uint8Array<ArrayBuffer>[]).text();
 }
+
+const encoder = new TextEncoder();
+
+/**
+Whether `text` takes at most `maxBytes` as UTF-8 (the cap on a body a record keeps): its length in UTF-16 units is a
+cheap bound first (at most 3 bytes a unit), its exact size measured only when close.
+*/
+export const fitsInBytes = (text: string, maxBytes: number): boolean =>
+	text.length * 3 <= maxBytes || encoder.encode(text).length <= maxBytes;

@@ -40,24 +40,6 @@ afterEach(() => {
 });
 
 describe('idempotentTool: a journal that never answers cannot hold the tool call', () => {
-	it('abort while the record is written: the framework gets its abort reason, the tool never runs, the journal is told', async () => {
-		const journal = new StallingJournal();
-		const held = journal.hold('create');
-		const fn = vi.fn(async () => 'booked');
-		const controller = new AbortController();
-		const call = track(
-			idempotentTool(fn, { name: 'book', journal })(input, ctx('call_1', controller.signal)),
-		);
-		const options = await held.reached;
-		const reason = new Error('step cancelled');
-		controller.abort(reason);
-		await flush();
-		// The very reason: the OpenAI Agents SDK rethrows it as a cancellation instead of telling the model a tool failed.
-		expect(call).toMatchObject({ settled: true, error: reason });
-		expect(fn).not.toHaveBeenCalled();
-		expect(options?.signal?.aborted).toBe(true);
-	});
-
 	it('no signal: the call ends at journalTimeoutMs, telling the model nothing ran; the tool never runs', async () => {
 		vi.useFakeTimers();
 		const journal = new StallingJournal();
@@ -94,15 +76,20 @@ describe('idempotentTool: a journal that never answers cannot hold the tool call
 		expect(((call.error as Error).cause as Error).message).toMatch(/journalTimeoutMs.*record the tool call/);
 	});
 
-	it('a record written after the caller left is taken back: the next call runs the tool as new, once', async () => {
+	it('abort while the record is written: the framework gets its abort reason, the journal is told, the record written late is taken back, and the next call runs the tool as new, once', async () => {
 		const journal = new StallingJournal();
 		const held = journal.hold('create');
 		const fn = vi.fn(async () => 'booked');
 		const execute = idempotentTool(fn, { name: 'book', journal });
 		const controller = new AbortController();
 		const call = track(execute(input, ctx('call_1', controller.signal)));
-		await held.reached;
-		controller.abort(new Error('step cancelled'));
+		const options = await held.reached;
+		const reason = new Error('step cancelled');
+		controller.abort(reason);
+		await flush();
+		// The very reason: the OpenAI Agents SDK rethrows it as a cancellation instead of telling the model a tool failed.
+		expect(call).toMatchObject({ settled: true, error: reason });
+		expect(options?.signal?.aborted).toBe(true);
 		held.release();
 		await vi.waitFor(async () =>
 			expect(await journal.inner.get(SCOPE, OPERATION)).toMatchObject({
@@ -110,7 +97,7 @@ describe('idempotentTool: a journal that never answers cannot hold the tool call
 				attemptsStarted: 0,
 			}),
 		);
-		expect(call.settled).toBe(true);
+		// The create landed after all: the tool still never ran under it.
 		expect(fn).not.toHaveBeenCalled();
 		expect(await execute(input, ctx('call_1'))).toBe('booked');
 		expect(fn).toHaveBeenCalledTimes(1);

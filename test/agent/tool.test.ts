@@ -121,6 +121,14 @@ describe('idempotentTool: journal before effect', () => {
 		expect(slow.mock.calls[0]?.[1].signal.aborted).toBe(false);
 	});
 
+	it('hands the tool a signal to pass on even when the framework gave none: one that never aborts', async () => {
+		const { fn, seen, journal } = booking(new MemoryJournal());
+		const execute = idempotentTool(fn, { name: 'book', journal });
+		await execute(input, { toolCallId: 'call_1', messages: [] });
+		expect(seen[0]?.signal).toBeInstanceOf(AbortSignal);
+		expect(seen[0]?.signal.aborted).toBe(false);
+	});
+
 	it('cancels the shared run once every caller has cancelled; a caller cancelled already starts nothing', async () => {
 		const journal = new MemoryJournal();
 		const fn = vi.fn(
