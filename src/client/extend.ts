@@ -20,5 +20,6 @@ export function mergeClientOptions(base: ClientOptions, over: ClientOptions): Cl
 	return merged as ClientOptions;
 }
 
-const defined = (options: object): Record<string, unknown> =>
+/** `options` without the fields given as `undefined`: an option given so means "not given". */
+export const defined = (options: object): Record<string, unknown> =>
 	Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
