@@ -214,10 +214,9 @@ function build(
 				return resolveOperation(context, operation, resolveOptions);
 			}),
 		extend: (overrides) => {
+			// The merge of two checked sets is checked: only the overrides need it.
 			assertClientOptions(overrides);
-			const merged = mergeClientOptions(resolved, overrides);
-			assertClientOptions(merged);
-			return build(merged, { journal, flights: context.flights });
+			return build(mergeClientOptions(resolved, overrides), { journal, flights: context.flights });
 		},
 		dialect,
 		journal,
