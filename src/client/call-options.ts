@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/classes.js';
 import { TOKEN } from '../utils/headers.js';
 import { checkOperation, mustBe } from '../utils/input.js';
-import { checkFields, isObject, RULES } from './rules.js';
+import { checkFields, isObject } from './rules.js';
 
 /*
 Every check the arguments of a client method get (a call's options, resume's, resumeAll's, pending's, abandon's and
@@ -27,11 +27,8 @@ export function checkMethod(method: unknown): string {
 	return upper;
 }
 
-/** A timeout in ms, given per call or per client (`field` names which). */
-export function checkTimeout(value: unknown, field = 'timeout'): void {
-	const [what, ok] = RULES.timeout as [string, (value: unknown) => boolean];
-	if (value !== undefined && !ok(value)) throw mustBe(field, what, value);
-}
+/** A timeout in ms, by the rule the client's and its calls' `timeout` follow (agent/ checks its own with it). */
+export const checkTimeout = (timeout: unknown): void => checkFields({ timeout }, ['timeout']);
 
 /** The options argument of a client method is an object, or InvalidRequestError (field `options`). */
 function checkOptions(

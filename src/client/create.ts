@@ -30,7 +30,7 @@ import { mergeHeaders } from '../utils/headers.js';
 import { normaliseBaseUrl } from './base-url.js';
 import { checkCall, checkPending, checkResume, checkResumeAll, checkSettle } from './call-options.js';
 import { CLIENT_DEFAULTS } from './defaults.js';
-import { mergeClientOptions } from './extend.js';
+import { defined, mergeClientOptions } from './extend.js';
 import { journalHeaderSet } from './journal-headers.js';
 import { assertClientOptions } from './options.js';
 import { toSearchParams } from './search-params.js';
@@ -118,7 +118,6 @@ function build(
 	shared: { journal: Journal; flights: SingleFlight<IdemResult> } | undefined,
 ): IdemClient {
 	// Each option left out, or given as undefined, takes its default.
-	const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 	const {
 		scope,
 		timeout,
@@ -127,7 +126,7 @@ function build(
 		maxResponseBytes,
 		keepFinishedMs,
 		journalHeaders: named,
-	} = { ...CLIENT_DEFAULTS, ...given } as typeof CLIENT_DEFAULTS;
+	} = { ...CLIENT_DEFAULTS, ...defined(options) } as typeof CLIENT_DEFAULTS;
 	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
 	const baseUrl = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
@@ -215,10 +214,9 @@ function build(
 				return resolveOperation(context, operation, resolveOptions);
 			}),
 		extend: (overrides) => {
+			// The merge of two checked sets is checked: only the overrides need it.
 			assertClientOptions(overrides);
-			const merged = mergeClientOptions(resolved, overrides);
-			assertClientOptions(merged);
-			return build(merged, { journal, flights: context.flights });
+			return build(mergeClientOptions(resolved, overrides), { journal, flights: context.flights });
 		},
 		dialect,
 		journal,

@@ -1,6 +1,6 @@
 import type { ClientOptions } from '../types/options.js';
 import { mergeHeaders } from '../utils/headers.js';
-import { mergeSearchParams, toSearchParams } from './search-params.js';
+import { mergeSearchParams } from './search-params.js';
 
 /**
 The options of a client derived by `client.extend(over)` from a client built with `base` (its journal resolved, its
@@ -12,13 +12,12 @@ field) given as `undefined` keeps the base's: it means "not given" here, as it d
 export function mergeClientOptions(base: ClientOptions, over: ClientOptions): ClientOptions {
 	const merged: Record<string, unknown> = { ...base, ...defined(over) };
 	if (over.headers !== undefined) merged.headers = mergeHeaders(base.headers, over.headers);
-	if (over.searchParams !== undefined) {
-		const inherited = base.searchParams === undefined ? undefined : toSearchParams(base.searchParams);
-		merged.searchParams = mergeSearchParams(inherited, over.searchParams);
-	}
+	if (over.searchParams !== undefined)
+		merged.searchParams = mergeSearchParams(base.searchParams, over.searchParams);
 	if (over.retry !== undefined) merged.retry = { ...base.retry, ...defined(over.retry) };
 	return merged as ClientOptions;
 }
 
-const defined = (options: object): Record<string, unknown> =>
+/** `options` without the fields given as `undefined`: an option given so means "not given". */
+export const defined = (options: object): Record<string, unknown> =>
 	Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));

@@ -1,10 +1,11 @@
 import { InvalidRequestError } from '../errors/classes.js';
-import { isSecretHeader, JOURNALED_REQUEST_HEADERS, TOKEN } from '../utils/headers.js';
+import { isSecretHeader, TOKEN } from '../utils/headers.js';
 
 /**
-The client's `journalHeaders`, checked: header names a record keeps beside the built-in allow-list. A name that looks
-like a credential is refused rather than dropped, so a caller who asked for one learns at once that it will not be
-kept (the resuming client supplies credentials from its own headers).
+The client's `journalHeaders`, checked: header names a record keeps beside the built-in allow-list (one of those
+named again is harmless: persistableHeaders keeps a header either names). A name that looks like a credential is
+refused rather than dropped, so a caller who asked for one learns at once that it will not be kept (the resuming client
+supplies credentials from its own headers).
 */
 export function journalHeaderSet(names: readonly string[] | undefined): ReadonlySet<string> {
 	const out = new Set<string>();
@@ -15,8 +16,7 @@ export function journalHeaderSet(names: readonly string[] | undefined): Readonly
 				: 'is not a header name';
 			throw new InvalidRequestError(`journalHeaders: "${name}" ${why}.`, { field: 'journalHeaders' });
 		}
-		const lower = name.toLowerCase();
-		if (!JOURNALED_REQUEST_HEADERS.has(lower)) out.add(lower);
+		out.add(name.toLowerCase());
 	}
 	return out;
 }

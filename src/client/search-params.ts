@@ -16,11 +16,11 @@ export function toSearchParams(init: IdemSearchParamsInit): URLSearchParams {
 
 /** `base` with every parameter `over` names replaced by `over`'s values (`client.extend()`). */
 export function mergeSearchParams(
-	base: URLSearchParams | undefined,
+	base: IdemSearchParamsInit | undefined,
 	over: IdemSearchParamsInit,
 ): URLSearchParams {
 	const added = toSearchParams(over);
-	const out = new URLSearchParams(base);
+	const out = base === undefined ? new URLSearchParams() : toSearchParams(base);
 	for (const name of added.keys()) out.delete(name);
 	for (const [name, value] of added) out.append(name, value);
 	return out;

@@ -37,6 +37,7 @@ describe('normaliseBaseUrl', () => {
 		['file:///etc/passwd', 'http: or https:'],
 		['javascript:alert(1)', 'http: or https:'],
 		['api.example.com/v1', 'not an absolute URL'],
+		['https://user:hunter2-PASSWORD@api example.com/', 'not an absolute URL'],
 		['https://api.example.com/v1/?api_key=hunter2-PASSWORD', 'query or fragment'],
 		['https://api.example.com/v1/#frag', 'query or fragment'],
 	])('refuses %s (%s) without echoing a credential', (given, says) => {
