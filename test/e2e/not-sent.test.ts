@@ -270,6 +270,8 @@ describe('an abort between the journal claim and the send', () => {
 		expect(error).toBeInstanceOf(OutcomeUnknownError);
 		expect(error).toMatchObject({ reason: 'aborted', attempts: 1 });
 		expect(server.received).toHaveLength(1);
-		expect((await journal.inner.get('default', 'cancel:b1'))?.state).not.toBe('failed');
+		// Never settled as not applied: the record stays unfinished, for resume() to reconcile.
+		const unfinished = await journal.inner.listUnfinished('default');
+		expect(unfinished.map((r) => [r.operation, r.attemptsStarted])).toEqual([['cancel:b1', 1]]);
 	});
 });
