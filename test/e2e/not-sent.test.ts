@@ -13,7 +13,7 @@ import {
 	OutcomeUnknownError,
 } from '../../src/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
-import { StallingJournal } from '../helpers/stalling-journal.js';
+import { isClaim, StallingJournal } from '../helpers/stalling-journal.js';
 import { serve } from '../operation/support.js';
 
 afterEach(() => {
@@ -118,8 +118,6 @@ describe('a refused connection is not sent', () => {
 		expect(error).toMatchObject({ attempts: 2 });
 	});
 });
-
-const isClaim = (record: unknown) => (record as JournalRecord).state === 'inflight';
 
 describe('an abort between the journal claim and the send', () => {
 	it.each([

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient, JournalError, type JournalRecord, OutcomeUnknownError } from '../../src/index.js';
-import { StallingJournal } from '../helpers/stalling-journal.js';
+import { isClaim, StallingJournal } from '../helpers/stalling-journal.js';
 import { turns, watch } from '../helpers/virtual-time.js';
 import { rejectionOf } from './support.js';
 
@@ -17,8 +17,6 @@ function answering(...statuses: number[]) {
 	};
 	return { fetch: fetch as typeof globalThis.fetch, requests };
 }
-
-const isClaim = (n: unknown) => (n as JournalRecord).state === 'inflight';
 
 /** A call the caller can abort while its journal create hangs, until `held.release()` lets the create land. */
 function callHeldAtCreate() {
