@@ -11,7 +11,7 @@ import {
 	stripe,
 } from '../../src/index.js';
 import { type LoopbackServer, sendJson, startServer } from '../helpers/loopback-server.js';
-import { rejectionOf, SpyJournal } from '../operation/support.js';
+import { refusalOf, rejectionOf, SpyJournal } from '../operation/support.js';
 
 // Header values in these cases stand for credentials: no error may repeat them.
 const SECRET = 'sk_live_51SECRET';
@@ -223,16 +223,12 @@ describe('a client with bad options is refused by createClient (or defineDialect
 	it.each(clients)('%s: InvalidRequestError, field %s', (_, field, make) => {
 		const before = server.received.length;
 		const journal = new SpyJournal();
-		let error: unknown;
-		try {
-			createClient({ baseUrl: server.url, journal, ...(make() as ClientOptions) });
-		} catch (caught) {
-			error = caught;
-		}
-		expect(error).toBeInstanceOf(InvalidRequestError);
-		expect((error as InvalidRequestError).field).toBe(field);
-		expect((error as Error).message).not.toContain(SECRET);
-		expect(JSON.stringify((error as Error).cause ?? null)).not.toContain(SECRET);
+		const error = refusalOf(() =>
+			createClient({ baseUrl: server.url, journal, ...(make() as ClientOptions) }),
+		);
+		expect(error.field).toBe(field);
+		expect(error.message).not.toContain(SECRET);
+		expect(JSON.stringify(error.cause ?? null)).not.toContain(SECRET);
 		expect(server.received.length).toBe(before);
 		expect(journal.calls).toEqual([]);
 	});

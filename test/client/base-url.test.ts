@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseBaseUrl } from '../../src/client/base-url.js';
-import { InvalidRequestError } from '../../src/index.js';
 import { resolveUrl } from '../../src/operation/prepare.js';
-
-const refusal = (run: () => unknown): InvalidRequestError => {
-	try {
-		run();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidRequestError);
-		return error as InvalidRequestError;
-	}
-	throw new Error('expected an InvalidRequestError');
-};
+import { refusalOf } from '../operation/support.js';
 
 describe('normaliseBaseUrl', () => {
 	it.each([
@@ -41,7 +31,7 @@ describe('normaliseBaseUrl', () => {
 		['https://api.example.com/v1/?api_key=hunter2-PASSWORD', 'query or fragment'],
 		['https://api.example.com/v1/#frag', 'query or fragment'],
 	])('refuses %s (%s) without echoing a credential', (given, says) => {
-		const error = refusal(() => normaliseBaseUrl(given));
+		const error = refusalOf(() => normaliseBaseUrl(given));
 		expect(error.field).toBe('baseUrl');
 		expect(error.message).toContain(says);
 		expect(error.message).not.toContain('hunter2');
@@ -74,22 +64,22 @@ describe('resolveUrl', () => {
 		new URL('https://evil.example/v1/x'),
 		'data:text/plain,hi',
 	])('refuses %s: another origin than the baseUrl', (input) => {
-		const error = refusal(() => resolveUrl(input, base, undefined));
+		const error = refusalOf(() => resolveUrl(input, base, undefined));
 		expect(error.field).toBe('url');
 		expect(error.message).toMatch(/outside the client's baseUrl origin/);
 	});
 
 	it('refuses user info even on the baseUrl origin, without echoing it', () => {
-		const error = refusal(() => resolveUrl('https://u:hunter2@api.example.com/v1/x', base, undefined));
+		const error = refusalOf(() => resolveUrl('https://u:hunter2@api.example.com/v1/x', base, undefined));
 		expect(error.field).toBe('url');
 		expect(error.message).not.toContain('hunter2');
 	});
 
 	it('without a baseUrl, takes an absolute http(s) URL and nothing else', () => {
 		expect(resolveUrl('http://127.0.0.1:9/x', undefined, { a: 1 }).href).toBe('http://127.0.0.1:9/x?a=1');
-		expect(refusal(() => resolveUrl('bookings', undefined, undefined)).field).toBe('url');
-		expect(refusal(() => resolveUrl('file:///etc/passwd', undefined, undefined)).field).toBe('url');
-		const error = refusal(() => resolveUrl('http://u:hunter2@127.0.0.1:9/x', undefined, undefined));
+		expect(refusalOf(() => resolveUrl('bookings', undefined, undefined)).field).toBe('url');
+		expect(refusalOf(() => resolveUrl('file:///etc/passwd', undefined, undefined)).field).toBe('url');
+		const error = refusalOf(() => resolveUrl('http://u:hunter2@127.0.0.1:9/x', undefined, undefined));
 		expect(error.message).not.toContain('hunter2');
 	});
 
@@ -100,7 +90,7 @@ describe('resolveUrl', () => {
 	] as const)(
 		'refuses a credential query parameter in the call (%s %j) without echoing its value',
 		(input, search, name) => {
-			const error = refusal(() => resolveUrl(input, base, search));
+			const error = refusalOf(() => resolveUrl(input, base, search));
 			expect(error.field).toBe('searchParams');
 			expect(error.message).toContain(`"${name}"`);
 			expect(error.message).not.toContain('hunter2');
@@ -113,7 +103,7 @@ describe('resolveUrl', () => {
 	});
 
 	it('does not echo a query string in the message for a URL that does not parse', () => {
-		const error = refusal(() => resolveUrl('http://[bad?api_key=hunter2', undefined, undefined));
+		const error = refusalOf(() => resolveUrl('http://[bad?api_key=hunter2', undefined, undefined));
 		expect(error.message).not.toContain('hunter2');
 	});
 });

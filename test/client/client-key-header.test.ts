@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, InvalidRequestError } from '../../src/index.js';
+import { createClient } from '../../src/index.js';
 import { sendJson } from '../helpers/loopback-server.js';
-import { serve } from '../operation/support.js';
+import { refusalOf, serve } from '../operation/support.js';
 
 describe("the dialect's key header among the client's headers", () => {
 	it.each([
@@ -11,15 +11,11 @@ describe("the dialect's key header among the client's headers", () => {
 	] as const)(
 		'%s: refused by createClient (field headers), since every write would share the key',
 		(dialect, headers) => {
-			let error: unknown;
-			try {
-				createClient({ baseUrl: 'https://api.example.com/v1/', dialect, headers });
-			} catch (caught) {
-				error = caught;
-			}
-			expect(error).toBeInstanceOf(InvalidRequestError);
-			expect((error as InvalidRequestError).field).toBe('headers');
-			expect((error as Error).message).not.toContain('fixed');
+			const error = refusalOf(() =>
+				createClient({ baseUrl: 'https://api.example.com/v1/', dialect, headers }),
+			);
+			expect(error.field).toBe('headers');
+			expect(error.message).not.toContain('fixed');
 		},
 	);
 

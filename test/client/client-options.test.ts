@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, InvalidRequestError, MemoryJournal } from '../../src/index.js';
+import { createClient, MemoryJournal } from '../../src/index.js';
+import { refusalOf } from '../operation/support.js';
 
 // createClient's own checks (src/client/options.ts), by hand: each bad option is refused at once, naming the option,
 // rather than failing on the first call or, worse, being dropped. Values are never repeated: one may be a secret.
 const SECRET = 'sk_live_51SECRET';
 
-const refusal = (options: unknown): InvalidRequestError => {
-	try {
-		createClient(options as never);
-	} catch (error) {
-		if (error instanceof InvalidRequestError) return error;
-		throw error;
-	}
-	throw new Error('createClient accepted the options');
-};
+const refusal = (options: unknown) => refusalOf(() => createClient(options as never));
 
 describe('each client option is checked, and its error names it', () => {
 	it.each<[string, Record<string, unknown>, string]>([

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bardge, createClient, InvalidRequestError, JournalError, MemoryJournal } from '../../src/index.js';
 import { newClaimedRecord } from '../../src/journal/lifecycle.js';
-import { rejectionOf } from '../operation/support.js';
+import { refusalOf, rejectionOf } from '../operation/support.js';
 
 /*
 Recovery calls (pending, resume, resumeAll, abandon, resolve) face the same broken journals and odd inputs as a call:
@@ -176,21 +176,7 @@ describe('options that are not objects', () => {
 		['null', null],
 		['a string', 'https://api.example.com/'],
 		['an array', []],
-		["ky's prefixUrl", { prefixUrl: 'https://api.example.com/' }],
-		["axios' baseURL", { baseURL: 'https://api.example.com/' }],
-		['a misspelt headers', { header: { authorization: 'Bearer t' } }],
 	])('createClient with %s is refused (field options), not taken for no options', (_, options) => {
-		let error: unknown;
-		try {
-			createClient(options as never);
-		} catch (caught) {
-			error = caught;
-		}
-		expect(error).toBeInstanceOf(InvalidRequestError);
-		expect((error as InvalidRequestError).field).toBe('options');
-	});
-
-	it('the refusal names the unknown option', () => {
-		expect(() => createClient({ baseURL: 'https://api.example.com/' } as never)).toThrow(/"baseURL"/);
+		expect(refusalOf(() => createClient(options as never)).field).toBe('options');
 	});
 });

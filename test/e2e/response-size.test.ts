@@ -98,6 +98,23 @@ describe('a response body larger than maxResponseBytes', () => {
 		expect(res.data).toEqual(JSON.parse(body));
 	});
 
+	it.each([
+		{ how: 'counted over chunks', declared: false },
+		{ how: 'declared in content-length', declared: true },
+	])('a body one byte past maxResponseBytes, $how, is not read', async ({ declared }) => {
+		const body = JSON.stringify({ id: 'b1', pad: 'p'.repeat(100) });
+		const server = await serve((_req, res) => {
+			const length = declared ? { 'content-length': String(body.length) } : {};
+			res.writeHead(201, { 'content-type': 'application/json', ...length });
+			res.write(body.slice(0, 10));
+			res.end(body.slice(10));
+		});
+		const api = createClient({ baseUrl: server.url, maxResponseBytes: body.length - 1 });
+		const res = await api.post('bookings', { json: {} });
+		expect(res.status).toBe(201);
+		expect(res.data).toBeUndefined();
+	});
+
 	it.each([-1, 1.5, Number.NaN, '1000'])(
 		'maxResponseBytes %s is refused by createClient, naming it',
 		(value) => {

@@ -62,3 +62,6 @@ export class StallingJournal implements Journal {
 		return this.inner.collectGarbage(now);
 	}
 }
+
+/** A `hold` match for the write that claims an attempt (the record going `inflight`), not the one that settles it. */
+export const isClaim = (record: unknown): boolean => (record as JournalRecord).state === 'inflight';

@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
 import type { Journal, JournalRecord } from '../../src/index.js';
-import { MemoryJournal } from '../../src/index.js';
+import { InvalidRequestError, MemoryJournal } from '../../src/index.js';
 import { type Handler, type LoopbackServer, startServer } from '../helpers/loopback-server.js';
 
 /** Small retry delays so exhausted budgets end in milliseconds. */
@@ -29,6 +29,17 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 		},
 		(error: unknown) => error,
 	);
+}
+
+/** What a synchronous call refuses with: its InvalidRequestError (fails when it returns or throws anything else). */
+export function refusalOf(run: () => unknown): InvalidRequestError {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof InvalidRequestError) return error;
+		throw error;
+	}
+	throw new Error('expected an InvalidRequestError, the call returned');
 }
 
 /** A MemoryJournal that logs every method called on it. */
