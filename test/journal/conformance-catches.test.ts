@@ -116,7 +116,10 @@ class FlawedJournal implements Journal {
 }
 
 /** Runs the suite through a stand-in test API and reports which of its tests failed. */
-async function failuresFor(flaw: Flaw): Promise<{ total: number; failed: string[] }> {
+async function failuresFor(
+	flaw: Flaw,
+	{ withAfterEach = true } = {},
+): Promise<{ total: number; failed: string[] }> {
 	const tests: { title: string; body: () => Promise<void> }[] = [];
 	const afterEachHooks: (() => unknown)[] = [];
 	const path: string[] = [];
@@ -130,13 +133,27 @@ async function failuresFor(flaw: Flaw): Promise<{ total: number; failed: string[
 			tests.push({ title: [...path, name].join(' > '), body });
 		},
 		expect,
-		afterEach: (fn) => {
-			afterEachHooks.push(fn);
-		},
+		...(withAfterEach
+			? {
+					afterEach: (fn: () => unknown) => {
+						afterEachHooks.push(fn);
+					},
+				}
+			: {}),
 	};
-	let disposed = 0;
-	runJournalConformance(`Flawed(${flaw})`, () => new FlawedJournal(flaw), api, {
-		dispose: () => void disposed++,
+	const made = new Set<Journal>();
+	const disposed = new Set<Journal>();
+	const makeJournal = () => {
+		const journal = new FlawedJournal(flaw);
+		made.add(journal);
+		return journal;
+	};
+	let disposals = 0;
+	runJournalConformance(`Flawed(${flaw})`, makeJournal, api, {
+		dispose: (j) => {
+			disposals++;
+			disposed.add(j);
+		},
 	});
 	const failed: string[] = [];
 	for (const test of tests) {
@@ -146,8 +163,14 @@ async function failuresFor(flaw: Flaw): Promise<{ total: number; failed: string[
 			failed.push(test.title);
 		}
 		for (const hook of afterEachHooks) await hook();
+		// Each test's journal is released once it ends (passed or failed), not left for the end of the run.
+		expect(
+			[...made].filter((j) => !disposed.has(j)),
+			`journals left undisposed after ${test.title}`,
+		).toEqual([]);
 	}
-	expect(disposed).toBe(tests.length);
+	expect(made.size).toBe(tests.length);
+	expect(disposals, 'each journal disposed of once').toBe(tests.length);
 	return { total: tests.length, failed };
 }
 
@@ -157,6 +180,12 @@ describe('the journal conformance suite', () => {
 		// Every case of the contract: a case dropped when the suite's groups are rearranged fails here.
 		expect(total).toBe(24);
 		expect(failed).toEqual([]);
+	});
+
+	it('disposes of each journal at the end of its test, failed ones included, when the framework has no afterEach', async () => {
+		const { total, failed } = await failuresFor('shallow-copy', { withAfterEach: false });
+		expect(total).toBe(24);
+		expect(failed.length).toBeGreaterThan(0);
 	});
 
 	it.each<[Flaw, string[]]>([

@@ -52,20 +52,15 @@ export class DirectoryLock {
 	}
 
 	/**
-	Takes the lock, waiting (polling with backoff) while another live process holds it. An abort of `signal` ends the
-	wait with the signal's reason, without the lock.
+	Takes the lock, waiting (polling with backoff) while another live process holds it. An abort of `stop` ends the
+	wait, rejecting, without the lock: FileJournal aborts it only once every caller it waits for has left with its own
+	reason, so what this rejects with is read by no one.
 	*/
-	async acquire(signal?: AbortSignal): Promise<void> {
+	async acquire(stop: AbortSignal): Promise<void> {
+		const options = { signal: stop };
 		let wait = 1;
 		while (!this.tryAcquire()) {
-			signal?.throwIfAborted();
-			try {
-				await sleep(wait, undefined, signal ? { signal } : undefined);
-			} catch (error) {
-				// timers/promises rejects with its own AbortError; the caller's reason is the one to report.
-				signal?.throwIfAborted();
-				throw error;
-			}
+			await sleep(wait, undefined, options);
 			wait = Math.min(wait * 2, 16);
 		}
 	}

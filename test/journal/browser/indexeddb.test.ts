@@ -191,7 +191,7 @@ describe('IndexedDBJournal opening the database', () => {
 		expect(error.message).toContain('InvalidStateError');
 	});
 
-	it('rejects while another tab blocks the open, then opens on the next call', async () => {
+	it('rejects while another tab blocks the open, keeps no late connection of it, then opens on the next call', async () => {
 		const indexedDB = new IDBFactory();
 		const open = indexedDB.open.bind(indexedDB);
 		let blockNext = true;
@@ -204,6 +204,13 @@ describe('IndexedDBJournal opening the database', () => {
 		const j = journal({ indexedDB });
 		const error = await rejection(j.create(record('op-1')));
 		expect(error.message).toContain('close or reload the other tabs');
+		// The blocked open succeeds late here: kept, its connection would block the other tab's upgrade (or deletion).
+		const deletion = indexedDB.deleteDatabase('idemkey');
+		const blocked = await new Promise<boolean>((resolve) => {
+			deletion.onsuccess = () => resolve(false);
+			deletion.onblocked = () => resolve(true);
+		});
+		expect(blocked, 'a late connection of the blocked open blocks deleting the database').toBe(false);
 		const stored = await j.create(record('op-1'));
 		expect(await j.get('tenant-1', 'op-1')).toEqual(stored);
 	});

@@ -1,8 +1,9 @@
+import * as nodeFs from 'node:fs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient, JournalError } from '../../../src/index.js';
-import { FileJournal } from '../../../src/node.js';
+import { FileJournal, type FileJournalFs } from '../../../src/node.js';
 import { advance, lockHeldByAnotherProcess, record, SCOPE } from './support.js';
 import { tempDir } from './temp-dirs.js';
 
@@ -89,6 +90,32 @@ describe('FileJournal lock held by a live process: the caller signal ends the wa
 		expect((await kept).operation).toBe('op-b');
 		expect(await journal.get(SCOPE, 'op-a')).toBeUndefined();
 		expect(await journal.get(SCOPE, 'op-b')).toBeDefined();
+		await journal.close();
+	});
+
+	// The record is in the file once decided: rejecting then would tell the caller "nothing written" about a write that was.
+	it('an abort once the write is decided (waiting for its fsync) changes nothing: it resolves as written', async () => {
+		const directory = tempDir();
+		let hold = false;
+		let held: (() => void) | undefined;
+		const fs: FileJournalFs = {
+			...nodeFs,
+			fdatasync: ((fd: number, callback: nodeFs.NoParamCallback) => {
+				if (hold) held = () => nodeFs.fdatasync(fd, callback);
+				else nodeFs.fdatasync(fd, callback);
+			}) as FileJournalFs['fdatasync'],
+		};
+		const journal = new FileJournal({ directory, fs });
+		// Opened first: only the fsync of the write itself is held.
+		await journal.create(record('op-seed'));
+		hold = true;
+		const controller = new AbortController();
+		const created = journal.create(record('op-1'), { signal: controller.signal });
+		while (!held) await new Promise((resolve) => setTimeout(resolve, 1));
+		controller.abort('left too late');
+		held();
+		expect((await created).operation).toBe('op-1');
+		expect(await recordIn(directory, SCOPE, 'op-1')).toEqual(await created);
 		await journal.close();
 	});
 
