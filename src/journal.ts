@@ -15,7 +15,14 @@ export {
 	settled,
 	wasInterrupted,
 } from './journal/lifecycle.js';
-export type { JournalRecord, OperationState, RecordOutcome, RequestSnapshot } from './journal/record.js';
+export type {
+	AttemptEntry,
+	JournalRecord,
+	Lease,
+	OperationState,
+	RecordOutcome,
+	RequestSnapshot,
+} from './journal/record.js';
 export {
 	isCollectable,
 	isFinished,

@@ -28,4 +28,10 @@ export interface Journal {
 	listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]>;
 	/** Deletes finished records whose `retainUntil` is at or before `now`; resolves to how many were deleted. */
 	collectGarbage(now: number): Promise<number>;
+	/**
+	The store's own clock, epoch ms (Redis `TIME`, Postgres `now()`), for journals shared across machines: lease
+	expiries are compared on one clock rather than on each machine's. Journals without a clock of their own leave it out,
+	and the client uses its own.
+	*/
+	now?(options?: JournalCallOptions): Promise<number>;
 }

@@ -28,6 +28,26 @@ export type RequestSnapshot = {
 	bodyOmitted?: boolean | undefined;
 };
 
+/**
+Who holds the operation's current attempt and until when (epoch ms on the journal's clock when it has one, see
+`Journal.now`). Live while the record is `inflight` and `until` is ahead; `fence` only grows: each claim of a new owner
+takes a higher one, so a write from an owner that lost its lease is refused.
+*/
+export type Lease = { owner: string; until: number; fence: number };
+
+/** One attempt as the record remembers it: when it left, what came back, and the wait before it. */
+export type AttemptEntry = {
+	/** Epoch ms the attempt was claimed. */
+	at: number;
+	/** HTTP status, when one came back. */
+	status?: number | undefined;
+	/** Error kind (`network`, `timeout`, ...) when no status came back. */
+	error?: string | undefined;
+	replayed?: boolean | null | undefined;
+	/** Ms waited (backoff, Retry-After, in progress) before it left. */
+	waitedMs?: number | undefined;
+};
+
 export type JournalRecord = {
 	v: typeof RECORD_VERSION;
 	scope: string;
@@ -52,6 +72,16 @@ export type JournalRecord = {
 	retainUntil: number;
 	outcome?: RecordOutcome | undefined;
 	request?: RequestSnapshot | undefined;
+	/** The current or last attempt's lease; absent on records written before leases. */
+	lease?: Lease | undefined;
+	/** Times an attempt was found interrupted (its owner died or lost its lease mid-attempt) and taken over. */
+	interruptions?: number | undefined;
+	/** Epoch ms the operation was set aside after too many interruptions: it is resumed only on request. */
+	setAsideAt?: number | undefined;
+	/** The last attempts, oldest first (a bounded list). */
+	history?: AttemptEntry[] | undefined;
+	/** W3C trace context of the operation's first run, so a resumed run can link to it. */
+	trace?: { traceparent: string; tracestate?: string | undefined } | undefined;
 };
 
 // The record's format, checked by hand rather than with a schema library: this runs in browsers, where zod would
@@ -81,6 +111,7 @@ const optionalText = is('a string or nothing', (value) => value === undefined ||
 const optionalFlag = is('a boolean or nothing', (value) => value === undefined || typeof value === 'boolean');
 // JSON has no NaN or Infinity: such a number is a bug in whoever wrote the record.
 const number = is('a finite number', Number.isFinite);
+const optionalNumber = is('a finite number or nothing', (value) => value === undefined || Number.isFinite(value));
 const oneOf = (values: readonly unknown[]) =>
 	is(`one of ${values.map(shown).join(', ')}`, (value) => values.includes(value));
 const isPair = (pair: unknown) => Array.isArray(pair) && pair.length === 2 && pair.every(isString);
@@ -88,6 +119,14 @@ const headerList = is(
 	'a list of [name, value] string pairs',
 	(value) => Array.isArray(value) && value.every(isPair),
 );
+
+const listOf =
+	(item: Check): Check =>
+	(value, path, issues) => {
+		if (value === undefined) return;
+		if (!Array.isArray(value)) issues.push({ path, message: `expected a list or nothing, got ${shown(value)}` });
+		else value.forEach((entry, i) => item(entry, [...path, String(i)], issues));
+	};
 
 const object =
 	(fields: Record<string, Check>, optional = false): Check =>
@@ -133,6 +172,19 @@ const checkRecord = object({
 		true,
 	),
 	request: object({ url: text, headers: headerList, body: optionalText, bodyOmitted: optionalFlag }, true),
+	lease: object({ owner: text, until: number, fence: number }, true),
+	interruptions: optionalNumber,
+	setAsideAt: optionalNumber,
+	history: listOf(
+		object({
+			at: number,
+			status: optionalNumber,
+			error: optionalText,
+			replayed: is('a boolean, null or nothing', (value) => value == null || typeof value === 'boolean'),
+			waitedMs: optionalNumber,
+		}),
+	),
+	trace: object({ traceparent: text, tracestate: optionalText }, true),
 });
 
 /**
