@@ -111,7 +111,10 @@ const optionalText = is('a string or nothing', (value) => value === undefined ||
 const optionalFlag = is('a boolean or nothing', (value) => value === undefined || typeof value === 'boolean');
 // JSON has no NaN or Infinity: such a number is a bug in whoever wrote the record.
 const number = is('a finite number', Number.isFinite);
-const optionalNumber = is('a finite number or nothing', (value) => value === undefined || Number.isFinite(value));
+const optionalNumber = is(
+	'a finite number or nothing',
+	(value) => value === undefined || Number.isFinite(value),
+);
 const oneOf = (values: readonly unknown[]) =>
 	is(`one of ${values.map(shown).join(', ')}`, (value) => values.includes(value));
 const isPair = (pair: unknown) => Array.isArray(pair) && pair.length === 2 && pair.every(isString);
@@ -124,8 +127,11 @@ const listOf =
 	(item: Check): Check =>
 	(value, path, issues) => {
 		if (value === undefined) return;
-		if (!Array.isArray(value)) issues.push({ path, message: `expected a list or nothing, got ${shown(value)}` });
-		else value.forEach((entry, i) => item(entry, [...path, String(i)], issues));
+		if (!Array.isArray(value))
+			issues.push({ path, message: `expected a list or nothing, got ${shown(value)}` });
+		else {
+			for (const [i, entry] of value.entries()) item(entry, [...path, String(i)], issues);
+		}
 	};
 
 const object =
