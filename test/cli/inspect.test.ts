@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import type { AttemptEntry, JournalRecord } from '../../src/journal/record.js';
+import { lockHeldByAnotherProcess } from '../journal/node/support.js';
 import { seedJournal, storedRecord, T0 } from './records.js';
 import { cli, keyedServer, scratch } from './support.js';
 
@@ -209,6 +210,23 @@ describe('idemkey inspect', () => {
 		expect(noJournal).toMatchObject({ code: EXIT_CODES.not_found, stdout: '' });
 		expect(noJournal.stderr).toMatch(/^idemkey: No journal at /);
 		await expect(access(join(empty, '.idemkey'))).rejects.toMatchObject({ code: 'ENOENT' });
+	});
+
+	it('waits for a journal lock another live process holds at most --max-time (exit 9), and Ctrl-C ends the wait', async () => {
+		const cwd = await scratch();
+		await seedJournal(cwd, [storedRecord('charge-1')]);
+		const lock = lockHeldByAnotherProcess(join(cwd, '.idemkey'));
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(new Error('SIGINT')), 50);
+
+		const bounded = await cli(['inspect', 'charge-1', '--max-time', '100'], { cwd });
+		const interrupted = await cli(['inspect', 'charge-1'], { cwd, signal: controller.signal });
+		lock.release();
+
+		expect(bounded).toMatchObject({ code: EXIT_CODES.journal, stdout: '' });
+		expect(bounded.stderr).toMatch(/within the call's deadline \(--max-time\)/);
+		expect(interrupted).toMatchObject({ code: EXIT_CODES.interrupted, stdout: '' });
+		expect((await cli(['inspect', 'charge-1'], { cwd })).code).toBe(0);
 	});
 
 	it.each([

@@ -31,6 +31,11 @@ saying which were abandoned or resolved by hand (and why); exits 12 if one is no
 journal. A journal directory that does not exist exits 12 too (not "no unfinished
 operations"): a mistyped --journal must not look like nothing is stuck.
 
+A SET-ASIDE column appears when a listed operation was set aside after repeated
+interruptions (its process kept dying mid-request): "resume --all" skips it; "idemkey
+inspect OP" shows its attempts. With --json, each record also carries its attempt
+history, lease, interruptions and set-aside time.
+
 States: pending (recorded, nothing sent), inflight (sent, no answer recorded: the process
 stopped mid-request), unknown (sent, retries ran out without a definite answer),
 succeeded, failed.
