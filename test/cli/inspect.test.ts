@@ -71,7 +71,7 @@ describe('idemkey inspect', () => {
 			interruptions: '2',
 			outcome: '-',
 			trace: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-			history: 'the last 12 of 14 attempts started',
+			history: '12 of 14 attempts started',
 		});
 		expect(fields.lease).toMatch(
 			new RegExp(
@@ -277,7 +277,7 @@ describe('idemkey inspect', () => {
 		expect(shown.outcome?.headers).toEqual([['set-cookie', '[redacted]']]);
 	});
 
-	it('shows what a real request left behind: the key the server saw, the attempt, the URL without the credential header', async () => {
+	it('shows what a real request left behind: the key the server saw, the attempt, no trace of its credential header', async () => {
 		let dropped = false;
 		const server = await keyedServer((_req, res) => {
 			if (dropped) return false;

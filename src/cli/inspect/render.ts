@@ -41,7 +41,10 @@ export function outcomeText(outcome: RecordOutcome | undefined): string {
 	return answer.join(', ');
 }
 
-/** How much of the operation the history covers: it keeps the last attempts only, and none that never concluded. */
+/**
+How much of the operation the history covers. Fewer entries than attempts started is normal: the record keeps the last
+few only, and an attempt cut off before concluding (a crash) or still on the wire has none.
+*/
 function historyText(record: JournalRecord, entries: number): string {
 	if (entries === 0) {
 		return record.history === undefined
@@ -50,15 +53,18 @@ function historyText(record: JournalRecord, entries: number): string {
 	}
 	return entries >= record.attemptsStarted
 		? count(entries, 'attempt')
-		: `the last ${entries} of ${count(record.attemptsStarted, 'attempt')} started`;
+		: `${entries} of ${count(record.attemptsStarted, 'attempt')} started`;
 }
+
+/** `+1.2s`: a length added on; a negative one (clocks of two processes disagreeing) keeps its own sign. */
+const signed = (ms: number): string => (ms < 0 ? formatDuration(ms) : `+${formatDuration(ms)}`);
 
 const timelineRows = (timeline: readonly TimelineEntry[]): string[][] => [
 	['TIME', 'ELAPSED', 'WAITED', 'RESULT', 'REPLAYED'],
 	...timeline.map((entry) => [
 		entry.time,
-		`+${formatDuration(entry.sinceCreatedMs)}`.replace('+-', '-'),
-		entry.waitedMs === null ? '-' : `+${formatDuration(entry.waitedMs)}`,
+		signed(entry.sinceCreatedMs),
+		entry.waitedMs === null ? '-' : signed(entry.waitedMs),
 		printable(entry.result),
 		yesNo(entry.replayed),
 	]),
