@@ -145,7 +145,6 @@ describe('idemkey inspect', () => {
 		const crashed = storedRecord('crashed', {
 			state: 'inflight',
 			attemptsStarted: 1,
-			history: [],
 			lease: { owner: 'client-dead', until: T0 + 30_000, fence: 1 },
 		});
 		await seedJournal(cwd, [old, crashed]);

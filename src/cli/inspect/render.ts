@@ -47,7 +47,8 @@ few only, and an attempt cut off before concluding (a crash) or still on the wir
 */
 function historyText(record: JournalRecord, entries: number): string {
 	if (entries === 0) {
-		return record.history === undefined
+		// A record starts without a history; one whose attempts concluded yet has none was written before histories.
+		return record.history === undefined && record.attemptsFinished > 0
 			? 'none (the record predates attempt histories)'
 			: 'none (no attempt has concluded)';
 	}
