@@ -1,3 +1,4 @@
+import { inspectCommand, inspectHelp } from './commands/inspect.js';
 import { pendingCommand, pendingHelp } from './commands/pending.js';
 import { requestCommand, requestHelp } from './commands/request.js';
 import { resumeCommand, resumeHelp } from './commands/resume.js';
@@ -22,6 +23,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 		run: requestCommand,
 	},
 	pending: { summary: 'list unfinished operations in the journal', help: pendingHelp, run: pendingCommand },
+	inspect: {
+		summary: "show one operation's record and attempt timeline",
+		help: inspectHelp,
+		run: inspectCommand,
+	},
 	resume: {
 		summary: 'finish interrupted operations under their original keys',
 		help: resumeHelp,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/cli/exit-codes.js';
 import { cli } from './support.js';
 
-const COMMANDS = ['request', 'pending', 'resume', 'abandon', 'resolve', 'serve', 'demo'];
+const COMMANDS = ['request', 'pending', 'inspect', 'resume', 'abandon', 'resolve', 'serve', 'demo'];
 
 describe('help and version', () => {
 	it.each(COMMANDS)('"idemkey %s --help" prints its usage and exits 0', async (command) => {

@@ -1,5 +1,6 @@
 import { createClient } from '../../client/create.js';
-import type { JournalRecord } from '../../journal/record.js';
+import { isFinished, type JournalRecord } from '../../journal/record.js';
+import { count } from '../../utils/plural.js';
 import { commandArgs } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { JOURNAL_FLAGS, JOURNAL_HELP, MAX_TIME_FLAG, MAX_TIME_HELP, scopeFlag } from '../client-flags.js';
@@ -15,6 +16,8 @@ import {
 } from '../journal.js';
 import { reportFailure } from '../output.js';
 import { printable } from '../printable.js';
+import { alignColumns } from '../table.js';
+import { formatAge } from '../time.js';
 
 export const pendingHelp = `Usage: idemkey pending [options]
        idemkey pending <OP>... [options]
@@ -28,6 +31,11 @@ saying which were abandoned or resolved by hand (and why); exits 12 if one is no
 journal. A journal directory that does not exist exits 12 too (not "no unfinished
 operations"): a mistyped --journal must not look like nothing is stuck.
 
+A SET-ASIDE column appears when a listed operation was set aside after repeated
+interruptions (its process kept dying mid-request): "resume --all" skips it; "idemkey
+inspect OP" shows its attempts. With --json, each record also carries its attempt
+history, lease, interruptions and set-aside time.
+
 States: pending (recorded, nothing sent), inflight (sent, no answer recorded: the process
 stopped mid-request), unknown (sent, retries ran out without a definite answer),
 succeeded, failed.
@@ -40,15 +48,6 @@ ${MAX_TIME_HELP}
 
 const FLAGS = { json: { type: 'boolean' }, ...JOURNAL_FLAGS, ...MAX_TIME_FLAG } as const;
 
-/** "42s", "5m", "3h", "2d": how long ago an operation started. */
-export function formatAge(ms: number): string {
-	const s = Math.max(0, Math.floor(ms / 1000));
-	if (s < 60) return `${s}s`;
-	if (s < 3600) return `${Math.floor(s / 60)}m`;
-	if (s < 86_400) return `${Math.floor(s / 3600)}h`;
-	return `${Math.floor(s / 86_400)}d`;
-}
-
 const COLUMNS = ['OPERATION', 'METHOD', 'PATH', 'STATE', 'ATTEMPTS', 'KEY', 'AGE'] as const;
 
 /** `abandoned by hand: <reason>`, `resolved by hand`, or `-` for an operation no one settled by hand. */
@@ -59,10 +58,19 @@ export function settledText(record: JournalRecord): string {
 	return byHand.reason ? `${what}: ${byHand.reason.replace(/\s+/g, ' ')}` : what;
 }
 
+/** `5m ago`, or `-` for an operation never set aside. */
+const asideText = (record: JournalRecord, now: number) =>
+	record.setAsideAt === undefined ? '-' : `${formatAge(now - record.setAsideAt)} ago`;
+
+/**
+The table; a SET-ASIDE column only when a listed operation was set aside (what "resume --all" skips), a SETTLED one
+when operations were named (they may be settled by hand).
+*/
 function table(records: readonly JournalRecord[], now: number, withSettled: boolean): string {
-	const columns: readonly string[] = withSettled ? [...COLUMNS, 'SETTLED'] : COLUMNS;
-	const rows = records.map((r) => {
-		const row = [
+	const withAside = records.some((r) => r.setAsideAt !== undefined);
+	const columns = [...COLUMNS, ...(withAside ? ['SET-ASIDE'] : []), ...(withSettled ? ['SETTLED'] : [])];
+	const rows = records.map((r) =>
+		[
 			r.operation,
 			r.method,
 			r.path,
@@ -70,18 +78,11 @@ function table(records: readonly JournalRecord[], now: number, withSettled: bool
 			String(r.attemptsStarted),
 			r.key ?? '-',
 			formatAge(now - r.createdAt),
-		];
-		return (withSettled ? [...row, settledText(r)] : row).map(printable);
-	});
-	const widths = columns.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)));
-	return [columns, ...rows]
-		.map((row) =>
-			row
-				.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-				.join('  ')
-				.trimEnd(),
-		)
-		.join('\n');
+			...(withAside ? [asideText(r, now)] : []),
+			...(withSettled ? [settledText(r)] : []),
+		].map(printable),
+	);
+	return alignColumns([columns, ...rows]);
 }
 
 const asJson = (records: readonly JournalRecord[], now: number) =>
@@ -98,6 +99,12 @@ const asJson = (records: readonly JournalRecord[], now: number) =>
 		ageMs: now - r.createdAt,
 		keyExpiresAt: r.expiresAt,
 		byHand: r.outcome?.byHand ?? null,
+		// Absent from records written before leases and histories: 0, null or [] rather than left out, so a
+		// script reads one shape.
+		interruptions: r.interruptions ?? 0,
+		setAsideAt: r.setAsideAt ?? null,
+		lease: r.lease ?? null,
+		history: r.history ?? [],
 	}));
 
 /** `idemkey pending`: what a restart would have to resume. */
@@ -119,8 +126,16 @@ export async function pendingCommand(argv: readonly string[], io: CliIo): Promis
 		});
 		const now = Date.now();
 		if (values.json) line(io.stdout, JSON.stringify(asJson(records, now), null, 2));
-		else if (records.length > 0) line(io.stdout, table(records, now, operations.length > 0));
-		else if (operations.length === 0) {
+		else if (records.length > 0) {
+			line(io.stdout, table(records, now, operations.length > 0));
+			const aside = records.filter((r) => r.setAsideAt !== undefined && !isFinished(r.state)).length;
+			if (aside > 0) {
+				say(
+					io.stderr,
+					`idemkey: ${count(aside, 'operation was', 'operations were')} set aside after repeated interruptions: "resume --all" skips them; "idemkey inspect OP" shows their attempts.`,
+				);
+			}
+		} else if (operations.length === 0) {
 			say(io.stderr, `idemkey: no unfinished operations in scope "${scope}" (${directory}).`);
 		}
 		if (missing.length > 0) {
