@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +105,34 @@ describe('the browser build', () => {
 		});
 
 		expect(isNotSentError(await api.post('bookings', { json: {} }).catch((e: unknown) => e))).toBe(true);
+	});
+});
+
+describe('the browser variants', () => {
+	it('each export what the module it replaces exports, so the browser build is the same API', async () => {
+		const variants = (await readdir(join(root, 'src'), { recursive: true }))
+			.filter((file) => file.endsWith('.browser.ts'))
+			.sort();
+
+		expect(variants).toEqual(['operation/not-sent.browser.ts', 'utils/sha256.browser.ts']);
+		for (const variant of variants) {
+			const node = await import(join(root, 'src', variant.replace('.browser.ts', '.ts')));
+			const browser = await import(join(root, 'src', variant));
+			expect(Object.keys(browser).sort(), variant).toEqual(Object.keys(node).sort());
+		}
+	});
+
+	it('hash as the Node build does (WebCrypto only, without node:crypto)', async () => {
+		const node = await import('../../src/utils/sha256.js');
+		const browser = await import('../../src/utils/sha256.browser.js');
+		const texts = ['', 'POST /bookings\n{"a":1}', 'é€😀\u0000', 'x'.repeat(100_000)];
+
+		for (const text of texts) {
+			const bytes = new TextEncoder().encode(text);
+			expect(await browser.sha256HexOfText(text)).toBe(await node.sha256HexOfText(text));
+			expect(await browser.sha256Hex(bytes)).toBe(await node.sha256Hex(bytes));
+		}
+		expect(browser.hex(new Uint8Array([0, 15, 255]).buffer)).toBe('000fff');
 	});
 });
 
