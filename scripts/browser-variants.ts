@@ -15,7 +15,8 @@ export const browserVariants: Plugin = {
 		build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, ({ path: specifier, resolveDir, importer }) => {
 			if (!importer.split(path.sep).includes('src')) return undefined;
 			const variant = path.join(resolveDir, specifier.replace(/\.js$/, '.browser.ts'));
-			return existsSync(variant) ? { path: variant } : undefined;
+			// A variant may re-export what it keeps of the module it replaces: that import is the module itself.
+			return variant !== importer && existsSync(variant) ? { path: variant } : undefined;
 		});
 	},
 };
