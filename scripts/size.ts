@@ -18,14 +18,14 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { browserVariants } from './browser-variants.ts';
 
-/** DESIGN §6's budget: the gzip bytes the page may weigh over the ky-alone page. Not met yet: the page is ~14.6 KB over. */
+/** DESIGN §6's budget: the gzip bytes the page may weigh over the ky-alone page. Not met yet: the page is ~14.0 KB over. */
 const BUDGET = 8 * 1024;
 
 /**
 What CI holds the page to until the budget is met: the figure the code measured when this was set, rounded up, so the
 page can only shrink. Lower it whenever the page shrinks; never raise it to let a change through.
 */
-const CEILING = 15 * 1024;
+const CEILING = 14.1 * 1024;
 
 const repo = path.resolve(import.meta.dirname, '..');
 
