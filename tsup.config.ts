@@ -56,7 +56,7 @@ export default defineConfig([
 		platform: 'browser',
 		sourcemap: true,
 		target: 'es2022',
-		treeshake: false,
+		treeshake: true,
 		splitting: true,
 		esbuildPlugins: [browserVariants],
 	},

@@ -156,6 +156,13 @@ if (args.json) {
 		row('page minus ky alone (ky is not in the page)', added.min, added.gzip),
 		`budget (DESIGN §6): ${kb(BUDGET)} gzip over ky alone: ${over ? `not met, ${kb(added.gzip - BUDGET)} to go` : `met, ${kb(BUDGET - added.gzip)} to spare`}`,
 		`ceiling (CI; the page may only shrink): ${kb(CEILING)}: ${pastCeiling ? `PAST IT by ${kb(added.gzip - CEILING)}` : 'within'}`,
+		// The published build merges modules into chunks, where a top-level statement a bundler cannot prove pure (a call,
+		// a template literal) keeps code the page never uses; from the sources it would go with its unused module.
+		...(page.gzip > sources.gzip * 1.01
+			? [
+					`the published page carries ${kb(page.gzip - sources.gzip)} more than the sources: look for such a statement (see src/dialects/define.ts)`,
+				]
+			: []),
 		'',
 		`parts of the page from src/ (gzip: the min share of its ${kb(sources.gzip)}, an estimate)`,
 		...dependencies.map((part) => row(`  ${part.name}`, part.min)),
