@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'tsup';
+import { browserVariants } from './scripts/browser-variants.js';
 
 // Runtime dependencies published as ES modules only (and their own dependencies). The ESM build imports them; the
 // CJS build carries its own copy, because require() of an ES module fails on Node 22.0-22.11 and inside test
@@ -38,6 +39,26 @@ export default defineConfig([
 			options.mainFields = ['module', 'main'];
 			options.external = [...(options.external ?? []), ...nodeBuiltins];
 		},
+	},
+	{
+		// What a browser bundler gets (the `browser` export condition): the same sources with their `.browser.ts`
+		// variants (see scripts/browser-variants.ts), ESM only, since every browser bundler reads ESM. Every entry a page
+		// can load is here, so that they share one copy of the error classes (`instanceof` holds across entries);
+		// idemkey/node and idemkey/testing (FileJournal, the emulator's HTTP server) need Node and have no browser build.
+		entry: {
+			'browser-build/index': 'src/index.ts',
+			'browser-build/browser': 'src/browser.ts',
+			'browser-build/journal': 'src/journal.ts',
+			'browser-build/testing/msw': 'src/testing/msw.ts',
+			'browser-build/agent': 'src/agent/index.ts',
+		},
+		format: ['esm'],
+		platform: 'browser',
+		sourcemap: true,
+		target: 'es2022',
+		treeshake: true,
+		splitting: true,
+		esbuildPlugins: [browserVariants],
 	},
 	{
 		// The command ships as ESM only: it is run, never imported.

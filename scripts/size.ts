@@ -1,37 +1,47 @@
-// `npm run size`: what idemkey costs a web page over ky (DESIGN §6's browser budget). Bundles, from `src/` (so it
-// needs no build and measures the code under review), a page that uses `createClient` with an `IndexedDBJournal`, and
-// a page that uses ky alone, each as a browser bundler would ship it (esbuild, ESM, minified, platform browser). Prints
-// min and gzip bytes of both, the difference, and what each dependency and each part of idemkey contributes; exits 1
-// when the difference grows past the ceiling (see CEILING). idemkey calls fetch itself (see src/operation/send.ts), so ky is not in its page:
-// the difference is what a page pays for idemkey instead of ky; a page that also keeps ky for other calls pays the
-// whole page.
+// `npm run size`: what idemkey costs a web page over ky (DESIGN §6's browser budget). Bundles a page that uses
+// `createClient` with an `IndexedDBJournal`, importing `idemkey` and `idemkey/browser` as an application does, and a
+// page that uses ky alone, each as a browser bundler ships it (esbuild, ESM, minified, platform browser, so the
+// `browser` export condition picks the package's browser build from dist/: `npm run size` builds first). Prints min
+// and gzip bytes of both, the difference, and what each dependency and each part of idemkey contributes (measured on
+// the same page bundled from src/ through the browser build's own variants, since dist/ no longer knows its files);
+// exits 1 when the difference grows past the ceiling (see CEILING). idemkey calls fetch itself (see
+// src/operation/send.ts), so ky is not in its page: the difference is what a page pays for idemkey instead of ky; a
+// page that also keeps ky for other calls pays the whole page.
 //
 //   npm run size              the table; exit 1 past the ceiling
 //   npm run size -- --json    the figures as JSON
 
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { browserVariants } from './browser-variants.ts';
 
-/** DESIGN §6's budget: the gzip bytes the page may weigh over the ky-alone page. Not met yet: the page is ~14.6 KB over. */
+/** DESIGN §6's budget: the gzip bytes the page may weigh over the ky-alone page. Not met yet: the page is ~14.0 KB over. */
 const BUDGET = 8 * 1024;
 
 /**
 What CI holds the page to until the budget is met: the figure the code measured when this was set, rounded up, so the
 page can only shrink. Lower it whenever the page shrinks; never raise it to let a change through.
 */
-const CEILING = 15 * 1024;
+const CEILING = 14.1 * 1024;
 
 const repo = path.resolve(import.meta.dirname, '..');
 
 // Exported, so the bundler keeps what a page would use; each entry is the least such a page can import.
-const PAGES = {
-	idemkey: [
-		"import { createClient } from './src/index.ts';",
-		"import { IndexedDBJournal } from './src/browser.ts';",
+const pageOf = (root: string, browser: string) =>
+	[
+		`import { createClient } from '${root}';`,
+		`import { IndexedDBJournal } from '${browser}';`,
 		"export const api = createClient({ baseUrl: 'https://api.example.com/', journal: new IndexedDBJournal() });",
-	].join('\n'),
+	].join('\n');
+
+const PAGES = {
+	// The package resolved by its own name, through its export map, as an application's bundler resolves it.
+	idemkey: pageOf('idemkey', 'idemkey/browser'),
+	// The same page from the sources, for the contribution of each file.
+	sources: pageOf('./src/index.ts', './src/browser.ts'),
 	ky: "import ky from 'ky';\nexport const api = ky.create({ prefix: 'https://api.example.com/' });",
 };
 
@@ -39,8 +49,9 @@ const PAGE_FILE = '<page>';
 
 type Bundle = { min: number; gzip: number; metafile: Metafile };
 
-async function bundle(contents: string): Promise<Bundle> {
+async function bundle(contents: string, plugins: Plugin[] = []): Promise<Bundle> {
 	const result = await build({
+		plugins,
 		stdin: { contents, resolveDir: repo, sourcefile: PAGE_FILE, loader: 'ts' },
 		bundle: true,
 		format: 'esm',
@@ -104,14 +115,25 @@ function parts(metafile: Metafile): { dependencies: Part[]; own: Part[] } {
 
 const { values: args } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 
-const [page, kyAlone] = await Promise.all([bundle(PAGES.idemkey), bundle(PAGES.ky)]);
+if (!existsSync(path.join(repo, 'dist', 'browser-build', 'index.js'))) {
+	throw new Error('dist/browser-build/ is missing: run `npm run build` first (`npm run size` does)');
+}
+const [page, sources, kyAlone] = await Promise.all([
+	bundle(PAGES.idemkey),
+	bundle(PAGES.sources, [browserVariants]),
+	bundle(PAGES.ky),
+]);
 const added = { min: page.min - kyAlone.min, gzip: page.gzip - kyAlone.gzip };
-const { dependencies, own } = parts(page.metafile);
+const { dependencies, own } = parts(sources.metafile);
 const over = added.gzip > BUDGET;
 const pastCeiling = added.gzip > CEILING;
 
 if (args.json) {
-	const figures = { page: { min: page.min, gzip: page.gzip }, ky: { min: kyAlone.min, gzip: kyAlone.gzip } };
+	const figures = {
+		page: { min: page.min, gzip: page.gzip },
+		sources: { min: sources.min, gzip: sources.gzip },
+		ky: { min: kyAlone.min, gzip: kyAlone.gzip },
+	};
 	console.log(
 		JSON.stringify(
 			{ ...figures, added, budget: BUDGET, over, ceiling: CEILING, pastCeiling, dependencies, own },
@@ -121,20 +143,28 @@ if (args.json) {
 	);
 } else {
 	// Gzip works across the whole file, so no part has a gzip size of its own: each is given the page's ratio.
-	const ratio = page.gzip / page.min;
+	const ratio = sources.gzip / sources.min;
 	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 	const row = (label: string, min: number, gzip = min * ratio) =>
 		`${label.padEnd(44)}${kb(min).padStart(10)}${kb(gzip).padStart(12)}`;
 	const ownMin = own.reduce((sum, part) => sum + part.min, 0);
 	const lines = [
-		`${'bundle (esbuild, ESM, minified, browser; from src/)'.padEnd(44)}${'min'.padStart(10)}${'gzip'.padStart(12)}`,
+		`${'bundle (esbuild, ESM, minified, browser)'.padEnd(44)}${'min'.padStart(10)}${'gzip'.padStart(12)}`,
 		row('createClient + IndexedDBJournal', page.min, page.gzip),
+		row('  the same page from src/ (parts below)', sources.min, sources.gzip),
 		row('ky alone', kyAlone.min, kyAlone.gzip),
 		row('page minus ky alone (ky is not in the page)', added.min, added.gzip),
 		`budget (DESIGN §6): ${kb(BUDGET)} gzip over ky alone: ${over ? `not met, ${kb(added.gzip - BUDGET)} to go` : `met, ${kb(BUDGET - added.gzip)} to spare`}`,
 		`ceiling (CI; the page may only shrink): ${kb(CEILING)}: ${pastCeiling ? `PAST IT by ${kb(added.gzip - CEILING)}` : 'within'}`,
+		// The published build merges modules into chunks, where a top-level statement a bundler cannot prove pure (a call,
+		// a template literal) keeps code the page never uses; from the sources it would go with its unused module.
+		...(page.gzip > sources.gzip * 1.01
+			? [
+					`the published page carries ${kb(page.gzip - sources.gzip)} more than the sources: look for such a statement (see src/dialects/define.ts)`,
+				]
+			: []),
 		'',
-		`parts of the page (gzip: the min share of the page's ${kb(page.gzip)}, an estimate)`,
+		`parts of the page from src/ (gzip: the min share of its ${kb(sources.gzip)}, an estimate)`,
 		...dependencies.map((part) => row(`  ${part.name}`, part.min)),
 		row('  idemkey (own code)', ownMin),
 		...own.flatMap((folder) => [

@@ -136,7 +136,7 @@ function build(
 	// refused as a reuse of it (or, under distinct operation ids, rejected by the server), and none would say why.
 	if (clientHeaders.has(dialect.keyHeader)) {
 		throw new InvalidRequestError(
-			`The client's headers set ${dialect.keyHeader}, which would make every write share one key. A key names one operation: pass it per call (the key option), or let idemkey mint one per operation.`,
+			`The client's headers set ${dialect.keyHeader}, which would make every write share one key: pass a key per call (the key option), or let idemkey mint one per operation.`,
 			{ field: 'headers' },
 		);
 	}

@@ -19,9 +19,10 @@ export function defineDialect(init: DialectInit): Dialect {
 	return buildDialect(init);
 }
 
+// The calls are marked pure and the texts written out (no template literal), so that a bundler can drop this table
+// from a page that never calls defineDialect, even once this module shares a chunk of the published build.
 // A global or sticky RegExp keeps lastIndex between test() calls: it would match a path or key only every other time.
 const isPattern = (v: unknown): boolean => v instanceof RegExp && !v.global && !v.sticky;
-const NO_GY = 'without the g or y flag';
 const isToken = (v: unknown): boolean => typeof v === 'string' && TOKEN.test(v);
 // Items are typed as their check assumes: every check still tests the shape before it reads.
 const listOf =
@@ -38,8 +39,8 @@ const isRule = (rule: Record<string, unknown> | null): boolean =>
 	(rule.codes === undefined || listOf((c) => typeof c === 'string')(rule.codes)) &&
 	(rule.text === undefined || isPattern(rule.text));
 const RULES: FieldCheck = [
-	listOf(isRule),
-	`a list of rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp ${NO_GY}`,
+	/* @__PURE__ */ listOf(isRule),
+	'a list of rules { status, codes?, text? }: status an HTTP status, codes strings, text a RegExp without the g or y flag',
 ];
 
 type FieldCheck = readonly [ok: (value: unknown) => boolean, expected: string];
@@ -50,21 +51,21 @@ const FIELDS: Readonly<Record<string, FieldCheck>> = {
 	name: [(v) => typeof v === 'string' && v !== '', 'a non-empty string'],
 	keyHeader: [isToken, 'a header name'],
 	keyedMethods: [
-		listOf((m: string) => isToken(m) && m === m.toUpperCase() && m !== 'GET' && m !== 'HEAD'),
+		/* @__PURE__ */ listOf((m: string) => isToken(m) && m === m.toUpperCase() && m !== 'GET' && m !== 'HEAD'),
 		'a list of upper-case methods (never GET or HEAD), such as ["POST"]',
 	],
 	keyless: [
 		(v) => typeof v === 'function' || listOf(isPattern)(v),
-		`a function (method, path) => boolean or a list of RegExps ${NO_GY}`,
+		'a function (method, path) => boolean or a list of RegExps without the g or y flag',
 	],
 	keyMaxLength: [(v) => Number.isInteger(v) && (v as number) > 0, 'a positive integer'],
-	keyPattern: [isPattern, `a RegExp ${NO_GY}`],
+	keyPattern: [isPattern, 'a RegExp without the g or y flag'],
 	retentionMs: [
 		(v) => typeof v === 'number' && v > 0 && v < Number.POSITIVE_INFINITY,
 		'a positive number of milliseconds, or undefined when the server does not document it',
 	],
 	replayHeaders: [
-		listOf((h?: Record<string, unknown>) => isToken(h?.name) && typeof h?.value === 'string'),
+		/* @__PURE__ */ listOf((h?: Record<string, unknown>) => isToken(h?.name) && typeof h?.value === 'string'),
 		'a list of { name, value } pairs of strings, name a header name',
 	],
 	replayAbsent: [(v) => v === false, 'false or undefined'],

@@ -16,7 +16,8 @@ export function canonicalJsonOrUndefined(value: unknown): string | undefined {
 // not arrays and join; keys sorted only when they are not already; and no per-object bookkeeping for cycles near
 // the top. A cycle nests without end, so it always gets past UNCHECKED_DEPTH; from there each object is checked
 // against its ancestors deeper than that depth, and a cycle that passes that depth repeats within them, so it is
-// caught there and throws as JSON.stringify does. Real bodies rarely nest past a dozen levels.
+// caught there and throws as JSON.stringify does. Real bodies rarely nest past a dozen levels. The browser build
+// writes the same bytes with a plainer writer (canonical-json.browser.ts): a page sends a few bodies, not thousands.
 const UNCHECKED_DEPTH = 32;
 
 // Objects with at most this many keys, when not sorted already, are sorted by insertion (see writeContainer).

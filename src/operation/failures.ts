@@ -54,7 +54,7 @@ function redirectMessage(answer: ServerAnswer, subject: Subject, applied: boolea
 	return `${what}: a write is never replayed elsewhere. ${
 		applied === false
 			? 'Not applied here; point the client at the new URL.'
-			: 'It may have been applied (a 301/302 means "moved" to some servers, "done" to others): check with the server.'
+			: 'It may have been applied (to some servers a 301/302 means "done"): check with the server.'
 	}`;
 }
 
@@ -83,7 +83,7 @@ export function failureError(
 		case 'key_reused_after_unknown':
 			// Never "not applied", and never the advice of a new operation id: that is how it gets booked twice.
 			return new OutcomeUnknownError(
-				`${said}: the key carried another request, but an earlier attempt's outcome is unknown, so it may have been applied. Reconcile with the server; never resend it under another operation id.`,
+				`${said}: the key carried another request, but an earlier attempt may have been applied. Reconcile with the server; never resend it under another operation id.`,
 				{ ...base, attempts, reason: 'key_reused_after_unknown' },
 			);
 		case 'key_missing':

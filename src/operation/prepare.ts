@@ -56,7 +56,7 @@ export function resolveUrl(
 			: !isHttpUrl(url)
 				? `The call names a ${url.protocol} URL; only http(s) can be sent.`
 				: hasUserInfo(url)
-					? `The URL for ${url.origin} carries a user name or password: send credentials in headers (Authorization), never journaled or shown.`
+					? `The URL for ${url.origin} carries a user name or password: send credentials in headers (Authorization).`
 					: undefined;
 	if (problem) throw new InvalidRequestError(problem, { field: 'url' });
 	if (search) {
@@ -67,7 +67,7 @@ export function resolveUrl(
 	const credential = url.search === '' ? undefined : credentialParam(url.searchParams);
 	if (credential !== undefined) {
 		throw new InvalidRequestError(
-			`The query parameter "${credential}" holds a credential, which the journal and error messages would show: set it in the client's searchParams option, never journaled or shown.`,
+			`The query parameter "${credential}" holds a credential, which the journal and error messages would show: set it in the client's searchParams option.`,
 			{ field: 'searchParams' },
 		);
 	}

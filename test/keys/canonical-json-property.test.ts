@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonOrUndefined } from '../../src/keys/canonical-json.js';
+import * as browserBuild from '../../src/keys/canonical-json.browser.js';
+import * as nodeBuild from '../../src/keys/canonical-json.js';
 
 /** mulberry32: a small seeded PRNG, so a failing case can be rerun from its seed. */
 function prng(seed: number): () => number {
@@ -152,7 +153,11 @@ function reference(value: unknown): string | undefined {
 	return JSON.stringify(plain, byCodeUnit);
 }
 
-describe('canonicalJson against a reference', () => {
+// Both builds' writers (see canonical-json.browser.ts) against the one reference.
+describe.each([
+	{ build: 'Node', ...nodeBuild },
+	{ build: 'browser', ...browserBuild },
+])('canonicalJson against a reference ($build build)', ({ canonicalJson, canonicalJsonOrUndefined }) => {
 	it.each([1, 2, 3, 4, 5, 6, 7, 8])(
 		'writes what the reference writes for 500 generated values (seed %i)',
 		(seed) => {

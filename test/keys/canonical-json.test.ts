@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/keys/canonical-json.js';
+import * as browserBuild from '../../src/keys/canonical-json.browser.js';
+import * as nodeBuild from '../../src/keys/canonical-json.js';
 
 /** An array with holes at the missing indexes (a literal with holes trips the linter). */
 const sparse = (length: number, items: Record<number, unknown>): unknown[] => {
@@ -8,7 +9,11 @@ const sparse = (length: number, items: Record<number, unknown>): unknown[] => {
 	return array;
 };
 
-describe('canonicalJson', () => {
+// The browser build's writer (written for size) and the Node build's (written for speed) must write the same bytes.
+describe.each([
+	{ build: 'Node', canonicalJson: nodeBuild.canonicalJson },
+	{ build: 'browser', canonicalJson: browserBuild.canonicalJson },
+])('canonicalJson ($build build)', ({ canonicalJson }) => {
 	it.each([
 		{ what: 'null', value: null, json: 'null' },
 		{ what: 'booleans', value: [true, false], json: '[true,false]' },
