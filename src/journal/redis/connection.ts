@@ -3,7 +3,7 @@ import type { Script } from './scripts.js';
 
 /**
 The caller's ioredis client, as the journal uses it: a command leaves only while the connection is ready, and a
-script is run by its hash (EVALSHA), loaded with EVAL the first time a server has not seen it.
+script is run by its hash (EVALSHA), sent whole (EVAL) to a server that has not seen it.
 
 Why wait for `ready` here rather than let ioredis queue: while Redis is down, ioredis holds commands in its offline
 queue (with default options, for as long as it keeps reconnecting) and sends them when the connection returns. A
@@ -72,6 +72,7 @@ export class RedisConnection {
 
 	/** Runs `script` on its keys; a server that has not loaded it yet (a restart, a failover) gets its source. */
 	async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+		if (script.sha === undefined) return this.#client.call('EVAL', script.source, keys.length, ...keys, ...args);
 		try {
 			return await this.#client.call('EVALSHA', script.sha, keys.length, ...keys, ...args);
 		} catch (error) {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /*
 Every write is one Lua script, so that Redis runs it whole with no other command in between: the record and its
 scope's indexes never disagree, and create-if-absent and compare-and-set are atomic across every client. Times for
@@ -7,12 +5,24 @@ expiry come from Redis's own clock (TIME; Redis 5 and later replicate a script's
 allowed and replicas agree).
 */
 
-export type Script = { readonly source: string; readonly sha: string };
+export type Script = {
+	readonly source: string;
+	/** SHA-1 of the source (the name EVALSHA runs it by), once WebCrypto has computed it. */
+	sha?: string;
+};
 
-const script = (source: string): Script => ({
-	source,
-	sha: createHash('sha1').update(source).digest('hex'),
-});
+const script = (source: string): Script => {
+	const made: Script = { source };
+	// WebCrypto rather than node:crypto: the entry loads wherever ioredis runs (Node, Bun, Deno). Until the hash is
+	// known, the script goes by EVAL, which also loads it into the server's cache.
+	globalThis.crypto?.subtle
+		?.digest('SHA-1', new TextEncoder().encode(source))
+		.then((digest) => {
+			made.sha = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+		})
+		.catch(() => {});
+	return made;
+};
 
 /*
 place(): writes a record and files it in its scope's indexes. KEYS: record, unfinished set, finished set, creation
