@@ -98,7 +98,8 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
 		'--loglevel',
 		'warning',
 		...(options.aof ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-		...(options.cluster ? [
+		...(options.cluster
+			? [
 					'--cluster-enabled',
 					'yes',
 					'--cluster-config-file',
@@ -106,7 +107,8 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
 					// Without it the node lists itself with an empty address, which a cluster client cannot reach.
 					'--cluster-announce-ip',
 					'127.0.0.1',
-				] : []),
+				]
+			: []),
 	];
 	let child: ChildProcess | undefined;
 	const start = async () => {

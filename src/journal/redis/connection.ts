@@ -72,7 +72,8 @@ export class RedisConnection {
 
 	/** Runs `script` on its keys; a server that has not loaded it yet (a restart, a failover) gets its source. */
 	async run(script: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-		if (script.sha === undefined) return this.#client.call('EVAL', script.source, keys.length, ...keys, ...args);
+		if (script.sha === undefined)
+			return this.#client.call('EVAL', script.source, keys.length, ...keys, ...args);
 		try {
 			return await this.#client.call('EVALSHA', script.sha, keys.length, ...keys, ...args);
 		} catch (error) {

@@ -8,7 +8,8 @@ const ADVICE: Record<string, string> = {
 	NOAUTH: 'Redis requires authentication: give the client a password',
 	WRONGPASS: 'Redis refused the credentials: check the username and password the client uses',
 	NOPERM: 'the Redis user may not run this: grant it +@read +@write +@scripting +time on the journal keys',
-	WRONGTYPE: 'a key of the journal holds a value of another type: another application writes under this prefix; choose another prefix or remove those keys',
+	WRONGTYPE:
+		'a key of the journal holds a value of another type: another application writes under this prefix; choose another prefix or remove those keys',
 	MISCONF: 'Redis cannot persist its data (a failed RDB or AOF write) and refuses writes: fix its disk',
 	BUSY: 'a long-running script blocks Redis',
 	LOADING: 'Redis is loading its data after a restart',
@@ -46,12 +47,7 @@ A value read from Redis, checked to be the record of (scope, operation). Anythin
 under our key, a record of a future format, a string that is not JSON) is reported, naming the key, and left in
 place: the journal never drops what it cannot read.
 */
-export function checkedRecord(
-	value: unknown,
-	key: string,
-	scope: string,
-	operation: string,
-): JournalRecord {
+export function checkedRecord(value: unknown, key: string, scope: string, operation: string): JournalRecord {
 	let parsed: unknown;
 	let why: string | undefined;
 	if (typeof value !== 'string') why = 'the key does not hold a string';

@@ -22,15 +22,23 @@ const COLLECT_BATCH = 500;
 function serialised(record: JournalRecord, what: string): string {
 	const why = recordProblem(record);
 	if (why !== undefined) {
-		throw new JournalError(`RedisJournal refused to ${what}: the record is not valid (${why}); nothing was written.`, {
-			operation: typeof record?.operation === 'string' ? record.operation : undefined,
-		});
+		throw new JournalError(
+			`RedisJournal refused to ${what}: the record is not valid (${why}); nothing was written.`,
+			{
+				operation: typeof record?.operation === 'string' ? record.operation : undefined,
+			},
+		);
 	}
 	return JSON.stringify(record);
 }
 
 /** The arguments of the scripts' place(), in its order: the record and where it is filed. */
-const placement = (record: JournalRecord, value: string, member: string, keys: ScopeKeys): (string | number)[] => [
+const placement = (
+	record: JournalRecord,
+	value: string,
+	member: string,
+	keys: ScopeKeys,
+): (string | number)[] => [
 	value,
 	member,
 	record.createdAt,
@@ -79,7 +87,11 @@ export class RedisJournal implements Journal {
 		const member = operationMember(operation);
 		const args = placement(record, value, member, keys);
 		const stored = await this.#io(what, operation, options, () => {
-			const created = this.#connection.run(CREATE, [keys.records + member, keys.unfinished, keys.finished, keys.order], args);
+			const created = this.#connection.run(
+				CREATE,
+				[keys.records + member, keys.unfinished, keys.finished, keys.order],
+				args,
+			);
 			// Sent right behind the script on the same connection, so Redis registers the scope after the record
 			// exists: collectGarbage, which forgets a scope it finds empty, then checks again (see #collectScope).
 			const registered = this.#connection.call('SADD', registryKey(this.#prefix), keys.tag);
@@ -89,7 +101,11 @@ export class RedisJournal implements Journal {
 		return checkedRecord(stored, keys.records + member, scope, operation);
 	}
 
-	async get(scope: string, operation: string, options?: JournalCallOptions): Promise<JournalRecord | undefined> {
+	async get(
+		scope: string,
+		operation: string,
+		options?: JournalCallOptions,
+	): Promise<JournalRecord | undefined> {
 		const key = scopeKeys(this.#prefix, scope).records + operationMember(operation);
 		const what = `read the record of operation "${operation}" in scope "${scope}"`;
 		const value = await this.#io(what, operation, options, () => this.#connection.call('GET', key));

@@ -27,7 +27,11 @@ afterAll(async () => {
 });
 
 // A prefix per journal: collectGarbage is journal-wide, and each test starts from nothing collectable.
-runJournalConformance('RedisJournal', () => new RedisJournal({ client: client(), prefix: `t-${randomUUID()}:` }), api);
+runJournalConformance(
+	'RedisJournal',
+	() => new RedisJournal({ client: client(), prefix: `t-${randomUUID()}:` }),
+	api,
+);
 
 /**
 Two RedisJournals on two connections stand for two machines: every call goes to one or the other in turn, so each
@@ -37,7 +41,10 @@ runJournalConformance(
 	'two RedisJournals on two connections sharing a prefix',
 	() => {
 		const prefix = `t-${randomUUID()}:`;
-		const parts = [new RedisJournal({ client: client(), prefix }), new RedisJournal({ client: client(), prefix })];
+		const parts = [
+			new RedisJournal({ client: client(), prefix }),
+			new RedisJournal({ client: client(), prefix }),
+		];
 		let turn = 0;
 		const next = () => parts[turn++ % 2] as RedisJournal;
 		return {

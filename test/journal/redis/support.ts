@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { JournalError } from '../../../src/errors/classes.js';
 import { newRecord } from '../../../src/journal/lifecycle.js';
@@ -18,21 +18,25 @@ export function useRedis(options: RedisServerOptions = {}) {
 		state.server = await startRedis(options);
 	});
 	afterEach(async () => {
-		await Promise.all(clients.splice(0).map((c) => (c.status === 'end' ? undefined : c.quit().catch(() => c.disconnect()))));
+		await Promise.all(
+			clients.splice(0).map((c) => (c.status === 'end' ? undefined : c.quit().catch(() => c.disconnect()))),
+		);
 	});
 	afterAll(async () => {
 		await state.server?.close();
 	});
 	const server = () => state.server as RedisServer;
-	const client = (extra: RedisOptions = {}) => {
+	const client = (extra: { lazyConnect?: boolean } = {}) => {
 		const made = new Redis(server().port, '127.0.0.1', extra);
 		// ioredis reports a lost connection as an 'error' event; with no listener Node treats it as uncaught.
 		made.on('error', () => {});
 		clients.push(made);
 		return made;
 	};
-	const journal = (prefix = `t-${randomUUID()}:`, extra: RedisOptions = {}) =>
-		({ journal: new RedisJournal({ client: client(extra), prefix }), prefix });
+	const journal = (prefix = `t-${randomUUID()}:`, extra: { lazyConnect?: boolean } = {}) => ({
+		journal: new RedisJournal({ client: client(extra), prefix }),
+		prefix,
+	});
 	return { server, client, journal };
 }
 
