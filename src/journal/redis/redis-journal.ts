@@ -97,7 +97,8 @@ export class RedisJournal implements Journal {
 			const registered = this.#connection.call('SADD', registryKey(this.#prefix), keys.tag);
 			return Promise.all([created, registered]).then(([value]) => value);
 		});
-		if (stored === null) return record;
+		// Lua's false is a null reply in RESP2 and may be a boolean in RESP3: either way, nothing was stored before.
+		if (stored === null || stored === false) return record;
 		return checkedRecord(stored, keys.records + member, scope, operation);
 	}
 
@@ -123,12 +124,14 @@ export class RedisJournal implements Journal {
 		const written = await this.#io(what, operation, options, () =>
 			this.#connection.run(COMPARE_AND_SET, keyList, args),
 		);
-		if (written === -1) {
+		// A number, or a string with ioredis's stringNumbers option.
+		const answer = Number(written);
+		if (answer === -1) {
 			// Not a record: reading it says what it is instead (and throws). Fixed in between, it is a lost race.
 			await this.get(scope, operation, options);
 			return false;
 		}
-		return written === 1;
+		return answer === 1;
 	}
 
 	async listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]> {
@@ -142,9 +145,9 @@ export class RedisJournal implements Journal {
 			const member = String(triples[i]);
 			const value = triples[i + 1];
 			// Gone since it was listed as unfinished: only a foreign DEL does that, and there is nothing to resume.
-			if (value === null) continue;
+			if (value === null || value === false) continue;
 			const record = checkedRecord(value, keys.records + member, scope, decodeURIComponent(member));
-			const order = triples[i + 2] === null ? Number.POSITIVE_INFINITY : Number(triples[i + 2]);
+			const order = typeof triples[i + 2] === 'string' ? Number(triples[i + 2]) : Number.POSITIVE_INFINITY;
 			if (!isFinished(record.state)) listed.push({ record, order });
 		}
 		// Records created in the same millisecond (a batch, a fast loop) list in the order they were created.
@@ -185,11 +188,13 @@ export class RedisJournal implements Journal {
 	async #collectScope(keys: ScopeKeys, now: number): Promise<number> {
 		let deleted = 0;
 		for (;;) {
-			const [gone, looked, left] = (await this.#connection.run(
-				COLLECT,
-				[keys.finished, keys.unfinished],
-				[now, keys.records, COLLECT_BATCH],
-			)) as [number, number, number];
+			const [gone, looked, left] = (
+				(await this.#connection.run(
+					COLLECT,
+					[keys.finished, keys.unfinished],
+					[now, keys.records, COLLECT_BATCH],
+				)) as unknown[]
+			).map(Number) as [number, number, number];
 			deleted += gone;
 			if (looked < COLLECT_BATCH) {
 				if (left === 0) await this.#forget(keys);

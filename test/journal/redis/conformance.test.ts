@@ -33,6 +33,17 @@ runJournalConformance(
 	api,
 );
 
+// ioredis 5's protocol, with integers answered as strings.
+runJournalConformance(
+	'RedisJournal over RESP2, stringNumbers on',
+	() => {
+		const made = new Redis(server.url, { protocol: 2, stringNumbers: true });
+		clients.push(made);
+		return new RedisJournal({ client: made, prefix: `t-${randomUUID()}:` });
+	},
+	api,
+);
+
 /**
 Two RedisJournals on two connections stand for two machines: every call goes to one or the other in turn, so each
 test's writes and reads cross between them.

@@ -23,7 +23,9 @@ describe("the caller's connection", () => {
 		await journal.create(record('shop', 'op-1'));
 		expect(redis.status).toBe('ready');
 		await redis.quit();
-		await new Promise((resolve) => (redis.status === 'end' ? resolve(undefined) : redis.once('end', resolve)));
+		await new Promise((resolve) =>
+			redis.status === 'end' ? resolve(undefined) : redis.once('end', resolve),
+		);
 		const error = await journalError(journal.get('shop', 'op-1'));
 		expect(error.message).toMatch(
 			/the Redis client was closed .* never reopens the connection it was given; nothing was sent/,
