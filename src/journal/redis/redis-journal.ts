@@ -18,6 +18,15 @@ import { COLLECT, COMPARE_AND_SET, CREATE, LIST_UNFINISHED } from './scripts.js'
 /** Finished records one collection script deletes: long enough to be cheap, short enough not to stall Redis. */
 const COLLECT_BATCH = 500;
 
+/** The operation id an index entry stands for; a foreign entry that is not one is reported under its own name. */
+const decoded = (member: string): string => {
+	try {
+		return decodeURIComponent(member);
+	} catch {
+		return member;
+	}
+};
+
 /** The record as JSON, once checked: a record the client would refuse to read back is never stored. */
 function serialised(record: JournalRecord, what: string): string {
 	const why = recordProblem(record);
@@ -59,8 +68,8 @@ never expire. `collectGarbage(now)` deletes finished records due at `now` across
 What survives what is Redis's configuration, not the journal's: with `appendonly yes` and `appendfsync always`, every
 write the journal acknowledged survives a Redis crash; with `appendfsync everysec` (Redis's default for AOF) up to a
 second of writes can be lost, and without AOF everything since the last snapshot. A failover to a replica loses the
-writes it had not received yet (replication is asynchronous; `WAIT` is not used). A lost `inflight` record lets its
-operation be sent again under a new key: see docs/journals/redis.md.
+writes it had not received yet (replication is asynchronous; `WAIT` is not used). A lost record lets its operation be
+sent again under a new key: see docs/journals/redis.md.
 */
 export class RedisJournal implements Journal {
 	readonly #connection: RedisConnection;
@@ -93,7 +102,8 @@ export class RedisJournal implements Journal {
 				args,
 			);
 			// Sent right behind the script on the same connection, so Redis registers the scope after the record
-			// exists: collectGarbage, which forgets a scope it finds empty, then checks again (see #collectScope).
+			// exists: collectGarbage, which forgets a scope it finds empty, then checks again (see #forget). In a
+			// cluster the registry may sit on another node; losing that race only leaves the record to its own expiry.
 			const registered = this.#connection.call('SADD', registryKey(this.#prefix), keys.tag);
 			return Promise.all([created, registered]).then(([value]) => value);
 		});
@@ -146,7 +156,7 @@ export class RedisJournal implements Journal {
 			const value = triples[i + 1];
 			// Gone since it was listed as unfinished: only a foreign DEL does that, and there is nothing to resume.
 			if (value === null || value === false) continue;
-			const record = checkedRecord(value, keys.records + member, scope, decodeURIComponent(member));
+			const record = checkedRecord(value, keys.records + member, scope, decoded(member));
 			const order = typeof triples[i + 2] === 'string' ? Number(triples[i + 2]) : Number.POSITIVE_INFINITY;
 			if (!isFinished(record.state)) listed.push({ record, order });
 		}
