@@ -7,7 +7,6 @@ export type RedisJournalClient = {
 	readonly status: string;
 	call(command: string, ...args: (string | number)[]): Promise<unknown>;
 	once(event: 'ready', listener: () => void): unknown;
-	removeListener(event: 'ready', listener: () => void): unknown;
 	/** Opens a client made with `lazyConnect: true`. */
 	connect?: () => Promise<unknown>;
 };

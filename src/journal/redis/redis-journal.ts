@@ -238,7 +238,11 @@ export class RedisJournal implements Journal {
 		const signal = options?.signal;
 		try {
 			const wait = this.#connection.ready(signal);
-			if (wait) await wait;
+			if (wait) {
+				await wait;
+				// The connection and the caller's abort may come in the same turn: the caller wins, nothing is sent.
+				signal?.throwIfAborted();
+			}
 			return await send();
 		} catch (error) {
 			if (signal?.aborted && error === signal.reason) throw error;
