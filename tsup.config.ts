@@ -18,6 +18,7 @@ export default defineConfig([
 			'testing/index': 'src/testing/index.ts',
 			'testing/msw': 'src/testing/msw.ts',
 			'agent/index': 'src/agent/index.ts',
+			'redis/index': 'src/redis.ts',
 		},
 		format: ['esm', 'cjs'],
 		dts: true,
