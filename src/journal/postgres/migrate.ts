@@ -30,7 +30,7 @@ export async function migrate(client: PostgresPoolClient, table: TableName, sql:
 	await client.query({ text: 'BEGIN' });
 	try {
 		await client.query({ text: sql.migrate.lock, values: [LOCK_CLASS, lockKey(table.sql)] });
-		for (const text of sql.migrate.create) await client.query({ text });
+		await client.query({ text: sql.migrate.table });
 		const { rows } = await client.query({ text: sql.migrate.columns, values: [table.sql] });
 		const missing = missingColumns(rows as { name: unknown; type: unknown }[]);
 		if (missing.length > 0) {
@@ -38,6 +38,7 @@ export async function migrate(client: PostgresPoolClient, table: TableName, sql:
 				`PostgresJournal cannot use table ${table.display}: it exists but is not an idemkey journal (it lacks ${missing.join(', ')}). Pass another { table }.`,
 			);
 		}
+		for (const text of sql.migrate.indexes) await client.query({ text });
 		await client.query({ text: 'COMMIT' });
 	} catch (error) {
 		// Back to a clean connection before it returns to the pool; if even that fails, the connection is destroyed.

@@ -77,8 +77,7 @@ DELETE FROM ${t} AS t USING due WHERE t.scope = due.scope AND t.operation = due.
 			connection and releases it at commit; $1, $2: the lock's two keys.
 			*/
 			lock: 'SELECT pg_advisory_xact_lock($1::int4, $2::int4)',
-			create: [
-				`CREATE TABLE IF NOT EXISTS ${t} (
+			table: `CREATE TABLE IF NOT EXISTS ${t} (
 	scope text COLLATE "C" NOT NULL,
 	operation text COLLATE "C" NOT NULL,
 	seq bigint GENERATED ALWAYS AS IDENTITY,
@@ -89,6 +88,8 @@ DELETE FROM ${t} AS t USING due WHERE t.scope = due.scope AND t.operation = due.
 	record json NOT NULL,
 	PRIMARY KEY (scope, operation)
 )`,
+			/** Made once the table is known to be ours: an index on another table's columns would fail, or worse, fit. */
+			indexes: [
 				`CREATE INDEX IF NOT EXISTS ${table.index('unfinished')} ON ${t} (scope, created_at, seq) WHERE ${UNFINISHED}`,
 				`CREATE INDEX IF NOT EXISTS ${table.index('due')} ON ${t} (retain_until) WHERE ${FINISHED}`,
 			],
