@@ -106,6 +106,18 @@ async function ready(endpoint: Endpoint, child: ChildProcess, log: string): Prom
 	}
 }
 
+/**
+`command args` with a parent-death signal where util-linux's setpriv is found: a test worker that is killed (a timeout,
+a crash) takes its servers with it instead of leaving them running. Set after the switch to the server's user (spawn's
+uid), which would clear it.
+*/
+function withParentDeathSignal(signal: string, command: string, args: string[]): [string, string[]] {
+	const setpriv = ['/usr/bin', '/bin', ...(process.env.PATH ?? '').split(delimiter)]
+		.map((dir) => join(dir, 'setpriv'))
+		.find((path) => existsSync(path));
+	return setpriv ? [setpriv, [`--pdeathsig=${signal}`, '--', command, ...args]] : [command, args];
+}
+
 const exited = (child: ChildProcess) =>
 	child.exitCode !== null || child.signalCode !== null
 		? Promise.resolve()
@@ -134,7 +146,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
 	let bouncerProcess: ChildProcess | undefined;
 	const stopAll = () => {
 		pgProcess?.kill('SIGQUIT');
-		bouncerProcess?.kill('SIGINT');
+		bouncerProcess?.kill('SIGTERM');
 	};
 	process.once('exit', stopAll);
 
@@ -144,13 +156,26 @@ export async function startPostgresServer(): Promise<PostgresServer> {
 		const direct: Endpoint = { host: '127.0.0.1', port: 0, user: USER, database: USER };
 		const spawnPostgres = async () => {
 			const log = openSync(pgLog, 'a');
-			const child = spawn(
-				postgres,
-				['-D', data, '-p', String(direct.port), '-k', sockets, '-c', 'listen_addresses=127.0.0.1'].concat(
-					['fsync=off', 'max_connections=60', 'shared_buffers=16MB'].flatMap((setting) => ['-c', setting]),
-				),
-				{ ...as, stdio: ['ignore', log, log] },
-			);
+			const settings = [
+				'listen_addresses=127.0.0.1',
+				'fsync=off',
+				'max_connections=60',
+				'shared_buffers=16MB',
+			];
+			const args = [
+				'-D',
+				data,
+				'-p',
+				String(direct.port),
+				'-k',
+				sockets,
+				...settings.flatMap((s) => ['-c', s]),
+			];
+			// SIGQUIT: an immediate shutdown; the postmaster's own children follow it.
+			const child = spawn(...withParentDeathSignal('QUIT', postgres, args), {
+				...as,
+				stdio: ['ignore', log, log],
+			});
 			closeSync(log);
 			child.on('error', () => {});
 			pgProcess = child;
@@ -195,14 +220,14 @@ export async function startPostgresServer(): Promise<PostgresServer> {
 					`pidfile = ${join(dir, 'pgbouncer.pid')}`,
 				].join('\n'),
 			);
-			const child = spawn(pgbouncer, [ini], { ...as, stdio: 'ignore' });
+			const child = spawn(...withParentDeathSignal('KILL', pgbouncer, [ini]), { ...as, stdio: 'ignore' });
 			child.on('error', () => {});
 			bouncerProcess = child;
 			try {
 				await ready(bouncer, child, bouncerLog);
 				break;
 			} catch (error) {
-				child.kill('SIGINT');
+				child.kill('SIGTERM');
 				await exited(child);
 				if (attempt >= 3 || !/bind|in use/i.test(String(error))) throw error;
 			}
@@ -222,7 +247,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
 			startPostgres: spawnPostgres,
 			async close() {
 				process.removeListener('exit', stopAll);
-				await Promise.all([stop(bouncerProcess, 'SIGINT'), stop(pgProcess, 'SIGINT')]);
+				// PgBouncer's SIGINT would wait for its clients to leave; SIGTERM does not.
+				await Promise.all([stop(bouncerProcess, 'SIGTERM'), stop(pgProcess, 'SIGINT')]);
 				rmSync(dir, { recursive: true, force: true });
 			},
 		};

@@ -47,14 +47,14 @@ const BY_NODE_CODE: Readonly<Record<string, string>> = {
 	ENOTFOUND: 'the host name does not resolve: check the host',
 	EAI_AGAIN: 'the host name did not resolve (DNS): check the host and DNS',
 };
+/** PgBouncer's word (class 08) that the server connection died under a statement, which may have been applied. */
+const LOST_UNDER_STATEMENT = /server conn crashed/i;
 const BY_MESSAGE: readonly [RegExp, string][] = [
 	[/timeout exceeded when trying to connect/i, "no connection within the pool's connectionTimeoutMillis"],
 	[/connection terminated/i, 'the connection to the server was lost'],
 	[/query read timeout/i, "no answer within the pool's query_timeout"],
-	[
-		/server login has been failing|no server connection|server conn crashed/i,
-		'PgBouncer cannot reach the server',
-	],
+	[/server login has been failing|no server connection/i, 'PgBouncer cannot reach the server'],
+	[LOST_UNDER_STATEMENT, 'PgBouncer lost its connection to the server'],
 ];
 
 const CONNECTION_CLASS = '08';
@@ -71,26 +71,25 @@ const isSqlState = (code: string | undefined): code is string =>
 	code !== undefined && /^[0-9A-Z]{5}$/.test(code);
 
 function advice(error: unknown, code: string | undefined, message: string): string | undefined {
-	if (isSqlState(code)) {
-		return (
-			BY_SQLSTATE[code] ??
-			(code.startsWith(CONNECTION_CLASS) ? 'the connection to the server failed' : undefined)
-		);
-	}
+	const known =
+		(isSqlState(code) ? BY_SQLSTATE[code] : undefined) ??
+		BY_MESSAGE.find(([pattern]) => pattern.test(message))?.[1];
+	if (known) return known;
+	if (isSqlState(code))
+		return code.startsWith(CONNECTION_CLASS) ? 'the connection to the server failed' : undefined;
 	if (code !== undefined && BY_NODE_CODE[code]) return BY_NODE_CODE[code];
-	const known = BY_MESSAGE.find(([pattern]) => pattern.test(message));
-	if (known) return known[1];
 	// AggregateError (both 127.0.0.1 and ::1 refused, say): the first cause tells.
 	const first = (error as { errors?: unknown[] } | null)?.errors?.[0];
 	return first === undefined ? undefined : advice(first, field(first, 'code'), field(first, 'message') ?? '');
 }
 
 /** What the failure means for the write: said only when the journal knows. */
-function written(call: FailedCall, code: string | undefined): string {
+function written(call: FailedCall, code: string | undefined, message: string): string {
 	if (!call.writes) return '';
 	if (!call.sent) return ' Nothing was written.';
-	// The server refused the statement: it ran in a transaction of its own, now rolled back.
-	if (isSqlState(code) && !code.startsWith(CONNECTION_CLASS) && !code.startsWith('57P')) {
+	// The server (or PgBouncer) refused the statement: it ran in a transaction of its own, now rolled back, or not at
+	// all. Except a shutdown (57P..), which may land between the commit and its answer, or a connection lost under it.
+	if (isSqlState(code) && !code.startsWith('57P') && !LOST_UNDER_STATEMENT.test(message)) {
 		return ' Nothing was written.';
 	}
 	return ' The connection failed while the statement ran: it may or may not have been applied.';
@@ -104,7 +103,7 @@ export function postgresFailure(error: unknown, call: FailedCall): JournalError 
 	const why = advice(error, code, message);
 	const raw = `${code ? `${code}: ` : ''}${message}`;
 	return new JournalError(
-		`PostgresJournal could not ${call.what} (table ${call.table}): ${why ? `${why} (${raw})` : raw}.${written(call, code)}`,
+		`PostgresJournal could not ${call.what} (table ${call.table}): ${why ? `${why} (${raw})` : raw}.${written(call, code, message)}`,
 		{ operation: call.operation, cause: error },
 	);
 }
