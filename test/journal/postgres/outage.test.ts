@@ -127,3 +127,62 @@ describe.each(['direct', 'bouncer'] as const)('PostgreSQL going down mid-run (%s
 		await pool.end();
 	}, 60_000);
 });
+
+describe('a statement the server does not answer (the table locked by another transaction)', () => {
+	async function lockedTable() {
+		const admin = new pg.Pool({ ...server.direct, max: 2 });
+		admin.on('error', () => {});
+		const table = `locked_${Date.now()}`;
+		await new PostgresJournal({ pool: admin, table }).migrate();
+		const holder = await admin.connect();
+		await holder.query('BEGIN');
+		await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+		const unlock = async () => {
+			await holder.query('COMMIT');
+			holder.release();
+			await admin.end();
+		};
+		return { table, unlock };
+	}
+
+	it('leaves the caller waiting no longer than its deadline, sends nothing, and undoes the claim once it lands', async () => {
+		const { table, unlock } = await lockedTable();
+		const pool = new pg.Pool({ ...server.bouncer, max: 2 });
+		const journal = new PostgresJournal({ pool, table });
+		const client = createClient({ baseUrl: api.url, journal, scope: 'locked', retry: { maxRetryTime: 300 } });
+		const sent = api.received.length;
+		try {
+			const error = await client
+				.post('things', { json: { op: 'locked-1' }, operation: 'locked-1' })
+				.catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(JournalError);
+			expect((error as Error).message).toMatch(
+				/did not answer within the call's deadline .*nothing was sent/,
+			);
+			expect(api.received.length).toBe(sent);
+		} finally {
+			await unlock();
+		}
+		// The create, claimed for its first attempt, landed after the caller left: the client takes the claim back.
+		const record = await recovered(async () => {
+			const found = await journal.get('locked', 'locked-1');
+			if (found?.state !== 'pending') throw new JournalError('not yet taken back');
+			return found;
+		});
+		expect(record).toMatchObject({ state: 'pending', attemptsStarted: 0 });
+		await pool.end();
+	});
+
+	it("fails with the pool's query_timeout, saying so, when the pool sets one", async () => {
+		const { table, unlock } = await lockedTable();
+		const pool = new pg.Pool({ ...server.direct, max: 2, query_timeout: 200 });
+		try {
+			const error = await new PostgresJournal({ pool, table }).get('s', 'op').catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(JournalError);
+			expect((error as Error).message).toMatch(/no answer within the pool's query_timeout/);
+		} finally {
+			await unlock();
+			await pool.end();
+		}
+	});
+});
