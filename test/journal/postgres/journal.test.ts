@@ -241,6 +241,34 @@ describe('options.signal', () => {
 	});
 });
 
+describe('collectGarbage()', () => {
+	it('deletes in batches until none is due: 2,500 rows', async () => {
+		const table = freshTable();
+		const journal = new PostgresJournal({ pool: poolOf('bouncer'), table });
+		await journal.migrate();
+		const now = Date.now();
+		// Rows written straight in SQL, as only their columns and the record's state decide their collection.
+		await admin().query(
+			`INSERT INTO ${table} (scope, operation, revision, state, created_at, retain_until, record)
+			SELECT 's', 'op-' || n, 3, 'succeeded', $1, $1, '{"state":"succeeded"}' FROM generate_series(1, 2500) AS n`,
+			[now - 1_000],
+		);
+		const young = await journal.create(fixture('s', 'young', now));
+		expect(await journal.collectGarbage(now)).toBe(2_500);
+		const { rows } = await admin().query(`SELECT operation FROM ${table}`);
+		expect(rows).toEqual([{ operation: 'young' }]);
+		expect(await journal.get('s', 'young')).toEqual(young);
+	});
+
+	it('refuses a time that is not epoch ms, before any SQL', async () => {
+		const pool = countingPool();
+		await expect(new PostgresJournal({ pool }).collectGarbage(Number.NaN)).rejects.toThrow(
+			InvalidRequestError,
+		);
+		expect(pool.connects).toBe(0);
+	});
+});
+
 describe('now()', () => {
 	it("reads the server's clock as integer epoch ms, moving within a transaction pooler's connection", async () => {
 		const journal = new PostgresJournal({ pool: poolOf('bouncer') });
