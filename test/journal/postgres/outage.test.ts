@@ -128,6 +128,83 @@ describe.each(['direct', 'bouncer'] as const)('PostgreSQL going down mid-run (%s
 	}, 60_000);
 });
 
+describe.each(['direct', 'bouncer'] as const)(
+	'PostgreSQL crashing under 8 concurrent callers (%s)',
+	(via) => {
+		it('sends nothing for a call that failed with JournalError, and every request sent has its key journaled', async () => {
+			const pool = new pg.Pool({ ...server[via], max: 8, connectionTimeoutMillis: 2_000 });
+			const journal = new PostgresJournal({ pool });
+			await journal.migrate();
+			const scope = `stream-${via}`;
+			const client = createClient({
+				baseUrl: api.url,
+				journal,
+				scope,
+				retry: { limit: 1, baseDelay: 1, maxDelay: 5, maxRetryTime: 1_500 },
+			});
+			const outcomes = new Map<string, 'ok' | 'journal' | string>();
+			let serial = 0;
+			let stop = false;
+			const tally = (kind: string) => [...outcomes.values()].filter((o) => o === kind).length;
+			const worker = async () => {
+				while (!stop) {
+					const op = `${via}-stream-${serial++}`;
+					outcomes.set(
+						op,
+						await client.post('things', { json: { op }, operation: op }).then(
+							() => 'ok',
+							(error: unknown) => (error instanceof JournalError ? 'journal' : String(error)),
+						),
+					);
+				}
+			};
+			const until = async (done: () => boolean) => {
+				for (const end = Date.now() + 20_000; !done(); ) {
+					if (Date.now() > end) throw new Error(`stuck: ${tally('ok')} ok, ${tally('journal')} JournalError`);
+					await new Promise((resolve) => setTimeout(resolve, 20));
+				}
+			};
+			const workers = Array.from({ length: 8 }, worker);
+			await until(() => tally('ok') >= 40);
+			await server.stopPostgres('immediate');
+			await until(() => tally('journal') >= 16);
+			await server.startPostgres();
+			const okBefore = tally('ok');
+			await until(() => tally('ok') >= okBefore + 40);
+			stop = true;
+			await Promise.all(workers);
+
+			const unexpected = [...outcomes].filter(([, outcome]) => outcome !== 'ok' && outcome !== 'journal');
+			// A call whose request left and whose journal then failed is uncertain, not a JournalError.
+			expect(
+				unexpected.every(([, outcome]) => /OutcomeUnknownError/.test(outcome)),
+				String(unexpected),
+			).toBe(true);
+			const requests = api.received.filter(({ body }) => String(body).includes(`"${via}-stream-`));
+			const sentOps = new Map(
+				requests.map(({ body, headers }) => [
+					(JSON.parse(String(body)) as { op: string }).op,
+					headers['idempotency-key'],
+				]),
+			);
+			for (const [op, outcome] of outcomes) {
+				if (outcome === 'journal')
+					expect(sentOps.has(op), `${op} failed with JournalError yet was sent`).toBe(false);
+				if (outcome === 'ok') expect(sentOps.has(op), `${op} succeeded`).toBe(true);
+			}
+			// The claim is committed before the request leaves: whatever was sent is in the journal after the crash, under the
+			// key the server saw.
+			for (const [op, key] of sentOps) {
+				const record = await journal.get(scope, op);
+				expect(record?.key, op).toBe(key);
+				expect(record?.attemptsStarted, op).toBeGreaterThanOrEqual(1);
+			}
+			expect(requests.length, 'one request per operation').toBe(sentOps.size);
+			await pool.end();
+		}, 60_000);
+	},
+);
+
 describe('a statement the server does not answer (the table locked by another transaction)', () => {
 	async function lockedTable() {
 		const admin = new pg.Pool({ ...server.direct, max: 2 });
