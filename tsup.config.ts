@@ -19,6 +19,7 @@ export default defineConfig([
 			'testing/msw': 'src/testing/msw.ts',
 			'agent/index': 'src/agent/index.ts',
 			'redis/index': 'src/redis.ts',
+			'postgres/index': 'src/postgres.ts',
 		},
 		format: ['esm', 'cjs'],
 		dts: true,

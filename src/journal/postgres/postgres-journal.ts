@@ -1,0 +1,178 @@
+import { InvalidRequestError, JournalError } from '../../errors/classes.js';
+import type { Journal, JournalCallOptions } from '../journal.js';
+import { type JournalRecord, recordProblem } from '../record.js';
+import { ConnectFailed, survivePoolErrors, withClient } from './connection.js';
+import { type FailedCall, postgresFailure } from './failures.js';
+import { migrate } from './migrate.js';
+import type { PostgresJournalOptions, PostgresPool, PostgresPoolClient } from './options.js';
+import { columnId, rowValues, storedRecord } from './row.js';
+import { GARBAGE_BATCH, type Statements, statementsFor } from './statements.js';
+import { type TableName, tableName } from './table-name.js';
+
+/**
+A create that finds the row gone when it reads it back (collected between its insert and its read) tries again, this
+many times: each round needs another writer to delete the very row in between.
+*/
+const CREATE_ROUNDS = 3;
+
+type Call = Omit<FailedCall, 'table' | 'sent'>;
+
+/**
+A journal in one PostgreSQL table, shared by every process and machine that uses the table: `create` is
+`INSERT ... ON CONFLICT DO NOTHING`, `compareAndSet` is `UPDATE ... WHERE revision = $n`, `now()` is the server's
+`clock_timestamp()`, each one statement in a transaction of its own. No session state, no session-level lock and no
+named prepared statement: it works behind a transaction-pooling proxy (PgBouncer, `pool_mode = transaction`).
+
+Call `await journal.migrate()` at start-up: it creates the table and its indexes if absent (safe to run from many
+processes at once). The pool is yours: the journal never ends it, and listens to its 'error' event (an idle connection
+the server dropped), which pg would otherwise raise as an uncaught exception, so that the process outlives a
+database restart; the pool drops such connections by itself, and new ones are made once the server is back.
+A failure is a `JournalError` that says what to do; a row that is not a usable record fails the calls that read it,
+naming it, and is never deleted.
+
+`options.signal` ends the wait for a pool connection, writing nothing. A statement once sent is not taken back (the
+server may be applying it): the call waits for its answer, bounded by the pool's `query_timeout`; the client stops
+waiting at its own deadline either way.
+*/
+export class PostgresJournal implements Journal {
+	/** The table, as given (or the default). */
+	readonly table: string;
+	readonly #pool: PostgresPool;
+	readonly #name: TableName;
+	readonly #sql: Statements;
+
+	constructor(options: PostgresJournalOptions) {
+		const pool = (options as Partial<PostgresJournalOptions> | undefined)?.pool;
+		if (typeof pool?.connect !== 'function' || typeof pool.on !== 'function') {
+			throw new InvalidRequestError(
+				'PostgresJournal needs { pool }: a pg Pool (new pg.Pool({ connectionString })), which the caller owns.',
+				{ field: 'pool' },
+			);
+		}
+		this.#name = tableName(options.table);
+		this.table = this.#name.display;
+		this.#sql = statementsFor(this.#name);
+		this.#pool = pool;
+		survivePoolErrors(pool);
+	}
+
+	/**
+	Creates the table and its indexes unless they exist; safe to run on every start, from any number of processes at
+	once. Rejects with a `JournalError` if the table exists and is not an idemkey journal.
+	*/
+	migrate(options?: JournalCallOptions): Promise<void> {
+		return this.#run({ what: 'create its table', writes: true }, options, (client) =>
+			migrate(client, this.#name, this.#sql),
+		);
+	}
+
+	create(record: JournalRecord, options?: JournalCallOptions): Promise<JournalRecord> {
+		const call = { what: 'record the operation', operation: record.operation, writes: true };
+		const refused = this.#refusal(record, call.what);
+		if (refused) return Promise.reject(refused);
+		return this.#run(call, options, async (client) => {
+			for (let round = 0; round < CREATE_ROUNDS; round++) {
+				const { rows } = await client.query({ text: this.#sql.create, values: rowValues(record) });
+				const row = rows[0];
+				if (row?.created === true) return record;
+				if (row?.record != null) return this.#record(row.record, record.scope, record.operation);
+				// Committed by another writer after this statement's snapshot: visible to the next statement.
+				const existing = await this.#get(client, record.scope, record.operation);
+				if (existing) return existing;
+			}
+			throw new JournalError(
+				`PostgresJournal could not record operation "${record.operation}" (table ${this.table}): its row kept disappearing between insert and read (deleted by something else?). Nothing was written.`,
+				{ operation: record.operation },
+			);
+		});
+	}
+
+	get(scope: string, operation: string, options?: JournalCallOptions): Promise<JournalRecord | undefined> {
+		const call = { what: 'read a record', operation, writes: false };
+		return this.#run(call, options, (client) => this.#get(client, scope, operation));
+	}
+
+	compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean> {
+		const call = { what: 'record the attempt', operation: next.operation, writes: true };
+		const refused = this.#refusal(next, call.what);
+		if (refused) return Promise.reject(refused);
+		return this.#run(call, options, async (client) => {
+			const values = [...rowValues(next), next.revision - 1];
+			const { rowCount } = await client.query({ text: this.#sql.compareAndSet, values });
+			return rowCount === 1;
+		});
+	}
+
+	listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]> {
+		const call = { what: `list the unfinished operations of scope ${JSON.stringify(scope)}`, writes: false };
+		return this.#run(call, options, async (client) => {
+			const { rows } = await client.query({ text: this.#sql.listUnfinished, values: [columnId(scope)] });
+			return rows.map((row) => this.#record(row.record, scope, undefined));
+		});
+	}
+
+	/** Deletes in batches of a thousand rows, each a short transaction of its own. */
+	collectGarbage(now: number): Promise<number> {
+		if (!Number.isFinite(now)) {
+			return Promise.reject(
+				new InvalidRequestError(`collectGarbage(now) takes epoch ms; got ${String(now)}.`, { field: 'now' }),
+			);
+		}
+		return this.#run({ what: 'collect garbage', writes: true }, undefined, async (client) => {
+			let removed = 0;
+			for (;;) {
+				const { rowCount } = await client.query({ text: this.#sql.collectGarbage, values: [now] });
+				removed += rowCount ?? 0;
+				if ((rowCount ?? 0) < GARBAGE_BATCH) return removed;
+			}
+		});
+	}
+
+	/** The server's clock (`clock_timestamp()`), epoch ms: one clock for every machine that shares the table. */
+	now(options?: JournalCallOptions): Promise<number> {
+		return this.#run({ what: "read the server's clock", writes: false }, options, async (client) => {
+			const { rows } = await client.query({ text: this.#sql.now });
+			return Number(rows[0]?.now);
+		});
+	}
+
+	async #get(client: PostgresPoolClient, scope: string, operation: string) {
+		const { rows } = await client.query({
+			text: this.#sql.get,
+			values: [columnId(scope), columnId(operation)],
+		});
+		const row = rows[0];
+		return row === undefined ? undefined : this.#record(row.record, scope, operation);
+	}
+
+	#record(text: unknown, scope: string, operation: string | undefined): JournalRecord {
+		return storedRecord(text, this.table, scope, operation);
+	}
+
+	/** A record that could not be read back must not be stored: refused before any SQL. */
+	#refusal(record: JournalRecord, what: string): JournalError | undefined {
+		const why = recordProblem(record);
+		if (why === undefined) return undefined;
+		return new JournalError(
+			`PostgresJournal refused to ${what}: the record is not a usable idemkey record (${why}). Nothing was written.`,
+			{ operation: typeof record?.operation === 'string' ? record.operation : undefined },
+		);
+	}
+
+	async #run<T>(
+		call: Call,
+		options: JournalCallOptions | undefined,
+		work: (client: PostgresPoolClient) => Promise<T>,
+	): Promise<T> {
+		const signal = options?.signal;
+		try {
+			return await withClient(this.#pool, signal, work);
+		} catch (error) {
+			// The caller left while waiting for a connection: its own reason, not a database failure.
+			if (signal?.aborted && error === signal.reason) throw error;
+			const sent = !(error instanceof ConnectFailed);
+			const cause = error instanceof ConnectFailed ? error.reason : error;
+			throw postgresFailure(cause, { ...call, table: this.table, sent });
+		}
+	}
+}
