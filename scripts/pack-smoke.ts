@@ -52,7 +52,7 @@ async function pack(scratch: string): Promise<string> {
 		.map((file) => file.path)
 		.filter(
 			(file) =>
-				!/^(dist\/|docs\/[^/]+\.md$|docs\/(dialects|recipes)\/[^/]+\.md$|docs\/examples\/[^/]+\.ts$|package\.json$|README|LICENSE)/i.test(
+				!/^(dist\/|docs\/[^/]+\.md$|docs\/(dialects|journals|recipes)\/[^/]+\.md$|docs\/examples\/[^/]+\.ts$|package\.json$|README|LICENSE)/i.test(
 					file,
 				),
 		);
