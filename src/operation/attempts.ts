@@ -28,7 +28,7 @@ export type Progress = {
 	/** The call's spans, when tracing is on (see tracing/trace.ts). */
 	trace?: OperationTrace | undefined;
 	/** Ms waited since the last attempt (backoff, Retry-After, in progress, a lease): the next attempt's `waitedMs`. */
-	waitedMs?: number;
+	waitedMs?: number | undefined;
 	/** The attempt that just concluded, until the next journal write of the record takes it into its history. */
 	concluded?: AttemptEntry | undefined;
 };
@@ -88,15 +88,16 @@ export async function attemptLoop(
 			progress.attempts = attempt;
 			ctx.emit({ type: 'attempt', ...subject, attempt });
 			const span = progress.trace?.attempt(attempt);
-			const send = () => sendOnce(ctx, request, {
-				key: subject.key,
-				operation: subject.operation,
-				attempt,
-				timeoutMs: options.timeout,
-				remainingMs: timeoutMs,
-				signal,
-				mayHaveApplied: progress.mayHaveApplied,
-			});
+			const send = () =>
+				sendOnce(ctx, request, {
+					key: subject.key,
+					operation: subject.operation,
+					attempt,
+					timeoutMs: options.timeout,
+					remainingMs: timeoutMs,
+					signal,
+					mayHaveApplied: progress.mayHaveApplied,
+				});
 			const sent = await (span ? span.run(send) : send()).catch(async (error: unknown) => {
 				// Nothing of this attempt left (its beforeAttempt hook failed, or the call was aborted during it).
 				span?.end({ error: (error as Error | undefined)?.name ?? 'not_sent' });
@@ -123,7 +124,7 @@ export async function attemptLoop(
 			const answer = sent.kind === 'response' ? { status: sent.status } : { error: sent.error };
 			span?.end(answer, replayed);
 			progress.concluded = attemptEntry(at, progress.waitedMs, answer, replayed);
-			progress.waitedMs = 0;
+			progress.waitedMs = undefined;
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
 				progress.mayHaveApplied = true;
 			}
@@ -142,7 +143,8 @@ export async function attemptLoop(
 			random: ctx.random,
 			onRetry: ({ attempt, delayMs, decision }) => {
 				const cause = decision.type === 'in_progress' ? 'in_progress' : decision.reason;
-				const why = decision.retryAfterMs !== undefined ? 'retry_after' : cause === 'in_progress' ? cause : 'backoff';
+				const why =
+					decision.retryAfterMs !== undefined ? 'retry_after' : cause === 'in_progress' ? cause : 'backoff';
 				waited(progress, why, delayMs, cause);
 				ctx.emit({
 					type: 'retry',
@@ -171,6 +173,6 @@ function attemptEntry(
 ): AttemptEntry {
 	const entry: AttemptEntry = { at, ...answer };
 	if (replayed !== undefined) entry.replayed = replayed;
-	if (waitedMs) entry.waitedMs = waitedMs;
+	if (waitedMs !== undefined) entry.waitedMs = waitedMs;
 	return entry;
 }

@@ -38,7 +38,8 @@ const KNOWN_METHOD = /^(GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH)$/;
 Query parameters whose values never reach a span: OpenTelemetry's list (signed URLs) and anything named like a secret.
 The client's own `searchParams` (where credentials belong) are added as the request leaves and never seen here.
 */
-const SECRET_PARAM = /^(awsaccesskeyid|signature|sig|x-goog-signature)$|key|token|secret|pass|auth|cred|session/i;
+const SECRET_PARAM =
+	/^(awsaccesskeyid|signature|sig|x-goog-signature)$|key|token|secret|pass|auth|cred|session/i;
 
 /**
 `url.full`: secret query values replaced by `REDACTED`, no fragment (a request's URL never has user info: refused

@@ -45,11 +45,11 @@ type Registered = {
 };
 
 /** The API's SpanKind and SpanStatusCode values (stable since 1.0); const enums, inlined as numbers. */
-export const enum SpanKind {
+export enum SpanKind {
 	INTERNAL = 0,
 	CLIENT = 2,
 }
-export const enum StatusCode {
+export enum StatusCode {
 	ERROR = 2,
 }
 
