@@ -46,6 +46,8 @@ const SECRET_PARAM =
 before it is journaled, see operation/prepare.ts).
 */
 export function urlFull(url: URL): string {
+	// Most calls have neither: no second parse.
+	if (url.search === '' && url.hash === '') return url.href;
 	const shown = new URL(url);
 	shown.hash = '';
 	for (const name of new Set(shown.searchParams.keys())) {
