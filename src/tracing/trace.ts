@@ -7,6 +7,7 @@ import {
 	type Span,
 	SpanKind,
 	StatusCode,
+	type Tracer,
 	withSpan,
 } from './otel.js';
 import { parseTraceParent, type TraceParent, traceParentOf } from './traceparent.js';
@@ -81,7 +82,7 @@ export function startTrace(
 		}
 		return fn();
 	};
-	let tracer: ReturnType<NonNullable<typeof api.trace>['getTracer']>;
+	let tracer: Tracer;
 	let span: Span;
 	let context: Context;
 	let parent: TraceParent;
