@@ -126,6 +126,7 @@ function build(
 		maxResponseBytes,
 		keepFinishedMs,
 		journalHeaders: named,
+		tracing,
 	} = { ...CLIENT_DEFAULTS, ...defined(options) } as typeof CLIENT_DEFAULTS;
 	// Merged once here, which checks them: a bad client header fails createClient, not every call.
 	const clientHeaders = mergeHeaders(options.headers);
@@ -161,6 +162,7 @@ function build(
 		maxStoredBodyBytes,
 		maxResponseBytes,
 		keepFinishedMs,
+		tracing,
 		// One operation runs once per process, not per client object: a client derived on the same journal (where the
 		// same scope and operation name the same record) joins its parent's flights.
 		flights: shared?.journal === journal ? shared.flights : new SingleFlight<IdemResult>(),

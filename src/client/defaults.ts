@@ -15,6 +15,7 @@ export const CLIENT_DEFAULTS: {
 	readonly maxResponseBytes: number;
 	readonly keepFinishedMs: number;
 	readonly journalHeaders: readonly string[];
+	readonly tracing: boolean;
 } = Object.freeze({
 	scope: 'default',
 	timeout: 10_000,
@@ -24,4 +25,5 @@ export const CLIENT_DEFAULTS: {
 	maxResponseBytes: 16_777_216,
 	keepFinishedMs: 86_400_000,
 	journalHeaders: Object.freeze([]),
+	tracing: true,
 });

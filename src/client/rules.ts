@@ -59,6 +59,7 @@ export const CLIENT_RULES: Record<string, Rule> = {
 		(value) => Array.isArray(value) && value.every((name) => typeof name === 'string'),
 	],
 	storeBodies: ['a boolean', isBoolean],
+	tracing: ['a boolean', isBoolean],
 	maxStoredBodyBytes: [COUNT, isCount],
 	maxResponseBytes: [COUNT, isCount],
 	keepFinishedMs: [

@@ -1,6 +1,9 @@
+import { withAttempt } from '../journal/history.js';
+import type { AttemptEntry, JournalRecord } from '../journal/record.js';
 import { classify, type Decision } from '../retry/classify.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { type RunOutcome, runRetries } from '../retry/run.js';
+import type { OperationTrace, WaitReason } from '../tracing/trace.js';
 import type { ClientContext, Subject } from './context.js';
 import type { PreparedRequest } from './prepare.js';
 import { type Sent, sendOnce } from './send.js';
@@ -22,7 +25,34 @@ export type Progress = {
 	attempts: number;
 	/** Some attempt of this operation (this call's or an earlier run's) may have been applied without us knowing. */
 	mayHaveApplied: boolean;
+	/** The call's spans, when tracing is on (see tracing/trace.ts). */
+	trace?: OperationTrace | undefined;
+	/** Ms waited since the last attempt (backoff, Retry-After, in progress, a lease): the next attempt's `waitedMs`. */
+	waitedMs?: number | undefined;
+	/** The attempt that just concluded, until the next journal write of the record takes it into its history. */
+	concluded?: AttemptEntry | undefined;
 };
+
+/** A wait before the next attempt: counted for the attempt's history entry, and an event on the operation's span. */
+export function waited(progress: Progress, reason: WaitReason, ms: number, cause?: string): void {
+	progress.waitedMs = (progress.waitedMs ?? 0) + ms;
+	progress.trace?.wait(reason, ms, cause);
+}
+
+/**
+A journal write (`transition`) that also takes the attempt that just concluded into the record's history: taken once,
+so that whichever write follows an attempt (recording it, taking back its claim, or the outcome) records it, and no
+other write records it again.
+*/
+export function recording(
+	progress: Progress,
+	transition: (from: JournalRecord) => JournalRecord,
+): (from: JournalRecord) => JournalRecord {
+	const entry = progress.concluded;
+	if (!entry) return transition;
+	progress.concluded = undefined;
+	return (from) => withAttempt(transition(from), entry);
+}
 
 /**
 Sends `request` until a final answer, the budget or the deadline, using the same key and bytes each time.
@@ -48,6 +78,7 @@ export async function attemptLoop(
 	const { signal } = options;
 	const outcome = await runRetries<Sent>(
 		async ({ attempt, timeoutMs }) => {
+			const at = ctx.now();
 			await options.hooks?.beforeSend?.();
 			// Aborted while the claim was being written: nothing left, so the claim must not read as an attempt.
 			if (signal?.aborted) {
@@ -56,16 +87,20 @@ export async function attemptLoop(
 			}
 			progress.attempts = attempt;
 			ctx.emit({ type: 'attempt', ...subject, attempt });
-			const sent = await sendOnce(ctx, request, {
-				key: subject.key,
-				operation: subject.operation,
-				attempt,
-				timeoutMs: options.timeout,
-				remainingMs: timeoutMs,
-				signal,
-				mayHaveApplied: progress.mayHaveApplied,
-			}).catch(async (error: unknown) => {
+			const span = progress.trace?.attempt(attempt);
+			const send = () =>
+				sendOnce(ctx, request, {
+					key: subject.key,
+					operation: subject.operation,
+					attempt,
+					timeoutMs: options.timeout,
+					remainingMs: timeoutMs,
+					signal,
+					mayHaveApplied: progress.mayHaveApplied,
+				});
+			const sent = await (span ? span.run(send) : send()).catch(async (error: unknown) => {
 				// Nothing of this attempt left (its beforeAttempt hook failed, or the call was aborted during it).
+				span?.end({ error: (error as Error | undefined)?.name ?? 'not_sent' });
 				await options.hooks?.release?.(progress.mayHaveApplied);
 				throw error;
 			});
@@ -85,6 +120,11 @@ export async function attemptLoop(
 					decision = { type: 'succeed', replayed: true, alreadyApplied: true };
 				}
 			}
+			const replayed = decision.type === 'succeed' ? decision.replayed : undefined;
+			const answer = sent.kind === 'response' ? { status: sent.status } : { error: sent.error };
+			span?.end(answer, replayed);
+			progress.concluded = attemptEntry(at, progress.waitedMs, answer, replayed);
+			progress.waitedMs = undefined;
 			if (decision.type === 'in_progress' || (decision.type === 'retry' && decision.mayHaveApplied)) {
 				progress.mayHaveApplied = true;
 			}
@@ -102,12 +142,16 @@ export async function attemptLoop(
 			now: ctx.now,
 			random: ctx.random,
 			onRetry: ({ attempt, delayMs, decision }) => {
+				const cause = decision.type === 'in_progress' ? 'in_progress' : decision.reason;
+				const why =
+					decision.retryAfterMs !== undefined ? 'retry_after' : cause === 'in_progress' ? cause : 'backoff';
+				waited(progress, why, delayMs, cause);
 				ctx.emit({
 					type: 'retry',
 					...subject,
 					attempt,
 					delayMs,
-					reason: decision.type === 'in_progress' ? 'in_progress' : decision.reason,
+					reason: cause,
 					status: lastStatus,
 				});
 			},
@@ -118,4 +162,17 @@ export async function attemptLoop(
 	// answer read as the signal aborted stands: runRetries returns it as `done`.)
 	const { attempts } = progress;
 	return outcome.attempts === attempts ? outcome : { ...outcome, attempts };
+}
+
+/** An attempt's history entry, with no field that says nothing (records are JSON: `undefined` is no value). */
+function attemptEntry(
+	at: number,
+	waitedMs: number | undefined,
+	answer: { status?: number; error?: string },
+	replayed: boolean | undefined,
+): AttemptEntry {
+	const entry: AttemptEntry = { at, ...answer };
+	if (replayed !== undefined) entry.replayed = replayed;
+	if (waitedMs !== undefined) entry.waitedMs = waitedMs;
+	return entry;
 }

@@ -38,6 +38,8 @@ export type ClientContext = {
 	/** A response body past this many bytes is not read: the answer counts with no body. */
 	readonly maxResponseBytes: number;
 	readonly keepFinishedMs: number;
+	/** Spans for each call when the application registered an OpenTelemetry tracer provider (`tracing` option). */
+	readonly tracing: boolean;
 	readonly flights: SingleFlight<IdemResult>;
 	readonly emit: (event: IdemEvent) => void;
 	readonly now: () => number;

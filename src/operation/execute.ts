@@ -4,6 +4,7 @@ import { mintOperationId } from '../keys/mint.js';
 import { assertValidKey } from '../keys/validate.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import { resolvePolicy } from '../retry/resolve.js';
+import { startTrace } from '../tracing/trace.js';
 import type { CallOptions } from '../types/options.js';
 import type { IdemResult } from '../types/result.js';
 import type { StandardSchemaV1 } from '../types/standard-schema.js';
@@ -76,19 +77,22 @@ export async function runOperation<T>(
 	request: PreparedRequest,
 	options: OperationOptions<T>,
 ): Promise<IdemResult<T>> {
-	const progress: Progress = { attempts: 0, mayHaveApplied: false };
+	const { method, url } = request;
+	const { operation } = options;
+	const trace = startTrace(ctx.tracing, { method, url, operation, dialect: ctx.dialect.name });
+	const progress: Progress = { attempts: 0, mayHaveApplied: false, trace };
 	try {
-		const result = request.journaled
-			? await inFlight(ctx, request, options, progress)
-			: await runUnjournaled(ctx, request, options, progress);
-		return options.schema ? await validated(result, options.schema) : (result as IdemResult<T>);
+		const run = () =>
+			request.journaled
+				? inFlight(ctx, request, options, progress)
+				: runUnjournaled(ctx, request, options, progress);
+		const result = await (trace ? trace.run(run) : run());
+		const checked = options.schema ? await validated(result, options.schema) : (result as IdemResult<T>);
+		trace?.end({ attempts: progress.attempts, result });
+		return checked;
 	} catch (error) {
-		giveUp(
-			ctx,
-			error,
-			{ method: request.method, url: options.named, operation: options.operation },
-			progress.attempts,
-		);
+		giveUp(ctx, error, { method, url: options.named, operation }, progress.attempts);
+		trace?.end({ attempts: progress.attempts, error });
 		throw error;
 	}
 }

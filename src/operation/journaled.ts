@@ -12,7 +12,7 @@ import type { JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { IdemResult } from '../types/result.js';
-import { attemptLoop, type Progress } from './attempts.js';
+import { attemptLoop, type Progress, recording } from './attempts.js';
 import { sameBytesAsBefore } from './body.js';
 import { MAX_CAS_ROUNDS, writeOnLatest } from './cas.js';
 import { conclude, concludeEarly, concludeRecord, ended } from './conclude.js';
@@ -55,6 +55,7 @@ export async function runJournaled(
 		keepMs: ctx.keepFinishedMs,
 		request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
 	});
+	if (progress.trace) fresh.trace = progress.trace.parent;
 	const keyMinted = request.keyed && request.explicitKey === undefined;
 	const record = await port.create(fresh, undoLateCreate(journal, fresh, keyMinted, ctx.now));
 	// Ours when the stored record is the one just written: its first attempt is already claimed. Anything else is an
@@ -62,6 +63,7 @@ export async function runJournaled(
 	// Journals hand back the very record they stored; a copy is recognised by its minted key, and a key-less copy
 	// not at all: two callers of one key-less operation must not both take it for their own first attempt.
 	let claimedFirst = isFreshRecord(record, fresh);
+	if (!claimedFirst) progress.trace?.linkTo(record.trace);
 	// Attempts of this operation that others started before this call: what `earlierAttemptUnknown` accounts for.
 	const attemptsBefore = claimedFirst ? 0 : record.attemptsStarted;
 	const subject: Subject = {
@@ -76,7 +78,7 @@ export async function runJournaled(
 
 	let current: JournalRecord = record;
 	const write = async (transition: (from: JournalRecord) => JournalRecord, what: string) => {
-		const end = await writeOnLatest(current, transition, {
+		const end = await writeOnLatest(current, recording(progress, transition), {
 			write: (next, from) => {
 				// A claim is written before its send; every other write records what a send did.
 				const claim = next.state === 'inflight';

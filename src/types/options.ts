@@ -104,6 +104,15 @@ export type ClientOptions = {
 	*/
 	onEvent?: (event: IdemEvent) => void;
 	/**
+	OpenTelemetry spans for every call, on as soon as the application registers a global tracer provider with
+	`@opentelemetry/api` (an optional peer: without it, or without a provider, nothing is traced and nothing is loaded).
+	One INTERNAL span per call (`idemkey.operation`, `idemkey.key`, `idemkey.outcome`, ...), a CLIENT span per attempt
+	(HTTP client conventions) and an event per wait; a run that resumes an operation links to the trace of its first
+	run. `false` turns it off for this client. See docs/observability.md.
+	@default true
+	*/
+	tracing?: boolean;
+	/**
 	`fetch` implementation. Resolved on every call, so test interceptors installed later still apply.
 	@default globalThis.fetch
 	*/
