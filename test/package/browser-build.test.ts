@@ -117,6 +117,7 @@ describe('the browser variants', () => {
 		expect(variants).toEqual([
 			'keys/canonical-json.browser.ts',
 			'operation/not-sent.browser.ts',
+			'tracing/trace.browser.ts',
 			'utils/sha256.browser.ts',
 		]);
 		for (const variant of variants) {
