@@ -77,7 +77,8 @@ export const isFreshRecord = (stored: JournalRecord, fresh: JournalRecord): bool
 		stored.state === 'inflight' &&
 		stored.createdAt === fresh.createdAt &&
 		stored.key === fresh.key &&
-		stored.fingerprint === fresh.fingerprint);
+		stored.fingerprint === fresh.fingerprint &&
+		stored.lease?.owner === fresh.lease?.owner);
 
 /** The attempt is about to leave: persisted before the bytes do. */
 export const claimed = (record: JournalRecord, now: number): JournalRecord =>

@@ -1,0 +1,55 @@
+import { InProgressError } from '../errors/classes.js';
+import { isLeaseLive } from '../journal/lease.js';
+import type { JournalRecord } from '../journal/record.js';
+import { sleep } from '../retry/sleep.js';
+import type { Subject } from './context.js';
+import type { JournalPort } from './journal-io.js';
+
+/** The first pause between two looks at a record another owner holds, and the longest once they have doubled. */
+const FIRST_LOOK_MS = 10;
+const LAST_LOOK_MS = 1_000;
+
+export type TurnWait = {
+	readonly port: JournalPort;
+	readonly owner: string;
+	readonly subject: Subject;
+	readonly signal: AbortSignal | undefined;
+	/** Epoch ms on `now`'s clock. */
+	readonly deadline: number;
+	readonly now: () => number;
+	readonly random: () => number;
+	/** Attempts this call had sent before it began to wait, for the error. */
+	readonly attempts: number;
+};
+
+/**
+Waits, sending nothing, while another owner's live lease holds the record: its attempt is on the wire. Resolves to the
+record once it is not so held (finished, given back, or its lease lapsed), `undefined` when it disappeared. The wait
+ends with the caller's signal (its reason) or deadline (`InProgressError`), whichever comes first.
+*/
+export async function awaitTurn(record: JournalRecord, wait: TurnWait): Promise<JournalRecord | undefined> {
+	const { port, owner, signal } = wait;
+	let current = record;
+	let pause = FIRST_LOOK_MS;
+	for (;;) {
+		const now = await port.now();
+		const lease = current.lease;
+		if (!lease || lease.owner === owner || !isLeaseLive(current, now)) return current;
+		const left = wait.deadline - wait.now();
+		if (left <= 0) throw heldElsewhere(current, wait);
+		// Jittered so that many waiters do not read in step; never past the lease's end, so that an owner that died is
+		// taken over as soon as it may be.
+		const jittered = pause / 2 + (wait.random() * pause) / 2;
+		await sleep(Math.max(1, Math.min(jittered, lease.until - now + 1, left)), signal);
+		pause = Math.min(pause * 2, LAST_LOOK_MS);
+		const latest = await port.read(true, 'read the operation another client is sending');
+		if (!latest) return undefined;
+		current = latest;
+	}
+}
+
+const heldElsewhere = (record: JournalRecord, { subject, attempts }: TurnWait) =>
+	new InProgressError(
+		`Operation "${subject.operation}" is being sent by another client, process or tab sharing the journal (its lease was renewed at ${new Date(record.updatedAt).toISOString()}); this call waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing more. Run it again, or resume it, to get that outcome.`,
+		{ key: subject.key, operation: subject.operation, attempts },
+	);

@@ -1,0 +1,12 @@
+import { OutcomeUnknownError } from '../errors/classes.js';
+import type { JournalRecord } from '../journal/record.js';
+
+/** A run of an operation set aside (see `maxInterruptedAttempts`): refused before anything is sent, saying how to go on. */
+export const setAsideError = (
+	record: JournalRecord,
+	ids: { key: string | undefined; operation: string },
+): OutcomeUnknownError =>
+	new OutcomeUnknownError(
+		`Operation "${ids.operation}" was set aside at ${new Date(record.setAsideAt ?? record.updatedAt).toISOString()} after ${record.interruptions ?? 0} interrupted attempts (each one's client died or stopped renewing its lease mid-request: a crash loop?); it may have been applied, and nothing was sent now. Find out why, then run it again with resume("${ids.operation}", { force: true }), or settle it with abandon() or resolve().`,
+		{ key: ids.key, operation: ids.operation, attempts: 0, reason: 'interrupted' },
+	);
