@@ -42,6 +42,7 @@ export async function awaitTurn(record: JournalRecord, wait: TurnWait): Promise<
 		const jittered = pause / 2 + (wait.random() * pause) / 2;
 		await sleep(Math.max(1, Math.min(jittered, lease.until - now + 1, left)), signal);
 		pause = Math.min(pause * 2, LAST_LOOK_MS);
+		if (wait.deadline - wait.now() <= 0) throw heldElsewhere(current, wait);
 		const latest = await port.read(true, 'read the operation another client is sending');
 		if (!latest) return undefined;
 		current = latest;

@@ -17,8 +17,8 @@ import { fitsInBytes } from '../utils/read-capped.js';
 import type { Subject } from './context.js';
 import { exhaustedError, failureError, keyExpiredError } from './failures.js';
 import type { PreparedRequest } from './prepare.js';
-import { setAsideError } from './set-aside.js';
 import type { Sent } from './send.js';
+import { setAsideError } from './set-aside.js';
 
 /** What a record keeps of a final answer: the client's body settings. */
 export type Keep = { readonly storeBodies: boolean; readonly maxStoredBodyBytes: number };

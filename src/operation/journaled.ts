@@ -1,12 +1,5 @@
 import { JournalError } from '../errors/classes.js';
-import {
-	leasedClaim,
-	newLeasedRecord,
-	renewed,
-	setAside,
-	supersedes,
-	turnOf,
-} from '../journal/lease.js';
+import { leasedClaim, newLeasedRecord, renewed, setAside, supersedes, turnOf } from '../journal/lease.js';
 import { isFreshRecord, keyExpired, released, settled, wasInterrupted } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord, type Lease } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
@@ -48,16 +41,16 @@ export async function runJournaled(
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
 	const fresh = newLeasedRecord(
 		{
-		scope: ctx.scope,
-		operation,
-		key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
-		fingerprint: request.fingerprint,
-		method: request.method,
-		path: request.path,
-		now: ctx.now(),
-		retentionMs: ctx.dialect.retentionMs,
-		keepMs: ctx.keepFinishedMs,
-		request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
+			scope: ctx.scope,
+			operation,
+			key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
+			fingerprint: request.fingerprint,
+			method: request.method,
+			path: request.path,
+			now: ctx.now(),
+			retentionMs: ctx.dialect.retentionMs,
+			keepMs: ctx.keepFinishedMs,
+			request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
 		},
 		{ owner, until: (await port.now()) + leaseMs },
 	);

@@ -1,5 +1,6 @@
 import { InvalidRequestError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
+import { restored } from '../journal/lease.js';
 import { rekeyed } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
@@ -85,7 +86,14 @@ export async function resumeOperation<T>(
 	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	const onExpired = options.onExpired ?? clientOnExpired;
-	const record = await readExisting(journalPort(ctx, operation, callerBound(ctx, options)), ctx.scope);
+	const port = journalPort(ctx, operation, callerBound(ctx, options));
+	let record = await readExisting(port, ctx.scope);
+	// The caller chose to run a set-aside operation again: a fresh count of interruptions, then a run like any other.
+	if (options.force && record.setAsideAt !== undefined && !isFinished(record.state)) {
+		port.ids.key = record.key ?? undefined;
+		record = restored(record, ctx.now());
+		await writeByHand(port, record);
+	}
 	const send = async (record: JournalRecord): Promise<IdemResult<T>> => {
 		const given = options.request;
 		if (given) {

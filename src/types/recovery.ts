@@ -51,8 +51,17 @@ export type ResumeOptions<T = unknown> = Pick<CallOptions<T>, 'schema' | 'signal
 	headers?: IdemHeadersInit;
 	/** Per-call override of the client's `onExpired`. */
 	onExpired?: OnExpired;
+	/**
+	Run it although it was set aside (`setAsideAt` on its record): its attempts were cut off mid-request
+	`maxInterruptedAttempts` times, each owner dying or losing its lease (a crash loop). Choose it once you know why, and
+	that running it again is safe; its count of interruptions starts again. Without it, such an operation fails with
+	`OutcomeUnknownError` (reason `interrupted`) and nothing is sent.
+	@default false
+	*/
+	force?: boolean;
 };
 
+/** Operations set aside are not resumed: each is reported with its `OutcomeUnknownError` (reason `interrupted`). */
 export type ResumeAllOptions = Pick<CallOptions, 'signal' | 'timeout' | 'retry'> & {
 	/**
 	How many operations are resumed at once.
