@@ -143,12 +143,24 @@ describe("another owner's lease", () => {
 
 	it("of a writer paused past its lease: its late writes do not overwrite the new owner's, it adopts that outcome", async () => {
 		const wire = await onTheWireServer();
-		const journal = new MemoryJournal();
-		// The paused owner: its renewals never land (a stalled journal connection), and its request is cut off only
-		// once the new owner's request has reached the server.
+		const inner = new MemoryJournal();
+		// Every record written, in order, whoever wrote it.
+		const written: JournalRecord[] = [];
+		const journal: Journal = {
+			create: (r) => inner.create(r),
+			get: (scope, operation) => inner.get(scope, operation),
+			compareAndSet: async (next) => {
+				const ok = await inner.compareAndSet(next);
+				if (ok) written.push(next);
+				return ok;
+			},
+			listUnfinished: (scope) => inner.listUnfinished(scope),
+			collectGarbage: (now) => inner.collectGarbage(now),
+		};
+		// The paused owner: its renewals never land (a stalled journal connection), and its first request is cut off
+		// only once the new owner's request has reached the server.
 		const stalled: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
+			...journal,
 			compareAndSet: async (next) => {
 				const stored = await journal.get(next.scope, next.operation);
 				const renewal = stored?.state === 'inflight' && next.state === 'inflight';
@@ -156,10 +168,10 @@ describe("another owner's lease", () => {
 					? false
 					: journal.compareAndSet(next);
 			},
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
 		};
-		const cutOff: typeof fetch = async () => {
+		let calls = 0;
+		const cutOff: typeof fetch = async (input, init) => {
+			if (calls++ > 0) return fetch(input, init);
 			while (wire.server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
 			throw new TypeError('fetch failed');
 		};
@@ -181,6 +193,12 @@ describe("another owner's lease", () => {
 		expect(late.fromJournal).toBe(true);
 		expect(late.data).toEqual(taken.data);
 		expect(wire.server.received).toHaveLength(1);
+		// From the takeover on, the new owner's attempt stayed recorded as on the wire until its answer came.
+		const takeover = written.findIndex((r) => r.lease?.fence === 2);
+		expect(written.slice(takeover).map((r) => r.state)).toEqual([
+			...written.slice(takeover, -1).map(() => 'inflight'),
+			'succeeded',
+		]);
 		const record = await journal.get(SCOPE, 'order-1');
 		expect(record?.state).toBe('succeeded');
 		expect(record?.interruptions).toBe(1);
