@@ -82,10 +82,17 @@ export const setAside = (record: JournalRecord, at: number): JournalRecord => ({
 	updatedAt: at,
 });
 
-/** Resumed on request after being set aside: a fresh count of interruptions. */
-export function restored(record: JournalRecord, at: number): JournalRecord {
-	const { setAsideAt: _, ...rest } = record;
-	return { ...rest, interruptions: 0, revision: record.revision + 1, updatedAt: at };
+/**
+The caller says the operation's last owner is gone and chose to run it again (resume with force): no longer set aside
+(its interruptions counted afresh), and a lease still running at `now` (the journal's clock) lapsed now, so that the
+run takes it over as from an owner that died.
+*/
+export function freedByHand(record: JournalRecord, at: number, now: number): JournalRecord {
+	const { setAsideAt, ...rest } = record;
+	const next: JournalRecord = { ...rest, revision: record.revision + 1, updatedAt: at };
+	if (setAsideAt !== undefined) next.interruptions = 0;
+	if (record.lease && record.lease.until > now) next.lease = { ...record.lease, until: now };
+	return next;
 }
 
 /**

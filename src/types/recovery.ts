@@ -52,10 +52,11 @@ export type ResumeOptions<T = unknown> = Pick<CallOptions<T>, 'schema' | 'signal
 	/** Per-call override of the client's `onExpired`. */
 	onExpired?: OnExpired;
 	/**
-	Run it although it was set aside (`setAsideAt` on its record): its attempts were cut off mid-request
-	`maxInterruptedAttempts` times, each owner dying or losing its lease (a crash loop). Choose it once you know why, and
-	that running it again is safe; its count of interruptions starts again. Without it, such an operation fails with
-	`OutcomeUnknownError` (reason `interrupted`) and nothing is sent.
+	Run it although it was set aside (`setAsideAt` on its record: its attempts were cut off mid-request
+	`maxInterruptedAttempts` times, a crash loop), or although another client's lease on it is still running. Only when
+	you know why, and that the process that last sent it is gone: its attempt counts as maybe applied, and the resend
+	goes under the same key. Without it, a set-aside operation fails with `OutcomeUnknownError` (reason `interrupted`)
+	and nothing is sent, and a live lease is waited on (up to `retry.maxRetryTime`) until its owner finishes or it lapses.
 	@default false
 	*/
 	force?: boolean;

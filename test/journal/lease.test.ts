@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+	freedByHand,
 	isLeaseLive,
 	leasedClaim,
 	newLeasedRecord,
 	renewed,
-	restored,
 	setAside,
 	supersedes,
 	turnOf,
@@ -170,11 +170,20 @@ describe('renewed, released, settled, setAside, restored', () => {
 		expect(recordProblem(aside)).toBeUndefined();
 	});
 
-	it('restored: no longer aside, interruptions counted afresh', () => {
-		const back = restored(setAside(claim, NOW + 50), NOW + 60);
+	it('freedByHand from set aside: no longer aside, interruptions counted afresh', () => {
+		const back = freedByHand(setAside(claim, NOW + 50), NOW + 60, NOW + 60);
 		expect('setAsideAt' in back).toBe(false);
 		expect(back.interruptions).toBe(0);
-		expect(turnOf(back, 'a', NOW + 61, 5)).toBe('claim');
+		expect(back.revision).toBe(claim.revision + 2);
+		expect(turnOf(back, 'b', NOW + 61, 5)).toBe('claim');
+	});
+
+	it("freedByHand from another owner's live lease: lapsed now, so that it is taken over at once", () => {
+		const back = freedByHand(claim, NOW + 60, NOW + 60);
+		expect(back.lease).toEqual({ owner: 'a', until: NOW + 60, fence: 1 });
+		expect(back.revision).toBe(claim.revision + 1);
+		expect(turnOf(claim, 'b', NOW + 60, 5)).toBe('wait');
+		expect(turnOf(back, 'b', NOW + 60, 5)).toBe('take-over');
 	});
 });
 

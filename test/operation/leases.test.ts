@@ -205,6 +205,20 @@ describe("another owner's lease", () => {
 	});
 });
 
+describe('resume with force', () => {
+	it("takes over another owner's live lease at once (the caller knows that process is gone), under the same key", async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		await leftBy(journal, 'order-1', 'a-killed-process', Date.now() + 60_000);
+		const api = createClient({ baseUrl: wire.server.url, journal, retry: { ...fast, maxRetryTime: 5_000 } });
+		const res = await api.resume('order-1', { force: true });
+		expect([res.status, res.key]).toEqual([201, 'key-order-1']);
+		expect(wire.server.received).toHaveLength(1);
+		const record = await journal.get(SCOPE, 'order-1');
+		expect([record?.state, record?.interruptions, record?.lease?.fence]).toEqual(['succeeded', 1, 2]);
+	});
+});
+
 describe('an operation interrupted maxInterruptedAttempts times', () => {
 	const setUp = async () => {
 		const wire = await onTheWireServer();
