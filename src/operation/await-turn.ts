@@ -1,7 +1,6 @@
 import { InProgressError } from '../errors/classes.js';
 import { isLeaseLive } from '../journal/lease.js';
 import type { JournalRecord } from '../journal/record.js';
-import { sleep } from '../retry/sleep.js';
 import type { Subject } from './context.js';
 import type { JournalPort } from './journal-io.js';
 
@@ -30,24 +29,63 @@ ends with the caller's signal (its reason) or deadline (`InProgressError`), whic
 export async function awaitTurn(record: JournalRecord, wait: TurnWait): Promise<JournalRecord | undefined> {
 	const { port, owner, signal } = wait;
 	let current = record;
-	let pause = FIRST_LOOK_MS;
-	for (;;) {
-		const now = await port.now();
-		const lease = current.lease;
-		if (!lease || lease.owner === owner || !isLeaseLive(current, now)) return current;
-		const left = wait.deadline - wait.now();
-		if (left <= 0) throw heldElsewhere(current, wait);
-		// Jittered so that many waiters do not read in step; never past the lease's end, so that an owner that died is
-		// taken over as soon as it may be.
-		const jittered = pause / 2 + (wait.random() * pause) / 2;
-		await sleep(Math.max(1, Math.min(jittered, lease.until - now + 1, left)), signal);
-		pause = Math.min(pause * 2, LAST_LOOK_MS);
-		if (wait.deadline - wait.now() <= 0) throw heldElsewhere(current, wait);
-		const latest = await port.read(true, 'read the operation another client is sending');
-		if (!latest) return undefined;
-		current = latest;
+	const bell: Bell = { rung: false };
+	const unsubscribe = port.subscribe(() => {
+		bell.rung = true;
+		bell.wake?.();
+	});
+	// A journal that tells of changes wakes the waiter itself: its looks are only a fallback.
+	let pause = unsubscribe ? LAST_LOOK_MS : FIRST_LOOK_MS;
+	try {
+		for (;;) {
+			const now = await port.now();
+			const lease = current.lease;
+			if (!lease || lease.owner === owner || !isLeaseLive(current, now)) return current;
+			const left = wait.deadline - wait.now();
+			if (left <= 0) throw heldElsewhere(current, wait);
+			// Jittered so that many waiters do not read in step; never past the lease's end, so that an owner that died
+			// is taken over as soon as it may be.
+			const jittered = pause / 2 + (wait.random() * pause) / 2;
+			await nap(Math.max(1, Math.min(jittered, lease.until - now + 1, left)), signal, bell);
+			pause = Math.min(pause * 2, LAST_LOOK_MS);
+			if (wait.deadline - wait.now() <= 0) throw heldElsewhere(current, wait);
+			const latest = await port.read(true, 'read the operation another client is sending');
+			if (!latest) return undefined;
+			current = latest;
+		}
+	} finally {
+		unsubscribe?.();
 	}
 }
+
+/** A journal's word that the record changed: `rung` when it came between two naps, `wake` ends the current one. */
+type Bell = { rung: boolean; wake?: (() => void) | undefined };
+
+/** Resolves after `ms` or as soon as the bell rings, whichever is first; rejects with the signal's reason on abort. */
+const nap = (ms: number, signal: AbortSignal | undefined, bell: Bell): Promise<void> =>
+	new Promise((resolve, reject) => {
+		const end = () => {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', onAbort);
+			bell.wake = undefined;
+			bell.rung = false;
+		};
+		const onAbort = () => {
+			end();
+			reject(signal?.reason);
+		};
+		const timer = setTimeout(() => {
+			end();
+			resolve();
+		}, ms);
+		bell.wake = () => {
+			end();
+			resolve();
+		};
+		if (signal?.aborted) onAbort();
+		else if (bell.rung) bell.wake();
+		else signal?.addEventListener('abort', onAbort, { once: true });
+	});
 
 const heldElsewhere = (record: JournalRecord, { subject, attempts }: TurnWait) =>
 	new InProgressError(

@@ -197,6 +197,11 @@ export type JournalPort = {
 		beforeSend: boolean,
 		undo?: (wrote: boolean) => void,
 	): Promise<boolean>;
+	/**
+	Calls `onChange` when the record may have changed (see `Journal.subscribe`); returns the stop, or `undefined` when
+	the journal cannot tell.
+	*/
+	subscribe(onChange: () => void): (() => void) | undefined;
 	/** Now, in epoch ms, on the clock leases are compared on: the journal's when it has one (`Journal.now`), else ours. */
 	now(): Promise<number>;
 };
@@ -250,6 +255,18 @@ export function journalPort(
 		},
 		compareAndSet: (next, what, beforeSend, undo) =>
 			journalIo(what, port.ids, port.wait(beforeSend), (o) => journal.compareAndSet(next, o), undo),
+		subscribe(onChange) {
+			try {
+				const stop = journal.subscribe?.((change) => {
+					if (change.type !== 'written' || (change.scope === scope && change.operation === operation))
+						onChange();
+				});
+				return typeof stop === 'function' ? stop : undefined;
+			} catch {
+				// Waiters look again on their own: a journal that cannot notify them costs only reads.
+				return undefined;
+			}
+		},
 		async now() {
 			const local = now();
 			if (!journal.now) return local;

@@ -98,6 +98,49 @@ describe("another owner's lease", () => {
 		expect(record?.attemptsStarted).toBe(2);
 	});
 
+	it('wakes a waiter as soon as the record is written, on a journal that tells of changes (no looking in between)', async () => {
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const server = await serve(async (_req, res) => {
+			await held;
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const journal = new MemoryJournal();
+		let reads = 0;
+		let subscribed = false;
+		const counted: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => {
+				reads++;
+				return journal.get(scope, operation);
+			},
+			compareAndSet: (next) => journal.compareAndSet(next),
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+			subscribe: (listener) => {
+				subscribed = true;
+				return journal.subscribe(listener);
+			},
+		};
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const owner = createClient({ baseUrl: server.url, journal }).post('orders', body);
+		while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+		const waiter = createClient({ baseUrl: server.url, journal: counted }).post('orders', body);
+		// The owner's answer comes a while after the waiter began to wait: a waiter that only looked would have looked
+		// several times by then (10 ms, then 20, 40, ...); this one's first look is a second away.
+		while (!subscribed) await new Promise((r) => setTimeout(r, 5));
+		await new Promise((r) => setTimeout(r, 100));
+		release();
+		const [a, b] = await Promise.all([owner, waiter]);
+		expect(b.data).toEqual(a.data);
+		expect(b.fromJournal).toBe(true);
+		// One read, on the journal's word that the record was written.
+		expect(reads).toBe(1);
+		expect(server.received).toHaveLength(1);
+	});
+
 	it('holds a waiter no longer than its deadline: InProgressError, nothing sent', async () => {
 		const server = await serve((_req, res) => sendJson(res, 201, {}));
 		const journal = new MemoryJournal();
