@@ -42,13 +42,13 @@ export async function awaitTurn(record: JournalRecord, wait: TurnWait): Promise<
 			const lease = current.lease;
 			if (!lease || lease.owner === owner || !isLeaseLive(current, now)) return current;
 			const left = wait.deadline - wait.now();
-			if (left <= 0) throw heldElsewhere(current, wait);
+			if (left <= 0) throw heldElsewhere(wait);
 			// Jittered so that many waiters do not read in step; never past the lease's end, so that an owner that died
 			// is taken over as soon as it may be.
 			const jittered = pause / 2 + (wait.random() * pause) / 2;
 			await nap(Math.max(1, Math.min(jittered, lease.until - now + 1, left)), signal, bell);
 			pause = Math.min(pause * 2, LAST_LOOK_MS);
-			if (wait.deadline - wait.now() <= 0) throw heldElsewhere(current, wait);
+			if (wait.deadline - wait.now() <= 0) throw heldElsewhere(wait);
 			const latest = await port.read(true, 'read the operation another client is sending');
 			if (!latest) return undefined;
 			current = latest;
@@ -87,8 +87,8 @@ const nap = (ms: number, signal: AbortSignal | undefined, bell: Bell): Promise<v
 		else signal?.addEventListener('abort', onAbort, { once: true });
 	});
 
-const heldElsewhere = (record: JournalRecord, { subject, attempts }: TurnWait) =>
+const heldElsewhere = ({ subject, attempts }: TurnWait) =>
 	new InProgressError(
-		`Operation "${subject.operation}" is being sent by another client, process or tab sharing the journal (its lease was renewed at ${new Date(record.updatedAt).toISOString()}); this call waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing more. Run it again, or resume it, to get that outcome.`,
+		`Operation "${subject.operation}" is being sent by another client sharing the journal; this call waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing. Run it again, or resume it, for that outcome.`,
 		{ key: subject.key, operation: subject.operation, attempts },
 	);

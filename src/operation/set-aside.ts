@@ -7,6 +7,6 @@ export const setAsideError = (
 	ids: { key: string | undefined; operation: string },
 ): OutcomeUnknownError =>
 	new OutcomeUnknownError(
-		`Operation "${ids.operation}" was set aside at ${new Date(record.setAsideAt ?? record.updatedAt).toISOString()} after ${record.interruptions ?? 0} interrupted attempts (each one's client died or stopped renewing its lease mid-request: a crash loop?); it may have been applied, and nothing was sent now. Find out why, then run it again with resume("${ids.operation}", { force: true }), or settle it with abandon() or resolve().`,
+		`Operation "${ids.operation}" was set aside after ${record.interruptions ?? 0} interrupted attempts (a crash loop?): it may have been applied, and nothing was sent. Once you know why, run it with resume("${ids.operation}", { force: true }), or settle it with abandon() or resolve().`,
 		{ key: ids.key, operation: ids.operation, attempts: 0, reason: 'interrupted' },
 	);
