@@ -10,7 +10,7 @@ import {
 import { leasedClaim, newLeasedRecord } from '../../src/journal/lease.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { onTheWireServer } from './on-the-wire.js';
-import { fast, rejectionOf, serve } from './support.js';
+import { fast, refusalOf, rejectionOf, serve } from './support.js';
 
 const SCOPE = 'default';
 
@@ -327,6 +327,31 @@ describe('a claim by another owner landing first', () => {
 		expect(wire.server.received).toHaveLength(1);
 		expect([ra.fromJournal, rb.fromJournal].sort()).toEqual([false, true]);
 		expect((await journal.get(SCOPE, 'order-1'))?.lease?.fence).toBe(2);
+	});
+});
+
+describe('the lease options', () => {
+	it.each<[string, Record<string, unknown>, string]>([
+		['leaseMs under 3 ms (no time to renew)', { leaseMs: 2 }, 'leaseMs'],
+		['leaseMs past a day', { leaseMs: 86_400_001 }, 'leaseMs'],
+		['leaseMs not whole', { leaseMs: 10.5 }, 'leaseMs'],
+		['leaseMs as a string', { leaseMs: '30000' }, 'leaseMs'],
+		['maxInterruptedAttempts 0', { maxInterruptedAttempts: 0 }, 'maxInterruptedAttempts'],
+		['maxInterruptedAttempts not whole', { maxInterruptedAttempts: 2.5 }, 'maxInterruptedAttempts'],
+		['maxInterruptedAttempts NaN', { maxInterruptedAttempts: Number.NaN }, 'maxInterruptedAttempts'],
+	])('refuses %s at createClient, naming it', (_name, options, field) => {
+		const error = refusalOf(() => createClient(options));
+		expect(error.field).toBe(field);
+		expect(error.message).toContain(field);
+	});
+
+	it.each([
+		{ leaseMs: 3 },
+		{ leaseMs: 86_400_000 },
+		{ maxInterruptedAttempts: 1 },
+		{ maxInterruptedAttempts: Number.POSITIVE_INFINITY },
+	])('accepts %o', (options) => {
+		expect(() => createClient(options)).not.toThrow();
 	});
 });
 
