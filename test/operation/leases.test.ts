@@ -141,6 +141,40 @@ describe("another owner's lease", () => {
 		expect(server.received).toHaveLength(1);
 	});
 
+	it('is renewed while its request is on the wire, however long past leaseMs: the waiter never takes it over', async () => {
+		const journal = new MemoryJournal();
+		let renewals = 0;
+		const counting: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => journal.get(scope, operation),
+			compareAndSet: async (next) => {
+				const stored = await journal.get(next.scope, next.operation);
+				const ok = await journal.compareAndSet(next);
+				if (ok && stored?.state === 'inflight' && next.state === 'inflight') renewals++;
+				return ok;
+			},
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+		};
+		// The owner's request is answered only after its lease was renewed three times, so it outlives three leases'
+		// worth of renewals; a second request (a takeover) ends the wait too, and fails the test.
+		const server = await serve(async (_req, res) => {
+			while (renewals < 3 && server.received.length < 2) await new Promise((r) => setTimeout(r, 5));
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const options = { baseUrl: server.url, journal: counting, leaseMs: 300, retry: fast };
+		const owner = createClient(options).post('orders', body);
+		while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+		const waiter = createClient(options).post('orders', body);
+		const [a, b] = await Promise.all([owner, waiter]);
+		expect(server.received).toHaveLength(1);
+		expect(renewals).toBeGreaterThanOrEqual(3);
+		expect(b.data).toEqual(a.data);
+		expect(b.fromJournal).toBe(true);
+		expect((await journal.get(SCOPE, 'order-1'))?.interruptions).toBeUndefined();
+	});
+
 	it('holds a waiter no longer than its deadline: InProgressError, nothing sent', async () => {
 		const server = await serve((_req, res) => sendJson(res, 201, {}));
 		const journal = new MemoryJournal();
