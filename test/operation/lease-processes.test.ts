@@ -1,9 +1,14 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '../../src/index.js';
+import { FileJournal } from '../../src/node.js';
+import { sendJson } from '../helpers/loopback-server.js';
 import { bundleScript } from '../journal/node/bundle.js';
 import { tempDir } from '../journal/node/temp-dirs.js';
 import { onTheWireServer } from './on-the-wire.js';
+import { serve } from './support.js';
 
 const OPERATIONS = 60;
 
@@ -14,8 +19,9 @@ beforeAll(async () => {
 	script = await bundleScript(join(import.meta.dirname, 'lease-worker.ts'));
 });
 
-function start(directory: string, url: string) {
-	const child = fork(script, [directory, url, String(OPERATIONS)], {
+function start(directory: string, url: string, count = OPERATIONS, leaseMs?: number) {
+	const args = [directory, url, String(count), ...(leaseMs === undefined ? [] : [String(leaseMs)])];
+	const child = fork(script, args, {
 		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 	});
 	let out = '';
@@ -53,4 +59,39 @@ describe('two processes sharing a FileJournal', () => {
 			);
 		}
 	}, 60_000);
+
+	it("take over a killed process's operation once its lease lapses, under the same key", async () => {
+		let hold = true;
+		const keys: string[] = [];
+		const server = await serve(async (req, res) => {
+			keys.push(String(req.headers['idempotency-key']));
+			while (hold) await sleep(5);
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const directory = tempDir('idemkey-lease-processes-');
+		const run = start(directory, server.url, 1, 300);
+		await run.ready;
+		run.child.send('go');
+		while (keys.length === 0) await sleep(5);
+		run.child.kill('SIGKILL');
+		expect(await run.exited).toBe('SIGKILL');
+		hold = false;
+
+		const journal = new FileJournal({ directory });
+		try {
+			const api = createClient({ baseUrl: server.url, journal, scope: 'lease-processes' });
+			const left = await journal.get('lease-processes', 'order-0');
+			expect(left?.state).toBe('inflight');
+			const res = await api.post('orders', { json: { operation: 'order-0' }, operation: 'order-0' });
+			const sentAt = Date.now();
+			expect(res.status).toBe(201);
+			expect(keys).toEqual([left?.key, left?.key]);
+			// Not before the dead owner's lease ran out.
+			expect(sentAt).toBeGreaterThanOrEqual(left?.lease?.until ?? Number.POSITIVE_INFINITY);
+			const record = await journal.get('lease-processes', 'order-0');
+			expect([record?.state, record?.interruptions, record?.lease?.fence]).toEqual(['succeeded', 1, 2]);
+		} finally {
+			await journal.close();
+		}
+	}, 30_000);
 });

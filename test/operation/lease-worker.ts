@@ -3,7 +3,7 @@
 import { createClient } from '../../src/client/create.js';
 import { FileJournal } from '../../src/node.js';
 
-const [directory = '', baseUrl = '', countArg = '0'] = process.argv.slice(2);
+const [directory = '', baseUrl = '', countArg = '0', leaseArg] = process.argv.slice(2);
 const count = Number(countArg);
 const CONCURRENCY = 8;
 
@@ -13,6 +13,7 @@ const api = createClient({
 	journal,
 	scope: 'lease-processes',
 	retry: { baseDelay: 5, maxDelay: 50 },
+	...(leaseArg ? { leaseMs: Number(leaseArg) } : {}),
 });
 // Both processes start together once told to, so that their runs overlap.
 await new Promise((resolve) => process.once('message', resolve));

@@ -282,6 +282,45 @@ describe("another owner's lease", () => {
 	});
 });
 
+describe("a journal's own clock", () => {
+	it("decides when a lease lapses, not this machine's, and is asked once, not per call", async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		// The store's clock runs ten minutes ahead of this machine's.
+		const AHEAD = 600_000;
+		let asked = 0;
+		const clocked: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => journal.get(scope, operation),
+			compareAndSet: (next) => journal.compareAndSet(next),
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+			now: async () => {
+				asked++;
+				return Date.now() + AHEAD;
+			},
+		};
+		// A dead owner's lease, lapsing 150 ms from now on the store's clock (read by this machine's, ten minutes on).
+		const until = Date.now() + AHEAD + 150;
+		await leftBy(journal, 'order-0', 'a-dead-process', until);
+		const api = createClient({
+			baseUrl: wire.server.url,
+			journal: clocked,
+			retry: { ...fast, maxRetryTime: 10_000 },
+		});
+		const res = await api.post('orders', { json: { operation: 'order-0' }, operation: 'order-0' });
+		expect(res.fromJournal).toBe(false);
+		expect(wire.server.received).toHaveLength(1);
+		// Its claims are stamped on the store's clock too.
+		const record = await journal.get(SCOPE, 'order-0');
+		expect(record?.lease?.until).toBeGreaterThan(until);
+
+		for (let i = 1; i <= 20; i++)
+			await api.post('orders', { json: { operation: `order-${i}` }, operation: `order-${i}` });
+		expect(asked).toBe(1);
+	});
+});
+
 describe('resume with force', () => {
 	it("takes over another owner's live lease at once (the caller knows that process is gone), under the same key", async () => {
 		const wire = await onTheWireServer();
