@@ -1,4 +1,4 @@
-import { claimed, type NewRecordInput, newRecord } from './lifecycle.js';
+import { claimed, type NewRecordInput, newRecord, revised } from './lifecycle.js';
 import { isFinished, type JournalRecord, type Lease } from './record.js';
 
 /**
@@ -61,26 +61,16 @@ export const newLeasedRecord = (input: NewRecordInput, terms: LeaseTerms): Journ
 });
 
 /** The owner's attempt is still on the wire: the same lease, running to `until`. */
-export const renewed = (record: JournalRecord, at: number, until: number): JournalRecord => ({
-	...record,
-	lease: { ...(record.lease as Lease), until },
-	revision: record.revision + 1,
-	updatedAt: at,
-});
+export const renewed = (record: JournalRecord, at: number, until: number): JournalRecord =>
+	revised(record, at, { lease: { ...(record.lease as Lease), until } });
 
 /**
 Interrupted once too often (its owners keep dying mid-attempt: a request that crashes the process, a poisoned
 payload): stop taking it over. Its last attempt may have been applied, hence `unknown`; the fence is kept, so the
 dead owner's late writes are still told apart.
 */
-export const setAside = (record: JournalRecord, at: number): JournalRecord => ({
-	...record,
-	state: 'unknown',
-	interruptions: (record.interruptions ?? 0) + 1,
-	setAsideAt: at,
-	revision: record.revision + 1,
-	updatedAt: at,
-});
+export const setAside = (record: JournalRecord, at: number): JournalRecord =>
+	revised(record, at, { state: 'unknown', interruptions: (record.interruptions ?? 0) + 1, setAsideAt: at });
 
 /**
 The caller says the operation's last owner is gone and chose to run it again (resume with force): no longer set aside
@@ -89,7 +79,7 @@ run takes it over as from an owner that died.
 */
 export function freedByHand(record: JournalRecord, at: number, now: number): JournalRecord {
 	const { setAsideAt, ...rest } = record;
-	const next: JournalRecord = { ...rest, revision: record.revision + 1, updatedAt: at };
+	const next = revised(rest as JournalRecord, at, {});
 	if (setAsideAt !== undefined) next.interruptions = 0;
 	if (record.lease && record.lease.until > now) next.lease = { ...record.lease, until: now };
 	return next;

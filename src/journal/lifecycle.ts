@@ -24,7 +24,11 @@ const keyExpiry = (now: number, retentionMs: number | undefined): number | null 
 	retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs);
 
 /** Every write is a new revision, stamped with its time: compare-and-set compares revisions. */
-const revised = (record: JournalRecord, now: number, changes: Partial<JournalRecord>): JournalRecord => ({
+export const revised = (
+	record: JournalRecord,
+	now: number,
+	changes: Partial<JournalRecord>,
+): JournalRecord => ({
 	...record,
 	...changes,
 	revision: record.revision + 1,

@@ -7,6 +7,6 @@ export const setAsideError = (
 	ids: { key: string | undefined; operation: string },
 ): OutcomeUnknownError =>
 	new OutcomeUnknownError(
-		`Operation "${ids.operation}" was set aside after ${record.interruptions ?? 0} interrupted attempts (a crash loop?): it may have been applied, and nothing was sent. Once you know why, run it with resume("${ids.operation}", { force: true }), or settle it with abandon() or resolve().`,
+		`Operation "${ids.operation}" was set aside after ${record.interruptions ?? 0} interrupted attempts (a crash loop?); it may have been applied. Nothing was sent: find out why, then resume("${ids.operation}", { force: true }), or abandon() or resolve() it.`,
 		{ key: ids.key, operation: ids.operation, attempts: 0, reason: 'interrupted' },
 	);
