@@ -5,7 +5,7 @@ state to state (for building records in your tests), the fingerprint a record ke
 against your journal. An application needs none of it: `createClient` and a journal are in `idemkey`.
 */
 
-export type { Journal, JournalCallOptions } from './journal/journal.js';
+export type { Journal, JournalCallOptions, RecordChange } from './journal/journal.js';
 export type { NewRecordInput } from './journal/lifecycle.js';
 export {
 	claimed,

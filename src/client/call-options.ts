@@ -77,7 +77,7 @@ already checked when they were first sent (and never a GET or HEAD, which are no
 */
 export function checkResume(operation: unknown, options: unknown): void {
 	checkOperation(operation);
-	checkOptions(options, [...SEND_OPTIONS, 'onExpired']);
+	checkOptions(options, [...SEND_OPTIONS, 'onExpired', 'force']);
 	const { request } = options;
 	if (request === undefined) return;
 	if (!isObject(request)) throw mustBe('request', 'an object such as { json }', request);

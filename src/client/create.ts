@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../errors/classes.js';
 import type { Journal } from '../journal/journal.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { JournalRecord } from '../journal/record.js';
+import { mintKey } from '../keys/mint.js';
 import type { ClientContext } from '../operation/context.js';
 import { execute } from '../operation/execute.js';
 import {
@@ -125,6 +126,8 @@ function build(
 		maxStoredBodyBytes,
 		maxResponseBytes,
 		keepFinishedMs,
+		leaseMs,
+		maxInterruptedAttempts,
 		journalHeaders: named,
 		tracing,
 	} = { ...CLIENT_DEFAULTS, ...defined(options) } as typeof CLIENT_DEFAULTS;
@@ -163,6 +166,9 @@ function build(
 		maxResponseBytes,
 		keepFinishedMs,
 		tracing,
+		owner: mintKey(),
+		leaseMs,
+		maxInterruptedAttempts,
 		// One operation runs once per process, not per client object: a client derived on the same journal (where the
 		// same scope and operation name the same record) joins its parent's flights.
 		flights: shared?.journal === journal ? shared.flights : new SingleFlight<IdemResult>(),

@@ -14,6 +14,8 @@ export const CLIENT_DEFAULTS: {
 	readonly maxStoredBodyBytes: number;
 	readonly maxResponseBytes: number;
 	readonly keepFinishedMs: number;
+	readonly leaseMs: number;
+	readonly maxInterruptedAttempts: number;
 	readonly journalHeaders: readonly string[];
 	readonly tracing: boolean;
 } = Object.freeze({
@@ -24,6 +26,8 @@ export const CLIENT_DEFAULTS: {
 	maxStoredBodyBytes: 65_536,
 	maxResponseBytes: 16_777_216,
 	keepFinishedMs: 86_400_000,
+	leaseMs: 30_000,
+	maxInterruptedAttempts: 5,
 	journalHeaders: Object.freeze([]),
 	tracing: true,
 });

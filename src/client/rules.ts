@@ -66,6 +66,15 @@ export const CLIENT_RULES: Record<string, Rule> = {
 		'a number of milliseconds from 0',
 		(value) => Number.isFinite(value) && (value as number) >= 0,
 	],
+	// Under 3 ms a lease could not be renewed in time (every third of it); past a day it protects nobody from a dead owner.
+	leaseMs: [
+		'a whole number of milliseconds from 3 to 86_400_000',
+		(value) => Number.isInteger(value) && (value as number) >= 3 && (value as number) <= 86_400_000,
+	],
+	maxInterruptedAttempts: [
+		'a whole number from 1, or Infinity',
+		(value) => value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && (value as number) >= 1),
+	],
 	// The numbers themselves are checked by resolvePolicy; a non-object would otherwise be read as "no overrides".
 	retry: ['an object such as { limit: 3 }', isObject],
 	onEvent: ['a function', isFunction],

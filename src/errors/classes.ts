@@ -69,7 +69,9 @@ export type OutcomeUnknownReason =
 	/** The server said the key carried another request after an earlier attempt under it had an unknown outcome. */
 	| 'key_reused_after_unknown'
 	/** The journal failed (or did not answer in time) after an attempt that may have been applied. */
-	| 'journal';
+	| 'journal'
+	/** Set aside after `maxInterruptedAttempts` attempts were cut off mid-request: resumed only on request. */
+	| 'interrupted';
 
 /**
 Retries ran out while the outcome was uncertain: the server may or may not have applied the request. Resume with the same `operation` (same key) to find out; never re-issue it under a new operation.

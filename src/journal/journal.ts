@@ -1,4 +1,4 @@
-import type { JournalRecord } from './record.js';
+import type { JournalRecord, OperationState } from './record.js';
 
 /**
 Options of a journal call that may have to wait (for a lock, a connection, another writer).
@@ -34,4 +34,16 @@ export interface Journal {
 	and the client uses its own.
 	*/
 	now?(options?: JournalCallOptions): Promise<number>;
+	/**
+	Calls `listener` with each change to the journal's records, whoever made it (`IndexedDBJournal` hears other tabs'
+	too), until the returned function is called. A client waiting on another's lease then wakes as soon as that record
+	is written instead of at its next look; journals that cannot tell leave it out (waiters poll `get`), and a missed
+	or spurious call costs nothing but a read.
+	*/
+	subscribe?(listener: (change: RecordChange) => void): () => void;
 }
+
+/** What a journal's `subscribe` listeners are told: a record written (read it with `get`), or records collected. */
+export type RecordChange =
+	| { type: 'written'; scope: string; operation: string; state: OperationState; revision: number }
+	| { type: 'collected'; removed: number };

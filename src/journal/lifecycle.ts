@@ -24,7 +24,11 @@ const keyExpiry = (now: number, retentionMs: number | undefined): number | null 
 	retentionMs === undefined ? null : now + retentionMs - expiryMargin(retentionMs);
 
 /** Every write is a new revision, stamped with its time: compare-and-set compares revisions. */
-const revised = (record: JournalRecord, now: number, changes: Partial<JournalRecord>): JournalRecord => ({
+export const revised = (
+	record: JournalRecord,
+	now: number,
+	changes: Partial<JournalRecord>,
+): JournalRecord => ({
 	...record,
 	...changes,
 	revision: record.revision + 1,
@@ -77,7 +81,8 @@ export const isFreshRecord = (stored: JournalRecord, fresh: JournalRecord): bool
 		stored.state === 'inflight' &&
 		stored.createdAt === fresh.createdAt &&
 		stored.key === fresh.key &&
-		stored.fingerprint === fresh.fingerprint);
+		stored.fingerprint === fresh.fingerprint &&
+		stored.lease?.owner === fresh.lease?.owner);
 
 /** The attempt is about to leave: persisted before the bytes do. */
 export const claimed = (record: JournalRecord, now: number): JournalRecord =>

@@ -1,5 +1,5 @@
 import { mustBe } from '../utils/input.js';
-import type { Journal } from './journal.js';
+import type { Journal, RecordChange } from './journal.js';
 import { isCollectable, isFinished, type JournalRecord, recordId } from './record.js';
 
 // Records are plain JSON data, frozen all the way down so that a caller holding the record it wrote (or one it was
@@ -65,6 +65,8 @@ export class MemoryJournal implements Journal {
 	#created = 0;
 	#inflight = 0;
 	#batch: (() => void)[] | undefined;
+	// Clients waiting for another's attempt to end, told of every write (see Journal.subscribe).
+	readonly #listeners = new Set<(change: RecordChange) => void>();
 
 	constructor(options: MemoryJournalOptions = {}) {
 		const max = options?.maxFinishedRecords ?? DEFAULT_MAX_FINISHED_RECORDS;
@@ -99,7 +101,27 @@ export class MemoryJournal implements Journal {
 		const stored = frozen(next, current);
 		this.#records.set(id, stored);
 		this.#track(id, current, stored);
+		if (this.#listeners.size > 0) {
+			const { scope, operation, state, revision } = stored;
+			for (const listener of [...this.#listeners]) {
+				try {
+					listener({ type: 'written', scope, operation, state, revision });
+				} catch {
+					// A listener's failure is its own: the write it was told of stands.
+				}
+			}
+		}
 		return this.#answer(true);
+	}
+
+	/** Calls `listener` after every compare-and-set (see `Journal.subscribe`); returns the function that stops it. */
+	subscribe(listener: (change: RecordChange) => void): () => void {
+		// Wrapped, so that one function subscribed twice is two subscriptions, each ended by its own call.
+		const subscription = (change: RecordChange) => listener(change);
+		this.#listeners.add(subscription);
+		return () => {
+			this.#listeners.delete(subscription);
+		};
 	}
 
 	async listUnfinished(scope: string): Promise<JournalRecord[]> {

@@ -18,6 +18,7 @@ import type { Subject } from './context.js';
 import { exhaustedError, failureError, keyExpiredError } from './failures.js';
 import type { PreparedRequest } from './prepare.js';
 import type { Sent } from './send.js';
+import { setAsideError } from './set-aside.js';
 
 /** What a record keeps of a final answer: the client's body settings. */
 export type Keep = { readonly storeBodies: boolean; readonly maxStoredBodyBytes: number };
@@ -109,7 +110,8 @@ export function ended(ctx: { emit: (event: IdemEvent) => void }, end: Conclusion
 
 /**
 What the operation's stored record answers before any attempt: `undefined` when the call goes on to send. A finished
-record answers from the journal; a different request, a different key or an expired key is refused.
+record answers from the journal; a different request, a different key, an expired key or an operation set aside is
+refused.
 */
 export function concludeEarly(
 	record: JournalRecord,
@@ -130,6 +132,7 @@ export function concludeEarly(
 		};
 	}
 	if (record.state === 'succeeded' || record.state === 'failed') return concludeRecord(record, subject);
+	if (record.setAsideAt !== undefined) return { error: setAsideError(record, subject) };
 	if (keyExpired(record, now) && wasInterrupted(record)) return { error: keyExpiredError(record, subject) };
 	return undefined;
 }

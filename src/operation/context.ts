@@ -40,6 +40,10 @@ export type ClientContext = {
 	readonly keepFinishedMs: number;
 	/** Spans for each call when the application registered an OpenTelemetry tracer provider (`tracing` option). */
 	readonly tracing: boolean;
+	/** This client's id on the leases it takes: random (CSPRNG), one per client object. */
+	readonly owner: string;
+	readonly leaseMs: number;
+	readonly maxInterruptedAttempts: number;
 	readonly flights: SingleFlight<IdemResult>;
 	readonly emit: (event: IdemEvent) => void;
 	readonly now: () => number;

@@ -6,6 +6,7 @@ import { resolvePolicy } from '../retry/resolve.js';
 import type { ResumeOptions } from '../types/recovery.js';
 import { describe } from '../utils/input.js';
 import type { ClientContext } from './context.js';
+import { journalTime, measured } from './journal-clock.js';
 
 /** What bounds one journal call of a run. */
 export type JournalWait = {
@@ -196,6 +197,13 @@ export type JournalPort = {
 		beforeSend: boolean,
 		undo?: (wrote: boolean) => void,
 	): Promise<boolean>;
+	/**
+	Calls `onChange` when the record may have changed (see `Journal.subscribe`); returns the stop, or `undefined` when
+	the journal cannot tell.
+	*/
+	subscribe(onChange: () => void): (() => void) | undefined;
+	/** Now, in epoch ms, on the clock leases are compared on: the journal's when it has one (`Journal.now`), else ours. */
+	now(): Promise<number>;
 };
 
 /** A record (or listing) the journal handed back that no run may trust: nothing is sent on it. */
@@ -247,6 +255,31 @@ export function journalPort(
 		},
 		compareAndSet: (next, what, beforeSend, undo) =>
 			journalIo(what, port.ids, port.wait(beforeSend), (o) => journal.compareAndSet(next, o), undo),
+		subscribe(onChange) {
+			try {
+				const stop = journal.subscribe?.((change) => {
+					if (change.type !== 'written' || (change.scope === scope && change.operation === operation))
+						onChange();
+				});
+				return typeof stop === 'function' ? stop : undefined;
+			} catch {
+				// Waiters look again on their own: a journal that cannot notify them costs only reads.
+				return undefined;
+			}
+		},
+		async now() {
+			const local = now();
+			if (!journal.now) return local;
+			const known = journalTime(journal, local);
+			if (known !== undefined) return known;
+			const theirs: unknown = await journalIo('read its clock', port.ids, port.wait(true), (o) =>
+				(journal.now as NonNullable<Journal['now']>)(o),
+			);
+			if (typeof theirs !== 'number' || !Number.isFinite(theirs)) {
+				throw unusable(`answered now() with ${describe(theirs)}, not epoch milliseconds`, port.ids);
+			}
+			return measured(journal, theirs, local, now());
+		},
 	};
 	return port;
 }

@@ -1,18 +1,12 @@
 import { JournalError } from '../errors/classes.js';
-import {
-	claimed,
-	isFreshRecord,
-	keyExpired,
-	newClaimedRecord,
-	released,
-	settled,
-	wasInterrupted,
-} from '../journal/lifecycle.js';
-import type { JournalRecord } from '../journal/record.js';
+import { leasedClaim, newLeasedRecord, renewed, setAside, supersedes, turnOf } from '../journal/lease.js';
+import { isFreshRecord, keyExpired, released, settled, wasInterrupted } from '../journal/lifecycle.js';
+import { isFinished, type JournalRecord, type Lease } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
 import type { RetryPolicy } from '../retry/policy.js';
 import type { IdemResult } from '../types/result.js';
-import { attemptLoop, type Progress, recording } from './attempts.js';
+import { attemptLoop, type Progress, recording, waited } from './attempts.js';
+import { awaitTurn } from './await-turn.js';
 import { sameBytesAsBefore } from './body.js';
 import { MAX_CAS_ROUNDS, writeOnLatest } from './cas.js';
 import { conclude, concludeEarly, concludeRecord, ended } from './conclude.js';
@@ -20,6 +14,8 @@ import type { ClientContext, Subject } from './context.js';
 import { journalFailedAfterSend, keyExpiredError } from './failures.js';
 import { journalPort, undoClaim, undoLateCreate } from './journal-io.js';
 import { type PreparedRequest, snapshot } from './prepare.js';
+import { renewEvery } from './renewal.js';
+import { setAsideError } from './set-aside.js';
 
 export type RunOptions = {
 	operation: string;
@@ -36,25 +32,28 @@ export async function runJournaled(
 	options: RunOptions,
 ): Promise<IdemResult> {
 	const { operation, progress } = options;
-	const { journal } = ctx;
+	const { journal, owner, leaseMs } = ctx;
 	// One deadline for the whole call: journal waits and the attempt loop share it.
 	const deadline = ctx.now() + options.policy.maxRetryTime;
 	const port = journalPort(ctx, operation, { signal: options.signal, deadline });
 	port.ids.key = request.explicitKey;
 	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
-	const fresh = newClaimedRecord({
-		scope: ctx.scope,
-		operation,
-		key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
-		fingerprint: request.fingerprint,
-		method: request.method,
-		path: request.path,
-		now: ctx.now(),
-		retentionMs: ctx.dialect.retentionMs,
-		keepMs: ctx.keepFinishedMs,
-		request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
-	});
+	const fresh = newLeasedRecord(
+		{
+			scope: ctx.scope,
+			operation,
+			key: request.keyed ? (request.explicitKey ?? mintKey()) : null,
+			fingerprint: request.fingerprint,
+			method: request.method,
+			path: request.path,
+			now: ctx.now(),
+			retentionMs: ctx.dialect.retentionMs,
+			keepMs: ctx.keepFinishedMs,
+			request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
+		},
+		{ owner, until: (await port.now()) + leaseMs },
+	);
 	if (progress.trace) fresh.trace = progress.trace.parent;
 	const keyMinted = request.keyed && request.explicitKey === undefined;
 	const record = await port.create(fresh, undoLateCreate(journal, fresh, keyMinted, ctx.now));
@@ -77,33 +76,135 @@ export async function runJournaled(
 	if (early) return ended(ctx, early);
 
 	let current: JournalRecord = record;
-	const write = async (transition: (from: JournalRecord) => JournalRecord, what: string) => {
-		const end = await writeOnLatest(current, recording(progress, transition), {
-			write: (next, from) => {
-				// A claim is written before its send; every other write records what a send did.
-				const claim = next.state === 'inflight';
-				// A leftover `inflight` (a crashed owner) is an attempt of unknown outcome, as `wasInterrupted` reads it.
-				const undo = (wrote: boolean) => {
-					if (wrote && claim)
-						undoClaim(journal, next, from.state === 'pending' ? 'pending' : 'unknown', ctx.now());
-				};
-				return port.compareAndSet(next, what, claim, undo);
-			},
-			reread: (lost) => port.read(lost.state === 'inflight'),
+	// The lease of this call's latest claim: a record whose fence is past it was taken over by another owner.
+	let held: Lease | undefined = claimedFirst ? record.lease : undefined;
+	// Every write of this call, the lease's renewals included, one at a time: each builds on the one before.
+	let queue: Promise<unknown> = Promise.resolve();
+	const serial = <T>(io: () => Promise<T>): Promise<T> => {
+		const run = queue.then(io, io);
+		queue = run.catch(() => {});
+		return run;
+	};
+	// A claim is written before its send; `undo` takes it back if it lands after the caller left (see undoClaim).
+	const casOnce = (next: JournalRecord, what: string, from: JournalRecord) => {
+		const claim = next.state === 'inflight' && next.attemptsStarted > from.attemptsStarted;
+		// A leftover `inflight` (a crashed owner) is an attempt of unknown outcome, as `wasInterrupted` reads it.
+		const undo = (wrote: boolean) => {
+			if (wrote && claim)
+				undoClaim(journal, next, from.state === 'pending' ? 'pending' : 'unknown', ctx.now());
+		};
+		return port.compareAndSet(next, what, claim, undo);
+	};
+	/** Writes `transition` on the latest record; `false` when a newer owner's record is adopted instead (`yieldTo`). */
+	const write = (
+		transition: (from: JournalRecord) => JournalRecord,
+		what: string,
+		yieldTo?: (latest: JournalRecord) => boolean,
+	) =>
+		serial(async () => {
+			if (yieldTo?.(current)) return false;
+			const end = await writeOnLatest(current, recording(progress, transition), {
+				write: (next, from) => casOnce(next, what, from),
+				reread: async (lost) => {
+					const latest = await port.read(lost.state === 'inflight');
+					// Ends the rounds: the write is made neither on this record nor on any later one.
+					if (latest && !isFinished(latest.state) && yieldTo?.(latest)) throw new Adopted(latest);
+					return latest;
+				},
+			}).catch((error: unknown) => {
+				if (!(error instanceof Adopted)) throw error;
+				current = error.record;
+				return undefined;
+			});
+			if (!end) return false;
+			if (end.type === 'written') {
+				current = end.record;
+				return true;
+			}
+			if (end.type === 'finished') throw new FinishedElsewhere(end.record);
+			throw lostRecord(subject, end.type === 'gone');
 		});
-		if (end.type === 'written') current = end.record;
-		else if (end.type === 'finished') throw new FinishedElsewhere(end.record);
-		else throw lostRecord(subject, end.type === 'gone');
+	const takenOver = (latest: JournalRecord) => supersedes(latest, held);
+
+	/**
+	Claims the next attempt under this client's lease, or waits (sending nothing) while another owner's live lease holds
+	the operation. An operation interrupted once too often is set aside instead.
+	*/
+	const claim = () =>
+		serial(async () => {
+			for (let lost = 0; ; ) {
+				const now = await port.now();
+				const turn = turnOf(current, owner, now, ctx.maxInterruptedAttempts);
+				if (turn === 'finished') throw new FinishedElsewhere(current);
+				if (turn === 'aside') throw setAsideError(current, subject);
+				if (turn === 'wait') {
+					const began = ctx.now();
+					const latest = await awaitTurn(current, {
+						port,
+						owner,
+						subject,
+						signal: options.signal,
+						deadline,
+						now: ctx.now,
+						random: ctx.random,
+						attempts: progress.attempts,
+					});
+					waited(progress, 'lease', ctx.now() - began);
+					if (!latest) throw lostRecord(subject, true);
+					current = latest;
+					continue;
+				}
+				if (turn !== 'set-aside' && keyExpired(current, ctx.now()) && wasInterrupted(current))
+					throw keyExpiredError(current, subject);
+				// What others left may have been applied: an attempt of theirs of unknown outcome, or cut off mid-request.
+				progress.mayHaveApplied ||= wasInterrupted(current) && current.attemptsStarted > 0;
+				const next = recording(progress, (from) =>
+					turn === 'set-aside'
+						? setAside(from, ctx.now())
+						: leasedClaim(from, ctx.now(), { owner, until: now + leaseMs }),
+				)(current);
+				const what =
+					turn === 'set-aside'
+						? 'set aside an operation interrupted too often'
+						: 'record the attempt before sending';
+				if (await casOnce(next, what, current)) {
+					current = next;
+					if (turn === 'set-aside') throw setAsideError(next, subject);
+					held = next.lease;
+					return;
+				}
+				const latest = await port.read(true);
+				if (!latest) throw lostRecord(subject, true);
+				current = latest;
+				if (++lost >= MAX_CAS_ROUNDS) throw lostRecord(subject, false);
+			}
+		});
+
+	/** Pushes the held lease on while its attempt is on the wire; a lease taken over meanwhile is left to its new owner. */
+	const renew = () =>
+		serial(async () => {
+			const lease = held;
+			if (!lease || current.state !== 'inflight' || current.lease?.fence !== lease.fence) return;
+			const next = renewed(current, ctx.now(), (await port.now()) + leaseMs);
+			if (await port.compareAndSet(next, 'renew the lease', false)) current = next;
+			else current = (await port.read(false)) ?? current;
+		});
+	let stopRenewing = () => {};
+	const onTheWire = () => {
+		stopRenewing();
+		stopRenewing = renewEvery(leaseMs, renew);
 	};
 
 	// Claims taken back because their attempt never left: they are not attempts anyone started, in the journal's count.
 	let releasedClaims = 0;
 	const release = async (mayHaveApplied: boolean) => {
 		releasedClaims++;
+		stopRenewing();
 		try {
 			await write(
 				(from) => released(from, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
 				'take back the claim of an attempt that was not sent',
+				takenOver,
 			);
 		} catch (error) {
 			// Best-effort like the final write: a claim left in place only reads as "unknown", which is safe.
@@ -125,13 +226,9 @@ export async function runJournaled(
 			progress,
 			hooks: {
 				beforeSend: async () => {
-					if (claimedFirst) {
-						claimedFirst = false;
-						return;
-					}
-					if (keyExpired(current, ctx.now()) && wasInterrupted(current))
-						throw keyExpiredError(current, subject);
-					await write((from) => claimed(from, ctx.now()), 'record the attempt before sending');
+					if (claimedFirst) claimedFirst = false;
+					else await claim();
+					onTheWire();
 				},
 				othersAttempted: async () => {
 					// Every attempt is claimed in the journal first: any beyond ours and those before this call were
@@ -143,21 +240,26 @@ export async function runJournaled(
 				release,
 				afterRetryable: async (mayHaveApplied) => {
 					uncertain ||= mayHaveApplied;
+					stopRenewing();
 					// A 429 with nothing sent before it is still "not applied": such a record may later go out under any key.
+					// Over a newer owner's claim it would read as "nobody is sending": that owner's record stands instead.
 					await write(
 						(from) => settled(from, mayHaveApplied ? 'unknown' : 'pending', ctx.now()),
 						'record the attempt',
+						takenOver,
 					);
 				},
 			},
 		});
 	} catch (error) {
+		stopRenewing();
 		if (error instanceof JournalError && uncertain)
 			throw journalFailedAfterSend(error, subject, progress.attempts);
 		if (!(error instanceof FinishedElsewhere)) throw error;
 		return ended(ctx, concludeRecord(error.record, subject));
 	}
 
+	stopRenewing();
 	// The loop stopped (aborted, or out of time) before its first attempt used the claim made with the record.
 	if (claimedFirst) {
 		claimedFirst = false;
@@ -168,7 +270,13 @@ export async function runJournaled(
 	// Final writes are best-effort: the request was sent, and a record left inflight is resumed as "unknown" (same key), which is safe.
 	if (settle) {
 		try {
-			await write((from) => settled(from, settle.state, ctx.now(), settle.outcome), 'record the outcome');
+			// What the server answered is recorded whoever holds the operation now; "unknown" is not, over a newer owner's
+			// claim: that attempt's own outcome will say more.
+			await write(
+				(from) => settled(from, settle.state, ctx.now(), settle.outcome),
+				'record the outcome',
+				settle.state === 'unknown' ? takenOver : undefined,
+			);
 		} catch (error) {
 			// Abandoned by hand (forced, from another client or process) while our attempt was on the wire, and the server
 			// has now applied it: left "abandoned", the journal would say "not applied" and invite a new operation, a
@@ -182,6 +290,13 @@ export async function runJournaled(
 		}
 	}
 	return ended(ctx, end);
+}
+
+/** A newer owner took the operation over while we were about to write: its record is ours to build on now. */
+class Adopted extends Error {
+	constructor(readonly record: JournalRecord) {
+		super('operation taken over by a newer owner');
+	}
 }
 
 /** Another runner of the same operation finished it while we were about to write. */

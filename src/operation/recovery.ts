@@ -14,6 +14,7 @@ import { type ByHand, refusal, sameByHand, settledByHand, writeByHand } from './
 import type { ClientContext } from './context.js';
 import { callerBound, journalPort, listUnfinished, readExisting } from './journal-io.js';
 import { resumeOperation } from './resume.js';
+import { setAsideError } from './set-aside.js';
 
 /**
 `client.pending()`: the unfinished operations of the client's scope, oldest first, what a restarted worker has to
@@ -24,7 +25,10 @@ export const listPending = (
 	options: Pick<ResumeAllOptions, 'signal' | 'retry'> = {},
 ): Promise<readonly JournalRecord[]> => listUnfinished(ctx, callerBound(ctx, options));
 
-/** Resumes every unfinished operation with at most `concurrency` in flight; one report per operation, in list order. */
+/**
+Resumes every unfinished operation with at most `concurrency` in flight; one report per operation, in list order. An
+operation set aside (interrupted `maxInterruptedAttempts` times) is reported failed without being run.
+*/
 export async function resumeAllOperations(
 	ctx: ClientContext,
 	options: ResumeAllOptions,
@@ -40,7 +44,14 @@ export async function resumeAllOperations(
 	const worker = async () => {
 		while (next < records.length && !signal?.aborted) {
 			const index = next++;
-			const operation = (records[index] as JournalRecord).operation;
+			const record = records[index] as JournalRecord;
+			const { operation } = record;
+			// Set aside after a crash loop: resuming it takes an explicit resume(operation, { force: true }).
+			if (record.setAsideAt !== undefined) {
+				const error = setAsideError(record, { key: record.key ?? undefined, operation });
+				reports[index] = Object.freeze({ operation, ok: false as const, error });
+				continue;
+			}
 			try {
 				const result: IdemResult = await resumeOperation(ctx, operation, call, onExpired);
 				reports[index] = Object.freeze({ operation, ok: true as const, result });

@@ -1,5 +1,6 @@
 import { InvalidRequestError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
+import { freedByHand, isLeaseLive } from '../journal/lease.js';
 import { rekeyed } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
@@ -85,7 +86,18 @@ export async function resumeOperation<T>(
 	clientOnExpired: OnExpired | undefined,
 ): Promise<IdemResult<T>> {
 	const onExpired = options.onExpired ?? clientOnExpired;
-	const record = await readExisting(journalPort(ctx, operation, callerBound(ctx, options)), ctx.scope);
+	const port = journalPort(ctx, operation, callerBound(ctx, options));
+	let record = await readExisting(port, ctx.scope);
+	// The caller knows the operation's last owner is gone: set aside or held by a lease nobody will renew, it is freed
+	// for this run, which then takes it over as from an owner that died.
+	if (options.force && !isFinished(record.state)) {
+		const held = isLeaseLive(record, await port.now()) && record.lease?.owner !== ctx.owner;
+		if (record.setAsideAt !== undefined || held) {
+			port.ids.key = record.key ?? undefined;
+			record = freedByHand(record, ctx.now(), await port.now());
+			await writeByHand(port, record);
+		}
+	}
 	const send = async (record: JournalRecord): Promise<IdemResult<T>> => {
 		const given = options.request;
 		if (given) {

@@ -95,6 +95,26 @@ export type ClientOptions = {
 	*/
 	keepFinishedMs?: number;
 	/**
+	How long, in ms, an attempt's claim on an operation holds off every other client sharing the journal (other
+	clients, processes, tabs, machines). Its owner renews it every third of this while the request is on the wire;
+	another client that finds it live sends nothing and waits for the outcome, and takes the operation over once it lapses
+	(its owner died). Shorter: a dead owner's operations resume sooner; longer: a journal or event loop that stalls
+	for a while does not let a second attempt out while the first is still on the wire. Measured on the journal's clock
+	when it has one (Redis, Postgres). See docs/leases.md.
+	@default 30_000
+	@example leaseMs: 10_000
+	*/
+	leaseMs?: number;
+	/**
+	Interrupted attempts (each one's owner died or stopped renewing its lease mid-request) after which an operation is
+	set aside rather than taken over again: a request that crashes its worker must not crash every worker in turn. A
+	set-aside operation fails with `OutcomeUnknownError` (reason `interrupted`) before sending, `resumeAll()` skips and
+	reports it, `pending()` lists it (`setAsideAt`), and `resume(operation, { force: true })` runs it again.
+	@default 5
+	@example maxInterruptedAttempts: 3
+	*/
+	maxInterruptedAttempts?: number;
+	/**
 	Called by `resume()`/`resumeAll()` when an interrupted operation's key has outlived the server's retention, so resending it could apply it twice. Look the effect up (the booking, the charge) and decide. Without it, such operations raise `KeyExpiredError`.
 	*/
 	onExpired?: OnExpired;

@@ -51,8 +51,18 @@ export type ResumeOptions<T = unknown> = Pick<CallOptions<T>, 'schema' | 'signal
 	headers?: IdemHeadersInit;
 	/** Per-call override of the client's `onExpired`. */
 	onExpired?: OnExpired;
+	/**
+	Run it although it was set aside (`setAsideAt` on its record: its attempts were cut off mid-request
+	`maxInterruptedAttempts` times, a crash loop), or although another client's lease on it is still running. Only when
+	you know why, and that the process that last sent it is gone: its attempt counts as maybe applied, and the resend
+	goes under the same key. Without it, a set-aside operation fails with `OutcomeUnknownError` (reason `interrupted`)
+	and nothing is sent, and a live lease is waited on (up to `retry.maxRetryTime`) until its owner finishes or it lapses.
+	@default false
+	*/
+	force?: boolean;
 };
 
+/** Operations set aside are not resumed: each is reported with its `OutcomeUnknownError` (reason `interrupted`). */
 export type ResumeAllOptions = Pick<CallOptions, 'signal' | 'timeout' | 'retry'> & {
 	/**
 	How many operations are resumed at once.

@@ -45,7 +45,8 @@ describe('the built idemkey command', () => {
 		expect(await stop(child, 'SIGKILL')).toBe('SIGKILL');
 		const listed = JSON.parse((await cli(['pending', '--json'], { cwd })).stdout);
 		hold = false;
-		const resumed = await cli(['resume', 'book-1'], { cwd });
+		// Its lease would hold a plain resume off until it lapsed: --force says the process is gone.
+		const resumed = await cli(['resume', 'book-1', '--force'], { cwd });
 
 		expect(listed).toMatchObject([
 			{ operation: 'book-1', state: 'inflight', attempts: 1, key: server.keysSeen()[0] },

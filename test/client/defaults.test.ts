@@ -34,6 +34,8 @@ describe('CLIENT_DEFAULTS', () => {
 		'maxStoredBodyBytes',
 		'maxResponseBytes',
 		'keepFinishedMs',
+		'leaseMs',
+		'maxInterruptedAttempts',
 		'scope',
 	] as const)('%s: the @default and the docs table say what the object holds', (name) => {
 		const value = CLIENT_DEFAULTS[name];

@@ -3,6 +3,7 @@ import {
 	bardge,
 	defineDialect,
 	type IdemResult,
+	type Journal,
 	MemoryJournal,
 	OutcomeUnknownError,
 	RequestRejectedError,
@@ -89,7 +90,7 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 		expect((await api.journal.get(api.scope, 'cancel-b1'))?.state).toBe('succeeded');
 	});
 
-	it('two callers sharing a journal cancel at once: the second to arrive is told success too, one effect', async () => {
+	it('two callers sharing a journal cancel at once: one request, and both are told its success', async () => {
 		// Both create the record in the same millisecond: only identity tells whose first attempt it is.
 		vi.useFakeTimers({ toFake: ['Date'] });
 		const state = serve({ bookings: confirmed, latencyMs: 30 });
@@ -98,67 +99,58 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 			client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' }),
 			client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' }),
 		]);
-		expect([a.status, b.status].sort()).toEqual([200, 409]);
-		expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
-		expect(state.requests).toHaveLength(2);
+		// The second caller found the first's lease live: it sent nothing and answered from the journal.
+		expect([a.status, b.status]).toEqual([200, 200]);
+		expect([a.fromJournal, b.fromJournal].sort()).toEqual([false, true]);
+		expect(state.requests).toHaveLength(1);
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 	});
 
-	it('two callers cancel at once and the one that created the record lands second: it is told success too', async () => {
+	it("a second caller sends nothing while the first's cancel is on the wire, then is told its success", async () => {
 		const state = serve({ bookings: confirmed });
 		const journal = new MemoryJournal();
-		// The first caller's request leaves only once the second caller's cancel was applied: an order of events, not a race.
+		let reads = 0;
+		const watched: Journal = {
+			create: (record) => journal.create(record),
+			get: (scope, operation) => {
+				reads++;
+				return journal.get(scope, operation);
+			},
+			compareAndSet: (next) => journal.compareAndSet(next),
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+		};
+		// The first caller's request leaves only once the second caller has looked at the journal while waiting.
 		const late: typeof fetch = async (input, init) => {
-			await waitFor(() => state.effects.get(`POST ${CANCEL}`) === 1, "the other caller's cancel");
+			await waitFor(() => reads >= 2, "the other caller's wait");
 			return fetch(input, init);
 		};
 		const first = client({ journal, fetch: late }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
-		const second = client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
+		const second = client({ journal: watched }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
 		const [a, b] = await Promise.all([first, second]);
-		expect([a.status, b.status]).toEqual([409, 200]);
-		expect(a.replayed).toBe(true);
-		expect(state.requests).toHaveLength(2);
+		expect([a.status, a.fromJournal]).toEqual([200, false]);
+		expect([b.status, b.replayed, b.fromJournal, b.attempts]).toEqual([200, true, true, 0]);
+		expect(state.requests).toHaveLength(1);
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 	});
 
 	it('a caller whose first attempt was turned away (429), rerun meanwhile by another that applied it, is told success', async () => {
 		const state = serve({ bookings: confirmed, faults: ['429'] });
 		const journal = new MemoryJournal();
-		let sends = 0;
-		let firstDone = false;
-		// The first caller's retry lands after the second caller's request was applied, and the second caller's answer
-		// comes back only once the first caller has finished: the first meets 409 already_cancelled while the journal
-		// still shows the other attempt in flight. Ordered by events, so no machine is too slow or too fast for it.
-		const lateRetry: typeof fetch = async (input, init) => {
-			if (sends++ > 0)
-				await waitFor(() => state.effects.get(`POST ${CANCEL}`) === 1, "the other caller's cancel");
-			return fetch(input, init);
-		};
-		const slowAnswer: typeof fetch = async (input, init) => {
-			const response = await fetch(input, init);
-			await waitFor(() => firstDone, 'the first caller to finish');
-			return response;
-		};
 		let second: Promise<IdemResult> | undefined;
 		const first = client({
 			journal,
-			fetch: lateRetry,
 			onEvent: (event) => {
 				if (event.type === 'retry')
-					second ??= client({ journal, fetch: slowAnswer }).post('bookings/b1/cancel', {
-						operation: 'cancel-b1',
-					});
+					second ??= client({ journal }).post('bookings/b1/cancel', { operation: 'cancel-b1' });
 			},
-		})
-			.post('bookings/b1/cancel', { operation: 'cancel-b1' })
-			.finally(() => {
-				firstDone = true;
-			});
+		}).post('bookings/b1/cancel', { operation: 'cancel-b1' });
 		const a = await first;
 		const b = await second;
-		expect([a.status, a.replayed, a.attempts]).toEqual([409, true, 2]);
+		// Its retry found the other caller's attempt on the wire (or already answered): it waited and took that answer.
+		expect([a.status, a.replayed, a.fromJournal]).toEqual([200, true, true]);
 		expect(b?.status).toBe(200);
-		expect(state.requests).toHaveLength(3);
+		expect(state.requests).toHaveLength(2);
 		expect(state.effects.get(`POST ${CANCEL}`)).toBe(1);
 	});
 

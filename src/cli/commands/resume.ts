@@ -40,6 +40,8 @@ original request, and Authorization/Cookie/API-key headers again with --header.
 Options:
   --all                 resume every unfinished operation of the scope, oldest first
   --concurrency N       operations resumed at once with --all (default: 4)
+  --force               resume <OP> although it was set aside (interrupted too often) or another
+                        process's lease on it still runs: only when you know that process is gone
   --base-url ORIGIN     send to this scheme://host[:port] instead of the journaled one
                         (paths are kept; the operations stay the same)
 ${SEND_HELP}
@@ -56,6 +58,7 @@ ${EXIT_CODE_HELP}`;
 
 const FLAGS = {
 	all: { type: 'boolean' },
+	force: { type: 'boolean' },
 	concurrency: { type: 'string' },
 	'base-url': { type: 'string' },
 	...SEND_FLAGS,
@@ -92,6 +95,7 @@ async function resumeOne(
 	client: IdemClient,
 	operation: string,
 	bounds: ReturnType<typeof journalWaitBounds>,
+	force: boolean,
 ): Promise<number> {
 	if (!(await readOperation(client.journal, client.scope, operation, bounds))) {
 		throw new CliError(
@@ -99,7 +103,7 @@ async function resumeOne(
 			EXIT_CODES.not_found,
 		);
 	}
-	const result = await client.resume(operation, signalOption(io));
+	const result = await client.resume(operation, { ...signalOption(io), ...(force ? { force } : {}) });
 	writeBody(io, result.data);
 	say(io.stderr, `idemkey: ${statusLine(result)}`);
 	return EXIT_CODES.ok;
@@ -117,6 +121,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 		}
 		const concurrency = intFlag('concurrency', values.concurrency, 1, 256);
 		if (concurrency !== undefined && !values.all) throw usageError('--concurrency goes with --all.');
+		if (values.force && values.all) throw usageError('--force goes with one operation, not --all.');
 		const origin = values['base-url'] === undefined ? undefined : originFlag(values['base-url']);
 		const send = sendOptions(values);
 		const bounds = journalWaitBounds(io, values['max-time']);
@@ -133,7 +138,7 @@ export async function resumeCommand(argv: readonly string[], io: CliIo): Promise
 					scope,
 					...(origin ? { fetch: rebasedFetch(origin) } : {}),
 				});
-				if (operation !== undefined) return resumeOne(io, client, operation, bounds);
+				if (operation !== undefined) return resumeOne(io, client, operation, bounds, values.force === true);
 				const reports = await client.resumeAll({
 					...(concurrency === undefined ? {} : { concurrency }),
 					...signalOption(io),

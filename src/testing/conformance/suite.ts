@@ -6,16 +6,19 @@ import { createCases } from './cases/create.js';
 import { fidelityCases } from './cases/fidelity.js';
 import { garbageCollectionCases } from './cases/garbage-collection.js';
 import { isolationCases } from './cases/isolation.js';
+import { leaseCases } from './cases/leases.js';
 import { listingCases } from './cases/listing.js';
 import { getCases, scopeCases } from './cases/lookup.js';
 import { recordMaker, uid } from './records.js';
 
-/** The contract, in the order a reader meets it: writing, reading, racing, listing, forgetting, keeping intact. */
+/** The contract, in the order a reader meets it: writing, reading, racing, leasing, listing, forgetting, keeping
+intact. */
 const CONFORMANCE_GROUPS: readonly CaseGroup[] = [
 	createCases,
 	getCases,
 	scopeCases,
 	compareAndSetCases,
+	leaseCases,
 	listingCases,
 	garbageCollectionCases,
 	fidelityCases,
@@ -23,7 +26,7 @@ const CONFORMANCE_GROUPS: readonly CaseGroup[] = [
 ];
 
 /**
-Runs the `Journal` contract against any implementation: atomic create-if-absent, compare-and-set on `revision`, scope isolation, listing, garbage collection, record fidelity and isolation from callers' objects. `makeJournal` is called once per test; return an empty journal, or one shared with other data (every test writes its own scope).
+Runs the `Journal` contract against any implementation: atomic create-if-absent, compare-and-set on `revision`, leases and fences, scope isolation, listing, garbage collection, record fidelity and isolation from callers' objects. `makeJournal` is called once per test; return an empty journal, or one shared with other data (every test writes its own scope).
 
 ```ts
 import { describe, it, expect } from 'vitest';

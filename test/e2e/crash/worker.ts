@@ -15,6 +15,10 @@ const api = createClient({
 	journal,
 	scope: 'crash-test',
 	retry: { limit: 20, inProgressLimit: 50, baseDelay: 5, maxDelay: 50, inProgressDelay: 5 },
+	// A killed run's claims hold off the next run until their leases lapse: short ones keep the restarts quick. The
+	// kills are the test's own, not a crash loop: no operation is set aside however often it is cut off.
+	leaseMs: 250,
+	maxInterruptedAttempts: Number.POSITIVE_INFINITY,
 });
 
 const resumed = await api.resumeAll({ concurrency: CONCURRENCY });

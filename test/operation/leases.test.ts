@@ -1,0 +1,451 @@
+import { describe, expect, it } from 'vitest';
+import {
+	createClient,
+	InProgressError,
+	type Journal,
+	type JournalRecord,
+	MemoryJournal,
+	OutcomeUnknownError,
+} from '../../src/index.js';
+import { leasedClaim, newLeasedRecord } from '../../src/journal/lease.js';
+import { sendJson } from '../helpers/loopback-server.js';
+import { onTheWireServer } from './on-the-wire.js';
+import { fast, refusalOf, rejectionOf, serve } from './support.js';
+
+const SCOPE = 'default';
+
+/** What a process that died mid-attempt leaves: `operation` claimed by `owner` under a lease running to `until`. */
+async function leftBy(
+	journal: Journal,
+	operation: string,
+	owner: string,
+	until: number,
+	extra: Partial<JournalRecord> = {},
+	body: unknown = { operation },
+): Promise<JournalRecord> {
+	// The record the client would make for this request: the fingerprint is read off a real run's record.
+	const probe = new MemoryJournal();
+	const server = await serve((_req, res) => sendJson(res, 201, {}));
+	await createClient({ baseUrl: server.url, journal: probe }).post('orders', { json: body, operation });
+	const model = (await probe.get(SCOPE, operation)) as JournalRecord;
+	const record = {
+		...newLeasedRecord(
+			{
+				scope: SCOPE,
+				operation,
+				key: `key-${operation}`,
+				fingerprint: model.fingerprint,
+				method: 'POST',
+				path: model.path,
+				now: Date.now(),
+				retentionMs: undefined,
+				keepMs: 86_400_000,
+				request: model.request,
+			},
+			{ owner, until },
+		),
+		...extra,
+	};
+	await journal.create(record);
+	return record;
+}
+
+describe('two clients sharing one MemoryJournal', () => {
+	it('run the same operations at once with never two attempts of one on the wire, one request and one effect each', async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		const a = createClient({ baseUrl: wire.server.url, journal, retry: fast });
+		const b = createClient({ baseUrl: wire.server.url, journal, retry: fast });
+		const operations = Array.from({ length: 40 }, (_, i) => `order-${i}`);
+		const run = (client: typeof a) =>
+			Promise.all(operations.map((operation) => client.post('orders', { json: { operation }, operation })));
+		const [fromA, fromB] = await Promise.all([run(a), run(b)]);
+
+		expect(wire.overlaps()).toBe(0);
+		expect([...wire.effects.values()].every((n) => n === 1)).toBe(true);
+		expect(wire.effects.size).toBe(operations.length);
+		// The one that found the other's lease sent nothing: one request per operation in all.
+		expect(wire.server.received).toHaveLength(operations.length);
+		for (const [i, ra] of fromA.entries()) {
+			const rb = fromB[i];
+			expect(rb?.key).toBe(ra.key);
+			expect(rb?.data).toEqual(ra.data);
+			expect([ra.fromJournal, rb?.fromJournal].filter(Boolean)).toHaveLength(1);
+		}
+	});
+});
+
+describe("another owner's lease", () => {
+	it('is waited on while live, then taken over once it lapses (its owner died): one request, counted as an interruption', async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		const until = Date.now() + 150;
+		await leftBy(journal, 'order-1', 'a-dead-process', until);
+		const api = createClient({ baseUrl: wire.server.url, journal, retry: fast });
+		const res = await api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' });
+		const arrivedAt = Date.now();
+
+		expect(res.status).toBe(201);
+		expect(res.key).toBe('key-order-1');
+		expect(wire.server.received).toHaveLength(1);
+		// Sent only once the dead owner's lease had run out.
+		expect(arrivedAt).toBeGreaterThanOrEqual(until);
+		const record = await journal.get(SCOPE, 'order-1');
+		expect(record?.state).toBe('succeeded');
+		expect(record?.interruptions).toBe(1);
+		expect(record?.lease?.fence).toBe(2);
+		expect(record?.lease?.owner).not.toBe('a-dead-process');
+		expect(record?.attemptsStarted).toBe(2);
+	});
+
+	it('wakes a waiter as soon as the record is written, on a journal that tells of changes (no looking in between)', async () => {
+		let release = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const server = await serve(async (_req, res) => {
+			await held;
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const journal = new MemoryJournal();
+		let reads = 0;
+		let subscribed = false;
+		const counted: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => {
+				reads++;
+				return journal.get(scope, operation);
+			},
+			compareAndSet: (next) => journal.compareAndSet(next),
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+			subscribe: (listener) => {
+				subscribed = true;
+				return journal.subscribe(listener);
+			},
+		};
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const owner = createClient({ baseUrl: server.url, journal }).post('orders', body);
+		while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+		const waiter = createClient({ baseUrl: server.url, journal: counted }).post('orders', body);
+		// The owner's answer comes a while after the waiter began to wait: a waiter that only looked would have looked
+		// several times by then (10 ms, then 20, 40, ...); this one's first look is a second away.
+		while (!subscribed) await new Promise((r) => setTimeout(r, 5));
+		await new Promise((r) => setTimeout(r, 100));
+		release();
+		const [a, b] = await Promise.all([owner, waiter]);
+		expect(b.data).toEqual(a.data);
+		expect(b.fromJournal).toBe(true);
+		// One read, on the journal's word that the record was written.
+		expect(reads).toBe(1);
+		expect(server.received).toHaveLength(1);
+	});
+
+	it('is renewed while its request is on the wire, however long past leaseMs: the waiter never takes it over', async () => {
+		const journal = new MemoryJournal();
+		let renewals = 0;
+		const counting: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => journal.get(scope, operation),
+			compareAndSet: async (next) => {
+				const stored = await journal.get(next.scope, next.operation);
+				const ok = await journal.compareAndSet(next);
+				if (ok && stored?.state === 'inflight' && next.state === 'inflight') renewals++;
+				return ok;
+			},
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+		};
+		// The owner's request is answered only after its lease was renewed three times, so it outlives three leases'
+		// worth of renewals; a second request (a takeover) ends the wait too, and fails the test.
+		const server = await serve(async (_req, res) => {
+			while (renewals < 3 && server.received.length < 2) await new Promise((r) => setTimeout(r, 5));
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const options = { baseUrl: server.url, journal: counting, leaseMs: 300, retry: fast };
+		const owner = createClient(options).post('orders', body);
+		while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+		const waiter = createClient(options).post('orders', body);
+		const [a, b] = await Promise.all([owner, waiter]);
+		expect(server.received).toHaveLength(1);
+		expect(renewals).toBeGreaterThanOrEqual(3);
+		expect(b.data).toEqual(a.data);
+		expect(b.fromJournal).toBe(true);
+		expect((await journal.get(SCOPE, 'order-1'))?.interruptions).toBeUndefined();
+	});
+
+	it('holds a waiter no longer than its deadline: InProgressError, nothing sent', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		const journal = new MemoryJournal();
+		await leftBy(journal, 'order-1', 'a-live-process', Date.now() + 60_000);
+		const api = createClient({ baseUrl: server.url, journal, retry: { ...fast, maxRetryTime: 80 } });
+		const error = await rejectionOf(
+			api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }),
+		);
+		expect(error).toBeInstanceOf(InProgressError);
+		expect((error as InProgressError).message).toContain('being sent by another client');
+		expect((error as InProgressError).key).toBe('key-order-1');
+		expect(server.received).toHaveLength(0);
+		expect((await journal.get(SCOPE, 'order-1'))?.lease?.owner).toBe('a-live-process');
+	});
+
+	it('holds a waiter no longer than its signal: outcome unknown (the other attempt may land), nothing sent, the record untouched', async () => {
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		const journal = new MemoryJournal();
+		const left = await leftBy(journal, 'order-1', 'a-live-process', Date.now() + 60_000);
+		let reads = 0;
+		const controller = new AbortController();
+		const watched: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => {
+				// Aborted once the caller is waiting: it has looked at the record again.
+				if (++reads === 2) controller.abort(new Error('caller gave up'));
+				return journal.get(scope, operation);
+			},
+			compareAndSet: (next) => journal.compareAndSet(next),
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+		};
+		const api = createClient({ baseUrl: server.url, journal: watched, retry: fast });
+		const error = await rejectionOf(
+			api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1', signal: controller.signal }),
+		);
+		expect(error).toBeInstanceOf(OutcomeUnknownError);
+		expect((error as OutcomeUnknownError).reason).toBe('aborted');
+		expect((error as OutcomeUnknownError).cause).toBe(controller.signal.reason);
+		expect(server.received).toHaveLength(0);
+		expect(await journal.get(SCOPE, 'order-1')).toEqual(left);
+	});
+
+	it("of a writer paused past its lease: its late writes do not overwrite the new owner's, it adopts that outcome", async () => {
+		const wire = await onTheWireServer();
+		const inner = new MemoryJournal();
+		// Every record written, in order, whoever wrote it.
+		const written: JournalRecord[] = [];
+		const journal: Journal = {
+			create: (r) => inner.create(r),
+			get: (scope, operation) => inner.get(scope, operation),
+			compareAndSet: async (next) => {
+				const ok = await inner.compareAndSet(next);
+				if (ok) written.push(next);
+				return ok;
+			},
+			listUnfinished: (scope) => inner.listUnfinished(scope),
+			collectGarbage: (now) => inner.collectGarbage(now),
+		};
+		// The paused owner: its renewals never land (a stalled journal connection), and its first request is cut off
+		// only once the new owner's request has reached the server.
+		const stalled: Journal = {
+			...journal,
+			compareAndSet: async (next) => {
+				const stored = await journal.get(next.scope, next.operation);
+				const renewal = stored?.state === 'inflight' && next.state === 'inflight';
+				return renewal && stored.attemptsStarted === next.attemptsStarted
+					? false
+					: journal.compareAndSet(next);
+			},
+		};
+		let calls = 0;
+		const cutOff: typeof fetch = async (input, init) => {
+			if (calls++ > 0) return fetch(input, init);
+			while (wire.server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+			throw new TypeError('fetch failed');
+		};
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const paused = createClient({
+			baseUrl: wire.server.url,
+			journal: stalled,
+			fetch: cutOff,
+			leaseMs: 60,
+			retry: fast,
+		});
+		const first = paused.post('orders', body);
+		// The new owner arrives once the paused one holds the operation.
+		while (!(await journal.get(SCOPE, 'order-1'))) await new Promise((r) => setTimeout(r, 5));
+		const taker = createClient({ baseUrl: wire.server.url, journal, leaseMs: 60, retry: fast });
+		const [late, taken] = await Promise.all([first, taker.post('orders', body)]);
+
+		expect(taken.fromJournal).toBe(false);
+		expect(late.fromJournal).toBe(true);
+		expect(late.data).toEqual(taken.data);
+		expect(wire.server.received).toHaveLength(1);
+		// From the takeover on, the new owner's attempt stayed recorded as on the wire until its answer came.
+		const takeover = written.findIndex((r) => r.lease?.fence === 2);
+		expect(written.slice(takeover).map((r) => r.state)).toEqual([
+			...written.slice(takeover, -1).map(() => 'inflight'),
+			'succeeded',
+		]);
+		const record = await journal.get(SCOPE, 'order-1');
+		expect(record?.state).toBe('succeeded');
+		expect(record?.interruptions).toBe(1);
+	});
+});
+
+describe("a journal's own clock", () => {
+	it("decides when a lease lapses, not this machine's, and is asked once, not per call", async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		// The store's clock runs ten minutes ahead of this machine's.
+		const AHEAD = 600_000;
+		let asked = 0;
+		const clocked: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => journal.get(scope, operation),
+			compareAndSet: (next) => journal.compareAndSet(next),
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+			now: async () => {
+				asked++;
+				return Date.now() + AHEAD;
+			},
+		};
+		// A dead owner's lease, lapsing 150 ms from now on the store's clock (read by this machine's, ten minutes on).
+		const until = Date.now() + AHEAD + 150;
+		await leftBy(journal, 'order-0', 'a-dead-process', until);
+		const api = createClient({
+			baseUrl: wire.server.url,
+			journal: clocked,
+			retry: { ...fast, maxRetryTime: 10_000 },
+		});
+		const res = await api.post('orders', { json: { operation: 'order-0' }, operation: 'order-0' });
+		expect(res.fromJournal).toBe(false);
+		expect(wire.server.received).toHaveLength(1);
+		// Its claims are stamped on the store's clock too.
+		const record = await journal.get(SCOPE, 'order-0');
+		expect(record?.lease?.until).toBeGreaterThan(until);
+
+		for (let i = 1; i <= 20; i++)
+			await api.post('orders', { json: { operation: `order-${i}` }, operation: `order-${i}` });
+		expect(asked).toBe(1);
+	});
+});
+
+describe('resume with force', () => {
+	it("takes over another owner's live lease at once (the caller knows that process is gone), under the same key", async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		await leftBy(journal, 'order-1', 'a-killed-process', Date.now() + 60_000);
+		const api = createClient({ baseUrl: wire.server.url, journal, retry: { ...fast, maxRetryTime: 5_000 } });
+		const res = await api.resume('order-1', { force: true });
+		expect([res.status, res.key]).toEqual([201, 'key-order-1']);
+		expect(wire.server.received).toHaveLength(1);
+		const record = await journal.get(SCOPE, 'order-1');
+		expect([record?.state, record?.interruptions, record?.lease?.fence]).toEqual(['succeeded', 1, 2]);
+	});
+});
+
+describe('an operation interrupted maxInterruptedAttempts times', () => {
+	const setUp = async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		// Four owners died mid-attempt before; the fifth's lease has lapsed too.
+		await leftBy(journal, 'poison', 'fifth-dead-process', Date.now() - 1, { interruptions: 4 });
+		const api = createClient({ baseUrl: wire.server.url, journal, retry: fast });
+		return { wire, journal, api, body: { json: { operation: 'poison' }, operation: 'poison' } };
+	};
+
+	it('is set aside: every run fails with OutcomeUnknownError saying how to resume it, and nothing is sent', async () => {
+		const { wire, journal, api, body } = await setUp();
+		for (let run = 0; run < 2; run++) {
+			const error = await rejectionOf(api.post('orders', body));
+			expect(error).toBeInstanceOf(OutcomeUnknownError);
+			expect((error as OutcomeUnknownError).reason).toBe('interrupted');
+			expect((error as Error).message).toContain('resume("poison", { force: true })');
+		}
+		expect(wire.server.received).toHaveLength(0);
+		const record = await journal.get(SCOPE, 'poison');
+		expect([record?.state, record?.interruptions, typeof record?.setAsideAt]).toEqual([
+			'unknown',
+			5,
+			'number',
+		]);
+	});
+
+	it('is listed by pending(), skipped and reported by resumeAll(), and run by resume() with force only', async () => {
+		const { wire, api, body } = await setUp();
+		await rejectionOf(api.post('orders', body));
+		const pending = await api.pending();
+		expect(pending.map((r) => [r.operation, typeof r.setAsideAt])).toEqual([['poison', 'number']]);
+
+		const reports = await api.resumeAll();
+		expect(reports).toHaveLength(1);
+		const [report] = reports;
+		expect(report?.ok).toBe(false);
+		expect(report?.ok === false && report.error).toBeInstanceOf(OutcomeUnknownError);
+		expect(await rejectionOf(api.resume('poison'))).toBeInstanceOf(OutcomeUnknownError);
+		expect(wire.server.received).toHaveLength(0);
+
+		const res = await api.resume('poison', { force: true });
+		expect(res.status).toBe(201);
+		expect(res.key).toBe('key-poison');
+		expect(wire.server.received).toHaveLength(1);
+		const record = await api.journal.get(SCOPE, 'poison');
+		expect([record?.state, record?.setAsideAt, record?.interruptions]).toEqual(['succeeded', undefined, 0]);
+	});
+});
+
+describe('a claim by another owner landing first', () => {
+	it('makes the loser wait for that attempt rather than claim over it', async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		// The operation ended unknown earlier; both clients now race to claim it again.
+		const left = await leftBy(journal, 'order-1', 'earlier', Date.now() - 1);
+		await journal.compareAndSet({ ...left, state: 'unknown', revision: 2, attemptsFinished: 1 });
+		const a = createClient({ baseUrl: wire.server.url, journal, retry: fast });
+		const b = createClient({ baseUrl: wire.server.url, journal, retry: fast });
+		const [ra, rb] = await Promise.all([a.post('orders', body), b.post('orders', body)]);
+		expect(wire.overlaps()).toBe(0);
+		expect(wire.server.received).toHaveLength(1);
+		expect([ra.fromJournal, rb.fromJournal].sort()).toEqual([false, true]);
+		expect((await journal.get(SCOPE, 'order-1'))?.lease?.fence).toBe(2);
+	});
+});
+
+describe('the lease options', () => {
+	it.each<[string, Record<string, unknown>, string]>([
+		['leaseMs under 3 ms (no time to renew)', { leaseMs: 2 }, 'leaseMs'],
+		['leaseMs past a day', { leaseMs: 86_400_001 }, 'leaseMs'],
+		['leaseMs not whole', { leaseMs: 10.5 }, 'leaseMs'],
+		['leaseMs as a string', { leaseMs: '30000' }, 'leaseMs'],
+		['maxInterruptedAttempts 0', { maxInterruptedAttempts: 0 }, 'maxInterruptedAttempts'],
+		['maxInterruptedAttempts not whole', { maxInterruptedAttempts: 2.5 }, 'maxInterruptedAttempts'],
+		['maxInterruptedAttempts NaN', { maxInterruptedAttempts: Number.NaN }, 'maxInterruptedAttempts'],
+	])('refuses %s at createClient, naming it', (_name, options, field) => {
+		const error = refusalOf(() => createClient(options));
+		expect(error.field).toBe(field);
+		expect(error.message).toContain(field);
+	});
+
+	it.each([
+		{ leaseMs: 3 },
+		{ leaseMs: 86_400_000 },
+		{ maxInterruptedAttempts: 1 },
+		{ maxInterruptedAttempts: Number.POSITIVE_INFINITY },
+	])('accepts %o', (options) => {
+		expect(() => createClient(options)).not.toThrow();
+	});
+});
+
+// Kept apart from the conformance suite: the client's reading of leases the suite cannot see.
+describe('leasedClaim over a record left by a client without leases', () => {
+	it('reads its inflight claim as lapsed: taken over at once', () => {
+		const { lease: _, ...old } = newLeasedRecord(
+			{
+				scope: SCOPE,
+				operation: 'op',
+				key: 'k',
+				fingerprint: 'f',
+				method: 'POST',
+				path: '/p',
+				now: 1,
+				retentionMs: undefined,
+				keepMs: 1,
+			},
+			{ owner: 'x', until: 2 },
+		);
+		const next = leasedClaim(old, 3, { owner: 'me', until: 4 });
+		expect([next.lease?.fence, next.interruptions]).toEqual([1, 1]);
+	});
+});
