@@ -21,7 +21,14 @@ trace.setGlobalTracerProvider(
 );
 
 const journal = new FileJournal({ directory });
-const api = createClient({ baseUrl, journal, scope: 'tracing', retry: { baseDelay: 5, maxDelay: 20 } });
+// A short lease: the resuming process takes the killed one's attempt over once it lapses (the default waits 30 s).
+const api = createClient({
+	baseUrl,
+	journal,
+	scope: 'tracing',
+	leaseMs: 300,
+	retry: { baseDelay: 5, maxDelay: 20 },
+});
 
 if (mode === 'first') {
 	await trace.getTracer('shop').startActiveSpan('checkout', async (span) => {
