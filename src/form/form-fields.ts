@@ -8,10 +8,9 @@ included), as a plain object. Read before anything is disabled: FormData leaves 
 export function formFields(form: HTMLFormElement, submitter: HTMLElement | null): FormFields {
 	const fields = new Map<string, string | string[]>();
 	for (const [name, value] of new FormData(form, submitter)) {
-		if (typeof value !== 'string')
-			throw mustBe(`the form field "${name}"`, 'text (a file needs options.body)', value);
+		if (typeof value !== 'string') throw mustBe(name, 'text', value);
 		const had = fields.get(name);
-		fields.set(name, had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value]);
+		fields.set(name, had === undefined ? value : [had, value].flat());
 	}
 	// fromEntries defines own properties: a field named "__proto__" stays a field.
 	return Object.fromEntries(fields);

@@ -1,9 +1,10 @@
 import type { FormFields, FormGuard, GuardFormOptions } from '../types/form.js';
 import { mustBe } from '../utils/input.js';
 import { formFields } from './form-fields.js';
-import { formSession, Unreadable } from './session.js';
+import { isUnknown } from './machine.js';
+import { formSession } from './session.js';
 
-type Busy = HTMLElement & { disabled?: boolean };
+type Busy = HTMLElement & { disabled?: boolean | undefined };
 
 /**
 Guards a form: one operation per filled-in form, kept across reloads of the tab; the submitter disabled and
@@ -14,39 +15,25 @@ export function guardForm<T = unknown, B = FormFields>(
 	form: HTMLFormElement,
 	options: GuardFormOptions<T, B>,
 ): FormGuard<T, never> {
-	if (typeof form?.addEventListener !== 'function' || typeof form.checkValidity !== 'function') {
-		throw mustBe('form', 'a <form> element', form);
-	}
+	if (typeof form?.addEventListener !== 'function') throw mustBe('form', 'a form', form);
 	// The attribute, not `form.name`: a field named "name" shadows that property.
 	const name = options?.name ?? (form.getAttribute('name') || form.id);
 	const read = options?.body ?? (formFields as unknown as NonNullable<GuardFormOptions<T, B>['body']>);
 	let submitter: HTMLElement | null = null;
-	// What was changed to show the request on its way, with the values to put back.
-	let marked: [Busy, boolean | undefined, string | null][] = [];
-
-	const restore = () => {
-		for (const [element, disabled, busy] of marked) {
-			if (disabled !== undefined) element.disabled = disabled;
-			if (busy === null) element.removeAttribute('aria-busy');
-			else element.setAttribute('aria-busy', busy);
-		}
-		marked = [];
-	};
-	// Marked at once on submit (before the journal is even read), unmarked when the state is no longer `submitting`.
-	const mark = () => {
-		if (marked.length > 0) return;
-		for (const element of [form, submitter] as (Busy | null)[]) {
-			if (!element) continue;
-			marked.push([
-				element,
-				element === form ? undefined : element.disabled,
-				element.getAttribute('aria-busy'),
-			]);
-			if (element !== form) element.disabled = true;
-			element.setAttribute('aria-busy', 'true');
+	// The submitter while it shows the request on its way. It was enabled before (a disabled one cannot submit).
+	let marked: Busy | undefined;
+	// Set at once on submit (before the journal is even read), so a second click meets a disabled button.
+	const busy = (on: boolean) => {
+		const element: Busy | undefined = on ? (marked ??= submitter ?? undefined) : marked;
+		if (!element) return;
+		element.disabled = on;
+		if (on) element.setAttribute('aria-busy', 'true');
+		else {
+			element.removeAttribute('aria-busy');
+			marked = undefined;
 		}
 	};
-	const paint = () => (session.state.status === 'submitting' ? mark() : restore());
+	const paint = () => busy(session.state.status === 'submitting');
 	const session = formSession<T, B>(name, options?.send, {
 		...options,
 		onChange: (state) => {
@@ -56,33 +43,34 @@ export function guardForm<T = unknown, B = FormFields>(
 	});
 
 	const submit = () => {
-		let body: B | Unreadable;
+		let body: B | undefined;
+		let unreadable: unknown;
 		try {
 			body = read(form, submitter);
 		} catch (error) {
-			body = new Unreadable(error);
+			unreadable = error;
 		}
-		const done = session.submit(body);
-		mark();
+		const done = session.submit(body as B, unreadable);
+		busy(true);
 		return done.finally(paint);
 	};
-	const onSubmit = (event: Event) => {
-		event.preventDefault();
-		submitter = (event as SubmitEvent).submitter ?? null;
-		void submit();
-	};
-	const onInput = () => {
-		const { status } = session.state;
-		if (status !== 'unknown' && status !== 'changed-after-unknown') return;
+	// One listener for the three events: `submit` sends, `input`/`change` tell an edit after an unknown outcome.
+	const listener = (event: Event) => {
+		if (event.type === 'submit') {
+			event.preventDefault();
+			submitter = (event as SubmitEvent).submitter ?? null;
+			void submit();
+			return;
+		}
+		if (!isUnknown(session.state)) return;
 		try {
-			session.edited(read(form, submitter));
+			session.edit(read(form, submitter));
 		} catch {
 			// A body that cannot be read is not a reason to break typing; the submit will report it.
 		}
 	};
-	form.addEventListener('submit', onSubmit);
-	form.addEventListener('input', onInput);
-	form.addEventListener('change', onInput);
+	const EVENTS = ['submit', 'input', 'change'];
+	for (const type of EVENTS) form.addEventListener(type, listener);
 
 	return {
 		get state() {
@@ -93,10 +81,8 @@ export function guardForm<T = unknown, B = FormFields>(
 		retry: session.retry,
 		startOver: session.startOver,
 		dispose() {
-			form.removeEventListener('submit', onSubmit);
-			form.removeEventListener('input', onInput);
-			form.removeEventListener('change', onInput);
-			restore();
+			for (const type of EVENTS) form.removeEventListener(type, listener);
+			busy(false);
 			session.dispose();
 		},
 	};

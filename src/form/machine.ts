@@ -17,15 +17,13 @@ export type FormEvent =
 	| 'restored' // on load: this tab's submission had succeeded
 	| 'start-over';
 
-const again = { 'start-over': 'idle', submit: 'submitting' } as const;
-
 export const TRANSITIONS: Readonly<Record<FormStatus, Partial<Record<FormEvent, FormStatus>>>> = {
 	idle: { submit: 'submitting', found: 'unknown', restored: 'succeeded' },
 	submitting: { succeeded: 'succeeded', rejected: 'rejected', unknown: 'unknown' },
-	succeeded: again,
-	rejected: again,
-	unknown: { ...again, edited: 'changed-after-unknown' },
-	'changed-after-unknown': { ...again, reverted: 'unknown' },
+	succeeded: { 'start-over': 'idle', submit: 'submitting' },
+	rejected: { 'start-over': 'idle', submit: 'submitting' },
+	unknown: { 'start-over': 'idle', submit: 'submitting', edited: 'changed-after-unknown' },
+	'changed-after-unknown': { 'start-over': 'idle', submit: 'submitting', reverted: 'unknown' },
 };
 
 export const transition = (status: FormStatus, event: FormEvent): FormStatus | undefined =>
@@ -52,3 +50,7 @@ export const SUBMIT_ACTIONS: Readonly<
 
 export const submitAction = (status: FormStatus, changed: boolean): SubmitAction =>
 	SUBMIT_ACTIONS[status][changed ? 1 : 0];
+
+/** `unknown` or `changed-after-unknown`: what `retry()` resends and an edit is reported against. */
+export const isUnknown = (state: { status: FormStatus }): boolean =>
+	submitAction(state.status, false) === 'resend';

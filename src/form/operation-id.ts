@@ -18,7 +18,7 @@ export function contentHash(values: unknown): string {
 	try {
 		json = canonicalJson(values);
 	} catch {
-		throw mustBe('the form body', 'JSON-serialisable (no cycle, no BigInt)', values);
+		throw mustBe('body', 'JSON data', values);
 	}
 	let hash = 0x811c9dc5;
 	for (let i = 0; i < json.length; i++) hash = Math.imul(hash ^ json.charCodeAt(i), 0x01000193);
@@ -26,15 +26,12 @@ export function contentHash(values: unknown): string {
 }
 
 export const mintFormOperation = (name: string, hash: string): string =>
-	`${formPrefix(name)}${hash}.${mintKey()}`;
+	contentPrefix(name, hash) + mintKey();
 
-/** The content hash an operation id carries; `undefined` for one this module did not mint. */
-export const hashOf = (operation: string | undefined): string | undefined =>
-	operation?.slice(operation.lastIndexOf(':') + 1).split('.')[0];
+/** The start of every operation id of this form and content: what another tab's operation is found by. */
+export const contentPrefix = (name: string, hash: string): string => `${formPrefix(name)}${hash}.`;
 
-export function checkFormName(name: unknown): string {
-	if (typeof name !== 'string' || !/^[^:]{1,200}$/.test(name)) {
-		throw mustBe('the form name', 'a string of 1 to 200 characters without ":"', name);
-	}
-	return name;
+export function checkFormName(name: unknown): void {
+	if (typeof name !== 'string' || !/^[^:]{1,200}$/.test(name))
+		throw mustBe('name', 'up to 200 characters but ":"', name);
 }

@@ -22,15 +22,7 @@ export function submitOnce<T = unknown, V = unknown>(
 		typeof send === 'function' ? (values, call) => send(call, values as V) : send,
 		options,
 	);
-	return Object.defineProperty(
-		Object.assign((values?: V) => session.submit(values), {
-			ready: session.ready,
-			edit: (values: V) => session.edited(values),
-			retry: session.retry,
-			startOver: session.startOver,
-			dispose: session.dispose,
-		}),
-		'state',
-		{ get: () => session.state },
-	) as FormSubmit<T, V>;
+	// The session's own properties, its `state` getter included, on the function that submits.
+	const submit = (values?: V) => session.submit(values);
+	return Object.defineProperties(submit, Object.getOwnPropertyDescriptors(session)) as FormSubmit<T, V>;
 }

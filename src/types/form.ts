@@ -23,7 +23,7 @@ export type FormStatus =
 	| 'unknown'
 	| 'changed-after-unknown';
 
-/** A snapshot of a form's operation, frozen; a new one on every change. */
+/** A snapshot of a form's operation: a new object on every change (compare by identity). */
 export type FormState<T = unknown> = {
 	readonly status: FormStatus;
 	/** The operation id (`form:<name>:...`); `undefined` until the first submit and after `startOver()`. */
@@ -61,12 +61,6 @@ export type FormOptions<T = unknown> = {
 	@default sessionStorage (memory only where the browser refuses storage)
 	*/
 	storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null | undefined;
-	/**
-	On load, an unfinished submission of this form (left by a reload or a closed tab) is reported as `unknown` for the
-	page to offer `retry()`; `true` resends it at once instead (same request, same key).
-	@default false
-	*/
-	finishOnLoad?: boolean | undefined;
 };
 
 /** The fields of a form as a plain object: a name given more than once (checkboxes) gets an array. */
