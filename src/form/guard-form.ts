@@ -24,12 +24,12 @@ export function guardForm<T = unknown, B = FormFields>(
 	let marked: Busy | undefined;
 	// Set at once on submit (before the journal is even read), so a second click meets a disabled button.
 	const busy = (on: boolean) => {
-		const element: Busy | undefined = on ? (marked ??= submitter ?? undefined) : marked;
-		if (!element) return;
-		element.disabled = on;
-		if (on) element.setAttribute('aria-busy', 'true');
+		if (on) marked ??= submitter ?? undefined;
+		if (!marked) return;
+		marked.disabled = on;
+		if (on) marked.setAttribute('aria-busy', 'true');
 		else {
-			element.removeAttribute('aria-busy');
+			marked.removeAttribute('aria-busy');
 			marked = undefined;
 		}
 	};
