@@ -57,6 +57,15 @@ describe('submitOnce', () => {
 		expect(api.bookings.size).toBe(1);
 	});
 
+	it('after a lost answer, submitting changed content sends nothing and says so', async () => {
+		const api = await bookingApi('drop');
+		const submit = bookingForm(api.client());
+		const lost = await submit(booking);
+		const held = await submit({ ...booking, classId: 'c9' });
+		expect(held).toMatchObject({ status: 'changed-after-unknown', operation: lost.operation });
+		expect(api.server.received).toHaveLength(1);
+	});
+
 	it('an edit undone after a lost answer is the unknown request again: submit resends it under its key', async () => {
 		const api = await bookingApi('drop');
 		const submit = bookingForm(api.client());
@@ -143,9 +152,12 @@ describe('submitOnce', () => {
 			};
 		});
 		const client = api.client();
-		const first = bookingForm(client)(booking);
+		// Both tabs loaded before either submits: neither finds anything on load.
+		const [tabA, tabB] = [bookingForm(client), bookingForm(client)];
+		await Promise.all([tabA.ready, tabB.ready]);
+		const first = tabA(booking);
 		await vi.waitFor(() => expect(answer).toBeDefined());
-		const second = bookingForm(client)(booking);
+		const second = tabB(booking);
 		answer?.();
 		const [a, b] = await Promise.all([first, second]);
 		expect(b.operation).toBe(a.operation);
