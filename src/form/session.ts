@@ -128,8 +128,7 @@ export function formSession<T, B>(
 		});
 	// A new operation for this content: or the one another tab is sending right now, joined (one request).
 	const fresh = async (body: B, hash: string) => {
-		const same = `${prefix}${hash}.`;
-		const other = (await client.pending({ signal })).findLast((r) => r.operation.startsWith(same));
+		const other = await newest(contentPrefix(name as string, hash));
 		keep(other?.operation ?? mintFormOperation(name as string, hash));
 		return send(body, { operation: operation as string, signal });
 	};
