@@ -2,32 +2,27 @@ import type { FormStatus } from '../types/form.js';
 
 /*
 The life of one form's operation, as data: guardForm (DOM) and submitOnce (framework handlers) run the same table,
-and the table is tested as a table. A move the table does not list is ignored (a late answer after startOver(), a
-retry() with nothing to retry): the UI can call anything at any time without reaching an impossible state.
+and the table is tested as a table. Each state lists the states it may move to; a move the table does not list is
+ignored (a late answer after startOver(), an edit while nothing is unknown), so the UI can call anything at any time
+without reaching an impossible state. What moves it:
+- to `submitting`: a request leaves (a new operation, or the unknown one resent);
+- from `submitting`: the answer (or its absence);
+- from `idle` to `unknown` or `succeeded`: on load, the journal's record of this form's last submission;
+- between `unknown` and `changed-after-unknown`: the form edited away from what was sent, or back to it;
+- to `idle`: startOver().
 */
-
-export type FormEvent =
-	| 'submit' // a request leaves (a new operation, or the unknown one resent)
-	| 'succeeded'
-	| 'rejected'
-	| 'unknown'
-	| 'edited' // the form now differs from what the unknown request sent
-	| 'reverted' // ... and is back to it
-	| 'found' // on load: an unfinished submission of this form
-	| 'restored' // on load: this tab's submission had succeeded
-	| 'start-over';
-
-export const TRANSITIONS: Readonly<Record<FormStatus, Partial<Record<FormEvent, FormStatus>>>> = {
-	idle: { submit: 'submitting', found: 'unknown', restored: 'succeeded' },
-	submitting: { succeeded: 'succeeded', rejected: 'rejected', unknown: 'unknown' },
-	succeeded: { 'start-over': 'idle', submit: 'submitting' },
-	rejected: { 'start-over': 'idle', submit: 'submitting' },
-	unknown: { 'start-over': 'idle', submit: 'submitting', edited: 'changed-after-unknown' },
-	'changed-after-unknown': { 'start-over': 'idle', submit: 'submitting', reverted: 'unknown' },
+export const TRANSITIONS: Readonly<Record<FormStatus, readonly FormStatus[]>> = {
+	idle: ['submitting', 'unknown', 'succeeded'],
+	submitting: ['succeeded', 'rejected', 'unknown'],
+	succeeded: ['submitting', 'idle'],
+	rejected: ['submitting', 'idle'],
+	unknown: ['submitting', 'changed-after-unknown', 'idle'],
+	'changed-after-unknown': ['submitting', 'unknown', 'idle'],
 };
 
-export const transition = (status: FormStatus, event: FormEvent): FormStatus | undefined =>
-	TRANSITIONS[status][event];
+/** The state after a move to `to`: `to`, or `undefined` where the table does not allow it. */
+export const transition = (from: FormStatus, to: FormStatus): FormStatus | undefined =>
+	TRANSITIONS[from].includes(to) ? to : undefined;
 
 /**
 What a submit does, by state and by whether the form differs from what the current operation sent:

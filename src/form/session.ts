@@ -4,11 +4,11 @@ import {
 	isKeyReuseError,
 	isRequestRejectedError,
 } from '../errors/guards.js';
-import type { FormCall, FormOptions, FormState } from '../types/form.js';
+import type { FormCall, FormOptions, FormState, FormStatus } from '../types/form.js';
 import type { IdemResult } from '../types/result.js';
 import { callHook } from '../utils/call-hook.js';
 import { mustBe } from '../utils/input.js';
-import { type FormEvent, isUnknown, submitAction, transition } from './machine.js';
+import { isUnknown, submitAction, transition } from './machine.js';
 import { checkFormName, contentHash, contentPrefix, formPrefix, mintFormOperation } from './operation-id.js';
 
 /** What guardForm and submitOnce drive: one named form's operation, with no DOM. */
@@ -64,14 +64,14 @@ export function formSession<T, B>(
 			// A full or refusing storage costs reload recovery, never the submission.
 		}
 	};
-	const move = (event: FormEvent, extra: Partial<FormState<T>> = {}) => {
-		const status = transition(state.status, event);
+	const move = (to: FormStatus, extra: Partial<FormState<T>> = {}) => {
+		const status = transition(state.status, to);
 		if (!status) return;
 		state = { status, operation, ...extra };
 		if (!signal.aborted) callHook(onChange, state);
 	};
 	const run = (work: () => Promise<IdemResult<T>>, refused?: boolean): Promise<FormState<T>> => {
-		move('submit');
+		move('submitting');
 		const settled = work().then(
 			(result) => move('succeeded', { result }),
 			(error: unknown) => move(refused || notApplied(error) ? 'rejected' : 'unknown', { error }),
@@ -93,8 +93,8 @@ export function formSession<T, B>(
 		const record = (stored && (await client.journal.get(client.scope, stored))) || (await newest(prefix));
 		if (!record || record.state === 'failed') return keep(undefined);
 		keep(record.operation);
-		if (record.state !== 'succeeded') return move('found');
-		move('restored', { result: await client.resume<T>(record.operation, { signal }) });
+		if (record.state !== 'succeeded') return move('unknown');
+		move('succeeded', { result: await client.resume<T>(record.operation, { signal }) });
 	})()
 		// An unreadable journal leaves the form idle: its first submit then fails on the journal, before sending.
 		.catch(() => {})
@@ -118,7 +118,7 @@ export function formSession<T, B>(
 				case 'show':
 					return state;
 				case 'hold':
-					move('edited');
+					move('changed-after-unknown');
 					return state;
 				case 'resend':
 					return resend();
@@ -139,8 +139,14 @@ export function formSession<T, B>(
 		},
 		ready,
 		submit,
+		// Only an unknown outcome cares: elsewhere an edit is the next submit's business.
 		edit: (body) =>
-			move(operation?.startsWith(contentPrefix(name as string, contentHash(body))) ? 'reverted' : 'edited'),
+			isUnknown(state) &&
+			move(
+				operation?.startsWith(contentPrefix(name as string, contentHash(body)))
+					? 'unknown'
+					: 'changed-after-unknown',
+			),
 		retry: () =>
 			ready.then(
 				() => flight ?? (submitAction(state.status, false) === 'resend' && operation ? resend() : state),
@@ -151,7 +157,7 @@ export function formSession<T, B>(
 				const left = operation;
 				const unknown = isUnknown(state);
 				keep(undefined);
-				move('start-over');
+				move('idle');
 				// Abandoned, so that no later page finds it and offers it again; a journal that refuses costs only that.
 				if (unknown && left) await client.abandon(left, { signal }).catch(() => {});
 				return state;

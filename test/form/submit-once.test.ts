@@ -66,6 +66,26 @@ describe('submitOnce', () => {
 		expect(api.server.received).toHaveLength(1);
 	});
 
+	it('an edit while submitting or after success changes nothing: only an unknown outcome is held', async () => {
+		let answer: (() => void) | undefined;
+		const api = await bookingApi((res) => {
+			answer = () => {
+				res.writeHead(201, { 'content-type': 'application/json' });
+				res.end('{"id":"b1"}');
+			};
+		});
+		const submit = bookingForm(api.client());
+		const sending = submit(booking);
+		await vi.waitFor(() => expect(answer).toBeDefined());
+		submit.edit(booking);
+		submit.edit({ ...booking, classId: 'c9' });
+		expect(submit.state.status).toBe('submitting');
+		answer?.();
+		expect((await sending).status).toBe('succeeded');
+		submit.edit(booking);
+		expect(submit.state.status).toBe('succeeded');
+	});
+
 	it('an edit undone after a lost answer is the unknown request again: submit resends it under its key', async () => {
 		const api = await bookingApi('drop');
 		const submit = bookingForm(api.client());
