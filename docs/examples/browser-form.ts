@@ -1,69 +1,53 @@
-// docs/recipes/browser-forms.md: a booking form that never books twice (double clicks, reloads, flaky networks).
-import { createClient, type IdemResult, isOutcomeUnknownError, isRequestRejectedError } from 'idemkey';
-import { IndexedDBJournal } from 'idemkey/browser';
+// docs/recipes/browser-forms.md: a plain-HTML booking form that never books twice, with guardForm.
+import { createClient } from 'idemkey';
+import { type FormState, guardForm, IndexedDBJournal } from 'idemkey/browser';
 
 const api = createClient({
 	baseUrl: new URL('/api/v1/', location.href),
 	dialect: 'bardge',
-	journal: new IndexedDBJournal(), // survives reloads; atomic across tabs
+	journal: new IndexedDBJournal(), // survives reloads and closed tabs; atomic across tabs
 });
 
-const TOKEN = 'booking-form-token';
+type Booking = { id: string };
 
-/** One token per filled-in form, kept in sessionStorage so a reload of this tab finds it again. */
-function formOperation(): string {
-	let token = sessionStorage.getItem(TOKEN);
-	if (!token) {
-		token = crypto.randomUUID();
-		sessionStorage.setItem(TOKEN, token);
-	}
-	return `booking-form:${token}`;
-}
-
-/** A new form: the next submission is a new operation. */
-const nextForm = () => sessionStorage.removeItem(TOKEN);
-
-export type Shown = { message: string; canEdit: boolean };
-
-/** Submit handler. Two clicks share one request (single-flight); a reload resubmits under the same key. */
-export async function submitBooking(fields: { clientId: string; classId: string }): Promise<Shown> {
-	try {
-		const res = await api.post('bookings', { json: fields, operation: formOperation() });
-		nextForm();
-		return { message: confirmation(res), canEdit: true };
-	} catch (error) {
-		if (isRequestRejectedError(error)) {
-			nextForm(); // not applied: corrected fields go out as a new operation
-			return { message: `Please check the form (${error.status}).`, canEdit: true };
-		}
-		if (isOutcomeUnknownError(error)) {
-			// Keep the token and the fields: "Try again" must send the same request under the same key.
-			return { message: 'We could not confirm your booking. Try again.', canEdit: false };
-		}
-		throw error;
+/** What the page says in each state. */
+export function message(state: FormState<Booking>): string {
+	switch (state.status) {
+		case 'idle':
+			return '';
+		case 'submitting':
+			return 'Booking…';
+		case 'succeeded':
+			return `Booked (${state.result?.data.id}).`;
+		case 'rejected':
+			return 'Please check the form.';
+		case 'unknown':
+			return 'We could not confirm your booking. Try again, or start over.';
+		case 'changed-after-unknown':
+			return 'You changed the form, but your first booking may have gone through. Send the first one again, or start over with the new one?';
 	}
 }
 
-/** On page load: finish (or just show) a submission that the last load of this tab left behind. */
-export async function recoverOnLoad(): Promise<Shown | undefined> {
-	const token = sessionStorage.getItem(TOKEN);
-	if (!token) return undefined;
-	const operation = `booking-form:${token}`;
-	if (!(await api.journal.get(api.scope, operation))) return undefined; // never submitted
-	const res = await api.resume(operation); // finished: from the journal; interrupted: resent, same key
-	nextForm();
-	return { message: confirmation(res), canEdit: true };
-}
-
-const confirmation = (res: IdemResult) =>
-	`Booked (${(res.data as { id?: string } | undefined)?.id ?? 'confirmed'})${res.fromJournal ? ', as before' : ''}.`;
-
-export function wire(form: HTMLFormElement, show: (shown: Shown) => void): void {
-	form.addEventListener('submit', (event) => {
-		event.preventDefault();
-		const data = new FormData(form);
-		const fields = { clientId: String(data.get('clientId')), classId: String(data.get('classId')) };
-		submitBooking(fields).then(show, (error: unknown) => show({ message: String(error), canEdit: false }));
+/**
+Wires `<form name="booking">`, its status line and its two recovery buttons. The body is the form's fields as a plain
+object ({ classId, clientId }), read before the submit button is disabled.
+*/
+export function wireBookingForm(
+	form: HTMLFormElement,
+	status: HTMLElement,
+	retry: HTMLButtonElement,
+	startOver: HTMLButtonElement,
+) {
+	const guard = guardForm<Booking>(form, {
+		client: api,
+		send: (body, call) => api.post<Booking>('bookings', { json: body, ...call }),
+		onChange: (state) => {
+			status.textContent = message(state);
+			const uncertain = state.status === 'unknown' || state.status === 'changed-after-unknown';
+			retry.hidden = startOver.hidden = !uncertain;
+		},
 	});
-	recoverOnLoad().then((shown) => shown && show(shown), console.error);
+	retry.addEventListener('click', () => guard.retry()); // the stored request, same key
+	startOver.addEventListener('click', () => guard.startOver()); // abandons it: the next submit is new
+	return guard; // guard.dispose() when the form leaves the page
 }
