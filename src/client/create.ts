@@ -34,8 +34,8 @@ import { CLIENT_DEFAULTS } from './defaults.js';
 import { defined, mergeClientOptions } from './extend.js';
 import { journalHeaderSet } from './journal-headers.js';
 import { assertClientOptions } from './options.js';
-import { assertSecureContext } from './secure-context.js';
 import { toSearchParams } from './search-params.js';
+import { assertSecureContext } from './secure-context.js';
 
 /** One HTTP method of the client: `client.post(path, options)`. */
 export type Call = <T = unknown>(input: string | URL, options?: CallOptions<T>) => Promise<IdemResult<T>>;
