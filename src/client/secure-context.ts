@@ -11,14 +11,10 @@ network.
 
 /** Throws InvalidRequestError (`field: 'crypto.subtle'`) where WebCrypto's digest is missing. */
 export function assertSecureContext(): void {
-	if (typeof globalThis.crypto?.subtle?.digest === 'function') return;
-	const secure = (globalThis as { isSecureContext?: boolean }).isSecureContext;
-	throw new InvalidRequestError(
-		`idemkey needs WebCrypto (crypto.subtle) to fingerprint requests, and ${
-			secure === false
-				? 'this page is not a secure context, where browsers leave it out'
-				: 'this runtime has none'
-		}: serve the page over https:// (or http://localhost during development).`,
-		{ field: 'crypto.subtle' },
-	);
+	if (!globalThis.crypto?.subtle?.digest) {
+		throw new InvalidRequestError(
+			'No crypto.subtle: idemkey needs a secure context (https:// or localhost).',
+			{ field: 'crypto.subtle' },
+		);
+	}
 }

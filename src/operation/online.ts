@@ -1,5 +1,4 @@
 import type { AttemptResult } from '../retry/run.js';
-import { MAX_TIMEOUT_MS } from '../utils/input.js';
 import type { ClientContext, Subject } from './context.js';
 import type { Sent } from './send.js';
 
@@ -20,33 +19,13 @@ type Scope = {
 
 const scope = globalThis as Scope;
 
+const offline = () => scope.navigator?.onLine === false;
+
 /** The attempt that never was: the deadline passed offline. Nothing left, so the call ends "not sent". */
 const OFFLINE: AttemptResult<Sent> = {
 	decision: { type: 'retry', reason: 'not_sent', retryAfterMs: undefined, mayHaveApplied: false },
-	value: {
-		kind: 'error',
-		error: 'not_sent',
-		cause: new Error('the browser stayed offline, navigator.onLine false, until the deadline'),
-	},
+	value: { kind: 'error', error: 'not_sent', cause: new Error('offline') },
 };
-
-const offline = () => scope.navigator?.onLine === false;
-
-/** Resolves at the platform's next `online` event or after `ms`; rejects with the signal's reason when it aborts. */
-const nextOnline = (ms: number, signal: AbortSignal | undefined) =>
-	new Promise<void>((resolve, reject) => {
-		const end = () => {
-			clearTimeout(timer);
-			scope.removeEventListener?.('online', end);
-			signal?.removeEventListener('abort', end);
-			if (signal?.aborted) reject(signal.reason);
-			else resolve();
-		};
-		const timer = setTimeout(end, Math.min(ms, MAX_TIMEOUT_MS));
-		scope.addEventListener?.('online', end);
-		signal?.addEventListener('abort', end, { once: true });
-		if (signal?.aborted) end();
-	});
 
 /**
 Before an attempt: while the platform says it is offline, emits a `wait` event (reason `offline`) and waits for its
@@ -61,16 +40,28 @@ export async function whenOnline(
 	/** Told how long the wait lasted once it ends (not when the signal aborts it): the attempt's history and trace. */
 	waited: (ms: number) => void,
 ): Promise<number | AttemptResult<Sent>> {
-	// Without the event to wake it, a wait would last the whole deadline: better to try.
-	if (!offline() || !scope.addEventListener) return remainingMs;
-	ctx.emit({ type: 'wait', reason: 'offline', ...subject });
 	const started = ctx.now();
-	const deadline = started + remainingMs;
 	let left = remainingMs;
+	// Without the event to wake it, a wait would last the whole deadline: better to try.
+	if (!offline() || !scope.addEventListener) return left;
+	ctx.emit({ type: 'wait', reason: 'offline', ...subject });
 	// An `online` event can be followed at once by `offline` again (a flapping link): wait again, to the same deadline.
 	while (left > 0 && offline()) {
-		await nextOnline(left, signal);
-		left = deadline - ctx.now();
+		await new Promise<void>((resolve) => {
+			const end = () => {
+				clearTimeout(timer);
+				scope.removeEventListener?.('online', end);
+				signal?.removeEventListener('abort', end);
+				resolve();
+			};
+			// retry.maxRetryTime is at most a day: the time left always fits a timer.
+			const timer = setTimeout(end, left);
+			scope.addEventListener?.('online', end);
+			signal?.addEventListener('abort', end);
+			if (signal?.aborted) end();
+		});
+		signal?.throwIfAborted();
+		left = remainingMs - (ctx.now() - started);
 	}
 	waited(ctx.now() - started);
 	return left > 0 ? left : OFFLINE;

@@ -25,13 +25,13 @@ describe('createClient on an insecure origin', () => {
 		}
 		expect(error).toMatchObject({ code: 'invalid_request', field: 'crypto.subtle' });
 		expect((error as Error).message).toMatch(/crypto\.subtle/);
-		expect((error as Error).message).toMatch(/not a secure context/);
+		expect((error as Error).message).toMatch(/secure context/);
 		expect((error as Error).message).toMatch(/https:\/\//);
 	});
 
-	it('says the runtime lacks WebCrypto where there is no secure-context flag to blame', () => {
+	it('refuses a runtime with no WebCrypto at all the same way', () => {
 		vi.stubGlobal('crypto', undefined);
-		expect(() => createClient()).toThrow(/crypto\.subtle.*this runtime has none/);
+		expect(() => createClient()).toThrow(/crypto\.subtle/);
 	});
 
 	it('sends nothing: the error comes before any call can be made', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClient, type DialectName } from '../../src/index.js';
 import { resolveDialect } from '../../src/dialects/resolve.js';
+import { createClient, type DialectName } from '../../src/index.js';
 import { replaySignal } from '../../src/retry/classify.js';
 
 /*

@@ -74,7 +74,7 @@ describe('while navigator.onLine is false', () => {
 		useVirtualTime();
 		const browser = fakeBrowser(false);
 		const { fetch, requests } = browserFetch();
-		const { api, events, waits } = client(fetch, { maxRetryTime: 60_000 });
+		const { api, journal, events, waits } = client(fetch, { maxRetryTime: 60_000 });
 		const call = watch(api.post('bookings', { json: { classId: 'c7' }, operation: 'book-1' }));
 		await waitFor(() => waits().length === 1, 'the offline wait');
 		await vi.advanceTimersByTimeAsync(20_000);
@@ -92,6 +92,9 @@ describe('while navigator.onLine is false', () => {
 		// The wait comes before the attempt it held back; nothing was retried.
 		expect(events.map((event) => event.type)).toEqual(['wait', 'attempt']);
 		expect(browser.listening.size).toBe(0);
+		// The attempt's history says how long it was held back (what `idemkey inspect` shows).
+		const [entry] = (await journal.get('default', 'book-1'))?.history ?? [];
+		expect(entry).toMatchObject({ status: 201, waitedMs: 20_000 });
 	});
 
 	it('does not burn the retry budget: a long outage after a failed attempt ends in one retry, same key', async () => {

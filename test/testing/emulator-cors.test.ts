@@ -21,12 +21,18 @@ describe('createEmulator({ cors: true }): every answer is readable cross-origin'
 		['429 with Retry-After', '429', 429],
 		['409 in progress', 'in-progress', 409],
 		['a scripted 422', { status: 422, body: { error: 'invalid' } }, 422],
-	] as const)('%s: allows any origin, exposes the replay header and Retry-After', async (_name, fault, status) => {
-		const emulator = await emulate({ dialect: 'stripe', cors: true, faults: [fault as Fault] });
-		const answer = await send(emulator, 'POST', 'bookings', { key: 'k1', json: { classId: 'c7' } });
-		expect(answer.status).toBe(status);
-		expect(corsOf(answer.headers)).toEqual({ origin: '*', exposed: ['Idempotent-Replayed', 'Retry-After'] });
-	});
+	] as const)(
+		'%s: allows any origin, exposes the replay header and Retry-After',
+		async (_name, fault, status) => {
+			const emulator = await emulate({ dialect: 'stripe', cors: true, faults: [fault as Fault] });
+			const answer = await send(emulator, 'POST', 'bookings', { key: 'k1', json: { classId: 'c7' } });
+			expect(answer.status).toBe(status);
+			expect(corsOf(answer.headers)).toEqual({
+				origin: '*',
+				exposed: ['Idempotent-Replayed', 'Retry-After'],
+			});
+		},
+	);
 
 	it('a replay and a key reused with another body are readable too, the replay header among the exposed', async () => {
 		const emulator = await emulate({ dialect: 'bardge', cors: true });
@@ -39,7 +45,7 @@ describe('createEmulator({ cors: true }): every answer is readable cross-origin'
 		expect(corsOf(reused.headers).origin).toBe('*');
 	});
 
-	it("the preflight allows every write method, and needs no key: it is no request to the API", async () => {
+	it('the preflight allows every write method, and needs no key: it is no request to the API', async () => {
 		const emulator = await emulate({ dialect: 'ietf', cors: true });
 		const preflight = await fetch(new URL('bookings/b1', emulator.url), {
 			method: 'OPTIONS',
