@@ -35,6 +35,7 @@ import { defined, mergeClientOptions } from './extend.js';
 import { journalHeaderSet } from './journal-headers.js';
 import { assertClientOptions } from './options.js';
 import { toSearchParams } from './search-params.js';
+import { assertSecureContext } from './secure-context.js';
 
 /** One HTTP method of the client: `client.post(path, options)`. */
 export type Call = <T = unknown>(input: string | URL, options?: CallOptions<T>) => Promise<IdemResult<T>>;
@@ -110,6 +111,7 @@ export type IdemClient = {
 /** Creates a client whose writes are keyed, journaled and retried as the dialect allows. */
 export function createClient(options: ClientOptions = {}): IdemClient {
 	assertClientOptions(options);
+	assertSecureContext();
 	return build(options, undefined);
 }
 

@@ -5,6 +5,7 @@ import type { RetryPolicy } from '../retry/policy.js';
 import { type RunOutcome, runRetries } from '../retry/run.js';
 import type { OperationTrace, WaitReason } from '../tracing/trace.js';
 import type { ClientContext, Subject } from './context.js';
+import { whenOnline } from './online.js';
 import type { PreparedRequest } from './prepare.js';
 import { type Sent, sendOnce } from './send.js';
 
@@ -77,7 +78,15 @@ export async function attemptLoop(
 	let lastStatus: number | undefined;
 	const { signal } = options;
 	const outcome = await runRetries<Sent>(
-		async ({ attempt, timeoutMs }) => {
+		async ({ attempt, timeoutMs: budget }) => {
+			const timeoutMs = await whenOnline(
+				ctx,
+				{ ...subject, attempt: progress.attempts },
+				budget,
+				signal,
+				(ms) => waited(progress, 'offline', ms),
+			);
+			if (typeof timeoutMs !== 'number') return timeoutMs;
 			const at = ctx.now();
 			await options.hooks?.beforeSend?.();
 			// Aborted while the claim was being written: nothing left, so the claim must not read as an attempt.

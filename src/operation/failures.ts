@@ -129,7 +129,7 @@ export function exhaustedError(
 		return new NotSentError(
 			`${where(subject)} was not sent: ${
 				last
-					? `the server could not be reached (${innermost(cause)}) in ${count(attempts, 'try', 'tries')}`
+					? `the server could not be reached (${innermost(cause)})${attempts > 0 ? ` in ${count(attempts, 'try', 'tries')}` : ''}`
 					: 'the deadline passed before the first try'
 			}. Nothing was applied; run it again once the server is reachable.`,
 			{ ...ids, cause },

@@ -98,7 +98,9 @@ export async function sendOnce(
 			});
 			const text = await readCapped(response, ctx.maxResponseBytes);
 			const body = text === undefined ? undefined : parseBody(text, response.headers.get('content-type'));
-			return { kind: 'response', status: response.status, headers: response.headers, body, text };
+			// A page calling an API on another origin reads only the headers the API exposes: see retry/classify.
+			const filtered = response.type === 'cors';
+			return { kind: 'response', status: response.status, headers: response.headers, body, text, filtered };
 		} catch (error) {
 			const timedOut = controller.signal.aborted && !signal?.aborted;
 			return {

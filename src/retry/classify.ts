@@ -6,7 +6,17 @@ import { parseRetryAfter } from './retry-after.js';
 
 /** What one attempt produced, already read off the wire. */
 export type Observation =
-	| { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: unknown }
+	| {
+			readonly kind: 'response';
+			readonly status: number;
+			readonly headers: Headers;
+			readonly body: unknown;
+			/**
+			A cross-origin answer whose headers the browser filtered (CORS): only those its server exposes are readable,
+			so a replay header that is absent may only be hidden.
+			*/
+			readonly filtered?: boolean;
+	  }
 	/**
 	A transport failure. `not_sent`: it failed before any byte of the request left (connection refused, DNS, TLS
 	handshake), so the server cannot have seen it; anything that may have reached the server is `network` or `timeout`.
@@ -49,8 +59,11 @@ export type Decision =
 			readonly alreadyApplied?: true;
 	  };
 
-/** `true`/`false` from the dialect's replay signal, `undefined` where the server gives none. */
-export function replaySignal(dialect: Dialect, headers: Headers): boolean | undefined {
+/**
+`true`/`false` from the dialect's replay signal, `undefined` where the server gives none, or where its absence proves
+nothing because the browser may have hidden it (`filtered`).
+*/
+export function replaySignal(dialect: Dialect, headers: Headers, filtered?: boolean): boolean | undefined {
 	let seen = false;
 	for (const { name, value } of dialect.replayHeaders) {
 		const got = headers.get(name);
@@ -58,7 +71,7 @@ export function replaySignal(dialect: Dialect, headers: Headers): boolean | unde
 		if (got.trim().toLowerCase() === value) return true;
 		seen = true;
 	}
-	return seen ? false : dialect.replayAbsent;
+	return seen ? false : filtered ? undefined : dialect.replayAbsent;
 }
 
 const bodyText = (body: unknown): string => {
@@ -106,7 +119,7 @@ export function classify(dialect: Dialect, observation: Observation, context: Cl
 		return { type: 'retry', reason: error, retryAfterMs: undefined, mayHaveApplied: error !== 'not_sent' };
 	}
 	const { status, headers, body } = observation;
-	const replayed = replaySignal(dialect, headers);
+	const replayed = replaySignal(dialect, headers, observation.filtered);
 	if (status >= 200 && status < 300) return { type: 'succeed', replayed, alreadyApplied: false };
 
 	const codes = status >= 400 ? errorCodes(body) : [];

@@ -19,7 +19,7 @@ outcome. Closures rather than a class: this runs in browser pages too, and local
 */
 
 /** Why a call waited before its next attempt, for the `idemkey.wait` event. */
-export type WaitReason = 'backoff' | 'retry_after' | 'in_progress' | 'lease';
+export type WaitReason = 'backoff' | 'retry_after' | 'in_progress' | 'lease' | 'offline';
 
 /** One attempt's CLIENT span. */
 export type AttemptTrace = {

@@ -14,6 +14,15 @@ export type IdemEvent =
 			readonly delayMs: number;
 			readonly status: number | undefined;
 	  })
+	| (EventBase & {
+			readonly type: 'wait';
+			/**
+			`offline`: the browser says it has no network (`navigator.onLine` is false), so the next attempt waits for
+			its `online` event, within the call's deadline and signal, rather than spend retries on requests that cannot
+			leave. The wait ends with that attempt's `attempt` event, or with the call's end.
+			*/
+			readonly reason: 'offline';
+	  })
 	| (EventBase & { readonly type: 'replay'; readonly source: 'server' | 'journal' })
 	| (EventBase & { readonly type: 'conflict'; readonly source: 'server' | 'journal' })
 	| (EventBase & { readonly type: 'give-up'; readonly error: IdempotencyError });

@@ -119,7 +119,7 @@ export type ClientOptions = {
 	*/
 	onExpired?: OnExpired;
 	/**
-	Receives attempt, retry, replay, conflict and give-up events. It may be `async`; its errors and rejections are
+	Receives attempt, retry, wait (offline), replay, conflict and give-up events. It may be `async`; its errors and rejections are
 	ignored (see `IdemEvent`), so catch them inside the hook if you want them reported.
 	*/
 	onEvent?: (event: IdemEvent) => void;

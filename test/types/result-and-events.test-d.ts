@@ -47,8 +47,10 @@ describe('IdemResult', () => {
 });
 
 describe('IdemEvent', () => {
-	it('is one of five types, each with the common fields', () => {
-		expectTypeOf(event.type).toEqualTypeOf<'attempt' | 'retry' | 'replay' | 'conflict' | 'give-up'>();
+	it('is one of six types, each with the common fields', () => {
+		expectTypeOf(event.type).toEqualTypeOf<
+			'attempt' | 'retry' | 'wait' | 'replay' | 'conflict' | 'give-up'
+		>();
 		expectTypeOf(event).toExtend<EventBase>();
 		expectTypeOf(event.operation).toEqualTypeOf<string>();
 		expectTypeOf(event.key).toEqualTypeOf<string | undefined>();
@@ -68,6 +70,11 @@ describe('IdemEvent', () => {
 				>();
 				expectTypeOf(event.delayMs).toEqualTypeOf<number>();
 				expectTypeOf(event.status).toEqualTypeOf<number | undefined>();
+				break;
+			case 'wait':
+				expectTypeOf(event.reason).toEqualTypeOf<'offline'>();
+				// @ts-expect-error an offline wait ends with the network, not after a planned delay
+				void event.delayMs;
 				break;
 			case 'replay':
 				expectTypeOf(event.source).toEqualTypeOf<'server' | 'journal'>();

@@ -1,0 +1,68 @@
+import type { AttemptResult } from '../retry/run.js';
+import type { ClientContext, Subject } from './context.js';
+import type { Sent } from './send.js';
+
+/*
+A browser that knows it has no network (`navigator.onLine === false`) fails every fetch at once. Attempts made then
+burn the retry budget in seconds, and since a browser's fetch error cannot tell "never left" from "lost on the way",
+the call would end "outcome unknown" for requests that never left. So an attempt waits for the `online` event
+instead, within the call's deadline and signal, before its journal claim: a tab closed while waiting leaves no
+attempt behind. Only `false` is trusted (`true` is said behind a captive portal or a dead router too); where there
+is no `navigator.onLine` (Node, Deno, Bun) nothing ever waits.
+*/
+
+type Scope = {
+	navigator?: { onLine?: unknown };
+	addEventListener?: (type: string, listener: () => void) => void;
+	removeEventListener?: (type: string, listener: () => void) => void;
+};
+
+const scope = globalThis as Scope;
+
+const offline = () => scope.navigator?.onLine === false;
+
+/** The attempt that never was: the deadline passed offline. Nothing left, so the call ends "not sent". */
+const OFFLINE: AttemptResult<Sent> = {
+	decision: { type: 'retry', reason: 'not_sent', retryAfterMs: undefined, mayHaveApplied: false },
+	value: { kind: 'error', error: 'not_sent', cause: new Error('offline') },
+};
+
+/**
+Before an attempt: while the platform says it is offline, emits a `wait` event (reason `offline`) and waits for its
+`online` event. Resolves to the ms left of `remainingMs` once online, or to {@link OFFLINE} when the deadline passed
+first; rejects with the signal's reason when it aborts.
+*/
+export async function whenOnline(
+	ctx: ClientContext,
+	subject: Subject & { readonly attempt: number },
+	remainingMs: number,
+	signal: AbortSignal | undefined,
+	/** Told how long the wait lasted once it ends (not when the signal aborts it): the attempt's history and trace. */
+	waited: (ms: number) => void,
+): Promise<number | AttemptResult<Sent>> {
+	const started = ctx.now();
+	let left = remainingMs;
+	// Without the event to wake it, a wait would last the whole deadline: better to try.
+	if (!offline() || !scope.addEventListener) return left;
+	ctx.emit({ type: 'wait', reason: 'offline', ...subject });
+	// An `online` event can be followed at once by `offline` again (a flapping link): wait again, to the same deadline.
+	while (left > 0 && offline()) {
+		await new Promise<void>((resolve) => {
+			const end = () => {
+				clearTimeout(timer);
+				scope.removeEventListener?.('online', end);
+				signal?.removeEventListener('abort', end);
+				resolve();
+			};
+			// retry.maxRetryTime is at most a day: the time left always fits a timer.
+			const timer = setTimeout(end, left);
+			scope.addEventListener?.('online', end);
+			signal?.addEventListener('abort', end);
+			if (signal?.aborted) end();
+		});
+		signal?.throwIfAborted();
+		left = remainingMs - (ctx.now() - started);
+	}
+	waited(ctx.now() - started);
+	return left > 0 ? left : OFFLINE;
+}
