@@ -30,6 +30,8 @@ export type FleetRun = {
 	readonly kills: number;
 	/** Operations the journal still lists as unfinished once every worker is done. */
 	readonly unfinished: number;
+	/** Operations another worker took over after their owner died mid-attempt (the journal's `interruptions`). */
+	readonly takenOver: number;
 	readonly seconds: number;
 };
 
@@ -94,15 +96,22 @@ export async function runFleet(spec: JournalSpec, seed: number): Promise<FleetRu
 		reports.push(JSON.parse(worker.output()) as WorkerReport);
 	}
 
+	const lists = Array.from({ length: WORKERS }, (_, index) => operationsOf(index, seed));
 	const opened = await openJournal(spec);
 	const unfinished = (await createClient({ journal: opened.journal, scope: 'fleet' }).pending()).length;
+	let takenOver = 0;
+	for (const operation of new Set(lists.flat())) {
+		const record = await opened.journal.get('fleet', operation);
+		if ((record?.interruptions ?? 0) > 0) takenOver++;
+	}
 	await opened.close();
 	return {
 		emulator,
-		lists: Array.from({ length: WORKERS }, (_, index) => operationsOf(index, seed)),
+		lists,
 		reports,
 		kills,
 		unfinished,
+		takenOver,
 		seconds: (performance.now() - started) / 1000,
 	};
 }
@@ -117,6 +126,7 @@ export function figures(name: string, run: FleetRun): string {
 	return [
 		`fleet on ${name}: ${WORKERS} workers x ${calls / WORKERS} operations (${distinct} distinct of a pool of ${POOL})`,
 		`${run.kills} kills`,
+		`${run.takenOver} operations taken over from a killed owner`,
 		`${state.requests.length} requests`,
 		`${state.effectCount} effects`,
 		`${state.duplicates().length} duplicated`,
