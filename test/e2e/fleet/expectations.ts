@@ -19,7 +19,13 @@ export function expectEveryOperationOnce(run: FleetRun): void {
 	).toEqual([]);
 	expect(state.duplicates(), 'applied twice').toEqual([]);
 	// The server never processed two attempts of one operation at the same time: the lease kept one on the wire.
-	const overlaps = state.overlaps();
+	const overlaps = state.overlaps().map(({ operation, requests }) => ({
+		operation,
+		requests: requests.map((index) => {
+			const { key, fault, latencyMs, holdMs, headers } = state.requests[index] ?? {};
+			return { index, worker: headers?.get('x-fleet-worker'), key, fault, latencyMs, holdMs };
+		}),
+	}));
 	expect(overlaps.length, `overlaps, the first: ${JSON.stringify(overlaps.slice(0, 3))}`).toBe(0);
 	// Every worker got, for every operation on its list, the booking that operation made, whoever sent it.
 	const bookingOf = new Map([...state.bookings.values()].map((b) => [b.ref as string, b.id]));

@@ -18,6 +18,8 @@ const api = createClient({
 	scope: 'fleet',
 	retry: CHAOS_RETRY,
 	timeout: CHAOS_TIMEOUT_MS,
+	// Which worker (and which of its runs) sent a request: read when an overlap needs explaining.
+	headers: { 'x-fleet-worker': `${indexArg}/${process.pid}` },
 	...opened.clientOptions,
 });
 process.send?.('started');
