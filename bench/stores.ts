@@ -27,19 +27,19 @@ export function storeEndpoint(name: StoreName): StoreEndpoint | string {
 
 type Started = { endpoint: StoreEndpoint; close(): Promise<void> };
 
-async function startRedis(): Promise<Started> {
-	const { startRedisServer } = await import('../test/helpers/redis-server.ts');
-	const server = await startRedisServer();
+async function redisStore(): Promise<Started> {
+	const { startRedis } = await import('../test/helpers/redis-server.ts');
+	const server = await startRedis();
 	return { endpoint: { host: server.host, port: server.port }, close: () => server.close() };
 }
 
-async function startPostgres(): Promise<Started> {
+async function postgresStore(): Promise<Started> {
 	const { startPostgresServer } = await import('../test/helpers/postgres-server.ts');
 	const server = await startPostgresServer();
 	return { endpoint: server.direct, close: () => server.close() };
 }
 
-const STARTERS: Record<StoreName, () => Promise<Started>> = { redis: startRedis, postgres: startPostgres };
+const STARTERS: Record<StoreName, () => Promise<Started>> = { redis: redisStore, postgres: postgresStore };
 
 /**
 Starts the stores of the wanted rows whose journal this build has, and names them in the environment. A store that
