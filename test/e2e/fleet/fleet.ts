@@ -2,6 +2,7 @@
 // SIGKILLed and restarted at random moments until KILLS kills landed, then every worker run to the end.
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { createClient } from '../../../src/client/create.js';
 import { CHAOS_FAULTS } from '../../../src/testing/chaos/defaults.js';
 import { mulberry32 } from '../../../src/testing/faults/prng.js';
@@ -38,17 +39,27 @@ export type FleetRun = {
 type Running = { child: ChildProcess; exited: Promise<number | string>; ended: boolean; output(): string };
 
 let script: Promise<string> | undefined;
+/** Workers not yet exited and emulators: stopped after the test file, so that a failed run leaves none behind. */
+const live = new Set<ChildProcess>();
+const emulators: Emulator[] = [];
+afterAll(async () => {
+	for (const child of live) child.kill('SIGKILL');
+	await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+});
 
-/** Runs the fleet on the journal `spec` names; the caller closes the returned emulator. */
+/** Runs the fleet on the journal `spec` names. Its emulator and workers are stopped after the test file. */
 export async function runFleet(spec: JournalSpec, seed: number): Promise<FleetRun> {
 	script ??= bundleScript(join(import.meta.dirname, 'worker.ts'));
 	const file = await script;
 	const started = performance.now();
 	const emulator = await createEmulator({ dialect: 'ietf', faults: FLEET_FAULTS, seed, processingMs: 2 });
+	emulators.push(emulator);
 	const start = (index: number): Running => {
 		const child = fork(file, [JSON.stringify(spec), emulator.url, String(index), String(seed)], {
 			stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 		});
+		live.add(child);
+		child.once('exit', () => live.delete(child));
 		let out = '';
 		child.stdout?.on('data', (chunk: Buffer) => {
 			out += chunk;

@@ -11,6 +11,8 @@ const [specArg = '', baseUrl = '', indexArg = '', seedArg = ''] = process.argv.s
 // A call that gave up is run again; more than this many times for one operation means something is wrong.
 const MAX_RERUNS = 5;
 
+// The test that started this worker is gone (failed, timed out): stop rather than run on unwatched.
+process.once('disconnect', () => process.exit(2));
 const opened = await openJournal(JSON.parse(specArg));
 const api = createClient({
 	baseUrl,
