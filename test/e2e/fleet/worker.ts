@@ -11,8 +11,10 @@ const [specArg = '', baseUrl = '', indexArg = '', seedArg = ''] = process.argv.s
 // A call that gave up is run again; more than this many times for one operation means something is wrong.
 const MAX_RERUNS = 5;
 
-// The test that started this worker is gone (failed, timed out): stop rather than run on unwatched.
-process.once('disconnect', () => process.exit(2));
+// The test that started this worker is gone (failed, timed out): stop rather than run on unwatched. The listener
+// keeps the IPC channel, and so the process, alive: it goes once the report is written.
+const orphaned = () => process.exit(2);
+process.once('disconnect', orphaned);
 const opened = await openJournal(JSON.parse(specArg));
 const api = createClient({
 	baseUrl,
@@ -58,3 +60,4 @@ await Promise.all(
 await opened.close();
 const report: WorkerReport = { answers, resumed: resumed.length, reruns };
 process.stdout.write(JSON.stringify(report));
+process.off('disconnect', orphaned);
