@@ -26,7 +26,7 @@ takes with one request (FLEET_FAULTS: at most about 120 ms) and than the stalls 
 that cannot renew for a whole lease (event loop starved, journal write stuck behind other processes' fsyncs) is taken
 over mid-request, which is the overlap this test looks for. 1 s saw one such takeover in three runs at load 15.
 */
-const FLEET_CLIENT: Partial<ClientOptions> = {};
+const FLEET_CLIENT: Partial<ClientOptions> = { leaseMs: 3_000 };
 
 export async function openJournal(spec: JournalSpec): Promise<OpenedJournal> {
 	switch (spec.kind) {
