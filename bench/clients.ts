@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Counters, type CountingFs, countingFs } from './counting-fs.ts';
+import { type StoreEndpoint, type StoreName, storeEndpoint } from './stores.ts';
 
 export type Client = {
 	/** One POST; resolves to the HTTP status. */
@@ -97,18 +98,78 @@ async function registerTracing(): Promise<void> {
 	setInterval(() => exporter.reset(), 1000).unref();
 }
 
-/** Journals that live in a server: listed so the table shows where they stand. */
-const serverJournal = (name: string, label: string, entry: string, exportName: string): ClientKind => ({
+/** Whether this build has the entry (`dist/<entry>/index.js`) and it exports `exportName`. */
+async function built(entry: string, exportName: string): Promise<Record<string, unknown> | undefined> {
+	const file = path.join(dist, entry, 'index.js');
+	if (!existsSync(file)) return undefined;
+	const loaded = (await import(file)) as Record<string, unknown>;
+	return typeof loaded[exportName] === 'function' ? loaded : undefined;
+}
+
+/** A journal on a server run.ts started (see stores.ts): its row is skipped, with the reason, when there is none. */
+const storeKind = (
+	name: StoreName,
+	label: string,
+	exportName: string,
+	journal: (endpoint: StoreEndpoint, entry: Record<string, unknown>) => Promise<Store>,
+): ClientKind => ({
 	name,
 	label,
 	async unavailable() {
-		const file = path.join(dist, entry, 'index.js');
-		if (!existsSync(file)) return 'not built';
-		const loaded = (await import(file)) as Record<string, unknown>;
-		return typeof loaded[exportName] === 'function' ? `not measured (needs a ${name} server)` : 'not built';
+		if (!(await built(name, exportName))) return 'not built';
+		const endpoint = storeEndpoint(name);
+		return typeof endpoint === 'string' ? endpoint : undefined;
 	},
-	make: () => Promise.reject(new Error(`${label} is not measured`)),
+	make: idemkey(async () => {
+		const endpoint = storeEndpoint(name);
+		const entry = await built(name, exportName);
+		if (typeof endpoint === 'string' || !entry) throw new Error(`${label}: ${endpoint}`);
+		return journal(endpoint, entry);
+	}),
 });
+
+/**
+RedisJournal on one ioredis connection (ioredis pipelines concurrent commands on it), its records under a prefix of
+this process's own; the records go with the client.
+*/
+const redisJournal = async (endpoint: StoreEndpoint, entry: Record<string, unknown>): Promise<Store> => {
+	const { Redis } = await import('ioredis');
+	const client = new Redis({ host: endpoint.host, port: endpoint.port });
+	const RedisJournal = entry.RedisJournal as new (options: {
+		client: unknown;
+		prefix: string;
+	}) => Store['journal'];
+	return {
+		journal: new RedisJournal({ client, prefix: `bench-${process.pid}:` }),
+		async close() {
+			await client.flushdb();
+			client.disconnect();
+		},
+	};
+};
+
+/**
+PostgresJournal on a pool of 16 connections, in a table of this process's own (every row starts on an empty table),
+dropped with the client.
+*/
+const postgresJournal = async (endpoint: StoreEndpoint, entry: Record<string, unknown>): Promise<Store> => {
+	const { default: pg } = await import('pg');
+	const pool = new pg.Pool({ ...endpoint, max: 16 });
+	const table = `idemkey_bench_${process.pid}`;
+	const PostgresJournal = entry.PostgresJournal as new (options: {
+		pool: unknown;
+		table: string;
+	}) => Store['journal'] & { migrate(): Promise<void> };
+	const journal = new PostgresJournal({ pool, table });
+	await journal.migrate();
+	return {
+		journal,
+		async close() {
+			await pool.query(`DROP TABLE IF EXISTS ${table}`);
+			await pool.end();
+		},
+	};
+};
 
 export const CLIENT_KINDS: readonly ClientKind[] = [
 	{
@@ -178,8 +239,8 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
 		unavailable: async () => ((await loadFileJournal()) ? undefined : 'not available'),
 		make: idemkey(fileJournal()),
 	},
-	serverJournal('redis', 'idemkey + RedisJournal', 'redis', 'RedisJournal'),
-	serverJournal('postgres', 'idemkey + PostgresJournal', 'postgres', 'PostgresJournal'),
+	storeKind('redis', 'idemkey + RedisJournal', 'RedisJournal', redisJournal),
+	storeKind('postgres', 'idemkey + PostgresJournal', 'PostgresJournal', postgresJournal),
 ];
 
 /** Not rows of the table: the same clients instrumented for one question each. */

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measure, startServer } from './children.ts';
 import { kindNamed } from './clients.ts';
+import { startStores } from './stores.ts';
 
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
@@ -126,6 +127,8 @@ const tallies = new Map<string, Tally>(
 );
 const dir = await mkdtemp(path.join(os.tmpdir(), 'idemkey-profile-'));
 const server = await startServer();
+// The RedisJournal and PostgresJournal kinds need their server (`--kinds ky,postgres`).
+const stores = await startStores(kinds, (line) => process.stderr.write(`${line}\n`));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 try {
 	for (let round = 0; round < Number(args.rounds); round++) {
@@ -149,6 +152,7 @@ try {
 	}
 } finally {
 	server.stop();
+	await stores.stop();
 	await rm(dir, { recursive: true, force: true });
 }
 

@@ -283,10 +283,14 @@ work shares the cores, so the figures are indicative only.
 - **server busy**: the server process's CPU time over the window's wall time. Near 100% means the server, not the
   client, set the pace, which hides client overhead; CPU µs/op is the figure that still shows it.
 - Idempotency-Keys: bare fetch and bare ky send none; idemkey mints, journals and sends one per call.
+- RedisJournal and PostgresJournal: on a redis-server and a PostgreSQL the benchmark starts on loopback, as the tests do
+  (Redis without persistence, PostgreSQL with \`fsync=off\`): the rows measure the client's round trips and the
+  store's CPU, not a disk. One ioredis connection; a \`pg\` pool of 16; each client process has its own key prefix or
+  table. The store's process shares the machine's cores with the client and the API server.
 
 ${sections.join('\n\n')}
 
-### Targets (issue 10, DESIGN §6)
+### Targets (issues 10 and 11, DESIGN §6)
 
 ${targetLines(results)
 	.map((line) => `- ${line}`)

@@ -1,6 +1,7 @@
 // `npm run bench`: idemkey's overhead against bare fetch and bare ky on a loopback server, FileJournal at
-// concurrency 1 against its fsyncs, the cost of fingerprinting a body, and the FileJournal start-up scan. Prints a
-// table and writes docs/benchmarks.md.
+// concurrency 1 against its fsyncs, RedisJournal and PostgresJournal on servers of their own (started here, like the
+// tests start them), the cost of fingerprinting a body, and the FileJournal start-up scan. Prints a table and writes
+// docs/benchmarks.md.
 //
 //   npm run bench                  default run (5 runs x concurrency 1, 32, 128), about 3 minutes on 2 cores
 //   npm run bench -- --quick       one short run, for a smoke test; writes nothing
@@ -15,6 +16,7 @@ import type { FingerprintFigures } from './fingerprint.ts';
 import { type FsyncFigures, fsyncStep } from './fsync-step.ts';
 import type { ScanFigures } from './journal-scan.ts';
 import { formatMarkdown, formatText, type Results, type Row } from './report.ts';
+import { startStores } from './stores.ts';
 
 const { values: args } = parseArgs({
 	allowNegative: true,
@@ -84,6 +86,10 @@ async function main() {
 	const started = performance.now();
 	const host = machine();
 	const kinds = CLIENT_KINDS.filter((k) => !wanted || wanted.includes(k.name));
+	const stores = await startStores(
+		kinds.map((k) => k.name),
+		log,
+	);
 	const skipped = new Map(
 		await Promise.all(kinds.map(async (k) => [k.name, await k.unavailable()] as const)),
 	);
@@ -127,6 +133,7 @@ async function main() {
 		}
 	} finally {
 		server.stop();
+		await stores.stop();
 	}
 
 	log('fingerprint: timing 100 B, 1 KB and 64 KB bodies');
@@ -148,6 +155,9 @@ async function main() {
 			{ name: 'memory', concurrency: 1, min: 0.9 },
 			{ name: 'memory', concurrency: 32, min: 0.95 },
 			{ name: 'file', concurrency: 32, min: 0.7 },
+			// Issue 11 item 7.
+			{ name: 'redis', concurrency: 32, min: 0.8 },
+			{ name: 'postgres', concurrency: 32, min: 0.6 },
 		].map((target) => ({
 			...target,
 			label: CLIENT_KINDS.find((k) => k.name === target.name)?.label ?? target.name,

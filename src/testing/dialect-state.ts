@@ -1,7 +1,9 @@
 import { seededFaults } from './faults/seeded.js';
 import type { Fault, FaultRates, RequestFaults } from './faults/types.js';
+import { type Overlap, ProcessingLog } from './server/overlaps.js';
 
 export type { DelayRate, Fault, FaultRates, ScriptedAnswer } from './faults/types.js';
+export type { Overlap } from './server/overlaps.js';
 
 /**
 A response as a mock server stores it per Idempotency-Key and replays it: status, headers and body text.
@@ -100,6 +102,8 @@ export class DialectState {
 	readonly keys = new Map<string, KeyEntry>();
 	/** Scripted faults still to come, consumed from the front one per request (before any drawn from rates). */
 	readonly faults: Fault[];
+	/** @internal Which requests are being processed, per operation (see {@link DialectState.overlaps}). */
+	readonly processing = new ProcessingLog();
 	/** The server clock (epoch ms). Replace it to move time, e.g. past the dialect's retention. */
 	now: () => number;
 	readonly #draw: (() => RequestFaults) | undefined;
@@ -129,6 +133,17 @@ export class DialectState {
 	*/
 	duplicates(): [string, number][] {
 		return [...this.logicalEffects].filter(([, count]) => count > 1);
+	}
+
+	/**
+	Pairs of requests of one operation (the body's `ref`, else the key, else `"METHOD /path"`) that this server was
+	processing at the same time: the later one arrived before the earlier one's answer left (or its connection was
+	dropped). Reads (GET, HEAD) are not counted. A client that keeps at most one attempt of an operation on the wire
+	leaves it empty; an answer that never reached the client (its attempt timed out, its process died) still counts
+	until the server is done with it. Kept for this server's life, not in its state file.
+	*/
+	overlaps(): Overlap[] {
+		return this.processing.overlaps();
 	}
 
 	/** Requests received for a path (exact match on path and query) and, optionally, method. */

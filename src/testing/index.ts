@@ -19,6 +19,7 @@ export type {
 	DialectStateOptions,
 	Fault,
 	FaultRates,
+	Overlap,
 	ScriptedAnswer,
 	SeenRequest,
 	StoredResponse,

@@ -13,35 +13,43 @@ const NO_ROUTE = json(404, { error: { code: 'no_route', message: 'The booking AP
 /** Answers one request: routes and records it, applies its faults, then serves it with or without a key. */
 export async function answerRequest(s: Served, request: Incoming): Promise<Outgoing> {
 	const { profile, state } = s;
-	const { answers } = profile;
 	const { url, headers, body: text } = request;
 	const method = request.method.toUpperCase();
 	const route = matchRoute(method, url.pathname, s.basePath);
 	if (!route) return stored(NO_ROUTE);
 	const path = url.pathname + url.search;
 	const key = headers.get(profile.keyHeader);
-	const { fault, latencyMs, holdMs } = state.nextFaults(answers.inProgress !== undefined);
+	const { fault, latencyMs, holdMs } = state.nextFaults(profile.answers.inProgress !== undefined);
 	state.requests.push({ method, path, key, body: text, headers, fault, latencyMs, holdMs });
-	await pause(latencyMs, s.signal);
-
-	const early = faultBefore(profile, fault);
-	if (early) return early;
-
 	const parsed = text ? parseObject(text) : undefined;
-	if (BODY_ACTIONS.has(route.action) && !parsed) return stored(answers.invalidBody);
-	const body = BODY_ACTIONS.has(route.action) ? (parsed ?? {}) : {};
 	const ref = typeof parsed?.ref === 'string' ? parsed.ref : undefined;
-	const work: Work = { method, path, text, route, body, ref, fault, holdMs };
-
 	const keyed = profile.keyedMethods.includes(method) && !profile.keyless(method, url.pathname);
-	if (keyed && key !== null) {
-		const scope = profile.scopeHeader ? (headers.get(profile.scopeHeader) ?? '') : '';
-		return answerUnderKey(s, work, key, scope);
-	}
-	if (keyed && answers.missingKey) return stored(answers.missingKey);
 	const effect = `${method} ${path}`;
-	const answer = await runBookingApi(s, work, { effect, logical: ref ?? effect });
-	return deliver(profile, fault, answer, false);
+	const operation = ref ?? (keyed && key !== null ? key : effect);
+	// Reads are no operation a client journals: two GETs of one booking at once are nothing to report.
+	const ended =
+		method === 'GET' || method === 'HEAD'
+			? undefined
+			: state.processing.begin(operation, state.requests.length - 1);
+	try {
+		await pause(latencyMs, s.signal);
+		const early = faultBefore(profile, fault);
+		if (early) return early;
+
+		if (BODY_ACTIONS.has(route.action) && !parsed) return stored(profile.answers.invalidBody);
+		const body = BODY_ACTIONS.has(route.action) ? (parsed ?? {}) : {};
+		const work: Work = { method, path, text, route, body, ref, fault, holdMs };
+
+		if (keyed && key !== null) {
+			const scope = profile.scopeHeader ? (headers.get(profile.scopeHeader) ?? '') : '';
+			return await answerUnderKey(s, work, key, scope);
+		}
+		if (keyed && profile.answers.missingKey) return stored(profile.answers.missingKey);
+		const answer = await runBookingApi(s, work, { effect, logical: ref ?? effect });
+		return deliver(profile, fault, answer, false);
+	} finally {
+		ended?.();
+	}
 }
 
 /** A keyed request: replayed, refused or waited for when the key is known, processed under a claim when it is not. */
