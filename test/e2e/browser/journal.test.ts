@@ -1,0 +1,163 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { later, until, useChromium, WAIT_MS } from './harness.js';
+
+/*
+IndexedDBJournal in a real Chromium, the page calling the emulator on another origin (CORS): what a page relies on
+when it is reloaded, closed or duplicated while a write is on the wire.
+*/
+
+const chromium = useChromium();
+
+type Outcome = { status?: number; key?: string; replayed?: boolean; attempts?: number; error?: string };
+type Browser = {
+	book: (body: object, operation: string) => Promise<Outcome>;
+	resume: (operation: string) => Promise<Outcome>;
+	pending: () => Promise<{ operation: string; key: string; state: string }[]>;
+	journalLog: { call: string; state?: string; ok?: boolean }[];
+	stored: () => Promise<{ operation: string; key: string; state: string }[]>;
+};
+declare const window: Browser;
+
+const BODY = { classId: 'c7', clientId: 'u42', ref: 'booking-1' };
+
+const book = (page: Page) => page.evaluate((body) => window.book(body, 'book-1'), BODY);
+/** Starts the booking without waiting for it: the page goes on, the test acts while it is on the wire. */
+const startBooking = (page: Page) =>
+	page.evaluate((body) => {
+		void window.book(body, 'book-1');
+	}, BODY);
+
+/**
+What a tab did after it found the operation on the wire in another tab: `'claimed'` it (a send follows), `'waits'`
+(it subscribed to the journal's changes or read the record again), or nothing yet (`false`). Runs in the page.
+*/
+function decided(log: { call: string; state?: string; ok?: boolean }[]): 'claimed' | 'waits' | false {
+	const found = log.findIndex(
+		(entry) => (entry.call === 'create' || entry.call === 'get') && entry.state === 'inflight',
+	);
+	if (found < 0) return false;
+	const after = log.slice(found + 1);
+	if (after.some((entry) => entry.call === 'compareAndSet' && entry.ok && entry.state === 'inflight'))
+		return 'claimed';
+	return after.some((entry) => entry.call === 'subscribe' || entry.call === 'get') ? 'waits' : false;
+}
+
+describe('IndexedDBJournal in Chromium', () => {
+	it('a reload mid-flight, then the same booking: sent under the same key, applied once', async () => {
+		const emulator = await chromium.emulator();
+		const wire = await chromium.wire(emulator);
+		const page = await chromium.open('journal.html', { api: wire.url });
+		wire.hold();
+
+		await startBooking(page);
+		await until(() => wire.held, 1); // the server booked it; the page has not heard
+		await chromium.snap(page, 'booking-on-the-wire');
+		await page.reload();
+		await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+		wire.release();
+		const again = await book(page);
+		await chromium.snap(page, 'booked-after-reload');
+
+		const [first] = emulator.state.requests;
+		expect(again).toMatchObject({ status: 201, key: first?.key, replayed: true });
+		expect(emulator.state.requests.map((r) => r.key)).toEqual([first?.key, first?.key]);
+		expect(emulator.state.effectCount).toBe(1);
+		expect(emulator.state.duplicates()).toEqual([]);
+	});
+
+	it('a tab closed mid-flight: a new tab finds the booking unfinished and resumes it under its key, applied once', async () => {
+		const emulator = await chromium.emulator();
+		const wire = await chromium.wire(emulator);
+		const closed = await chromium.open('journal.html', { api: wire.url });
+		wire.hold();
+		await startBooking(closed);
+		await until(() => wire.held, 1);
+		await chromium.snap(closed, 'booking-on-the-wire');
+		await closed.close();
+		wire.release();
+
+		const tab = await chromium.open('journal.html', { api: wire.url });
+		const key = emulator.state.requests[0]?.key;
+		const found = await tab.evaluate(() => window.pending());
+		await chromium.snap(tab, 'found-unfinished');
+		const resumed = await tab.evaluate(() => window.resume('book-1'));
+		await chromium.snap(tab, 'resumed');
+
+		expect(found).toEqual([
+			{ operation: 'book-1', key, state: expect.stringMatching(/^(inflight|unknown)$/) },
+		]);
+		expect(resumed).toMatchObject({ status: 201, key, replayed: true });
+		expect(emulator.state.effectCount).toBe(1);
+		expect(await tab.evaluate(() => window.pending())).toEqual([]);
+	});
+
+	it('two tabs run one booking at once: one request on the wire, one effect, both tabs get its answer', async () => {
+		const emulator = await chromium.emulator();
+		const wire = await chromium.wire(emulator);
+		const [first, second] = [
+			await chromium.open('journal.html', { api: wire.url }),
+			await chromium.open('journal.html', { api: wire.url }),
+		];
+		wire.hold();
+		const answers = [later(book(first))];
+		await until(() => wire.held, 1);
+		answers.push(later(book(second)));
+		// Look at the wire once the second tab has decided: it claimed the operation (then it sends: wait for that
+		// request), or it found the first tab's attempt and waits on it (it subscribed, or reads the record again).
+		const decision = await second.waitForFunction(`(${decided})(window.journalLog)`, undefined, {
+			timeout: WAIT_MS,
+		});
+		if ((await decision.jsonValue()) === 'claimed') await until(() => emulator.state.requests.length, 2);
+		await chromium.snap(second, 'second-tab-waiting');
+		expect(emulator.state.requests).toHaveLength(1);
+		wire.release();
+		const [one, two] = await Promise.all(answers);
+
+		const key = emulator.state.requests[0]?.key;
+		expect(one).toMatchObject({ status: 201, key });
+		expect(two).toMatchObject({ status: 201, key });
+		expect(emulator.state.requests).toHaveLength(1);
+		expect(emulator.state.effectCount).toBe(1);
+	});
+
+	it('the journal is written to IndexedDB before the request leaves, by a bundle that has no idb', async () => {
+		// bundleForBrowser refuses to resolve `idb` (nor ioredis, pg, node:*): the page runs on the platform alone.
+		const emulator = await chromium.emulator();
+		const wire = await chromium.wire(emulator);
+		const page = await chromium.open('journal.html', { api: wire.url });
+		wire.hold();
+		await startBooking(page);
+		await until(() => wire.held, 1);
+
+		const key = emulator.state.requests[0]?.key;
+		expect(await page.evaluate(() => window.stored())).toEqual([
+			{ operation: 'book-1', key, state: 'inflight' },
+		]);
+		expect(await page.evaluate(() => 'idb' in globalThis)).toBe(false);
+		wire.release();
+		await page.waitForFunction(() => document.querySelector('#out')?.textContent?.startsWith('book-1'));
+		expect(await page.evaluate(() => window.stored())).toEqual([
+			{ operation: 'book-1', key, state: 'succeeded' },
+		]);
+	});
+
+	it('across origins, the page reads the server replay header (exposed by CORS): a retry after a lost answer', async () => {
+		const emulator = await chromium.emulator({ faults: ['drop-after-commit'] });
+		const page = await chromium.open('journal.html', { api: emulator.url });
+
+		const outcome = await book(page);
+		await chromium.snap(page, 'booked-after-lost-answer');
+
+		const key = emulator.state.requests[0]?.key;
+		// The replay header is not CORS-safelisted: without Access-Control-Expose-Headers, replayed would read undefined.
+		expect(outcome).toMatchObject({ status: 201, key, replayed: true });
+		// Chromium itself resends a POST whose connection was reset before any answer (a request idemkey does not count
+		// in `attempts`): harmless, since it carries the same key.
+		const sent = emulator.state.requests;
+		expect(sent.length).toBeGreaterThanOrEqual(2);
+		expect(sent.length).toBeGreaterThanOrEqual(outcome.attempts ?? 0);
+		expect(new Set(sent.map((r) => `${r.method} ${r.key}`))).toEqual(new Set([`POST ${key}`]));
+		expect(emulator.state.effectCount).toBe(1);
+	});
+});
