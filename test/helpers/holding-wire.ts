@@ -33,7 +33,7 @@ export async function startHoldingWire(target: string): Promise<HoldingWire> {
 				HOP_BY_HOP.has(name) || value === undefined ? [] : [[name, String(value)] as [string, string]],
 			);
 			const method = req.method ?? 'GET';
-			const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+			const body = chunks.length > 0 ? Buffer.concat(chunks) : null;
 			fetch(new URL(req.url ?? '/', upstream.origin), { method, headers, body }).then(
 				async (answer) => {
 					const text = Buffer.from(await answer.arrayBuffer());

@@ -222,7 +222,7 @@ describe('guardForm in Chromium', () => {
 		// A tab opened from this one starts with a copy of its sessionStorage, so it holds the same form operation.
 		const [second] = await Promise.all([
 			chromium.context.waitForEvent('page'),
-			first.evaluate(() => void window.open(location.href)),
+			first.evaluate(() => void open(location.href)),
 		]);
 		await second.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true, undefined, {
 			timeout: WAIT_MS,
