@@ -161,13 +161,17 @@ describe('IndexedDBJournal in Chromium', () => {
 		expect(emulator.state.effectCount).toBe(1);
 	});
 
-	it('WebStorageJournal in two tabs starting the same bookings together: one key per booking, each applied once', async () => {
+	it('WebStorageJournal in three tabs starting the same bookings together: one key per booking, each applied once', async () => {
 		const emulator = await chromium.emulator();
 		const query = { api: emulator.url, journal: 'web-storage' };
-		const tabs = [await chromium.open('journal.html', query), await chromium.open('journal.html', query)];
-		// A race (two tabs reading "absent" and both writing their own key) cannot be forced from outside: rounds give it
+		const tabs = [
+			await chromium.open('journal.html', query),
+			await chromium.open('journal.html', query),
+			await chromium.open('journal.html', query),
+		];
+		// A race (tabs reading "absent" and both writing their own key) cannot be forced from outside: rounds give it
 		// its chances. The issue saw 8 double bookings in 40 rounds.
-		const ROUNDS = 20;
+		const ROUNDS = 30;
 		for (let round = 0; round < ROUNDS; round += 1) {
 			const body = { ...BODY, ref: `booking-${round}` };
 			await Promise.all(
