@@ -12,7 +12,7 @@ export type PageServer = {
 };
 
 /**
-Serves the HTML pages of `dir` and `scripts` (name to source) on 127.0.0.1, each page as it is on disk, with no
+Serves the HTML pages and scripts of `dir` and `scripts` (name to source) on 127.0.0.1, each page as it is on disk, with no
 caching, so a reload loads it afresh. Anything else is a 404.
 */
 export async function startPageServer(dir: string, scripts: Record<string, string>): Promise<PageServer> {
@@ -24,9 +24,10 @@ export async function startPageServer(dir: string, scripts: Record<string, strin
 			res.end(body);
 		};
 		if (script !== undefined) return send('text/javascript', script);
-		if (!/^[\w-]+\.html$/.test(name)) return void res.writeHead(404).end();
+		const type = /^[\w-]+\.(html|js)$/.exec(name)?.[1];
+		if (!type) return void res.writeHead(404).end();
 		readFile(path.join(dir, name), 'utf8').then(
-			(html) => send('text/html', html),
+			(text) => send(type === 'js' ? 'text/javascript' : 'text/html', text),
 			() => void res.writeHead(404).end(),
 		);
 	});

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { later, until, useChromium, WAIT_MS } from './harness.js';
+import { decisionOf, forget, later, until, useChromium, WAIT_MS } from './harness.js';
 
 /*
 guardForm on a plain HTML page (pages/form.html) in a real Chromium, the API (the emulator) on another origin: the
@@ -229,12 +229,13 @@ describe('guardForm in Chromium', () => {
 		});
 		expect(await operationOf(second)).toBe(await operationOf(first));
 
-		// The second tab's submit waits for the first tab's attempt (its lease) instead of sending its own.
+		// The second tab's submit waits for the first tab's attempt (its lease) instead of sending its own. The wire is
+		// read once the second tab has decided: a request it claimed is waited for, so that it is counted.
+		await forget(second);
 		const submitted = later(submitAndSettle(second));
-		await second.waitForFunction(() => window.guard.state.status === 'submitting', undefined, {
-			timeout: WAIT_MS,
-		});
+		if ((await decisionOf(second)) === 'claimed') await until(() => emulator.state.requests.length, 2);
 		await chromium.snap(second, 'second-tab-submitting');
+		expect(emulator.state.requests).toHaveLength(1);
 		wire.release();
 		expect(await submitted).toBe('succeeded');
 		await waitForStatus(first, 'succeeded');

@@ -120,3 +120,40 @@ export function later<T>(call: Promise<T>): Promise<T> {
 	call.catch(() => {});
 	return call;
 }
+
+type JournalCall = { call: string; state?: string; ok?: boolean };
+
+/**
+What a tab did after it read the operation in flight (another tab's attempt) from its journal: `'claimed'` it (a send
+follows), `'waits'` (it subscribed to the journal's changes or reads the record again), `false` while undecided.
+Runs in the page, on `window.journalLog` (pages/journal-log.js).
+*/
+function decided(log: JournalCall[]): 'claimed' | 'waits' | false {
+	const found = log.findIndex(
+		(entry) => (entry.call === 'create' || entry.call === 'get') && entry.state === 'inflight',
+	);
+	if (found < 0) return false;
+	const after = log.slice(found + 1);
+	if (after.some((entry) => entry.call === 'compareAndSet' && entry.ok && entry.state === 'inflight'))
+		return 'claimed';
+	return after.some((entry) => entry.call === 'subscribe' || entry.call === 'get') ? 'waits' : false;
+}
+
+/**
+Waits until `tab` has decided what to do about an operation another tab is sending (see `decided`), counting only the
+journal calls made since `forget(tab)`, and tells which way. The test then looks at the wire knowing that a request
+this tab would send is on its way (after `'claimed'`) or will never come (`'waits'`).
+*/
+export async function decisionOf(tab: Page): Promise<'claimed' | 'waits'> {
+	const decision = await tab.waitForFunction(`(${decided})(window.journalLog)`, undefined, {
+		timeout: WAIT_MS,
+	});
+	return (await decision.jsonValue()) as 'claimed' | 'waits';
+}
+
+/** Forgets the journal calls `tab` made so far (its page load's look-ups), for `decisionOf`. */
+export async function forget(tab: Page): Promise<void> {
+	await tab.evaluate(() => {
+		(window as unknown as { journalLog: JournalCall[] }).journalLog.length = 0;
+	});
+}

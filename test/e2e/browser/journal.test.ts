@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { later, until, useChromium, WAIT_MS } from './harness.js';
+import { decisionOf, later, until, useChromium } from './harness.js';
 
 /*
 IndexedDBJournal in a real Chromium, the page calling the emulator on another origin (CORS): what a page relies on
@@ -14,7 +14,6 @@ type Browser = {
 	book: (body: object, operation: string) => Promise<Outcome>;
 	resume: (operation: string) => Promise<Outcome>;
 	pending: () => Promise<{ operation: string; key: string; state: string }[]>;
-	journalLog: { call: string; state?: string; ok?: boolean }[];
 	stored: () => Promise<{ operation: string; key: string; state: string }[]>;
 };
 declare const window: Browser;
@@ -27,21 +26,6 @@ const startBooking = (page: Page) =>
 	page.evaluate((body) => {
 		void window.book(body, 'book-1');
 	}, BODY);
-
-/**
-What a tab did after it found the operation on the wire in another tab: `'claimed'` it (a send follows), `'waits'`
-(it subscribed to the journal's changes or read the record again), or nothing yet (`false`). Runs in the page.
-*/
-function decided(log: { call: string; state?: string; ok?: boolean }[]): 'claimed' | 'waits' | false {
-	const found = log.findIndex(
-		(entry) => (entry.call === 'create' || entry.call === 'get') && entry.state === 'inflight',
-	);
-	if (found < 0) return false;
-	const after = log.slice(found + 1);
-	if (after.some((entry) => entry.call === 'compareAndSet' && entry.ok && entry.state === 'inflight'))
-		return 'claimed';
-	return after.some((entry) => entry.call === 'subscribe' || entry.call === 'get') ? 'waits' : false;
-}
 
 describe('IndexedDBJournal in Chromium', () => {
 	it('a reload mid-flight, then the same booking: sent under the same key, applied once', async () => {
@@ -105,10 +89,7 @@ describe('IndexedDBJournal in Chromium', () => {
 		answers.push(later(book(second)));
 		// Look at the wire once the second tab has decided: it claimed the operation (then it sends: wait for that
 		// request), or it found the first tab's attempt and waits on it (it subscribed, or reads the record again).
-		const decision = await second.waitForFunction(`(${decided})(window.journalLog)`, undefined, {
-			timeout: WAIT_MS,
-		});
-		if ((await decision.jsonValue()) === 'claimed') await until(() => emulator.state.requests.length, 2);
+		if ((await decisionOf(second)) === 'claimed') await until(() => emulator.state.requests.length, 2);
 		await chromium.snap(second, 'second-tab-waiting');
 		expect(emulator.state.requests).toHaveLength(1);
 		wire.release();
