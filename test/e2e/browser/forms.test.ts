@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { decisionOf, forget, later, until, useChromium, WAIT_MS } from './harness.js';
+import { decisionOf, forget, later, TEST_MS, until, useChromium, WAIT_MS } from './harness.js';
 
 /*
 guardForm on a plain HTML page (pages/form.html) in a real Chromium, the API (the emulator) on another origin: the
@@ -30,7 +30,7 @@ const waitForStatus = (page: Page, status: string) =>
 const submitAndSettle = (page: Page) =>
 	page.evaluate(() => window.guard.submit().then((state) => state.status));
 
-describe('guardForm in Chromium', () => {
+describe('guardForm in Chromium', { timeout: TEST_MS }, () => {
 	it('a double click, Enter and another submit while the booking is on the wire: one request, one effect', async () => {
 		const emulator = await chromium.emulator();
 		const wire = await chromium.wire(emulator);

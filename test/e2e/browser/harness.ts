@@ -11,6 +11,8 @@ import { type PageServer, startPageServer } from '../../helpers/page-server.js';
 
 /** How long a test waits for a state it expects (generous: two cores, eight engineers' tests at once). */
 export const WAIT_MS = 15_000;
+/** A test's own bound: several such waits, each well under WAIT_MS on a quiet machine (a test takes about 1 s). */
+export const TEST_MS = 60_000;
 
 export type BrowserTest = {
 	/** This test's browser context: its own storage (IndexedDB, sessionStorage), its own tabs. */

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { decisionOf, later, until, useChromium } from './harness.js';
+import { decisionOf, later, TEST_MS, until, useChromium } from './harness.js';
 
 /*
 IndexedDBJournal in a real Chromium, the page calling the emulator on another origin (CORS): what a page relies on
@@ -27,7 +27,7 @@ const startBooking = (page: Page) =>
 		void window.book(body, 'book-1');
 	}, BODY);
 
-describe('IndexedDBJournal in Chromium', () => {
+describe('the browser journals in Chromium', { timeout: TEST_MS }, () => {
 	it('a reload mid-flight, then the same booking: sent under the same key, applied once', async () => {
 		const emulator = await chromium.emulator();
 		const wire = await chromium.wire(emulator);

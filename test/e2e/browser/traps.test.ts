@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { INSECURE_HOST } from '../../helpers/chromium.js';
-import { later, useChromium, WAIT_MS } from './harness.js';
+import { later, TEST_MS, useChromium, WAIT_MS } from './harness.js';
 
 /* The browser's own traps, in a real Chromium: a page served from an insecure origin, and a browser gone offline. */
 
@@ -34,7 +34,7 @@ const waitingOffline = (page: Page) =>
 		},
 	);
 
-describe('the browser traps in Chromium', () => {
+describe('the browser traps in Chromium', { timeout: TEST_MS }, () => {
 	it('a page on an insecure origin: createClient throws a typed error naming the secure-context requirement', async () => {
 		const emulator = await chromium.emulator();
 		// A real host name over plain http (mapped to loopback): not a secure context, so no crypto.subtle.
