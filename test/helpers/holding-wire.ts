@@ -20,7 +20,12 @@ A wire between the page and a server (the emulator) that can hold the server's a
 processed, the page has not heard. This is the moment a page is reloaded or closed "mid-flight" with a real effect
 behind it, which a delay before processing cannot give (nothing has happened yet when the page goes).
 */
-export async function startHoldingWire(target: string): Promise<HoldingWire> {
+export async function startHoldingWire(
+	target: string,
+	options: { dropHeaders?: readonly string[] } = {},
+): Promise<HoldingWire> {
+	// Answer headers the wire leaves out, e.g. `access-control-expose-headers`: a server whose CORS hides its headers.
+	const dropped = new Set([...HOP_BY_HOP, 'content-encoding', ...(options.dropHeaders ?? [])]);
 	const upstream = new URL(target);
 	let holding = false;
 	let held = 0;
@@ -41,7 +46,7 @@ export async function startHoldingWire(target: string): Promise<HoldingWire> {
 						held += 1;
 						await new Promise<void>((resolve) => waiting.push(resolve));
 					}
-					send(res, answer, text);
+					send(res, answer, text, dropped);
 				},
 				// The server dropped the connection (a scripted fault): so does the wire.
 				() => res.destroy(),
@@ -72,11 +77,11 @@ export async function startHoldingWire(target: string): Promise<HoldingWire> {
 	};
 }
 
-function send(res: ServerResponse, answer: Response, body: Buffer): void {
+function send(res: ServerResponse, answer: Response, body: Buffer, dropped: ReadonlySet<string>): void {
 	if (res.destroyed) return;
 	const headers: [string, string][] = [];
 	answer.headers.forEach((value, name) => {
-		if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') headers.push([name, value]);
+		if (!dropped.has(name)) headers.push([name, value]);
 	});
 	res.writeHead(answer.status, headers);
 	res.end(body);

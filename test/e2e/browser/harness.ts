@@ -21,8 +21,8 @@ export type BrowserTest = {
 	open(page: string, query?: Record<string, string>, host?: string): Promise<Page>;
 	/** An emulator on another origin than the pages (CORS on), bardge by default; closed after the test. */
 	emulator(options?: Partial<EmulatorOptions>): Promise<Emulator>;
-	/** A wire in front of `emulator` that can hold its answers back; closed after the test. */
-	wire(emulator: Emulator): Promise<HoldingWire>;
+	/** A wire in front of `emulator` that can hold its answers back (and leave headers out); closed after the test. */
+	wire(emulator: Emulator, options?: { dropHeaders?: readonly string[] }): Promise<HoldingWire>;
 	/** Takes a screenshot of a state, kept (with the last state of every tab) only when the test fails. */
 	snap(page: Page, state: string): Promise<void>;
 };
@@ -80,8 +80,8 @@ export function useChromium(): BrowserTest {
 			closers.push(() => emulator.close());
 			return emulator;
 		},
-		async wire(emulator) {
-			const wire = await startHoldingWire(emulator.url);
+		async wire(emulator, options) {
+			const wire = await startHoldingWire(emulator.url, options);
 			closers.push(() => wire.close());
 			return wire;
 		},

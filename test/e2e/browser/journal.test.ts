@@ -142,6 +142,21 @@ describe('IndexedDBJournal in Chromium', { timeout: TEST_MS }, () => {
 		expect(emulator.state.effectCount).toBe(1);
 	});
 
+	it('across origins, a replay header CORS hides reads as replayed: undefined, never a false "not replayed"', async () => {
+		const emulator = await chromium.emulator({ faults: ['drop-after-commit'] });
+		// The server sends X-Idempotent-Replayed but no longer exposes it: the page's fetch cannot see it.
+		const wire = await chromium.wire(emulator, { dropHeaders: ['access-control-expose-headers'] });
+		const page = await chromium.open('journal.html', { api: wire.url });
+
+		const outcome = await book(page);
+		await chromium.snap(page, 'booked-replay-hidden');
+
+		expect(outcome).toMatchObject({ status: 201, key: emulator.state.requests[0]?.key });
+		expect(outcome).toHaveProperty('replayed', undefined);
+		expect(emulator.state.requests.length).toBeGreaterThanOrEqual(2);
+		expect(emulator.state.effectCount).toBe(1);
+	});
+
 	it('three tabs starting the same bookings together: one key per booking, each applied once', async () => {
 		const emulator = await chromium.emulator();
 		const query = { api: emulator.url };
