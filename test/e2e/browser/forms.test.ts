@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { decisionOf, forget, later, TEST_MS, until, useChromium, WAIT_MS } from './harness.js';
+import { decisionOf, forget, later, ready, TEST_MS, until, useChromium, WAIT_MS } from './harness.js';
 
 /*
 guardForm on a plain HTML page (pages/form.html) in a real Chromium, the API (the emulator) on another origin: the
@@ -101,10 +101,7 @@ describe('guardForm in Chromium', { timeout: TEST_MS }, () => {
 		await until(() => wire.held, 1); // booked by the server; the page has not heard
 		await chromium.snap(page, 'submitting');
 
-		await page.reload();
-		await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true, undefined, {
-			timeout: WAIT_MS,
-		});
+		await chromium.reload(page);
 		wire.release();
 		await chromium.snap(page, 'reloaded');
 		expect(await statusOf(page)).toBe('unknown');
@@ -224,9 +221,7 @@ describe('guardForm in Chromium', { timeout: TEST_MS }, () => {
 			chromium.context.waitForEvent('page'),
 			first.evaluate(() => void open(location.href)),
 		]);
-		await second.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true, undefined, {
-			timeout: WAIT_MS,
-		});
+		await ready(second);
 		expect(await operationOf(second)).toBe(await operationOf(first));
 
 		// The second tab's submit waits for the first tab's attempt (its lease) instead of sending its own. The wire is

@@ -19,6 +19,8 @@ export type BrowserTest = {
 	readonly context: BrowserContext;
 	/** Opens a page of `pages/` in a new tab and waits for its script to be ready (`window.ready`). */
 	open(page: string, query?: Record<string, string>, host?: string): Promise<Page>;
+	/** Reloads `page` and waits for its script to be ready again. */
+	reload(page: Page): Promise<void>;
 	/** An emulator on another origin than the pages (CORS on), bardge by default; closed after the test. */
 	emulator(options?: Partial<EmulatorOptions>): Promise<Emulator>;
 	/** A wire in front of `emulator` that can hold its answers back (and leave headers out); closed after the test. */
@@ -70,10 +72,12 @@ export function useChromium(): BrowserTest {
 		async open(page, query = {}, host = undefined) {
 			const tab = await current().newPage();
 			await tab.goto(server.url(page, query, host));
-			await tab.waitForFunction(() => (window as { ready?: boolean }).ready === true, undefined, {
-				timeout: WAIT_MS,
-			});
+			await ready(tab);
 			return tab;
+		},
+		async reload(page) {
+			await page.reload();
+			await ready(page);
 		},
 		async emulator(options = {}) {
 			const emulator = await createEmulator({ dialect: 'bardge', cors: true, ...options });
@@ -89,6 +93,13 @@ export function useChromium(): BrowserTest {
 			if (!page.isClosed()) shots.push({ state, png: await page.screenshot({ fullPage: true }) });
 		},
 	};
+}
+
+/** Waits until the page's script says it is ready (`window.ready`): its client made, its guard's look-up done. */
+export async function ready(page: Page): Promise<void> {
+	await page.waitForFunction(() => (window as { ready?: boolean }).ready === true, undefined, {
+		timeout: WAIT_MS,
+	});
 }
 
 async function keepScreenshots(

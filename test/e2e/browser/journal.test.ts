@@ -37,8 +37,7 @@ describe('IndexedDBJournal in Chromium', { timeout: TEST_MS }, () => {
 		await startBooking(page);
 		await until(() => wire.held, 1); // the server booked it; the page has not heard
 		await chromium.snap(page, 'booking-on-the-wire');
-		await page.reload();
-		await page.waitForFunction(() => (globalThis as { ready?: boolean }).ready === true);
+		await chromium.reload(page);
 		wire.release();
 		const again = await book(page);
 		await chromium.snap(page, 'booked-after-reload');
