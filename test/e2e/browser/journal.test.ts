@@ -156,7 +156,7 @@ describe('IndexedDBJournal in Chromium', { timeout: TEST_MS }, () => {
 		expect(emulator.state.effectCount).toBe(1);
 	});
 
-	it('three tabs starting the same bookings together: one key per booking, each applied once', async () => {
+	it('three tabs starting the same bookings together: one key per booking, one attempt at a time, each applied once', async () => {
 		const emulator = await chromium.emulator();
 		const query = { api: emulator.url };
 		const tabs = [
@@ -184,5 +184,9 @@ describe('IndexedDBJournal in Chromium', { timeout: TEST_MS }, () => {
 		expect([...keysPerBooking.values()].filter((keys) => keys.size > 1)).toEqual([]);
 		expect(emulator.state.duplicates()).toEqual([]);
 		expect(emulator.state.effectCount).toBe(ROUNDS);
+		// And one request per booking, never two at once: the tabs that lost the race waited on the lease, then read the
+		// answer from the journal.
+		expect(emulator.state.overlaps()).toEqual([]);
+		expect(emulator.state.requests).toHaveLength(ROUNDS);
 	});
 });
