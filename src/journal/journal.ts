@@ -35,6 +35,15 @@ export interface Journal {
 	*/
 	now?(options?: JournalCallOptions): Promise<number>;
 	/**
+	Marks the client `owner` alive for as long as its page (or process) lives, for `ownerGone`; resolves to the id its
+	leases are to carry (one `ownerGone` can answer for). Only a journal whose sharers all live under one lock manager
+	can do this: the browser journals (one origin's tabs, through Web Locks), so that a reloaded or closed tab's attempt
+	is taken over at once rather than when its lease lapses.
+	*/
+	holdOwner?(owner: string): Promise<string>;
+	/** Whether the client that wrote `owner` (an id `holdOwner` gave) has ended; `false` when the journal cannot tell. */
+	ownerGone?(owner: string): Promise<boolean>;
+	/**
 	Calls `listener` with each change to the journal's records, whoever made it (`IndexedDBJournal` hears other tabs'
 	too), until the returned function is called. A client waiting on another's lease then wakes as soon as that record
 	is written instead of at its next look; journals that cannot tell leave it out (waiters poll `get`), and a missed

@@ -29,11 +29,13 @@ export function turnOf(
 	owner: string,
 	now: number,
 	maxInterruptedAttempts: number,
+	/** The journal vouches that the lease's owner has ended (a closed tab): its lease is as good as lapsed. */
+	ownerGone = false,
 ): Turn {
 	if (isFinished(record.state)) return 'finished';
 	if (record.setAsideAt !== undefined) return 'aside';
 	if (record.state !== 'inflight' || record.lease?.owner === owner) return 'claim';
-	if (isLeaseLive(record, now)) return 'wait';
+	if (isLeaseLive(record, now) && !ownerGone) return 'wait';
 	return (record.interruptions ?? 0) + 1 >= maxInterruptedAttempts ? 'set-aside' : 'take-over';
 }
 

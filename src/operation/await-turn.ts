@@ -41,6 +41,8 @@ export async function awaitTurn(record: JournalRecord, wait: TurnWait): Promise<
 			const now = await port.now();
 			const lease = current.lease;
 			if (!lease || lease.owner === owner || !isLeaseLive(current, now)) return current;
+			// Its tab closed or reloaded (a browser journal can tell): no need to wait for the lease to lapse.
+			if (await port.ownerGone(lease.owner)) return current;
 			const left = wait.deadline - wait.now();
 			if (left <= 0) throw heldElsewhere(wait);
 			// Jittered so that many waiters do not read in step; never past the lease's end, so that an owner that died

@@ -204,7 +204,14 @@ export type JournalPort = {
 	subscribe(onChange: () => void): (() => void) | undefined;
 	/** Now, in epoch ms, on the clock leases are compared on: the journal's when it has one (`Journal.now`), else ours. */
 	now(): Promise<number>;
+	/** The id this client's leases carry: the one the journal vouches for (`Journal.holdOwner`), else `base` itself. */
+	leaseOwner(base: string): Promise<string>;
+	/** Whether the journal vouches that the lease's `owner` has ended (`Journal.ownerGone`); `false` when it cannot tell. */
+	ownerGone(owner: string): Promise<boolean>;
 };
+
+// One vouched id per client and journal, asked for once: the journal holds it for the client's lifetime.
+const vouched = new WeakMap<Journal, Map<string, Promise<string>>>();
 
 /** A record (or listing) the journal handed back that no run may trust: nothing is sent on it. */
 const unusable = (what: string, ids: { key?: string | undefined; operation?: string | undefined }) =>
@@ -279,6 +286,28 @@ export function journalPort(
 				throw unusable(`answered now() with ${describe(theirs)}, not epoch milliseconds`, port.ids);
 			}
 			return measured(journal, theirs, local, now());
+		},
+		leaseOwner(base) {
+			if (!journal.holdOwner) return Promise.resolve(base);
+			const ids = vouched.get(journal) ?? new Map<string, Promise<string>>();
+			vouched.set(journal, ids);
+			let id = ids.get(base);
+			if (!id) {
+				// A journal that cannot vouch leaves the id as it is: its leases then only lapse, which is safe.
+				id = Promise.resolve()
+					.then(() => (journal.holdOwner as NonNullable<Journal['holdOwner']>)(base))
+					.then((given) => (typeof given === 'string' && given !== '' ? given : base))
+					.catch(() => base);
+				ids.set(base, id);
+			}
+			return id;
+		},
+		async ownerGone(owner) {
+			try {
+				return (await journal.ownerGone?.(owner)) === true;
+			} catch {
+				return false;
+			}
 		},
 	};
 	return port;

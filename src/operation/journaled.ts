@@ -32,10 +32,11 @@ export async function runJournaled(
 	options: RunOptions,
 ): Promise<IdemResult> {
 	const { operation, progress } = options;
-	const { journal, owner, leaseMs } = ctx;
+	const { journal, leaseMs } = ctx;
 	// One deadline for the whole call: journal waits and the attempt loop share it.
 	const deadline = ctx.now() + options.policy.maxRetryTime;
 	const port = journalPort(ctx, operation, { signal: options.signal, deadline });
+	const owner = await port.leaseOwner(ctx.owner);
 	port.ids.key = request.explicitKey;
 	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
@@ -134,7 +135,9 @@ export async function runJournaled(
 		serial(async () => {
 			for (let lost = 0; ; ) {
 				const now = await port.now();
-				const turn = turnOf(current, owner, now, ctx.maxInterruptedAttempts);
+				const other = current.state === 'inflight' ? current.lease?.owner : undefined;
+				const gone = other !== undefined && other !== owner && (await port.ownerGone(other));
+				const turn = turnOf(current, owner, now, ctx.maxInterruptedAttempts, gone);
 				if (turn === 'finished') throw new FinishedElsewhere(current);
 				if (turn === 'aside') throw setAsideError(current, subject);
 				if (turn === 'wait') {

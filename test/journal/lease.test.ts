@@ -105,6 +105,19 @@ describe('turnOf', () => {
 		expect(turnOf(r, 'a', NOW, MAX)).toBe(turn);
 	});
 
+	it.each<[string, JournalRecord, string]>([
+		["another owner's live lease, its tab gone", record('inflight', 'b'), 'take-over'],
+		[
+			'its tab gone, interrupted 4 times before',
+			record('inflight', 'b', NOW + 1, { interruptions: 4 }),
+			'set-aside',
+		],
+		['pending: nobody to wait for either way', record('pending', 'b'), 'claim'],
+		['finished: its outcome is the answer', record('succeeded', 'b'), 'finished'],
+	])('when the journal vouches the owner is gone (a closed or reloaded tab): %s', (_name, r, turn) => {
+		expect(turnOf(r, 'a', NOW, MAX, true)).toBe(turn);
+	});
+
 	it('never sets aside with maxInterruptedAttempts Infinity', () => {
 		const r = record('inflight', 'b', NOW - 1, { interruptions: 1_000 });
 		expect(turnOf(r, 'a', NOW, Number.POSITIVE_INFINITY)).toBe('take-over');

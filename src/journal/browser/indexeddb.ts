@@ -3,7 +3,7 @@ import type { Journal, JournalCallOptions } from '../journal.js';
 import { isCollectable, isFinished, type JournalRecord, recordProblem } from '../record.js';
 import { ChangeFeed, type JournalChangeListener } from './changes.js';
 import { checkedRecord, storageError } from './failures.js';
-import { type LockManagerLike, platformLocks, underLock } from './locks.js';
+import { holdLock, isHeld, type LockManagerLike, platformLocks, underLock } from './locks.js';
 
 const STORE = 'records';
 const VERSION = 1;
@@ -86,6 +86,10 @@ browsing, blocked site data, another tab holding an older version open), calls f
 what to do, and nothing is sent. A stored value that is not a record fails the calls that read it with a
 `JournalError` naming it; the journal never deletes it.
 */
+/** Lease owners whose liveness a Web Lock vouches for carry this mark; the lock is named with the rest of the id. */
+const OWNER_MARK = 'tab:';
+const OWNER_LOCK = 'idemkey:owner:';
+
 export class IndexedDBJournal implements Journal {
 	/** The database name. */
 	readonly name: string;
@@ -94,6 +98,7 @@ export class IndexedDBJournal implements Journal {
 	readonly #feed: ChangeFeed;
 	#db: Promise<IDBDatabase> | undefined;
 	#closed = false;
+	readonly #owners: (() => void)[] = [];
 
 	constructor(options: IndexedDBJournalOptions = {}) {
 		this.name = options.name ?? 'idemkey';
@@ -110,9 +115,29 @@ export class IndexedDBJournal implements Journal {
 		return this.#feed.subscribe(listener);
 	}
 
+	/**
+	Holds a Web Lock named for `owner` while the page lives (or until `close()`), so that other tabs can tell it is gone
+	(`ownerGone`) the moment the tab closes or reloads. Without Web Locks (or their `query`), the id is returned as is
+	and its leases simply lapse.
+	*/
+	async holdOwner(owner: string): Promise<string> {
+		const locks = this.#locks;
+		if (!locks?.query || this.#closed) return owner;
+		this.#owners.push(await holdLock(locks, `${OWNER_LOCK}${owner}`));
+		return `${OWNER_MARK}${owner}`;
+	}
+
+	/** Whether the tab that wrote `owner` (an id `holdOwner` gave) has closed or reloaded: its lock is no longer held. */
+	async ownerGone(owner: string): Promise<boolean> {
+		const locks = this.#locks;
+		if (!locks?.query || !owner.startsWith(OWNER_MARK)) return false;
+		return !(await isHeld(locks, `${OWNER_LOCK}${owner.slice(OWNER_MARK.length)}`));
+	}
+
 	/** Closes the database (once running transactions finish) and the change channel; later calls reject. */
 	async close(): Promise<void> {
 		this.#closed = true;
+		for (const release of this.#owners.splice(0)) release();
 		this.#feed.close();
 		const db = this.#db;
 		this.#db = undefined;
