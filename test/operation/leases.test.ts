@@ -333,6 +333,28 @@ describe('resume with force', () => {
 		const record = await journal.get(SCOPE, 'order-1');
 		expect([record?.state, record?.interruptions, record?.lease?.fence]).toEqual(['succeeded', 1, 2]);
 	});
+
+	// Forcing is the explicit choice a set-aside operation waits for: the takeover it asks for must not set it aside.
+	it.each([
+		['a live lease after four interruptions', 60_000, { interruptions: 4 }, {}],
+		['a lapsed lease, on a client that sets aside at the first', -1, {}, { maxInterruptedAttempts: 1 }],
+	])('runs it even when that takeover would set it aside: %s', async (_, leaseLeft, extra, options) => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		await leftBy(journal, 'order-1', 'a-killed-process', Date.now() + leaseLeft, extra);
+		const retry = { ...fast, maxRetryTime: 5_000 };
+		const api = createClient({ baseUrl: wire.server.url, journal, retry, ...options });
+		const res = await api.resume('order-1', { force: true });
+		expect([res.status, res.key]).toEqual([201, 'key-order-1']);
+		expect(wire.server.received).toHaveLength(1);
+		const record = await journal.get(SCOPE, 'order-1');
+		expect([record?.state, record?.setAsideAt, record?.interruptions, record?.lease?.fence]).toEqual([
+			'succeeded',
+			undefined,
+			1,
+			2,
+		]);
+	});
 });
 
 describe('an operation interrupted maxInterruptedAttempts times', () => {
