@@ -197,6 +197,9 @@ export async function runJournaled(
 		stopRenewing();
 		stopRenewing = renewEvery(leaseMs, renew);
 	};
+	// The claim made with the record is held from now, not from its send: the first attempt may wait before it leaves
+	// (offline), and a lease lapsing meanwhile would let another client take over and send alongside it.
+	if (claimedFirst) onTheWire();
 
 	// Claims taken back because their attempt never left: they are not attempts anyone started, in the journal's count.
 	let releasedClaims = 0;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
 import {
 	createClient,
 	InProgressError,
@@ -279,6 +280,52 @@ describe("another owner's lease", () => {
 		const record = await journal.get(SCOPE, 'order-1');
 		expect(record?.state).toBe('succeeded');
 		expect(record?.interruptions).toBe(1);
+	});
+});
+
+describe('the claim made with the record', () => {
+	it('is renewed while its first attempt waits to leave (offline): nobody takes it over and sends alongside', async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		// A page that is offline: every attempt waits for its online event before it is sent.
+		const page = new EventTarget();
+		const navigator = { onLine: false };
+		let waiting = 0;
+		vi.stubGlobal('navigator', navigator);
+		vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
+			waiting++;
+			page.addEventListener(type, listener);
+		});
+		vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
+			page.removeEventListener(type, listener),
+		);
+		try {
+			const options = {
+				baseUrl: wire.server.url,
+				journal,
+				leaseMs: 200,
+				retry: { ...fast, maxRetryTime: 30_000 },
+			};
+			const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+			const first = createClient(options).post('orders', body);
+			while (waiting < 1) await sleep(5);
+			// Offline for several of the first claim's leases, then another tab runs the same operation.
+			await sleep(700);
+			const second = createClient(options).post('orders', body);
+			while (waiting < 2) await sleep(5);
+			navigator.onLine = true;
+			page.dispatchEvent(new Event('online'));
+			const [a, b] = await Promise.all([first, second]);
+
+			expect(wire.server.received).toHaveLength(1);
+			expect(wire.overlaps()).toBe(0);
+			expect([a.fromJournal, b.fromJournal]).toEqual([false, true]);
+			expect(b.data).toEqual(a.data);
+			const record = await journal.get(SCOPE, 'order-1');
+			expect([record?.interruptions, record?.lease?.fence]).toEqual([undefined, 1]);
+		} finally {
+			vi.unstubAllGlobals();
+		}
 	});
 });
 
