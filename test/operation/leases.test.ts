@@ -10,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { leasedClaim, newLeasedRecord } from '../../src/journal/lease.js';
 import { sendJson } from '../helpers/loopback-server.js';
+import { useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
 import { onTheWireServer } from './on-the-wire.js';
 import { fast, refusalOf, rejectionOf, serve } from './support.js';
 
@@ -280,6 +281,47 @@ describe("another owner's lease", () => {
 		const record = await journal.get(SCOPE, 'order-1');
 		expect(record?.state).toBe('succeeded');
 		expect(record?.interruptions).toBe(1);
+	});
+});
+
+describe('a waiter on a lease that lapses', () => {
+	it('takes it over as it lapses, not at its next look a second away; the wait is on the record, no listener is left', async () => {
+		useVirtualTime();
+		try {
+			const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
+			const journal = new MemoryJournal();
+			await leftBy(journal, 'order-1', 'a-dead-process', Date.now() + 100);
+			let listening = 0;
+			const counted: Journal = {
+				create: (r) => journal.create(r),
+				get: (scope, operation) => journal.get(scope, operation),
+				compareAndSet: (next) => journal.compareAndSet(next),
+				listUnfinished: (scope) => journal.listUnfinished(scope),
+				collectGarbage: (now) => journal.collectGarbage(now),
+				// A journal that tells of changes: the waiter's own looks are a second apart.
+				subscribe: (listener) => {
+					listening++;
+					const stop = journal.subscribe(listener);
+					return () => {
+						listening--;
+						stop();
+					};
+				},
+			};
+			const api = createClient({ baseUrl: server.url, journal: counted, retry: fast });
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => listening === 1, 'the wait');
+			await vi.advanceTimersByTimeAsync(101);
+			await waitFor(() => server.received.length === 1, 'the takeover, once the lease lapsed');
+			const { value } = await call.outcome;
+			expect(value?.status).toBe(201);
+			expect(listening).toBe(0);
+			const record = await journal.get(SCOPE, 'order-1');
+			expect([record?.interruptions, record?.lease?.fence]).toEqual([1, 2]);
+			expect(record?.history?.at(-1)?.waitedMs).toBeGreaterThanOrEqual(100);
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });
 
