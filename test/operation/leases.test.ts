@@ -514,6 +514,47 @@ describe('a claim by another owner landing first', () => {
 	});
 });
 
+describe('a claim that lands only once its lease has run out', () => {
+	it('is renewed before its request leaves, or else the client that took it over is waited on: one request', async () => {
+		let release = () => {};
+		const second = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		// Each request is held until another arrives (two on the wire at once) or a while has passed.
+		const server = await serve(async (_req, res) => {
+			if (server.received.length >= 2) release();
+			await Promise.race([second, sleep(300)]);
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const journal = new MemoryJournal();
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const left = await leftBy(journal, 'order-1', 'earlier', Date.now() - 1);
+		await journal.compareAndSet({ ...left, state: 'unknown', revision: 2, attemptsFinished: 1 });
+		const options = { baseUrl: server.url, retry: fast, leaseMs: 50 };
+		let other: Promise<unknown> | undefined;
+		// The first client's claim is stuck behind other writes until its lease has run out; then another client comes.
+		const stuck: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => journal.get(scope, operation),
+			compareAndSet: async (next) => {
+				if (!other && next.state === 'inflight' && next.lease) {
+					while (Date.now() <= next.lease.until) await sleep(5);
+					const ok = await journal.compareAndSet(next);
+					other = createClient({ ...options, journal }).post('orders', body);
+					return ok;
+				}
+				return journal.compareAndSet(next);
+			},
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+		};
+		const first = await createClient({ ...options, journal: stuck }).post('orders', body);
+		await other;
+		expect(server.received).toHaveLength(1);
+		expect(first.status).toBe(201);
+	});
+});
+
 describe('the lease options', () => {
 	it.each<[string, Record<string, unknown>, string]>([
 		['leaseMs under 3 ms (no time to renew)', { leaseMs: 2 }, 'leaseMs'],
