@@ -75,16 +75,17 @@ export const setAside = (record: JournalRecord, at: number): JournalRecord =>
 	revised(record, at, { state: 'unknown', interruptions: (record.interruptions ?? 0) + 1, setAsideAt: at });
 
 /**
-The caller says the operation's last owner is gone and chose to run it again (resume with force): no longer set aside
-(its interruptions counted afresh), and a lease still running at `now` (the journal's clock) lapsed now, so that the
-run takes it over as from an owner that died.
+The caller says the operation's last owner is gone and chose to run it again (resume with force): no longer set aside,
+its interruptions counted afresh. An attempt another owner left on the wire (its lease live or lapsed) ends here as
+that count's one interruption, its outcome unknown; the run then claims it rather than taking it over, so the takeover
+the caller asked for cannot be the one that sets it aside. The fence is kept: that owner's late writes are still
+refused once the run claims it.
 */
-export function freedByHand(record: JournalRecord, at: number, now: number): JournalRecord {
+export function freedByHand(record: JournalRecord, at: number): JournalRecord {
 	const { setAsideAt, ...rest } = record;
-	const next = revised(rest as JournalRecord, at, {});
-	if (setAsideAt !== undefined) next.interruptions = 0;
-	if (record.lease && record.lease.until > now) next.lease = { ...record.lease, until: now };
-	return next;
+	if (record.state === 'inflight')
+		return revised(rest as JournalRecord, at, { state: 'unknown', interruptions: 1 });
+	return revised(rest as JournalRecord, at, setAsideAt === undefined ? {} : { interruptions: 0 });
 }
 
 /**

@@ -192,11 +192,26 @@ export async function runJournaled(
 			if (await port.compareAndSet(next, 'renew the lease', false)) current = next;
 			else current = (await port.read(false)) ?? current;
 		});
+	/** Renews the held lease after it lapsed; `false` when the record moved meanwhile (taken over, or finished). */
+	const renewLapsed = () =>
+		serial(async () => {
+			const next = renewed(current, ctx.now(), (await port.now()) + leaseMs);
+			if (await port.compareAndSet(next, 'renew the lease before sending', true)) {
+				current = next;
+				held = next.lease;
+				return true;
+			}
+			current = (await port.read(true)) ?? current;
+			return false;
+		});
 	let stopRenewing = () => {};
 	const onTheWire = () => {
 		stopRenewing();
 		stopRenewing = renewEvery(leaseMs, renew);
 	};
+	// The claim made with the record is held from now, not from its send: the first attempt may wait before it leaves
+	// (offline), and a lease lapsing meanwhile would let another client take over and send alongside it.
+	if (claimedFirst) onTheWire();
 
 	// Claims taken back because their attempt never left: they are not attempts anyone started, in the journal's count.
 	let releasedClaims = 0;
@@ -231,6 +246,9 @@ export async function runJournaled(
 				beforeSend: async () => {
 					if (claimedFirst) claimedFirst = false;
 					else await claim();
+					// A claim that landed only once its lease had run out (its write stuck behind others) is anyone's to take
+					// over: renewed before it is sent, or, if another client was first, that client's attempt is waited on.
+					while (held && held.until <= (await port.now()) && !(await renewLapsed())) await claim();
 					onTheWire();
 				},
 				othersAttempted: async () => {

@@ -1,6 +1,6 @@
 import { InvalidRequestError, KeyExpiredError } from '../errors/classes.js';
 import { isKeyExpiredError } from '../errors/guards.js';
-import { freedByHand, isLeaseLive } from '../journal/lease.js';
+import { freedByHand, turnOf } from '../journal/lease.js';
 import { rekeyed } from '../journal/lifecycle.js';
 import { isFinished, type JournalRecord } from '../journal/record.js';
 import { mintKey } from '../keys/mint.js';
@@ -89,12 +89,14 @@ export async function resumeOperation<T>(
 	const port = journalPort(ctx, operation, callerBound(ctx, options));
 	let record = await readExisting(port, ctx.scope);
 	// The caller knows the operation's last owner is gone: set aside or held by a lease nobody will renew, it is freed
-	// for this run, which then takes it over as from an owner that died.
+	// for this run, which then claims it (see freedByHand).
 	if (options.force && !isFinished(record.state)) {
-		const held = isLeaseLive(record, await port.now()) && record.lease?.owner !== ctx.owner;
-		if (record.setAsideAt !== undefined || held) {
+		const now = await port.now();
+		// Held by a live lease, set aside, or about to be by the takeover this run would make: all refused unforced.
+		const turn = turnOf(record, ctx.owner, now, ctx.maxInterruptedAttempts);
+		if (turn === 'wait' || turn === 'aside' || turn === 'set-aside') {
 			port.ids.key = record.key ?? undefined;
-			record = freedByHand(record, ctx.now(), await port.now());
+			record = freedByHand(record, ctx.now());
 			await writeByHand(port, record);
 		}
 	}

@@ -184,20 +184,28 @@ describe('renewed, released, settled, setAside, restored', () => {
 	});
 
 	it('freedByHand from set aside: no longer aside, interruptions counted afresh', () => {
-		const back = freedByHand(setAside(claim, NOW + 50), NOW + 60, NOW + 60);
+		const back = freedByHand(setAside(claim, NOW + 50), NOW + 60);
 		expect('setAsideAt' in back).toBe(false);
 		expect(back.interruptions).toBe(0);
 		expect(back.revision).toBe(claim.revision + 2);
 		expect(turnOf(back, 'b', NOW + 61, 5)).toBe('claim');
 	});
 
-	it("freedByHand from another owner's live lease: lapsed now, so that it is taken over at once", () => {
-		const back = freedByHand(claim, NOW + 60, NOW + 60);
-		expect(back.lease).toEqual({ owner: 'a', until: NOW + 60, fence: 1 });
-		expect(back.revision).toBe(claim.revision + 1);
-		expect(turnOf(claim, 'b', NOW + 60, 5)).toBe('wait');
-		expect(turnOf(back, 'b', NOW + 60, 5)).toBe('take-over');
-	});
+	it.each([
+		['live', NOW + 60],
+		['lapsed', NOW + LEASE + 1],
+	])(
+		"freedByHand from another owner's %s lease: its attempt unknown, one interruption, claimed at once",
+		(_, at) => {
+			const back = freedByHand({ ...claim, interruptions: 4 }, at);
+			expect([back.state, back.interruptions, back.lease]).toEqual(['unknown', 1, claim.lease]);
+			expect(back.revision).toBe(claim.revision + 1);
+			expect(turnOf({ ...claim, interruptions: 4 }, 'b', at, 5)).not.toBe('claim');
+			// Claimed, not taken over: even a client that sets aside at the first interruption runs it.
+			expect(turnOf(back, 'b', at, 1)).toBe('claim');
+			expect(leasedClaim(back, at, { owner: 'b', until: at + LEASE }).interruptions).toBe(1);
+		},
+	);
 });
 
 describe('supersedes', () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
 import {
 	createClient,
 	InProgressError,
@@ -9,6 +10,7 @@ import {
 } from '../../src/index.js';
 import { leasedClaim, newLeasedRecord } from '../../src/journal/lease.js';
 import { sendJson } from '../helpers/loopback-server.js';
+import { useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
 import { onTheWireServer } from './on-the-wire.js';
 import { fast, refusalOf, rejectionOf, serve } from './support.js';
 
@@ -282,6 +284,93 @@ describe("another owner's lease", () => {
 	});
 });
 
+describe('a waiter on a lease that lapses', () => {
+	it('takes it over as it lapses, not at its next look a second away; the wait is on the record, no listener is left', async () => {
+		useVirtualTime();
+		try {
+			const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
+			const journal = new MemoryJournal();
+			await leftBy(journal, 'order-1', 'a-dead-process', Date.now() + 100);
+			let listening = 0;
+			const counted: Journal = {
+				create: (r) => journal.create(r),
+				get: (scope, operation) => journal.get(scope, operation),
+				compareAndSet: (next) => journal.compareAndSet(next),
+				listUnfinished: (scope) => journal.listUnfinished(scope),
+				collectGarbage: (now) => journal.collectGarbage(now),
+				// A journal that tells of changes: the waiter's own looks are a second apart.
+				subscribe: (listener) => {
+					listening++;
+					const stop = journal.subscribe(listener);
+					return () => {
+						listening--;
+						stop();
+					};
+				},
+			};
+			const api = createClient({ baseUrl: server.url, journal: counted, retry: fast });
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => listening === 1, 'the wait');
+			await vi.advanceTimersByTimeAsync(101);
+			await waitFor(() => server.received.length === 1, 'the takeover, once the lease lapsed');
+			const { value } = await call.outcome;
+			expect(value?.status).toBe(201);
+			expect(listening).toBe(0);
+			const record = await journal.get(SCOPE, 'order-1');
+			expect([record?.interruptions, record?.lease?.fence]).toEqual([1, 2]);
+			expect(record?.history?.at(-1)?.waitedMs).toBeGreaterThanOrEqual(100);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+});
+
+describe('the claim made with the record', () => {
+	it('is renewed while its first attempt waits to leave (offline): nobody takes it over and sends alongside', async () => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		// A page that is offline: every attempt waits for its online event before it is sent.
+		const page = new EventTarget();
+		const navigator = { onLine: false };
+		let waiting = 0;
+		vi.stubGlobal('navigator', navigator);
+		vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
+			waiting++;
+			page.addEventListener(type, listener);
+		});
+		vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
+			page.removeEventListener(type, listener),
+		);
+		try {
+			const options = {
+				baseUrl: wire.server.url,
+				journal,
+				leaseMs: 200,
+				retry: { ...fast, maxRetryTime: 30_000 },
+			};
+			const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+			const first = createClient(options).post('orders', body);
+			while (waiting < 1) await sleep(5);
+			// Offline for several of the first claim's leases, then another tab runs the same operation.
+			await sleep(700);
+			const second = createClient(options).post('orders', body);
+			while (waiting < 2) await sleep(5);
+			navigator.onLine = true;
+			page.dispatchEvent(new Event('online'));
+			const [a, b] = await Promise.all([first, second]);
+
+			expect(wire.server.received).toHaveLength(1);
+			expect(wire.overlaps()).toBe(0);
+			expect([a.fromJournal, b.fromJournal]).toEqual([false, true]);
+			expect(b.data).toEqual(a.data);
+			const record = await journal.get(SCOPE, 'order-1');
+			expect([record?.interruptions, record?.lease?.fence]).toEqual([undefined, 1]);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
+});
+
 describe("a journal's own clock", () => {
 	it("decides when a lease lapses, not this machine's, and is asked once, not per call", async () => {
 		const wire = await onTheWireServer();
@@ -332,6 +421,28 @@ describe('resume with force', () => {
 		expect(wire.server.received).toHaveLength(1);
 		const record = await journal.get(SCOPE, 'order-1');
 		expect([record?.state, record?.interruptions, record?.lease?.fence]).toEqual(['succeeded', 1, 2]);
+	});
+
+	// Forcing is the explicit choice a set-aside operation waits for: the takeover it asks for must not set it aside.
+	it.each([
+		['a live lease after four interruptions', 60_000, { interruptions: 4 }, {}],
+		['a lapsed lease, on a client that sets aside at the first', -1, {}, { maxInterruptedAttempts: 1 }],
+	])('runs it even when that takeover would set it aside: %s', async (_, leaseLeft, extra, options) => {
+		const wire = await onTheWireServer();
+		const journal = new MemoryJournal();
+		await leftBy(journal, 'order-1', 'a-killed-process', Date.now() + leaseLeft, extra);
+		const retry = { ...fast, maxRetryTime: 5_000 };
+		const api = createClient({ baseUrl: wire.server.url, journal, retry, ...options });
+		const res = await api.resume('order-1', { force: true });
+		expect([res.status, res.key]).toEqual([201, 'key-order-1']);
+		expect(wire.server.received).toHaveLength(1);
+		const record = await journal.get(SCOPE, 'order-1');
+		expect([record?.state, record?.setAsideAt, record?.interruptions, record?.lease?.fence]).toEqual([
+			'succeeded',
+			undefined,
+			1,
+			2,
+		]);
 	});
 });
 
@@ -400,6 +511,47 @@ describe('a claim by another owner landing first', () => {
 		expect(wire.server.received).toHaveLength(1);
 		expect([ra.fromJournal, rb.fromJournal].sort()).toEqual([false, true]);
 		expect((await journal.get(SCOPE, 'order-1'))?.lease?.fence).toBe(2);
+	});
+});
+
+describe('a claim that lands only once its lease has run out', () => {
+	it('is renewed before its request leaves, or else the client that took it over is waited on: one request', async () => {
+		let release = () => {};
+		const second = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		// Each request is held until another arrives (two on the wire at once) or a while has passed.
+		const server = await serve(async (_req, res) => {
+			if (server.received.length >= 2) release();
+			await Promise.race([second, sleep(300)]);
+			sendJson(res, 201, { id: 'b1' });
+		});
+		const journal = new MemoryJournal();
+		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
+		const left = await leftBy(journal, 'order-1', 'earlier', Date.now() - 1);
+		await journal.compareAndSet({ ...left, state: 'unknown', revision: 2, attemptsFinished: 1 });
+		const options = { baseUrl: server.url, retry: fast, leaseMs: 50 };
+		let other: Promise<unknown> | undefined;
+		// The first client's claim is stuck behind other writes until its lease has run out; then another client comes.
+		const stuck: Journal = {
+			create: (r) => journal.create(r),
+			get: (scope, operation) => journal.get(scope, operation),
+			compareAndSet: async (next) => {
+				if (!other && next.state === 'inflight' && next.lease) {
+					while (Date.now() <= next.lease.until) await sleep(5);
+					const ok = await journal.compareAndSet(next);
+					other = createClient({ ...options, journal }).post('orders', body);
+					return ok;
+				}
+				return journal.compareAndSet(next);
+			},
+			listUnfinished: (scope) => journal.listUnfinished(scope),
+			collectGarbage: (now) => journal.collectGarbage(now),
+		};
+		const first = await createClient({ ...options, journal: stuck }).post('orders', body);
+		await other;
+		expect(server.received).toHaveLength(1);
+		expect(first.status).toBe(201);
 	});
 });
 
