@@ -17,6 +17,19 @@ export class TabStorage {
 	}
 }
 
+/** The origin's Web Locks as tabs share them: exclusive by name, granted in the order asked. */
+export class TabLocks {
+	readonly #tails = new Map<string, Promise<unknown>>();
+	request<T>(name: string, _options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
+		const run = (this.#tails.get(name) ?? Promise.resolve()).then(callback);
+		this.#tails.set(
+			name,
+			run.catch(() => {}),
+		);
+		return run;
+	}
+}
+
 type Answer = 'ok' | 'drop' | 422 | ((res: ServerResponse) => void);
 
 /**
