@@ -3,7 +3,7 @@ import { submitOnce } from '../../src/browser.js';
 import type { IdemClient } from '../../src/client/create.js';
 import { InvalidRequestError, MemoryJournal } from '../../src/index.js';
 import type { FormState } from '../../src/types/form.js';
-import { bookingApi, TabLocks, TabStorage } from './support.js';
+import { bookingApi, heldBookingApi, TabLocks, TabStorage } from './support.js';
 
 const booking = { classId: 'c7', clientId: 'u42' };
 
@@ -67,20 +67,14 @@ describe('submitOnce', () => {
 	});
 
 	it('an edit while submitting or after success changes nothing: only an unknown outcome is held', async () => {
-		let answer: (() => void) | undefined;
-		const api = await bookingApi((res) => {
-			answer = () => {
-				res.writeHead(201, { 'content-type': 'application/json' });
-				res.end('{"id":"b1"}');
-			};
-		});
+		const api = await heldBookingApi();
 		const submit = bookingForm(api.client());
 		const sending = submit(booking);
-		await vi.waitFor(() => expect(answer).toBeDefined());
+		await vi.waitFor(() => expect(api.held()).toBe(true));
 		submit.edit(booking);
 		submit.edit({ ...booking, classId: 'c9' });
 		expect(submit.state.status).toBe('submitting');
-		answer?.();
+		api.release();
 		expect((await sending).status).toBe('succeeded');
 		submit.edit(booking);
 		expect(submit.state.status).toBe('succeeded');
@@ -164,21 +158,15 @@ describe('submitOnce', () => {
 	});
 
 	it('another tab sending the same content right now is joined: one request on the wire', async () => {
-		let answer: (() => void) | undefined;
-		const api = await bookingApi((res) => {
-			answer = () => {
-				res.writeHead(201, { 'content-type': 'application/json' });
-				res.end('{"id":"b1"}');
-			};
-		});
+		const api = await heldBookingApi();
 		const client = api.client();
 		// Both tabs loaded before either submits: neither finds anything on load.
 		const [tabA, tabB] = [bookingForm(client), bookingForm(client)];
 		await Promise.all([tabA.ready, tabB.ready]);
 		const first = tabA(booking);
-		await vi.waitFor(() => expect(answer).toBeDefined());
+		await vi.waitFor(() => expect(api.held()).toBe(true));
 		const second = tabB(booking);
-		answer?.();
+		api.release();
 		const [a, b] = await Promise.all([first, second]);
 		expect(b.operation).toBe(a.operation);
 		expect(b.status).toBe('succeeded');
@@ -238,20 +226,14 @@ describe('submitOnce in two tabs at the same instant', () => {
 
 	it('the same content: one operation, one request on the wire', async () => {
 		shared();
-		let answer: (() => void) | undefined;
-		const api = await bookingApi((res) => {
-			answer = () => {
-				res.writeHead(201, { 'content-type': 'application/json' });
-				res.end('{"id":"b1"}');
-			};
-		});
+		const api = await heldBookingApi();
 		const journal = new MemoryJournal();
 		const [tabA, tabB] = [bookingForm(api.client(journal)), bookingForm(api.client(journal))];
 		await Promise.all([tabA.ready, tabB.ready]);
 		// Neither tab has journaled anything when the other looks: each used to mint its own operation.
 		const both = Promise.all([tabA(booking), tabB(booking)]);
-		await vi.waitFor(() => expect(answer).toBeDefined());
-		answer?.();
+		await vi.waitFor(() => expect(api.held()).toBe(true));
+		api.release();
 		const [a, b] = await both;
 		expect(b.operation).toBe(a.operation);
 		expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);

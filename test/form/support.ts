@@ -67,3 +67,15 @@ export async function bookingApi(...script: Answer[]) {
 		createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: { ...fast, limit: 0 } });
 	return { server, bookings, client, keys: () => server.received.map((r) => r.headers['idempotency-key']) };
 }
+
+/** A booking API whose first request is held on the wire until `release()` answers it (201, booking b1). */
+export async function heldBookingApi() {
+	let answer: (() => void) | undefined;
+	const api = await bookingApi((res) => {
+		answer = () => {
+			res.writeHead(201, { 'content-type': 'application/json' });
+			res.end('{"id":"b1"}');
+		};
+	});
+	return { ...api, held: () => answer !== undefined, release: () => answer?.() };
+}
