@@ -58,7 +58,7 @@ export function formSession<T, B>(
 	let state: FormState<T> = { status: 'idle', operation };
 	let flight: Promise<FormState<T>> | undefined;
 
-	// `pointer`: where the tabs find the operation of a content (localStorage).
+	// `pointer`: the key under which the tabs find the operation of a content (localStorage).
 	const keep = (next: string | undefined, pointer?: string) => {
 		operation = next;
 		state = { ...state, operation };
@@ -138,9 +138,10 @@ export function formSession<T, B>(
 	A new operation for this content, unless another tab sends it now: then that one is joined (one request). Tabs agree
 	under a Web Lock per content, held until the answer: the id last minted for it, left in localStorage, is joined if
 	unfinished or finished since this submit began (so sent while this tab waited its turn); else the newest
-	unfinished one in the journal (a closed tab's).
+	unfinished one in the journal (a closed tab's). `pointer`, the lock's name and the localStorage key, is the start of
+	every operation id of the content (`form:<name>:<hash>.`).
 	*/
-	const fresh = (body: B, start: string, since = Date.now(), pointer = `idemkey:${start}`) =>
+	const fresh = (body: B, pointer: string, since = Date.now()) =>
 		// Without a shared storage to agree through, a held lock would only make the next tab miss this one.
 		underLock(
 			shared && platformLocks(),
@@ -149,8 +150,8 @@ export function formSession<T, B>(
 				let id = shared?.getItem(pointer);
 				const record = id && (await find(id));
 				if (!record || record.updatedAt < since || record.state === 'failed')
-					id = (await newest(start))?.operation;
-				keep(id ?? start + mintKey(), pointer);
+					id = (await newest(pointer))?.operation;
+				keep(id ?? pointer + mintKey(), pointer);
 				return send(body, { operation: operation as string, signal });
 			},
 			signal,
