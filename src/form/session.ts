@@ -149,7 +149,7 @@ export function formSession<T, B>(
 			async () => {
 				let id = shared?.getItem(pointer);
 				const record = id && (await find(id));
-				if (!record || record.updatedAt < since || record.state === 'failed')
+				if (!record || record.state === 'failed' || record.updatedAt < since)
 					id = (await newest(pointer))?.operation;
 				keep(id ?? pointer + mintKey(), pointer);
 				return send(body, { operation: operation as string, signal });
