@@ -1,5 +1,4 @@
 import { canonicalJson } from '../keys/canonical-json.js';
-import { mintKey } from '../keys/mint.js';
 import { mustBe } from '../utils/input.js';
 
 /*
@@ -24,9 +23,6 @@ export function contentHash(values: unknown): string {
 	for (let i = 0; i < json.length; i++) hash = Math.imul(hash ^ json.charCodeAt(i), 0x01000193);
 	return (hash >>> 0).toString(36);
 }
-
-export const mintFormOperation = (name: string, hash: string): string =>
-	contentPrefix(name, hash) + mintKey();
 
 /** The start of every operation id of this form and content: what another tab's operation is found by. */
 export const contentPrefix = (name: string, hash: string): string => `${formPrefix(name)}${hash}.`;

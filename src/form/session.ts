@@ -4,12 +4,14 @@ import {
 	isKeyReuseError,
 	isRequestRejectedError,
 } from '../errors/guards.js';
+import { platformLocks, underLock } from '../journal/browser/locks.js';
+import { mintKey } from '../keys/mint.js';
 import type { FormCall, FormOptions, FormState, FormStatus } from '../types/form.js';
 import type { IdemResult } from '../types/result.js';
 import { callHook } from '../utils/call-hook.js';
 import { mustBe } from '../utils/input.js';
 import { isUnknown, submitAction, transition } from './machine.js';
-import { checkFormName, contentHash, contentPrefix, formPrefix, mintFormOperation } from './operation-id.js';
+import { checkFormName, contentHash, contentPrefix, formPrefix } from './operation-id.js';
 
 /** What guardForm and submitOnce drive: one named form's operation, with no DOM. */
 export type FormSession<T, B> = {
@@ -42,8 +44,10 @@ export function formSession<T, B>(
 	const prefix = formPrefix(name as string);
 	const slot = `idemkey:${prefix}`;
 	let storage = options.storage;
+	let shared: typeof storage;
 	try {
 		storage ??= globalThis.sessionStorage;
+		shared = globalThis.localStorage;
 	} catch {
 		// A sandboxed frame or blocked site data throws on the mere access: the form works, without reload recovery.
 	}
@@ -54,10 +58,12 @@ export function formSession<T, B>(
 	let state: FormState<T> = { status: 'idle', operation };
 	let flight: Promise<FormState<T>> | undefined;
 
-	const keep = (next: string | undefined) => {
+	// `pointer`: the key under which the tabs find the operation of a content (localStorage).
+	const keep = (next: string | undefined, pointer?: string) => {
 		operation = next;
 		state = { ...state, operation };
 		try {
+			if (pointer) shared?.setItem(pointer, next as string);
 			if (next) storage?.setItem(slot, next);
 			else storage?.removeItem(slot);
 		} catch {
@@ -85,12 +91,13 @@ export function formSession<T, B>(
 	// The newest unfinished operation whose id starts so (pending() lists oldest first).
 	const newest = async (start: string) =>
 		(await client.pending({ signal })).findLast((record) => record.operation.startsWith(start));
+	const find = (id: string) => client.journal.get(client.scope, id);
 	const resend = () => run(() => client.resume<T>(operation as string, { signal }));
 
 	// On load: this tab's operation (sessionStorage), else the newest unfinished one of this form (a closed tab's).
 	const ready = (async () => {
 		const stored = storage?.getItem(slot);
-		const record = (stored && (await client.journal.get(client.scope, stored))) || (await newest(prefix));
+		const record = (stored && (await find(stored))) || (await newest(prefix));
 		if (!record || record.state === 'failed') return keep(undefined);
 		keep(record.operation);
 		if (record.state !== 'succeeded') return move('unknown');
@@ -103,17 +110,16 @@ export function formSession<T, B>(
 	const submit = (body: B, unreadable?: unknown) =>
 		ready.then(() => {
 			if (flight) return flight;
-			let hash: string | undefined;
+			// The start of every operation id of this content: what the operation is known by, here and in other tabs.
+			let start: string | undefined;
 			try {
 				if (unreadable) throw unreadable;
-				hash = contentHash(body);
+				start = contentPrefix(name as string, contentHash(body));
 			} catch (error) {
 				unreadable = error;
 			}
 			// Bad input counts as an edit: after an unknown outcome it is held, never sent as a new operation.
-			switch (
-				submitAction(state.status, !hash || !operation?.startsWith(contentPrefix(name as string, hash)))
-			) {
+			switch (submitAction(state.status, !start || !operation?.startsWith(start))) {
 				case 'join':
 				case 'show':
 					return state;
@@ -123,15 +129,33 @@ export function formSession<T, B>(
 				case 'resend':
 					return resend();
 				default:
-					return hash ? run(() => fresh(body, hash as string)) : run(() => Promise.reject(unreadable), true);
+					return start
+						? run(() => fresh(body, start as string))
+						: run(() => Promise.reject(unreadable), true);
 			}
 		});
-	// A new operation for this content: or the one another tab is sending right now, joined (one request).
-	const fresh = async (body: B, hash: string) => {
-		const other = await newest(contentPrefix(name as string, hash));
-		keep(other?.operation ?? mintFormOperation(name as string, hash));
-		return send(body, { operation: operation as string, signal });
-	};
+	/*
+	A new operation for this content, unless another tab sends it now: then that one is joined (one request). Tabs agree
+	under a Web Lock per content, held until the answer: the id last minted for it, left in localStorage, is joined if
+	unfinished or finished since this submit began (so sent while this tab waited its turn); else the newest
+	unfinished one in the journal (a closed tab's). `pointer`, the lock's name and the localStorage key, is the start of
+	every operation id of the content (`form:<name>:<hash>.`).
+	*/
+	const fresh = (body: B, pointer: string, since = Date.now()) =>
+		// Without a shared storage to agree through, a held lock would only make the next tab miss this one.
+		underLock(
+			shared && platformLocks(),
+			pointer,
+			async () => {
+				let id = shared?.getItem(pointer);
+				const record = id && (await find(id));
+				if (!record || record.state === 'failed' || record.updatedAt < since)
+					id = (await newest(pointer))?.operation;
+				keep(id ?? pointer + mintKey(), pointer);
+				return send(body, { operation: operation as string, signal });
+			},
+			signal,
+		);
 
 	return {
 		get state() {
@@ -147,19 +171,16 @@ export function formSession<T, B>(
 					? 'unknown'
 					: 'changed-after-unknown',
 			),
-		retry: () =>
-			ready.then(
-				() => flight ?? (submitAction(state.status, false) === 'resend' && operation ? resend() : state),
-			),
+		retry: () => ready.then(() => flight ?? (isUnknown(state) && operation ? resend() : state)),
 		startOver: () =>
 			ready.then(async () => {
 				if (flight) return flight;
-				const left = operation;
-				const unknown = isUnknown(state);
+				// An unknown outcome's operation: abandoned, so that no later page finds it and offers it again.
+				const left = isUnknown(state) && operation;
 				keep(undefined);
 				move('idle');
-				// Abandoned, so that no later page finds it and offers it again; a journal that refuses costs only that.
-				if (unknown && left) await client.abandon(left, { signal }).catch(() => {});
+				// A journal that refuses costs only that.
+				if (left) await client.abandon(left, { signal }).catch(() => {});
 				return state;
 			}),
 		dispose: () => controller.abort(),

@@ -1,9 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { submitOnce } from '../../src/browser.js';
 import type { IdemClient } from '../../src/client/create.js';
 import { InvalidRequestError, MemoryJournal } from '../../src/index.js';
 import type { FormState } from '../../src/types/form.js';
-import { bookingApi, TabStorage } from './support.js';
+import { bookingApi, heldBookingApi, TabLocks, TabStorage } from './support.js';
 
 const booking = { classId: 'c7', clientId: 'u42' };
 
@@ -67,20 +67,14 @@ describe('submitOnce', () => {
 	});
 
 	it('an edit while submitting or after success changes nothing: only an unknown outcome is held', async () => {
-		let answer: (() => void) | undefined;
-		const api = await bookingApi((res) => {
-			answer = () => {
-				res.writeHead(201, { 'content-type': 'application/json' });
-				res.end('{"id":"b1"}');
-			};
-		});
+		const api = await heldBookingApi();
 		const submit = bookingForm(api.client());
 		const sending = submit(booking);
-		await vi.waitFor(() => expect(answer).toBeDefined());
+		await vi.waitFor(() => expect(api.held()).toBe(true));
 		submit.edit(booking);
 		submit.edit({ ...booking, classId: 'c9' });
 		expect(submit.state.status).toBe('submitting');
-		answer?.();
+		api.release();
 		expect((await sending).status).toBe('succeeded');
 		submit.edit(booking);
 		expect(submit.state.status).toBe('succeeded');
@@ -164,21 +158,15 @@ describe('submitOnce', () => {
 	});
 
 	it('another tab sending the same content right now is joined: one request on the wire', async () => {
-		let answer: (() => void) | undefined;
-		const api = await bookingApi((res) => {
-			answer = () => {
-				res.writeHead(201, { 'content-type': 'application/json' });
-				res.end('{"id":"b1"}');
-			};
-		});
+		const api = await heldBookingApi();
 		const client = api.client();
 		// Both tabs loaded before either submits: neither finds anything on load.
 		const [tabA, tabB] = [bookingForm(client), bookingForm(client)];
 		await Promise.all([tabA.ready, tabB.ready]);
 		const first = tabA(booking);
-		await vi.waitFor(() => expect(answer).toBeDefined());
+		await vi.waitFor(() => expect(api.held()).toBe(true));
 		const second = tabB(booking);
-		answer?.();
+		api.release();
 		const [a, b] = await Promise.all([first, second]);
 		expect(b.operation).toBe(a.operation);
 		expect(b.status).toBe('succeeded');
@@ -222,5 +210,46 @@ describe('submitOnce', () => {
 		expect((await pending).status).toBe('unknown');
 		expect(onChange).toHaveBeenCalledTimes(1); // 'submitting' only
 		expect((await bookingForm(api.client(journal), tab).ready).status).toBe('unknown');
+	});
+});
+
+describe('submitOnce in two tabs at the same instant', () => {
+	// What the tabs share: the origin's localStorage and Web Locks (each tab has its own client and sessionStorage).
+	const shared = () => {
+		vi.stubGlobal('localStorage', new TabStorage());
+		vi.stubGlobal('navigator', { ...globalThis.navigator, locks: new TabLocks() });
+	};
+	afterEach(() => {
+		vi.unstubAllGlobals();
+		vi.useRealTimers();
+	});
+
+	it('the same content: one operation, one request on the wire', async () => {
+		shared();
+		const api = await heldBookingApi();
+		const journal = new MemoryJournal();
+		const [tabA, tabB] = [bookingForm(api.client(journal)), bookingForm(api.client(journal))];
+		await Promise.all([tabA.ready, tabB.ready]);
+		// Neither tab has journaled anything when the other looks: each used to mint its own operation.
+		const both = Promise.all([tabA(booking), tabB(booking)]);
+		await vi.waitFor(() => expect(api.held()).toBe(true));
+		api.release();
+		const [a, b] = await both;
+		expect(b.operation).toBe(a.operation);
+		expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
+		expect(api.server.received).toHaveLength(1);
+	});
+
+	it('another tab submitting the same content after a success is a new operation, as in the same tab', async () => {
+		shared();
+		const api = await bookingApi();
+		const journal = new MemoryJournal();
+		const first = await bookingForm(api.client(journal))(booking);
+		// A later click: after the first tab's answer, not at the same millisecond.
+		vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 1000 });
+		const later = await bookingForm(api.client(journal))(booking);
+		expect(later.status).toBe('succeeded');
+		expect(later.operation).not.toBe(first.operation);
+		expect(api.bookings.size).toBe(2);
 	});
 });

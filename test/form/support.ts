@@ -17,6 +17,19 @@ export class TabStorage {
 	}
 }
 
+/** The origin's Web Locks as tabs share them: exclusive by name, granted in the order asked. */
+export class TabLocks {
+	readonly #tails = new Map<string, Promise<unknown>>();
+	request<T>(name: string, _options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
+		const run = (this.#tails.get(name) ?? Promise.resolve()).then(callback);
+		this.#tails.set(
+			name,
+			run.catch(() => {}),
+		);
+		return run;
+	}
+}
+
 type Answer = 'ok' | 'drop' | 422 | ((res: ServerResponse) => void);
 
 /**
@@ -53,4 +66,16 @@ export async function bookingApi(...script: Answer[]) {
 	const client = (journal: Journal = new MemoryJournal()) =>
 		createClient({ baseUrl: server.url, dialect: 'bardge', journal, retry: { ...fast, limit: 0 } });
 	return { server, bookings, client, keys: () => server.received.map((r) => r.headers['idempotency-key']) };
+}
+
+/** A booking API whose first request is held on the wire until `release()` answers it (201, booking b1). */
+export async function heldBookingApi() {
+	let answer: (() => void) | undefined;
+	const api = await bookingApi((res) => {
+		answer = () => {
+			res.writeHead(201, { 'content-type': 'application/json' });
+			res.end('{"id":"b1"}');
+		};
+	});
+	return { ...api, held: () => answer !== undefined, release: () => answer?.() };
 }
