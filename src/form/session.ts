@@ -119,20 +119,12 @@ export function formSession<T, B>(
 				unreadable = error;
 			}
 			// Bad input counts as an edit: after an unknown outcome it is held, never sent as a new operation.
-			switch (submitAction(state.status, !start || !operation?.startsWith(start))) {
-				case 'join':
-				case 'show':
-					return state;
-				case 'hold':
-					move('changed-after-unknown');
-					return state;
-				case 'resend':
-					return resend();
-				default:
-					return start
-						? run(() => fresh(body, start as string))
-						: run(() => Promise.reject(unreadable), true);
-			}
+			const action = submitAction(state.status, !start || !operation?.startsWith(start));
+			if (action === 'hold') move('changed-after-unknown');
+			if (action === 'resend') return resend();
+			// Joined, shown or held: the state is the answer.
+			if (action !== 'send') return state;
+			return start ? run(() => fresh(body, start as string)) : run(() => Promise.reject(unreadable), true);
 		});
 	/*
 	A new operation for this content, unless another tab sends it now: then that one is joined (one request). Tabs agree
