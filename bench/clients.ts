@@ -129,12 +129,12 @@ const storeKind = (
 });
 
 /**
-RedisJournal on one ioredis connection (ioredis pipelines concurrent commands on it), its records under a prefix of
-this process's own; the records go with the client.
+RedisJournal on one ioredis connection with auto-pipelining on (as its docs recommend: concurrent calls' scripts share
+one write), its records under a prefix of this process's own; the records go with the client.
 */
 const redisJournal = async (endpoint: StoreEndpoint, entry: Record<string, unknown>): Promise<Store> => {
 	const { Redis } = await import('ioredis');
-	const client = new Redis({ host: endpoint.host, port: endpoint.port });
+	const client = new Redis({ host: endpoint.host, port: endpoint.port, enableAutoPipelining: true });
 	const RedisJournal = entry.RedisJournal as new (options: {
 		client: unknown;
 		prefix: string;
