@@ -6,8 +6,9 @@ import type { Sent } from './send.js';
 A browser that knows it has no network (`navigator.onLine === false`) fails every fetch at once. Attempts made then
 burn the retry budget in seconds, and since a browser's fetch error cannot tell "never left" from "lost on the way",
 the call would end "outcome unknown" for requests that never left. So an attempt waits for the `online` event
-instead, within the call's deadline and signal, before its journal claim: a tab closed while waiting leaves no
-attempt behind. Only `false` is trusted (`true` is said behind a captive portal or a dead router too); where there
+instead, within the call's deadline and signal. A retry waits before its journal claim; a first attempt's claim is
+written with the record, before this wait, and kept alive by its lease meanwhile, so a tab closed while waiting
+leaves a claim that a later run reads as "may have been applied" (safe: same key). Only `false` is trusted (`true` is said behind a captive portal or a dead router too); where there
 is no `navigator.onLine` (Node, Deno, Bun) nothing ever waits.
 */
 
