@@ -19,7 +19,8 @@ async function oneOfTwoClaimantsWins({ journal, scope, expect, fixture, created 
 
 // The owner that lost its lease (paused past its end) renews or settles on the claim it made: refused, and the new
 // owner's record stays whole. Without this, two attempts could be on the wire with the journal saying one.
-async function refusesTheStaleOwner({ journal, scope, expect, fixture, created, cas }: CaseContext) {
+/** Owner `a` claims op-1 with a short lease; owner `b` takes it over once it lapsed (at + 20). */
+async function takenOver({ journal, scope, fixture, created, cas }: CaseContext) {
 	const record = await created(journal, fixture(scope, 'op-1'));
 	const at = record.createdAt;
 	const first = await cas(journal, leasedClaim(record, at + 1, { owner: 'a', until: at + 10 }), 'claim');
@@ -28,6 +29,12 @@ async function refusesTheStaleOwner({ journal, scope, expect, fixture, created, 
 		leasedClaim(first, at + 20, { owner: 'b', until: at + 20 + LEASE_MS }),
 		'take over the lapsed lease',
 	);
+	return { at, first, taken };
+}
+
+async function refusesTheStaleOwner(ctx: CaseContext) {
+	const { journal, scope, expect } = ctx;
+	const { at, first, taken } = await takenOver(ctx);
 	const late = [
 		['renew', renewed(first, at + 21, at + 21 + LEASE_MS)],
 		['settle', settled(first, 'unknown', at + 22)],
@@ -39,15 +46,8 @@ async function refusesTheStaleOwner({ journal, scope, expect, fixture, created, 
 }
 
 async function takesOverWithAHigherFence(ctx: CaseContext) {
-	const { journal, scope, expect, fixture, created, cas, expectWellFormed } = ctx;
-	const record = await created(journal, fixture(scope, 'op-1'));
-	const at = record.createdAt;
-	const first = await cas(journal, leasedClaim(record, at + 1, { owner: 'a', until: at + 10 }), 'claim');
-	const taken = await cas(
-		journal,
-		leasedClaim(first, at + 20, { owner: 'b', until: at + 20 + LEASE_MS }),
-		'take over',
-	);
+	const { journal, scope, expect, expectWellFormed } = ctx;
+	const { at, taken } = await takenOver(ctx);
 	const read = await journal.get(scope, 'op-1');
 	expect(read).toEqual(taken);
 	expect(read?.lease).toEqual({ owner: 'b', until: at + 20 + LEASE_MS, fence: 2 });
