@@ -79,25 +79,6 @@ const fileJournal =
 
 const always = async (): Promise<undefined> => undefined;
 
-/** The OpenTelemetry SDK, registered globally as an application would, exporting to memory. */
-async function registerTracing(): Promise<void> {
-	const { context, trace } = await import('@opentelemetry/api');
-	const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
-	const { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } = await import(
-		'@opentelemetry/sdk-trace-base'
-	);
-	const exporter = new InMemorySpanExporter();
-	// A queue large enough that no span is dropped: a dropped span would cost less than an exported one.
-	const processor = new BatchSpanProcessor(exporter, {
-		maxQueueSize: 1_000_000,
-		maxExportBatchSize: 4096,
-		scheduledDelayMillis: 200,
-	});
-	context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-	trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [processor] }));
-	setInterval(() => exporter.reset(), 1000).unref();
-}
-
 /** Whether this build has the entry (`dist/<entry>/index.js`) and it exports `exportName`. */
 async function built(entry: string, exportName: string): Promise<Record<string, unknown> | undefined> {
 	const file = path.join(dist, entry, 'index.js');
@@ -219,14 +200,14 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
 		}),
 	},
 	{
-		// The MemoryJournal row with tracing on, as a Node service runs it: the real SDK registered globally, an
-		// AsyncLocalStorage context manager, a batching processor, spans kept in memory (dropped every second, so that the
-		// heap stays flat). Against the MemoryJournal row of the same run: what tracing costs (DESIGN §6: at most 3%).
+		// The MemoryJournal row with tracing on, as a Node service runs it (tracing-sdk.ts), against the MemoryJournal row
+		// of the same run: what tracing costs (DESIGN §6: at most 3%). Loaded only here: untraced rows never see the SDK.
 		name: 'memory-traced',
 		label: 'idemkey + MemoryJournal, traced',
 		unavailable: always,
 		make: async (baseUrl) => {
-			await registerTracing();
+			const { registerTracing } = await import('./tracing-sdk.ts');
+			registerTracing();
 			return idemkey(async () => {
 				const { MemoryJournal } = await root();
 				return { journal: new MemoryJournal(), close: async () => {} };

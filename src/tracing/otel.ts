@@ -23,6 +23,8 @@ export type Span = {
 	/** API 1.9 and later; an older SDK's span has none. */
 	addLink?(link: { context: SpanContext; attributes?: Attributes }): unknown;
 	setStatus(status: { code: number; message?: string }): unknown;
+	/** False for a span the sampler dropped (it records nothing). */
+	isRecording?(): boolean;
 	end(): void;
 };
 

@@ -57,6 +57,15 @@ function safely(fn: () => void): void {
 	} catch {}
 }
 
+const unsampled = (parent: TraceParent, run: OperationTrace['run']): OperationTrace => ({
+	parent,
+	run,
+	attempt: () => undefined,
+	wait() {},
+	linkTo() {},
+	end() {},
+});
+
 /**
 The operation span of a call, started when the application registered a tracer provider with `@opentelemetry/api`
 (and the client's `tracing` option is not `false`); `undefined` otherwise, which costs the call nothing more.
@@ -96,6 +105,9 @@ export function startTrace(
 	} catch {
 		return undefined;
 	}
+	// Unsampled (the application's sampler said no): spans would record nothing, so none is made per attempt and no
+	// attribute is computed. The call still runs in the operation's context, which carries the decision downstream.
+	if (span.isRecording?.() === false) return unsampled(parent, (fn) => within(context, fn));
 	let request: Attributes | undefined;
 	return {
 		parent,
