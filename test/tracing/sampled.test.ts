@@ -14,7 +14,9 @@ afterEach(() => sdk.unregister());
 
 describe('a call the application’s sampler leaves out', () => {
 	it('asks the SDK for its operation span only, records nothing, and ends as an untraced call would', async () => {
-		const server = await serve((_req, res, i) => (i < 2 ? sendJson(res, 503, {}) : sendJson(res, 201, { id: 'b1' })));
+		const server = await serve((_req, res, i) =>
+			i < 2 ? sendJson(res, 503, {}) : sendJson(res, 201, { id: 'b1' }),
+		);
 		const seen: (string | undefined)[] = [];
 		const api = createClient({
 			baseUrl: server.url,
