@@ -6,15 +6,17 @@ import { median } from './stats.ts';
 
 type Call = (i: number) => Promise<unknown>;
 
-export const alternateArgs = () =>
+/** The measurement's options (and a script's own `extra` ones), all strings. */
+export const alternateArgs = (extra: Record<string, { type: 'string'; default: string }> = {}) =>
 	parseArgs({
 		options: {
 			rounds: { type: 'string', default: '12' },
 			calls: { type: 'string', default: '3000' },
 			concurrency: { type: 'string', default: '32' },
 			ratio: { type: 'string', default: '1' },
+			...extra,
 		},
-	}).values;
+	}).values as Record<string, string>;
 
 /** Wall ms and client CPU µs per call over one batch of `calls` calls. */
 async function batch(call: Call, calls: number, concurrency: number, first: number) {

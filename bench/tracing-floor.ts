@@ -1,16 +1,18 @@
-// `node bench/tracing-floor.ts`: what the OpenTelemetry SDK alone costs a call, without idemkey: bare ky against bare
-// ky plus the spans the tracing issue asks of each call (an INTERNAL span, a CLIENT child with the HTTP attributes,
-// each made active while it runs, attributes set at the end), with the SDK set up as in tracing-cost.ts. The floor
-// under idemkey's tracing cost: any client emitting those spans through the SDK costs a call at least this.
+// `node bench/tracing-floor.ts`: what the OpenTelemetry SDK alone costs a call: a call against the same call wrapped
+// in the spans the tracing issue asks of each (an INTERNAL span, a CLIENT child with the HTTP attributes, each made
+// active while it runs, attributes set at the end), made by hand, with the SDK set up as in tracing-cost.ts. The call
+// is bare ky, or with `--base idemkey` an idemkey call with `tracing: false`: the floor under tracing-cost.ts's figure,
+// since any client emitting those spans through the SDK costs at least this.
 //
-//   node bench/tracing-floor.ts [--rounds 12] [--calls 3000] [--concurrency 32] [--ratio 1]
+//   node bench/tracing-floor.ts [--base ky|idemkey] [--rounds 12] [--calls 3000] [--concurrency 32] [--ratio 1]
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import ky from 'ky';
+import { createClient, MemoryJournal } from '../dist/index.js';
 import { alternate, alternateArgs } from './alternate.ts';
 import { startServer } from './children.ts';
 import { registerTracing } from './tracing-sdk.ts';
 
-const args = alternateArgs();
+const args = alternateArgs({ base: { type: 'string', default: 'ky' } });
 const settings = {
 	rounds: Number(args.rounds),
 	calls: Number(args.calls),
@@ -20,15 +22,18 @@ registerTracing(Number(args.ratio));
 const tracer = trace.getTracer('floor');
 
 const server = await startServer();
-const api = ky.create({ baseUrl: server.baseUrl, retry: 0, throwHttpErrors: false });
 const url = new URL('bookings', server.baseUrl).href;
-const post = async (i: number) => {
-	const response = await api.post('bookings', {
-		json: { classId: `c${i % 500}`, clientId: `u${i}`, seats: 1 },
-	});
-	await response.json();
-	return response.status;
-};
+const payload = (i: number) => ({ json: { classId: `c${i % 500}`, clientId: `u${i}`, seats: 1 } });
+const bare = ky.create({ baseUrl: server.baseUrl, retry: 0, throwHttpErrors: false });
+const untraced = createClient({ baseUrl: server.baseUrl, journal: new MemoryJournal(), tracing: false });
+const post =
+	args.base === 'idemkey'
+		? async (i: number) => (await untraced.post('bookings', payload(i))).status
+		: async (i: number) => {
+				const response = await bare.post('bookings', payload(i));
+				await response.json();
+				return response.status;
+			};
 
 async function traced(i: number): Promise<unknown> {
 	const attributes = { 'idemkey.operation': `op-${i}`, 'idemkey.dialect': 'ietf' };
@@ -57,7 +62,9 @@ async function traced(i: number): Promise<unknown> {
 
 try {
 	const figures = await alternate({ off: post, on: traced }, settings);
-	process.stdout.write(`${JSON.stringify({ ...settings, ratio: Number(args.ratio), ...figures })}\n`);
+	process.stdout.write(
+		`${JSON.stringify({ base: args.base, ...settings, ratio: Number(args.ratio), ...figures })}\n`,
+	);
 } finally {
 	server.stop();
 }
