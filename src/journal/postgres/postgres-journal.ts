@@ -1,13 +1,15 @@
 import { InvalidRequestError, JournalError } from '../../errors/classes.js';
 import type { Journal, JournalCallOptions } from '../journal.js';
-import { type JournalRecord, recordProblem } from '../record.js';
+import { type JournalRecord, recordId, recordProblem } from '../record.js';
+import { Batcher, type Entry } from './batcher.js';
 import { ConnectFailed, survivePoolErrors, withClient } from './connection.js';
-import { type FailedCall, postgresFailure } from './failures.js';
+import { connectionBroke, type FailedCall, postgresFailure } from './failures.js';
 import { migrate } from './migrate.js';
 import type { PostgresJournalOptions, PostgresPool, PostgresPoolClient } from './options.js';
 import { columnId, rowValues, storedRecord } from './row.js';
 import { GARBAGE_BATCH, type Statements, statementsFor } from './statements.js';
 import { type TableName, tableName } from './table-name.js';
+import { compareAndSetAll, createAll, type Outcome, type Write } from './writes.js';
 
 /**
 A create that finds the row gone when it reads it back (collected between its insert and its read) tries again, this
@@ -16,6 +18,17 @@ many times: each round needs another writer to delete the very row in between.
 const CREATE_ROUNDS = 3;
 
 type Call = Omit<FailedCall, 'table' | 'sent'>;
+/** A write waiting in the batcher. */
+type Item = Write & { readonly call: Call; readonly record: JournalRecord };
+
+/**
+Batch statements in flight at once, per journal. Few, so that concurrent calls share statements (each costs the client
+and the server far more than one more row does); more than one, so that the next batch is on its way while the server
+answers the last.
+*/
+const STATEMENTS_IN_FLIGHT = Number(process.env.IDEMKEY_PG_SLOTS ?? 2);
+/** Rows per batch statement, at most: a statement's locks are held until it ends. */
+const MAX_BATCH = Number(process.env.IDEMKEY_PG_MAX ?? 64);
 
 /**
 A journal in one PostgreSQL table, shared by every process and machine that uses the table: `create` is
@@ -40,6 +53,11 @@ export class PostgresJournal implements Journal {
 	readonly #pool: PostgresPool;
 	readonly #name: TableName;
 	readonly #sql: Statements;
+	readonly #batcher = new Batcher<Item>({
+		slots: STATEMENTS_IN_FLIGHT,
+		maxSize: MAX_BATCH,
+		drain: (take) => this.#drain(take),
+	});
 
 	constructor(options: PostgresJournalOptions) {
 		const pool = (options as Partial<PostgresJournalOptions> | undefined)?.pool;
@@ -70,21 +88,8 @@ export class PostgresJournal implements Journal {
 		const call = { what: 'record the operation', operation: record.operation, writes: true };
 		const refused = this.#refusal(record, call.what);
 		if (refused) return Promise.reject(refused);
-		return this.#run(call, options, async (client) => {
-			for (let round = 0; round < CREATE_ROUNDS; round++) {
-				const { rows } = await client.query({ text: this.#sql.create, values: rowValues(record) });
-				const row = rows[0];
-				if (row?.created === true) return record;
-				if (row?.record != null) return this.#record(row.record, record.scope, record.operation);
-				// Committed by another writer after this statement's snapshot: visible to the next statement.
-				const existing = await this.#get(client, record.scope, record.operation);
-				if (existing) return existing;
-			}
-			throw new JournalError(
-				`PostgresJournal could not record operation "${record.operation}" (table ${this.table}): its row kept disappearing between insert and read (deleted by something else?). Nothing was written.`,
-				{ operation: record.operation },
-			);
-		});
+		const item = { call, record, values: rowValues(record) };
+		return this.#batcher.submit('create', recordId(record.scope, record.operation), item, options?.signal);
 	}
 
 	get(scope: string, operation: string, options?: JournalCallOptions): Promise<JournalRecord | undefined> {
@@ -96,11 +101,8 @@ export class PostgresJournal implements Journal {
 		const call = { what: 'record the attempt', operation: next.operation, writes: true };
 		const refused = this.#refusal(next, call.what);
 		if (refused) return Promise.reject(refused);
-		return this.#run(call, options, async (client) => {
-			const values = [...rowValues(next), next.revision - 1];
-			const { rowCount } = await client.query({ text: this.#sql.compareAndSet, values });
-			return rowCount === 1;
-		});
+		const item = { call, record: next, values: [...rowValues(next), next.revision - 1] };
+		return this.#batcher.submit('compareAndSet', recordId(next.scope, next.operation), item, options?.signal);
 	}
 
 	listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]> {
@@ -134,6 +136,92 @@ export class PostgresJournal implements Journal {
 			const { rows } = await client.query({ text: this.#sql.now });
 			return Number(rows[0]?.now);
 		});
+	}
+
+	/** Runs batches on one pool connection while there are any; without a connection, fails the next, which sent nothing. */
+	async #drain(take: () => Entry<Item>[] | undefined): Promise<void> {
+		try {
+			await withClient(this.#pool, undefined, async (client) => {
+				for (let batch = take(); batch; batch = take()) await this.#send(client, batch);
+			});
+		} catch (error) {
+			// Any other failure is the connection's, already told to the calls of the batch it broke under.
+			if (!(error instanceof ConnectFailed)) return;
+			for (const entry of take() ?? []) entry.reject(this.#failure(error.reason, entry.item.call, false));
+		}
+	}
+
+	/** Settles each call of `batch` with its own answer; rejects (after failing them all) if the connection broke. */
+	async #send(client: PostgresPoolClient, batch: Entry<Item>[]): Promise<void> {
+		const items = batch.map((entry) => entry.item);
+		let outcomes: Outcome<unknown>[];
+		try {
+			outcomes =
+				batch[0]?.kind === 'create'
+					? await this.#createAll(client, items)
+					: await compareAndSetAll(client, this.#sql, items);
+		} catch (error) {
+			for (const entry of batch) entry.reject(this.#failure(error, entry.item.call, true));
+			throw error;
+		}
+		let broken: unknown;
+		for (const [i, entry] of batch.entries()) {
+			const outcome = outcomes[i] as Outcome<unknown>;
+			if ('value' in outcome) entry.resolve(outcome.value);
+			else {
+				entry.reject(this.#failure(outcome.error, entry.item.call, true));
+				if (connectionBroke(outcome.error)) broken ??= outcome.error;
+			}
+		}
+		// Back to the pool only a connection known to be good.
+		if (broken !== undefined) throw broken;
+	}
+
+	/** Each record created, or the one stored before it. */
+	async #createAll(client: PostgresPoolClient, items: readonly Item[]): Promise<Outcome<JournalRecord>[]> {
+		const answers = await createAll(client, this.#sql, items);
+		const outcomes: Outcome<JournalRecord>[] = [];
+		for (const [i, answer] of answers.entries()) {
+			const { record } = items[i] as Item;
+			if ('error' in answer) {
+				outcomes.push(answer);
+				continue;
+			}
+			try {
+				if (answer.value.created) outcomes.push({ value: record });
+				else if (answer.value.record !== null)
+					outcomes.push({ value: this.#record(answer.value.record, record.scope, record.operation) });
+				else outcomes.push({ value: await this.#createLate(client, record) });
+			} catch (error) {
+				outcomes.push({ error });
+			}
+		}
+		return outcomes;
+	}
+
+	/**
+	The row that kept `record` out was committed by another writer after the batch's snapshot: visible to the next
+	statement, unless it was collected in between, and then `record` is created alone.
+	*/
+	async #createLate(client: PostgresPoolClient, record: JournalRecord): Promise<JournalRecord> {
+		const existing = await this.#get(client, record.scope, record.operation);
+		if (existing) return existing;
+		for (let round = 0; round < CREATE_ROUNDS; round++) {
+			const { rows } = await client.query({ text: this.#sql.create, values: rowValues(record) });
+			const row = rows[0];
+			if (row?.created === true) return record;
+			if (row?.record != null) return this.#record(row.record, record.scope, record.operation);
+			const found = await this.#get(client, record.scope, record.operation);
+			if (found) return found;
+		}
+		throw new JournalError(
+			`PostgresJournal could not record operation "${record.operation}" (table ${this.table}): its row kept disappearing between insert and read (deleted by something else?). Nothing was written.`,
+			{ operation: record.operation },
+		);
+	}
+
+	#failure(error: unknown, call: Call, sent: boolean): unknown {
+		return postgresFailure(error, { ...call, table: this.table, sent });
 	}
 
 	async #get(client: PostgresPoolClient, scope: string, operation: string) {
