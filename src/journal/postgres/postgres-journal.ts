@@ -9,13 +9,7 @@ import type { PostgresJournalOptions, PostgresPool, PostgresPoolClient } from '.
 import { columnId, rowValues, storedRecord } from './row.js';
 import { GARBAGE_BATCH, type Statements, statementsFor } from './statements.js';
 import { type TableName, tableName } from './table-name.js';
-import { compareAndSetAll, createAll, type Outcome, type Write } from './writes.js';
-
-/**
-A create that finds the row gone when it reads it back (collected between its insert and its read) tries again, this
-many times: each round needs another writer to delete the very row in between.
-*/
-const CREATE_ROUNDS = 3;
+import { type CreateAnswer, compareAndSetAll, createAll, type Outcome, type Write } from './writes.js';
 
 type Call = Omit<FailedCall, 'table' | 'sent'>;
 /** A write waiting in the batcher. */
@@ -180,40 +174,20 @@ export class PostgresJournal implements Journal {
 	/** Each record created, or the one stored before it. */
 	async #createAll(client: PostgresPoolClient, items: readonly Item[]): Promise<Outcome<JournalRecord>[]> {
 		const answers = await createAll(client, this.#sql, items);
-		const outcomes: Outcome<JournalRecord>[] = [];
-		for (const [i, answer] of answers.entries()) {
+		return answers.map((answer, i): Outcome<JournalRecord> => {
 			const { record } = items[i] as Item;
-			if ('error' in answer) {
-				outcomes.push(answer);
-				continue;
-			}
+			if ('error' in answer) return answer;
 			try {
-				if (answer.value.created) outcomes.push({ value: record });
-				else if (answer.value.record !== null)
-					outcomes.push({ value: this.#record(answer.value.record, record.scope, record.operation) });
-				else outcomes.push({ value: await this.#createLate(client, record) });
+				return { value: this.#created(record, answer.value) };
 			} catch (error) {
-				outcomes.push({ error });
+				return { error };
 			}
-		}
-		return outcomes;
+		});
 	}
 
-	/**
-	The row that kept `record` out was committed by another writer after the batch's snapshot: visible to the next
-	statement, unless it was collected in between, and then `record` is created alone.
-	*/
-	async #createLate(client: PostgresPoolClient, record: JournalRecord): Promise<JournalRecord> {
-		const existing = await this.#get(client, record.scope, record.operation);
-		if (existing) return existing;
-		for (let round = 0; round < CREATE_ROUNDS; round++) {
-			const { rows } = await client.query({ text: this.#sql.create, values: rowValues(record) });
-			const row = rows[0];
-			if (row?.created === true) return record;
-			if (row?.record != null) return this.#record(row.record, record.scope, record.operation);
-			const found = await this.#get(client, record.scope, record.operation);
-			if (found) return found;
-		}
+	#created(record: JournalRecord, answer: CreateAnswer): JournalRecord {
+		if (answer.created) return record;
+		if (answer.record !== undefined) return this.#record(answer.record, record.scope, record.operation);
 		throw new JournalError(
 			`PostgresJournal could not record operation "${record.operation}" (table ${this.table}): its row kept disappearing between insert and read (deleted by something else?). Nothing was written.`,
 			{ operation: record.operation },
