@@ -28,7 +28,9 @@ const MAX_BATCH = 64;
 /**
 A journal in one PostgreSQL table, shared by every process and machine that uses the table: `create` is
 `INSERT ... ON CONFLICT DO NOTHING`, `compareAndSet` is `UPDATE ... WHERE revision = $n`, `now()` is the server's
-`clock_timestamp()`, each one statement in a transaction of its own. No session state, no session-level lock and no
+`clock_timestamp()`, each one statement in a transaction of its own. Writes made while another is being sent share
+the next statement (see `Batcher`): one `INSERT ... SELECT FROM unnest(...)` for the creates, one key-ordered locking
+`UPDATE` for the compare-and-sets, each call with its own answer. No session state, no session-level lock and no
 named prepared statement: it works behind a transaction-pooling proxy (PgBouncer, `pool_mode = transaction`).
 
 Call `await journal.migrate()` at start-up: it creates the table and its indexes if absent (safe to run from many
@@ -38,7 +40,8 @@ database restart; the pool drops such connections by itself, and new ones are ma
 A failure is a `JournalError` that says what to do; a row that is not a usable record fails the calls that read it,
 naming it, and is never deleted.
 
-`options.signal` ends the wait for a pool connection, writing nothing. A statement once sent is not taken back (the
+`options.signal` ends the wait for a pool connection or, for a write, in the queue for the next statement, writing
+nothing. A statement once sent is not taken back (the
 server may be applying it): the call waits for its answer, bounded by the pool's `query_timeout`; the client stops
 waiting at its own deadline either way.
 */
