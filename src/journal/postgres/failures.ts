@@ -83,6 +83,17 @@ function advice(error: unknown, code: string | undefined, message: string): stri
 	return first === undefined ? undefined : advice(first, field(first, 'code'), field(first, 'message') ?? '');
 }
 
+/**
+Whether `error` leaves the connection unusable: anything but the server's refusal of a statement (a SQLSTATE outside
+the connection and shutdown classes) or the journal's own refusal of a row it read, after which the connection is as
+good as before.
+*/
+export function connectionBroke(error: unknown): boolean {
+	if (error instanceof JournalError) return false;
+	const code = field(error, 'code');
+	return !isSqlState(code) || code.startsWith(CONNECTION_CLASS) || code.startsWith('57P');
+}
+
 /** What the failure means for the write: said only when the journal knows. */
 function written(call: FailedCall, code: string | undefined, message: string): string {
 	if (!call.writes) return '';

@@ -43,11 +43,52 @@ export function statementsFor(table: TableName) {
 )
 SELECT EXISTS (SELECT 1 FROM inserted) AS created,
 	(SELECT record::text FROM ${t} WHERE scope = $1 AND operation = $2) AS record`,
+		/**
+		`create` for many records at once: $1 ... $7 are arrays of the columns, one element per record, no two of one row.
+		Rows are inserted in key order, so that two batches of other processes wait for each other rather than deadlock.
+		Returns the keys inserted; the others existed (`readBatch` reads them). Kept to one plain INSERT: a CTE that also
+		read back the rows that existed cost the server more than the second statement it saves, which only conflicts need.
+		*/
+		createBatch: `INSERT INTO ${t} (scope, operation, revision, state, created_at, retain_until, record)
+SELECT scope, operation, revision, state, created_at, retain_until, record::json
+FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::int8[], $6::int8[], $7::text[])
+	AS u(scope, operation, revision, state, created_at, retain_until, record)
+ORDER BY scope COLLATE "C", operation COLLATE "C"
+ON CONFLICT (scope, operation) DO NOTHING
+RETURNING scope, operation`,
+		/** `get` for many rows: $1 scopes, $2 operations. Returns the rows found, `n` the position (from 1) of each. */
+		readBatch: `SELECT u.n::int AS n, t.record::text AS record
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(scope, operation, n)
+JOIN ${t} AS t ON t.scope = u.scope AND t.operation = u.operation`,
 		get: `SELECT record::text AS record FROM ${t} WHERE scope = $1 AND operation = $2`,
 		/** $8: the revision the stored record must have (the new one minus one). */
 		compareAndSet: `UPDATE ${t}
 SET revision = $3, state = $4, created_at = $5, retain_until = $6, record = $7
 WHERE scope = $1 AND operation = $2 AND revision = $8`,
+		/**
+		`compareAndSet` for many records at once: $1 ... $7 as in `createBatch`, $8 the revisions expected. Each row whose
+		revision is the expected one is locked first, in key order (an UPDATE ... FROM alone locks rows in whatever order
+		its plan visits them, and two batches could deadlock), then written. A row changed under the lock by a concurrent
+		writer is judged on its newest version, as the single UPDATE judges it. Returns the positions (from 1) written.
+		*/
+		compareAndSetBatch: `WITH locked AS (
+	SELECT u.n, u.revision, u.state, u.created_at, u.retain_until, u.record, t.scope, t.operation
+	FROM (
+		SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::int8[], $6::int8[], $7::text[], $8::int8[])
+			WITH ORDINALITY AS u(scope, operation, revision, state, created_at, retain_until, record, expected, n)
+		ORDER BY scope COLLATE "C", operation COLLATE "C"
+	) AS u,
+	LATERAL (
+		SELECT scope, operation FROM ${t} AS t
+		WHERE t.scope = u.scope AND t.operation = u.operation AND t.revision = u.expected
+		FOR NO KEY UPDATE
+	) AS t
+)
+UPDATE ${t} AS t
+SET revision = l.revision, state = l.state, created_at = l.created_at, retain_until = l.retain_until, record = l.record::json
+FROM locked AS l
+WHERE t.scope = l.scope AND t.operation = l.operation
+RETURNING l.n::int AS n`,
 		/**
 		Oldest first; creation order (`seq`) within a millisecond. Rows locked by a writer are skipped rather than waited
 		for: their writer is alive and at work on them, and two recoveries running at once share the rows out between
