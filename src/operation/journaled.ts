@@ -183,14 +183,20 @@ export async function runJournaled(
 			}
 		});
 
-	/** Pushes the held lease on while its attempt is on the wire; a lease taken over meanwhile is left to its new owner. */
+	/** The record still carries the held lease: no other owner took the operation over, and the attempt is on. */
+	const stillHeld = () =>
+		held !== undefined && current.state === 'inflight' && current.lease?.fence === held.fence;
+	/**
+	Pushes the held lease on while its attempt is on the wire; `false` (renew no more) once a newer owner's fence is
+	found: its record is left to it, and the attempt's own writes adopt it (`takenOver`).
+	*/
 	const renew = () =>
 		serial(async () => {
-			const lease = held;
-			if (!lease || current.state !== 'inflight' || current.lease?.fence !== lease.fence) return;
+			if (!stillHeld()) return false;
 			const next = renewed(current, ctx.now(), (await port.now()) + leaseMs);
 			if (await port.compareAndSet(next, 'renew the lease', false)) current = next;
 			else current = (await port.read(false)) ?? current;
+			return stillHeld();
 		});
 	/** Renews the held lease after it lapsed; `false` when the record moved meanwhile (taken over, or finished). */
 	const renewLapsed = () =>

@@ -325,6 +325,56 @@ describe('a waiter on a lease that lapses', () => {
 	});
 });
 
+describe('a renewal that finds its lease taken over', () => {
+	it("renews no more, and the attempt's writes adopt the new owner's record rather than write over it", async () => {
+		useVirtualTime();
+		try {
+			const journal = new MemoryJournal();
+			// The request stays on the wire until the test answers it (no socket: virtual time alone decides).
+			let answer: ((response: Response) => void) | undefined;
+			const sends: string[] = [];
+			const held: typeof fetch = (input) =>
+				new Promise((resolve) => {
+					sends.push(String(input));
+					answer = resolve;
+				});
+			const api = createClient({
+				baseUrl: 'https://api.test/',
+				journal,
+				fetch: held,
+				leaseMs: 300,
+				timeout: 60_000,
+				retry: { ...fast, maxRetryTime: 3_000 },
+			});
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => answer !== undefined, 'the request on the wire');
+			// Its own lease, renewed every third of it while the request is out.
+			await vi.advanceTimersByTimeAsync(100);
+			const ours = (await journal.get(SCOPE, 'order-1')) as JournalRecord;
+			expect([ours.lease?.fence, ours.revision]).toEqual([1, 2]);
+			// Another client takes the operation over (this one's renewals had stalled past the lease): a higher fence.
+			const theirs = {
+				...leasedClaim(ours, Date.now(), { owner: 'client-b', until: Date.now() + 60_000 }),
+				revision: ours.revision + 1,
+			};
+			expect(await journal.compareAndSet(theirs)).toBe(true);
+			// Several renewal periods: the first renewal loses its race and reads the takeover, then none is made.
+			await vi.advanceTimersByTimeAsync(1_000);
+			expect(await journal.get(SCOPE, 'order-1')).toEqual(theirs);
+			// Its request answers "try again": that says nothing over the new owner's claim, so it is not written.
+			answer?.(new Response('{}', { status: 503, headers: { 'content-type': 'application/json' } }));
+			await vi.advanceTimersByTimeAsync(3_000);
+			const { error } = await call.outcome;
+			expect(error).toBeInstanceOf(InProgressError);
+			expect((error as InProgressError).message).toContain('sent 1 attempt of it');
+			expect(sends).toHaveLength(1);
+			expect(await journal.get(SCOPE, 'order-1')).toEqual(theirs);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+});
+
 describe('the claim made with the record', () => {
 	it('is renewed while its first attempt waits to leave (offline): nobody takes it over and sends alongside', async () => {
 		const wire = await onTheWireServer();
