@@ -9,6 +9,7 @@ import {
 	OutcomeUnknownError,
 } from '../../src/index.js';
 import { leasedClaim, newLeasedRecord } from '../../src/journal/lease.js';
+import { countingReads, passThrough } from '../helpers/counting-journal.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
 import { onTheWireServer } from './on-the-wire.js';
@@ -110,22 +111,13 @@ describe("another owner's lease", () => {
 			sendJson(res, 201, { id: 'b1' });
 		});
 		const journal = new MemoryJournal();
-		let reads = 0;
 		let subscribed = false;
-		const counted: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => {
-				reads++;
-				return journal.get(scope, operation);
-			},
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
+		const counted = countingReads(journal, {
 			subscribe: (listener) => {
 				subscribed = true;
 				return journal.subscribe(listener);
 			},
-		};
+		});
 		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
 		const owner = createClient({ baseUrl: server.url, journal }).post('orders', body);
 		while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -139,25 +131,21 @@ describe("another owner's lease", () => {
 		expect(b.data).toEqual(a.data);
 		expect(b.fromJournal).toBe(true);
 		// One read, on the journal's word that the record was written.
-		expect(reads).toBe(1);
+		expect(counted.reads).toBe(1);
 		expect(server.received).toHaveLength(1);
 	});
 
 	it('is renewed while its request is on the wire, however long past leaseMs: the waiter never takes it over', async () => {
 		const journal = new MemoryJournal();
 		let renewals = 0;
-		const counting: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
+		const counting = passThrough(journal, {
 			compareAndSet: async (next) => {
 				const stored = await journal.get(next.scope, next.operation);
 				const ok = await journal.compareAndSet(next);
 				if (ok && stored?.state === 'inflight' && next.state === 'inflight') renewals++;
 				return ok;
 			},
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		});
 		// The owner's request is answered only after its lease was renewed three times, so it outlives three leases'
 		// worth of renewals; a second request (a takeover) ends the wait too, and fails the test.
 		const server = await serve(async (_req, res) => {
@@ -196,19 +184,13 @@ describe("another owner's lease", () => {
 		const server = await serve((_req, res) => sendJson(res, 201, {}));
 		const journal = new MemoryJournal();
 		const left = await leftBy(journal, 'order-1', 'a-live-process', Date.now() + 60_000);
-		let reads = 0;
 		const controller = new AbortController();
-		const watched: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => {
-				// Aborted once the caller is waiting: it has looked at the record again.
-				if (++reads === 2) controller.abort(new Error('caller gave up'));
-				return journal.get(scope, operation);
+		const watched = countingReads(journal, {
+			// Aborted once the caller is waiting: it has looked at the record again.
+			onRead: (reads) => {
+				if (reads === 2) controller.abort(new Error('caller gave up'));
 			},
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		});
 		const api = createClient({ baseUrl: server.url, journal: watched, retry: fast });
 		const error = await rejectionOf(
 			api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1', signal: controller.signal }),
@@ -225,17 +207,13 @@ describe("another owner's lease", () => {
 		const inner = new MemoryJournal();
 		// Every record written, in order, whoever wrote it.
 		const written: JournalRecord[] = [];
-		const journal: Journal = {
-			create: (r) => inner.create(r),
-			get: (scope, operation) => inner.get(scope, operation),
+		const journal = passThrough(inner, {
 			compareAndSet: async (next) => {
 				const ok = await inner.compareAndSet(next);
 				if (ok) written.push(next);
 				return ok;
 			},
-			listUnfinished: (scope) => inner.listUnfinished(scope),
-			collectGarbage: (now) => inner.collectGarbage(now),
-		};
+		});
 		// The paused owner: its renewals never land (a stalled journal connection), and its first request is cut off
 		// only once the new owner's request has reached the server.
 		const stalled: Journal = {
@@ -292,12 +270,7 @@ describe('a waiter on a lease that lapses', () => {
 			const journal = new MemoryJournal();
 			await leftBy(journal, 'order-1', 'a-dead-process', Date.now() + 100);
 			let listening = 0;
-			const counted: Journal = {
-				create: (r) => journal.create(r),
-				get: (scope, operation) => journal.get(scope, operation),
-				compareAndSet: (next) => journal.compareAndSet(next),
-				listUnfinished: (scope) => journal.listUnfinished(scope),
-				collectGarbage: (now) => journal.collectGarbage(now),
+			const counted = passThrough(journal, {
 				// A journal that tells of changes: the waiter's own looks are a second apart.
 				subscribe: (listener) => {
 					listening++;
@@ -307,7 +280,7 @@ describe('a waiter on a lease that lapses', () => {
 						stop();
 					};
 				},
-			};
+			});
 			const api = createClient({ baseUrl: server.url, journal: counted, retry: fast });
 			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
 			await waitFor(() => listening === 1, 'the wait');
@@ -428,17 +401,12 @@ describe("a journal's own clock", () => {
 		// The store's clock runs ten minutes ahead of this machine's.
 		const AHEAD = 600_000;
 		let asked = 0;
-		const clocked: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
+		const clocked = passThrough(journal, {
 			now: async () => {
 				asked++;
 				return Date.now() + AHEAD;
 			},
-		};
+		});
 		// A dead owner's lease, lapsing 150 ms from now on the store's clock (read by this machine's, ten minutes on).
 		const until = Date.now() + AHEAD + 150;
 		await leftBy(journal, 'order-0', 'a-dead-process', until);
@@ -583,9 +551,7 @@ describe('a claim that lands only once its lease has run out', () => {
 		const options = { baseUrl: server.url, retry: fast, leaseMs: 50 };
 		let other: Promise<unknown> | undefined;
 		// The first client's claim is stuck behind other writes until its lease has run out; then another client comes.
-		const stuck: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
+		const stuck = passThrough(journal, {
 			compareAndSet: async (next) => {
 				if (!other && next.state === 'inflight' && next.lease) {
 					while (Date.now() <= next.lease.until) await sleep(5);
@@ -595,9 +561,7 @@ describe('a claim that lands only once its lease has run out', () => {
 				}
 				return journal.compareAndSet(next);
 			},
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		});
 		const first = await createClient({ ...options, journal: stuck }).post('orders', body);
 		await other;
 		expect(server.received).toHaveLength(1);
