@@ -36,7 +36,8 @@ export async function runJournaled(
 	// One deadline for the whole call: journal waits and the attempt loop share it.
 	const deadline = ctx.now() + options.policy.maxRetryTime;
 	const port = journalPort(ctx, operation, { signal: options.signal, deadline });
-	const owner = await port.leaseOwner(ctx.owner);
+	const vouched = port.leaseOwner(ctx.owner);
+	const owner = typeof vouched === 'string' ? vouched : await vouched;
 	port.ids.key = request.explicitKey;
 	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
@@ -53,7 +54,7 @@ export async function runJournaled(
 			keepMs: ctx.keepFinishedMs,
 			request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
 		},
-		{ owner, until: (await port.now()) + leaseMs },
+		{ owner, until: (port.clock() ?? (await port.now())) + leaseMs },
 	);
 	if (progress.trace) fresh.trace = progress.trace.parent;
 	const keyMinted = request.keyed && request.explicitKey === undefined;
@@ -250,12 +251,19 @@ export async function runJournaled(
 			progress,
 			hooks: {
 				beforeSend: async () => {
+					// The claim made with the record has been renewed since it was made: that renewal goes on. Any newer
+					// claim or renewal below starts its own.
+					let renewing = claimedFirst;
 					if (claimedFirst) claimedFirst = false;
 					else await claim();
 					// A claim that landed only once its lease had run out (its write stuck behind others) is anyone's to take
 					// over: renewed before it is sent, or, if another client was first, that client's attempt is waited on.
-					while (held && held.until <= (await port.now()) && !(await renewLapsed())) await claim();
-					onTheWire();
+					while (held && held.until <= (port.clock() ?? (await port.now()))) {
+						renewing = false;
+						if (await renewLapsed()) break;
+						await claim();
+					}
+					if (!renewing) onTheWire();
 				},
 				othersAttempted: async () => {
 					// Every attempt is claimed in the journal first: any beyond ours and those before this call were
