@@ -202,6 +202,8 @@ export async function runJournaled(
 	/** Renews the held lease after it lapsed; `false` when the record moved meanwhile (taken over, or finished). */
 	const renewLapsed = () =>
 		serial(async () => {
+			// Already read as another owner's (a renewal found the takeover): renewing it would hand this call their lease.
+			if (!stillHeld()) return false;
 			const next = renewed(current, ctx.now(), (await port.now()) + leaseMs);
 			if (await port.compareAndSet(next, 'renew the lease before sending', true)) {
 				current = next;

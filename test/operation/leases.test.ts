@@ -392,6 +392,72 @@ describe('the claim made with the record', () => {
 			vi.unstubAllGlobals();
 		}
 	});
+
+	it("taken over while it waited offline (its renewals lost), is not renewed over the new owner's claim and sent", async () => {
+		useVirtualTime();
+		const page = new EventTarget();
+		const navigator = { onLine: false };
+		let waiting = 0;
+		vi.stubGlobal('navigator', navigator);
+		vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
+			waiting++;
+			page.addEventListener(type, listener);
+		});
+		vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
+			page.removeEventListener(type, listener),
+		);
+		try {
+			const inner = new MemoryJournal();
+			// Its renewals are lost (a stalled connection to the store) until another client has taken over.
+			let renewalsLost = true;
+			const journal = passThrough(inner, {
+				compareAndSet: async (next) => {
+					const stored = await inner.get(next.scope, next.operation);
+					const renewal =
+						stored?.state === 'inflight' &&
+						next.state === 'inflight' &&
+						stored.attemptsStarted === next.attemptsStarted;
+					return renewal && renewalsLost ? false : inner.compareAndSet(next);
+				},
+			});
+			const sends: string[] = [];
+			const fetch: typeof globalThis.fetch = async (input) => {
+				sends.push(String(input));
+				return Response.json({ id: 'b1' }, { status: 201 });
+			};
+			const api = createClient({
+				baseUrl: 'https://api.test/',
+				journal,
+				fetch,
+				leaseMs: 300,
+				retry: { ...fast, maxRetryTime: 5_000 },
+			});
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => waiting === 1, 'the first attempt waiting to go online');
+			await vi.advanceTimersByTimeAsync(301);
+			// Its lease lapsed: another client takes the operation over, and its attempt is on the wire.
+			const ours = (await inner.get(SCOPE, 'order-1')) as JournalRecord;
+			const theirs = {
+				...leasedClaim(ours, Date.now(), { owner: 'client-b', until: Date.now() + 60_000 }),
+				revision: ours.revision + 1,
+			};
+			expect(await inner.compareAndSet(theirs)).toBe(true);
+			renewalsLost = false;
+			// The next renewal loses its race and reads the takeover.
+			await vi.advanceTimersByTimeAsync(100);
+			navigator.onLine = true;
+			page.dispatchEvent(new Event('online'));
+			// Back online with its lease lapsed: it waits for the other client's attempt (to its deadline), sending nothing.
+			await vi.advanceTimersByTimeAsync(5_000);
+			const { error } = await call.outcome;
+			expect(error).toBeInstanceOf(InProgressError);
+			expect(sends).toHaveLength(0);
+			expect(await inner.get(SCOPE, 'order-1')).toEqual(theirs);
+		} finally {
+			vi.useRealTimers();
+			vi.unstubAllGlobals();
+		}
+	});
 });
 
 describe("a journal's own clock", () => {
