@@ -348,22 +348,37 @@ describe('a renewal that finds its lease taken over', () => {
 	});
 });
 
+/**
+A browser page that is offline (`navigator.onLine` false, its `online` event on globalThis), so that every attempt
+waits before it is sent; `waiting` counts the waits begun. Undo with `vi.unstubAllGlobals()`.
+*/
+function offlinePage() {
+	const page = new EventTarget();
+	const navigator = { onLine: false };
+	let waiting = 0;
+	vi.stubGlobal('navigator', navigator);
+	vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
+		waiting++;
+		page.addEventListener(type, listener);
+	});
+	vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
+		page.removeEventListener(type, listener),
+	);
+	return {
+		waiting: () => waiting,
+		goOnline() {
+			navigator.onLine = true;
+			page.dispatchEvent(new Event('online'));
+		},
+	};
+}
+
 describe('the claim made with the record', () => {
 	it('is renewed while its first attempt waits to leave (offline): nobody takes it over and sends alongside', async () => {
 		const wire = await onTheWireServer();
 		const journal = new MemoryJournal();
 		// A page that is offline: every attempt waits for its online event before it is sent.
-		const page = new EventTarget();
-		const navigator = { onLine: false };
-		let waiting = 0;
-		vi.stubGlobal('navigator', navigator);
-		vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
-			waiting++;
-			page.addEventListener(type, listener);
-		});
-		vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
-			page.removeEventListener(type, listener),
-		);
+		const page = offlinePage();
 		try {
 			const options = {
 				baseUrl: wire.server.url,
@@ -373,13 +388,12 @@ describe('the claim made with the record', () => {
 			};
 			const body = { json: { operation: 'order-1' }, operation: 'order-1' };
 			const first = createClient(options).post('orders', body);
-			while (waiting < 1) await sleep(5);
+			while (page.waiting() < 1) await sleep(5);
 			// Offline for several of the first claim's leases, then another tab runs the same operation.
 			await sleep(700);
 			const second = createClient(options).post('orders', body);
-			while (waiting < 2) await sleep(5);
-			navigator.onLine = true;
-			page.dispatchEvent(new Event('online'));
+			while (page.waiting() < 2) await sleep(5);
+			page.goOnline();
 			const [a, b] = await Promise.all([first, second]);
 
 			expect(wire.server.received).toHaveLength(1);
@@ -395,17 +409,7 @@ describe('the claim made with the record', () => {
 
 	it("taken over while it waited offline (its renewals lost), is not renewed over the new owner's claim and sent", async () => {
 		useVirtualTime();
-		const page = new EventTarget();
-		const navigator = { onLine: false };
-		let waiting = 0;
-		vi.stubGlobal('navigator', navigator);
-		vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
-			waiting++;
-			page.addEventListener(type, listener);
-		});
-		vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
-			page.removeEventListener(type, listener),
-		);
+		const page = offlinePage();
 		try {
 			const inner = new MemoryJournal();
 			// Its renewals are lost (a stalled connection to the store) until another client has taken over.
@@ -433,7 +437,7 @@ describe('the claim made with the record', () => {
 				retry: { ...fast, maxRetryTime: 5_000 },
 			});
 			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
-			await waitFor(() => waiting === 1, 'the first attempt waiting to go online');
+			await waitFor(() => page.waiting() === 1, 'the first attempt waiting to go online');
 			await vi.advanceTimersByTimeAsync(301);
 			// Its lease lapsed: another client takes the operation over, and its attempt is on the wire.
 			const ours = (await inner.get(SCOPE, 'order-1')) as JournalRecord;
@@ -445,8 +449,7 @@ describe('the claim made with the record', () => {
 			renewalsLost = false;
 			// The next renewal loses its race and reads the takeover.
 			await vi.advanceTimersByTimeAsync(100);
-			navigator.onLine = true;
-			page.dispatchEvent(new Event('online'));
+			page.goOnline();
 			// Back online with its lease lapsed: it waits for the other client's attempt (to its deadline), sending nothing.
 			await vi.advanceTimersByTimeAsync(5_000);
 			const { error } = await call.outcome;
