@@ -77,15 +77,11 @@ export async function attemptLoop(
 	const { progress } = options;
 	let lastStatus: number | undefined;
 	const { signal } = options;
+	const waitedOffline = (ms: number) => waited(progress, 'offline', ms);
 	const outcome = await runRetries<Sent>(
 		async ({ attempt, timeoutMs: budget }) => {
-			const timeoutMs = await whenOnline(
-				ctx,
-				{ ...subject, attempt: progress.attempts },
-				budget,
-				signal,
-				(ms) => waited(progress, 'offline', ms),
-			);
+			const online = whenOnline(ctx, subject, progress.attempts, budget, signal, waitedOffline);
+			const timeoutMs = typeof online === 'number' ? online : await online;
 			if (typeof timeoutMs !== 'number') return timeoutMs;
 			const at = ctx.now();
 			await options.hooks?.beforeSend?.();

@@ -91,6 +91,12 @@ const nap = (ms: number, signal: AbortSignal | undefined, bell: Bell): Promise<v
 
 const heldElsewhere = ({ subject, attempts }: TurnWait) =>
 	new InProgressError(
-		`Operation "${subject.operation}" is being sent by another client sharing the journal; this call waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing. Run it again, or resume it, for that outcome.`,
+		`Operation "${subject.operation}" is being sent by another client sharing the journal; this call ${whatItDid(attempts)}. Run it again, or resume it, for that outcome.`,
 		{ key: subject.key, operation: subject.operation, attempts },
 	);
+
+/** A call that retried into another client's claim had sent attempts of its own: "sent nothing" would be false. */
+const whatItDid = (attempts: number) =>
+	attempts === 0
+		? 'waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing'
+		: `sent ${attempts === 1 ? '1 attempt' : `${attempts} attempts`} of it, then found that client's claim and waited for its outcome until its deadline (retry.maxRetryTime), sending nothing more`;

@@ -204,8 +204,16 @@ export type JournalPort = {
 	subscribe(onChange: () => void): (() => void) | undefined;
 	/** Now, in epoch ms, on the clock leases are compared on: the journal's when it has one (`Journal.now`), else ours. */
 	now(): Promise<number>;
-	/** The id this client's leases carry: the one the journal vouches for (`Journal.holdOwner`), else `base` itself. */
-	leaseOwner(base: string): Promise<string>;
+	/**
+	`now` when it is known without asking the journal (ours, or the journal's from a recent measurement), else
+	`undefined`: a call that needs the time once per request then waits on nothing.
+	*/
+	clock(): number | undefined;
+	/**
+	The id this client's leases carry: the one the journal vouches for (`Journal.holdOwner`), else `base` itself, as
+	it is (nothing to wait for).
+	*/
+	leaseOwner(base: string): string | Promise<string>;
 	/** Whether the journal vouches that the lease's `owner` has ended (`Journal.ownerGone`); `false` when it cannot tell. */
 	ownerGone(owner: string): Promise<boolean>;
 };
@@ -274,6 +282,10 @@ export function journalPort(
 				return undefined;
 			}
 		},
+		clock() {
+			const local = now();
+			return journal.now ? journalTime(journal, local) : local;
+		},
 		async now() {
 			const local = now();
 			if (!journal.now) return local;
@@ -288,7 +300,7 @@ export function journalPort(
 			return measured(journal, theirs, local, now());
 		},
 		leaseOwner(base) {
-			if (!journal.holdOwner) return Promise.resolve(base);
+			if (!journal.holdOwner) return base;
 			const ids = vouched.get(journal) ?? new Map<string, Promise<string>>();
 			vouched.set(journal, ids);
 			let id = ids.get(base);

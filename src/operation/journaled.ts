@@ -36,7 +36,8 @@ export async function runJournaled(
 	// One deadline for the whole call: journal waits and the attempt loop share it.
 	const deadline = ctx.now() + options.policy.maxRetryTime;
 	const port = journalPort(ctx, operation, { signal: options.signal, deadline });
-	const owner = await port.leaseOwner(ctx.owner);
+	const vouched = port.leaseOwner(ctx.owner);
+	const owner = typeof vouched === 'string' ? vouched : await vouched;
 	port.ids.key = request.explicitKey;
 	// create() is create-if-absent and hands back whichever record is stored, so this one call both starts a new
 	// operation and finds an earlier run's record (this process's, another's, or a crashed one's): no read first.
@@ -53,7 +54,7 @@ export async function runJournaled(
 			keepMs: ctx.keepFinishedMs,
 			request: snapshot(request, ctx.storeBodies, ctx.journalHeaders),
 		},
-		{ owner, until: (await port.now()) + leaseMs },
+		{ owner, until: (port.clock() ?? (await port.now())) + leaseMs },
 	);
 	if (progress.trace) fresh.trace = progress.trace.parent;
 	const keyMinted = request.keyed && request.explicitKey === undefined;
@@ -183,18 +184,26 @@ export async function runJournaled(
 			}
 		});
 
-	/** Pushes the held lease on while its attempt is on the wire; a lease taken over meanwhile is left to its new owner. */
+	/** The record still carries the held lease: no other owner took the operation over, and the attempt is on. */
+	const stillHeld = () =>
+		held !== undefined && current.state === 'inflight' && current.lease?.fence === held.fence;
+	/**
+	Pushes the held lease on while its attempt is on the wire; `false` (renew no more) once a newer owner's fence is
+	found: its record is left to it, and the attempt's own writes adopt it (`takenOver`).
+	*/
 	const renew = () =>
 		serial(async () => {
-			const lease = held;
-			if (!lease || current.state !== 'inflight' || current.lease?.fence !== lease.fence) return;
+			if (!stillHeld()) return false;
 			const next = renewed(current, ctx.now(), (await port.now()) + leaseMs);
 			if (await port.compareAndSet(next, 'renew the lease', false)) current = next;
 			else current = (await port.read(false)) ?? current;
+			return stillHeld();
 		});
 	/** Renews the held lease after it lapsed; `false` when the record moved meanwhile (taken over, or finished). */
 	const renewLapsed = () =>
 		serial(async () => {
+			// Already read as another owner's (a renewal found the takeover): renewing it would hand this call their lease.
+			if (!stillHeld()) return false;
 			const next = renewed(current, ctx.now(), (await port.now()) + leaseMs);
 			if (await port.compareAndSet(next, 'renew the lease before sending', true)) {
 				current = next;
@@ -244,12 +253,19 @@ export async function runJournaled(
 			progress,
 			hooks: {
 				beforeSend: async () => {
+					// The claim made with the record has been renewed since it was made: that renewal goes on. Any newer
+					// claim or renewal below starts its own.
+					let renewing = claimedFirst;
 					if (claimedFirst) claimedFirst = false;
 					else await claim();
 					// A claim that landed only once its lease had run out (its write stuck behind others) is anyone's to take
 					// over: renewed before it is sent, or, if another client was first, that client's attempt is waited on.
-					while (held && held.until <= (await port.now()) && !(await renewLapsed())) await claim();
-					onTheWire();
+					while (held && held.until <= (port.clock() ?? (await port.now()))) {
+						renewing = false;
+						if (await renewLapsed()) break;
+						await claim();
+					}
+					if (!renewing) onTheWire();
 				},
 				othersAttempted: async () => {
 					// Every attempt is claimed in the journal first: any beyond ours and those before this call were

@@ -30,21 +30,33 @@ const OFFLINE: AttemptResult<Sent> = {
 
 /**
 Before an attempt: while the platform says it is offline, emits a `wait` event (reason `offline`) and waits for its
-`online` event. Resolves to the ms left of `remainingMs` once online, or to {@link OFFLINE} when the deadline passed
-first; rejects with the signal's reason when it aborts.
+`online` event. Gives the ms left of `remainingMs` once online (at once, not a promise, when it was online all along:
+the case of every attempt in Node), or {@link OFFLINE} when the deadline passed first; rejects with the signal's reason
+when it aborts.
 */
-export async function whenOnline(
+export function whenOnline(
 	ctx: ClientContext,
-	subject: Subject & { readonly attempt: number },
+	subject: Subject,
+	attempt: number,
 	remainingMs: number,
 	signal: AbortSignal | undefined,
 	/** Told how long the wait lasted once it ends (not when the signal aborts it): the attempt's history and trace. */
 	waited: (ms: number) => void,
+): number | Promise<number | AttemptResult<Sent>> {
+	// Without the event to wake it, a wait would last the whole deadline: better to try.
+	if (!offline() || !scope.addEventListener) return remainingMs;
+	return waitOnline(ctx, { ...subject, attempt }, remainingMs, signal, waited);
+}
+
+async function waitOnline(
+	ctx: ClientContext,
+	subject: Subject & { readonly attempt: number },
+	remainingMs: number,
+	signal: AbortSignal | undefined,
+	waited: (ms: number) => void,
 ): Promise<number | AttemptResult<Sent>> {
 	const started = ctx.now();
 	let left = remainingMs;
-	// Without the event to wake it, a wait would last the whole deadline: better to try.
-	if (!offline() || !scope.addEventListener) return left;
 	ctx.emit({ type: 'wait', reason: 'offline', ...subject });
 	// An `online` event can be followed at once by `offline` again (a flapping link): wait again, to the same deadline.
 	while (left > 0 && offline()) {

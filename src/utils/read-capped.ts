@@ -19,7 +19,11 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
 	const coding = response.headers.get('content-encoding');
 	if (declared <= maxBytes && (coding === null || coding === 'identity')) return response.text();
 	const reader = body.getReader();
-	const chunks: Uint8Array[] = [];
+	// Decoded as text() would: UTF-8, a leading BOM dropped, bad bytes replaced, a character split between chunks
+	// joined. Decoded as the chunks come rather than joined in a Blob at the end, which is read back through a stream
+	// of its own: that cost about a tenth of a request's CPU where a server sends its JSON chunked (no content-length).
+	const decoder = new TextDecoder();
+	let text = '';
 	let size = 0;
 	for (;;) {
 		const { done, value } = await reader.read();
@@ -29,10 +33,9 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
 			await reader.cancel().catch(() => {});
 			return undefined;
 		}
-		chunks.push(value);
+		text += decoder.decode(value, { stream: true });
 	}
-	// Decoded as text() would: UTF-8, a leading BOM dropped, bad bytes replaced.
-	return new Blob(chunks as Uint8Array<ArrayBuffer>[]).text();
+	return text + decoder.decode();
 }
 
 const encoder = new TextEncoder();

@@ -3,11 +3,11 @@ import {
 	bardge,
 	defineDialect,
 	type IdemResult,
-	type Journal,
 	MemoryJournal,
 	OutcomeUnknownError,
 	RequestRejectedError,
 } from '../../src/index.js';
+import { countingReads } from '../helpers/counting-journal.js';
 import { waitFor } from '../helpers/virtual-time.js';
 import { dialectHarness, FAST } from './harness.js';
 
@@ -109,20 +109,10 @@ describe('bardge: cancel answers 409 already_cancelled', () => {
 	it("a second caller sends nothing while the first's cancel is on the wire, then is told its success", async () => {
 		const state = serve({ bookings: confirmed });
 		const journal = new MemoryJournal();
-		let reads = 0;
-		const watched: Journal = {
-			create: (record) => journal.create(record),
-			get: (scope, operation) => {
-				reads++;
-				return journal.get(scope, operation);
-			},
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		const watched = countingReads(journal);
 		// The first caller's request leaves only once the second caller has looked at the journal while waiting.
 		const late: typeof fetch = async (input, init) => {
-			await waitFor(() => reads >= 2, "the other caller's wait");
+			await waitFor(() => watched.reads >= 2, "the other caller's wait");
 			return fetch(input, init);
 		};
 		const first = client({ journal, fetch: late }).post('bookings/b1/cancel', { operation: 'cancel-b1' });

@@ -107,6 +107,43 @@ describe('MemoryJournal bounded by count', () => {
 		expect((await journal.listUnfinished('s')).map((r) => r.operation)).toEqual(unfinished);
 	});
 
+	it('over thousands of writes keeps exactly the records that finished last, whatever finished again or reopened', async () => {
+		const max = 20;
+		const journal = new MemoryJournal({ maxFinishedRecords: max });
+		// The model: ids in the order they (last) began to be finished; a finished record written again keeps its place.
+		const order: string[] = [];
+		const unfinished: string[] = [];
+		let seed = 7;
+		const pick = (n: number) => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+			return seed % n;
+		};
+		const write = async (operation: string, state: 'succeeded' | 'unknown') => {
+			const record = await journal.get('s', operation);
+			if (!record) throw new Error(`no record ${operation}`);
+			expect(await journal.compareAndSet(settled(record, state, 2))).toBe(true);
+		};
+		for (let i = 0; i < 3_000; i++) {
+			await started(journal, `op-${i}`);
+			unfinished.push(`op-${i}`);
+			const [done] = unfinished.splice(pick(unfinished.length), 1) as [string];
+			await write(done, 'succeeded');
+			order.push(done);
+			if (order.length > max) order.shift();
+			const roll = pick(4);
+			if (roll === 0) await write(order[pick(order.length)] as string, 'succeeded');
+			if (roll === 1) {
+				// Reopened (its outcome in doubt again): it leaves the order, and goes to its back once it finishes anew.
+				const [reopened] = order.splice(pick(order.length), 1) as [string];
+				await write(reopened, 'unknown');
+				unfinished.push(reopened);
+			}
+		}
+		expect(journal.size).toBe(order.length + unfinished.length);
+		expect(await held(journal, order)).toEqual(order);
+		expect(await held(journal, unfinished)).toEqual(unfinished);
+	});
+
 	it(`keeps ${DEFAULT_MAX_FINISHED_RECORDS} finished records by default`, async () => {
 		const journal = new MemoryJournal();
 		// Created finished, all within their retention: only the count bound can drop one.

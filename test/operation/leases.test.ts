@@ -9,6 +9,7 @@ import {
 	OutcomeUnknownError,
 } from '../../src/index.js';
 import { leasedClaim, newLeasedRecord } from '../../src/journal/lease.js';
+import { countingReads, passThrough } from '../helpers/counting-journal.js';
 import { sendJson } from '../helpers/loopback-server.js';
 import { useVirtualTime, waitFor, watch } from '../helpers/virtual-time.js';
 import { onTheWireServer } from './on-the-wire.js';
@@ -110,22 +111,13 @@ describe("another owner's lease", () => {
 			sendJson(res, 201, { id: 'b1' });
 		});
 		const journal = new MemoryJournal();
-		let reads = 0;
 		let subscribed = false;
-		const counted: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => {
-				reads++;
-				return journal.get(scope, operation);
-			},
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
+		const counted = countingReads(journal, {
 			subscribe: (listener) => {
 				subscribed = true;
 				return journal.subscribe(listener);
 			},
-		};
+		});
 		const body = { json: { operation: 'order-1' }, operation: 'order-1' };
 		const owner = createClient({ baseUrl: server.url, journal }).post('orders', body);
 		while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -139,25 +131,21 @@ describe("another owner's lease", () => {
 		expect(b.data).toEqual(a.data);
 		expect(b.fromJournal).toBe(true);
 		// One read, on the journal's word that the record was written.
-		expect(reads).toBe(1);
+		expect(counted.reads).toBe(1);
 		expect(server.received).toHaveLength(1);
 	});
 
 	it('is renewed while its request is on the wire, however long past leaseMs: the waiter never takes it over', async () => {
 		const journal = new MemoryJournal();
 		let renewals = 0;
-		const counting: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
+		const counting = passThrough(journal, {
 			compareAndSet: async (next) => {
 				const stored = await journal.get(next.scope, next.operation);
 				const ok = await journal.compareAndSet(next);
 				if (ok && stored?.state === 'inflight' && next.state === 'inflight') renewals++;
 				return ok;
 			},
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		});
 		// The owner's request is answered only after its lease was renewed three times, so it outlives three leases'
 		// worth of renewals; a second request (a takeover) ends the wait too, and fails the test.
 		const server = await serve(async (_req, res) => {
@@ -196,19 +184,13 @@ describe("another owner's lease", () => {
 		const server = await serve((_req, res) => sendJson(res, 201, {}));
 		const journal = new MemoryJournal();
 		const left = await leftBy(journal, 'order-1', 'a-live-process', Date.now() + 60_000);
-		let reads = 0;
 		const controller = new AbortController();
-		const watched: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => {
-				// Aborted once the caller is waiting: it has looked at the record again.
-				if (++reads === 2) controller.abort(new Error('caller gave up'));
-				return journal.get(scope, operation);
+		const watched = countingReads(journal, {
+			// Aborted once the caller is waiting: it has looked at the record again.
+			onRead: (reads) => {
+				if (reads === 2) controller.abort(new Error('caller gave up'));
 			},
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		});
 		const api = createClient({ baseUrl: server.url, journal: watched, retry: fast });
 		const error = await rejectionOf(
 			api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1', signal: controller.signal }),
@@ -225,17 +207,13 @@ describe("another owner's lease", () => {
 		const inner = new MemoryJournal();
 		// Every record written, in order, whoever wrote it.
 		const written: JournalRecord[] = [];
-		const journal: Journal = {
-			create: (r) => inner.create(r),
-			get: (scope, operation) => inner.get(scope, operation),
+		const journal = passThrough(inner, {
 			compareAndSet: async (next) => {
 				const ok = await inner.compareAndSet(next);
 				if (ok) written.push(next);
 				return ok;
 			},
-			listUnfinished: (scope) => inner.listUnfinished(scope),
-			collectGarbage: (now) => inner.collectGarbage(now),
-		};
+		});
 		// The paused owner: its renewals never land (a stalled journal connection), and its first request is cut off
 		// only once the new owner's request has reached the server.
 		const stalled: Journal = {
@@ -292,12 +270,7 @@ describe('a waiter on a lease that lapses', () => {
 			const journal = new MemoryJournal();
 			await leftBy(journal, 'order-1', 'a-dead-process', Date.now() + 100);
 			let listening = 0;
-			const counted: Journal = {
-				create: (r) => journal.create(r),
-				get: (scope, operation) => journal.get(scope, operation),
-				compareAndSet: (next) => journal.compareAndSet(next),
-				listUnfinished: (scope) => journal.listUnfinished(scope),
-				collectGarbage: (now) => journal.collectGarbage(now),
+			const counted = passThrough(journal, {
 				// A journal that tells of changes: the waiter's own looks are a second apart.
 				subscribe: (listener) => {
 					listening++;
@@ -307,7 +280,7 @@ describe('a waiter on a lease that lapses', () => {
 						stop();
 					};
 				},
-			};
+			});
 			const api = createClient({ baseUrl: server.url, journal: counted, retry: fast });
 			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
 			await waitFor(() => listening === 1, 'the wait');
@@ -325,22 +298,87 @@ describe('a waiter on a lease that lapses', () => {
 	});
 });
 
+describe('a renewal that finds its lease taken over', () => {
+	it("renews no more, and the attempt's writes adopt the new owner's record rather than write over it", async () => {
+		useVirtualTime();
+		try {
+			const journal = new MemoryJournal();
+			// The request stays on the wire until the test answers it (no socket: virtual time alone decides).
+			let answer: ((response: Response) => void) | undefined;
+			const sends: string[] = [];
+			const held: typeof fetch = (input) =>
+				new Promise((resolve) => {
+					sends.push(String(input));
+					answer = resolve;
+				});
+			const api = createClient({
+				baseUrl: 'https://api.test/',
+				journal,
+				fetch: held,
+				leaseMs: 300,
+				timeout: 60_000,
+				retry: { ...fast, maxRetryTime: 3_000 },
+			});
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => answer !== undefined, 'the request on the wire');
+			// Its own lease, renewed every third of it while the request is out.
+			await vi.advanceTimersByTimeAsync(100);
+			const ours = (await journal.get(SCOPE, 'order-1')) as JournalRecord;
+			expect([ours.lease?.fence, ours.revision]).toEqual([1, 2]);
+			// Another client takes the operation over (this one's renewals had stalled past the lease): a higher fence.
+			const theirs = {
+				...leasedClaim(ours, Date.now(), { owner: 'client-b', until: Date.now() + 60_000 }),
+				revision: ours.revision + 1,
+			};
+			expect(await journal.compareAndSet(theirs)).toBe(true);
+			// Several renewal periods: the first renewal loses its race and reads the takeover, then none is made.
+			await vi.advanceTimersByTimeAsync(1_000);
+			expect(await journal.get(SCOPE, 'order-1')).toEqual(theirs);
+			// Its request answers "try again": that says nothing over the new owner's claim, so it is not written.
+			answer?.(new Response('{}', { status: 503, headers: { 'content-type': 'application/json' } }));
+			await vi.advanceTimersByTimeAsync(3_000);
+			const { error } = await call.outcome;
+			expect(error).toBeInstanceOf(InProgressError);
+			expect((error as InProgressError).message).toContain('sent 1 attempt of it');
+			expect(sends).toHaveLength(1);
+			expect(await journal.get(SCOPE, 'order-1')).toEqual(theirs);
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+});
+
+/**
+A browser page that is offline (`navigator.onLine` false, its `online` event on globalThis), so that every attempt
+waits before it is sent; `waiting` counts the waits begun. Undo with `vi.unstubAllGlobals()`.
+*/
+function offlinePage() {
+	const page = new EventTarget();
+	const navigator = { onLine: false };
+	let waiting = 0;
+	vi.stubGlobal('navigator', navigator);
+	vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
+		waiting++;
+		page.addEventListener(type, listener);
+	});
+	vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
+		page.removeEventListener(type, listener),
+	);
+	return {
+		waiting: () => waiting,
+		goOnline() {
+			navigator.onLine = true;
+			page.dispatchEvent(new Event('online'));
+		},
+	};
+}
+
 describe('the claim made with the record', () => {
 	it('is renewed while its first attempt waits to leave (offline): nobody takes it over and sends alongside', async () => {
 		const wire = await onTheWireServer();
 		const journal = new MemoryJournal();
 		// A page that is offline: every attempt waits for its online event before it is sent.
-		const page = new EventTarget();
-		const navigator = { onLine: false };
-		let waiting = 0;
-		vi.stubGlobal('navigator', navigator);
-		vi.stubGlobal('addEventListener', (type: string, listener: () => void) => {
-			waiting++;
-			page.addEventListener(type, listener);
-		});
-		vi.stubGlobal('removeEventListener', (type: string, listener: () => void) =>
-			page.removeEventListener(type, listener),
-		);
+		const page = offlinePage();
 		try {
 			const options = {
 				baseUrl: wire.server.url,
@@ -350,13 +388,12 @@ describe('the claim made with the record', () => {
 			};
 			const body = { json: { operation: 'order-1' }, operation: 'order-1' };
 			const first = createClient(options).post('orders', body);
-			while (waiting < 1) await sleep(5);
+			while (page.waiting() < 1) await sleep(5);
 			// Offline for several of the first claim's leases, then another tab runs the same operation.
 			await sleep(700);
 			const second = createClient(options).post('orders', body);
-			while (waiting < 2) await sleep(5);
-			navigator.onLine = true;
-			page.dispatchEvent(new Event('online'));
+			while (page.waiting() < 2) await sleep(5);
+			page.goOnline();
 			const [a, b] = await Promise.all([first, second]);
 
 			expect(wire.server.received).toHaveLength(1);
@@ -369,6 +406,61 @@ describe('the claim made with the record', () => {
 			vi.unstubAllGlobals();
 		}
 	});
+
+	it("taken over while it waited offline (its renewals lost), is not renewed over the new owner's claim and sent", async () => {
+		useVirtualTime();
+		const page = offlinePage();
+		try {
+			const inner = new MemoryJournal();
+			// Its renewals are lost (a stalled connection to the store) until another client has taken over.
+			let renewalsLost = true;
+			const journal = passThrough(inner, {
+				compareAndSet: async (next) => {
+					const stored = await inner.get(next.scope, next.operation);
+					const renewal =
+						stored?.state === 'inflight' &&
+						next.state === 'inflight' &&
+						stored.attemptsStarted === next.attemptsStarted;
+					return renewal && renewalsLost ? false : inner.compareAndSet(next);
+				},
+			});
+			const sends: string[] = [];
+			const fetch: typeof globalThis.fetch = async (input) => {
+				sends.push(String(input));
+				return Response.json({ id: 'b1' }, { status: 201 });
+			};
+			const api = createClient({
+				baseUrl: 'https://api.test/',
+				journal,
+				fetch,
+				leaseMs: 300,
+				retry: { ...fast, maxRetryTime: 5_000 },
+			});
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => page.waiting() === 1, 'the first attempt waiting to go online');
+			await vi.advanceTimersByTimeAsync(301);
+			// Its lease lapsed: another client takes the operation over, and its attempt is on the wire.
+			const ours = (await inner.get(SCOPE, 'order-1')) as JournalRecord;
+			const theirs = {
+				...leasedClaim(ours, Date.now(), { owner: 'client-b', until: Date.now() + 60_000 }),
+				revision: ours.revision + 1,
+			};
+			expect(await inner.compareAndSet(theirs)).toBe(true);
+			renewalsLost = false;
+			// The next renewal loses its race and reads the takeover.
+			await vi.advanceTimersByTimeAsync(100);
+			page.goOnline();
+			// Back online with its lease lapsed: it waits for the other client's attempt (to its deadline), sending nothing.
+			await vi.advanceTimersByTimeAsync(5_000);
+			const { error } = await call.outcome;
+			expect(error).toBeInstanceOf(InProgressError);
+			expect(sends).toHaveLength(0);
+			expect(await inner.get(SCOPE, 'order-1')).toEqual(theirs);
+		} finally {
+			vi.useRealTimers();
+			vi.unstubAllGlobals();
+		}
+	});
 });
 
 describe("a journal's own clock", () => {
@@ -378,17 +470,12 @@ describe("a journal's own clock", () => {
 		// The store's clock runs ten minutes ahead of this machine's.
 		const AHEAD = 600_000;
 		let asked = 0;
-		const clocked: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
-			compareAndSet: (next) => journal.compareAndSet(next),
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
+		const clocked = passThrough(journal, {
 			now: async () => {
 				asked++;
 				return Date.now() + AHEAD;
 			},
-		};
+		});
 		// A dead owner's lease, lapsing 150 ms from now on the store's clock (read by this machine's, ten minutes on).
 		const until = Date.now() + AHEAD + 150;
 		await leftBy(journal, 'order-0', 'a-dead-process', until);
@@ -533,9 +620,7 @@ describe('a claim that lands only once its lease has run out', () => {
 		const options = { baseUrl: server.url, retry: fast, leaseMs: 50 };
 		let other: Promise<unknown> | undefined;
 		// The first client's claim is stuck behind other writes until its lease has run out; then another client comes.
-		const stuck: Journal = {
-			create: (r) => journal.create(r),
-			get: (scope, operation) => journal.get(scope, operation),
+		const stuck = passThrough(journal, {
 			compareAndSet: async (next) => {
 				if (!other && next.state === 'inflight' && next.lease) {
 					while (Date.now() <= next.lease.until) await sleep(5);
@@ -545,9 +630,7 @@ describe('a claim that lands only once its lease has run out', () => {
 				}
 				return journal.compareAndSet(next);
 			},
-			listUnfinished: (scope) => journal.listUnfinished(scope),
-			collectGarbage: (now) => journal.collectGarbage(now),
-		};
+		});
 		const first = await createClient({ ...options, journal: stuck }).post('orders', body);
 		await other;
 		expect(server.received).toHaveLength(1);
