@@ -27,9 +27,13 @@ page can only shrink. Lower it whenever the page shrinks; never raise it to let 
 to 17.1 KB, for behaviour issues asked of every page (not to let a change through unexamined): leases and fencing across
 tabs (issue 11, +2.0 KB with its review's fixes), the attempt history on each record (issue 13, +0.3 KB; the span code itself is left out of
 the browser build), the browser's traps (issue 12, +0.3 KB: the secure-context check and waiting while offline), and a
-closed or reloaded tab's lease taken over at once through Web Locks (issue 12, +0.3 KB).
+closed or reloaded tab's lease taken over at once through Web Locks (issue 12, +0.3 KB). Raised again, to 17.4 KB, for
++0.25 KB of fixes reviewed in stop 18: MemoryJournal's finishing order as a queue (the Set it replaced cost a
+long-running service ~3 µs a request once past maxFinishedRecords), a page back online no longer renewing a lease
+another tab took over while it was offline, an InProgressError that says what the call had sent, and the per-attempt
+fast paths that brought idemkey's own time per call from ~50 to ~25 µs.
 */
-const CEILING = 17.1 * 1024;
+const CEILING = 17.4 * 1024;
 
 /** DESIGN §6: what guardForm and submitOnce may add, in gzip bytes, to the page above. CI fails past it. */
 const FORMS_BUDGET = 1.5 * 1024;

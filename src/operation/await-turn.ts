@@ -97,6 +97,4 @@ const heldElsewhere = ({ subject, attempts }: TurnWait) =>
 
 /** A call that retried into another client's claim had sent attempts of its own: "sent nothing" would be false. */
 const whatItDid = (attempts: number) =>
-	attempts === 0
-		? 'waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing'
-		: `sent ${attempts === 1 ? '1 attempt' : `${attempts} attempts`} of it, then found that client's claim and waited for its outcome until its deadline (retry.maxRetryTime), sending nothing more`;
+	`${attempts ? `sent ${attempts} attempt${attempts > 1 ? 's' : ''} of it, found that client's claim, then ` : ''}waited for its outcome until its deadline (retry.maxRetryTime) and sent nothing${attempts ? ' more' : ''}`;

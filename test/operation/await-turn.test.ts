@@ -32,15 +32,9 @@ const port = {
 
 describe("awaitTurn: a wait past its deadline on another client's lease", () => {
 	it.each([
-		[0, /waited for its outcome until its deadline \(retry\.maxRetryTime\) and sent nothing\./],
-		[
-			1,
-			/this call sent 1 attempt of it, then found that client's claim and waited .*, sending nothing more\./,
-		],
-		[
-			3,
-			/this call sent 3 attempts of it, then found that client's claim and waited .*, sending nothing more\./,
-		],
+		[0, /this call waited for its outcome until its deadline \(retry\.maxRetryTime\) and sent nothing\./],
+		[1, /this call sent 1 attempt of it, found that client's claim, then waited .* and sent nothing more\./],
+		[3, /this call sent 3 attempts of it, found that client's claim, then waited .* and sent nothing more\./],
 	])('having sent %i attempts of its own before it waited, says so: %s', async (attempts, said) => {
 		const error = await awaitTurn(heldByOther, {
 			port,
