@@ -7,6 +7,11 @@ export type RedisJournalClient = {
 	readonly status: string;
 	call(command: string, ...args: (string | number)[]): Promise<unknown>;
 	once(event: 'ready', listener: () => void): unknown;
+	/**
+	True on an ioredis `Cluster`: the journal then registers each new scope with a command of its own, since the
+	registry of scopes sits on another slot than the scope's keys.
+	*/
+	readonly isCluster?: boolean;
 	/** Opens a client made with `lazyConnect: true`. */
 	connect?: () => Promise<unknown>;
 };
