@@ -44,7 +44,7 @@ runJournalConformance(
 	api,
 );
 
-// Auto-pipelining, which the docs recommend for throughput: concurrent scripts share one write to the server.
+// Auto-pipelining on a plain client (the docs recommend it on a cluster): the journal's own batches go around it.
 runJournalConformance(
 	'RedisJournal with enableAutoPipelining',
 	() => {
