@@ -112,8 +112,9 @@ export class RedisConnection {
 		}
 		const { pipeline, waiting } = batch;
 		return new Promise((resolve, reject) => {
-			waiting.push({ resolve, reject });
 			pipeline.call(command, ...args);
+			// Only once queued: answers are matched to callers by position.
+			waiting.push({ resolve, reject });
 		});
 	}
 
