@@ -110,12 +110,12 @@ const storeKind = (
 });
 
 /**
-RedisJournal on one ioredis connection with auto-pipelining on (as its docs recommend: concurrent calls' scripts share
-one write), its records under a prefix of this process's own; the records go with the client.
+RedisJournal on one plain ioredis connection, as its docs show (the journal itself sends the commands of one event-loop
+turn as one pipeline), its records under a prefix of this process's own; the records go with the client.
 */
 const redisJournal = async (endpoint: StoreEndpoint, entry: Record<string, unknown>): Promise<Store> => {
 	const { Redis } = await import('ioredis');
-	const client = new Redis({ host: endpoint.host, port: endpoint.port, enableAutoPipelining: true });
+	const client = new Redis({ host: endpoint.host, port: endpoint.port });
 	const RedisJournal = entry.RedisJournal as new (options: {
 		client: unknown;
 		prefix: string;

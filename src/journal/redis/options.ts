@@ -7,8 +7,24 @@ export type RedisJournalClient = {
 	readonly status: string;
 	call(command: string, ...args: (string | number)[]): Promise<unknown>;
 	once(event: 'ready', listener: () => void): unknown;
+	/**
+	True on an ioredis `Cluster`: the journal then registers each new scope with a command of its own, since the
+	registry of scopes sits on another slot than the scope's keys.
+	*/
+	readonly isCluster?: boolean;
+	/**
+	A batch of commands written to Redis in one go (ioredis's `pipeline()`): the journal gathers its commands of one
+	event-loop turn into one, on a client that is not a cluster.
+	*/
+	pipeline?: () => RedisPipeline;
 	/** Opens a client made with `lazyConnect: true`. */
 	connect?: () => Promise<unknown>;
+};
+
+/** The part of an ioredis pipeline the journal uses: commands queued, then sent together, answered in order. */
+export type RedisPipeline = {
+	call(command: string, ...args: (string | number)[]): unknown;
+	exec(): Promise<[Error | null, unknown][] | null>;
 };
 
 export type RedisJournalOptions = {

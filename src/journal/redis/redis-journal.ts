@@ -12,7 +12,7 @@ import {
 	type ScopeKeys,
 	scopeKeys,
 } from './keys.js';
-import { DEFAULTS, EXPIRY_GRACE_MS, type RedisJournalOptions } from './options.js';
+import { DEFAULTS, type RedisJournalOptions } from './options.js';
 import { COLLECT, COMPARE_AND_SET, CREATE, LIST_UNFINISHED } from './scripts.js';
 
 /** Finished records one collection script deletes: long enough to be cheap, short enough not to stall Redis. */
@@ -28,11 +28,11 @@ const decoded = (member: string): string => {
 };
 
 /** The record as JSON, once checked: a record the client would refuse to read back is never stored. */
-function serialised(record: JournalRecord, what: string): string {
+function serialised(record: JournalRecord, what: () => string): string {
 	const why = recordProblem(record);
 	if (why !== undefined) {
 		throw new JournalError(
-			`RedisJournal refused to ${what}: the record is not valid (${why}); nothing was written.`,
+			`RedisJournal refused to ${what()}: the record is not valid (${why}); nothing was written.`,
 			{
 				operation: typeof record?.operation === 'string' ? record.operation : undefined,
 			},
@@ -42,20 +42,18 @@ function serialised(record: JournalRecord, what: string): string {
 }
 
 /** The arguments of the scripts' place(), in its order: the record and where it is filed. */
-const placement = (
-	record: JournalRecord,
-	value: string,
-	member: string,
-	keys: ScopeKeys,
-): (string | number)[] => [
+const placement = (record: JournalRecord, value: string, member: string): (string | number)[] => [
 	value,
 	member,
 	record.createdAt,
 	isFinished(record.state) ? '1' : '0',
 	record.retainUntil,
-	EXPIRY_GRACE_MS,
-	keys.records,
 ];
+
+/** Scopes whose keys are remembered: a client writes to a few, and a busy one would rebuild them on every call. */
+const KNOWN_SCOPES = 256;
+
+const isCrossSlot = (error: unknown) => String((error as Error)?.message).startsWith('CROSSSLOT');
 
 /**
 A journal in Redis, shared by every client, process and machine that uses the same database and prefix. Create and
@@ -74,6 +72,14 @@ sent again under a new key: see docs/journals/redis.md.
 export class RedisJournal implements Journal {
 	readonly #connection: RedisConnection;
 	readonly #prefix: string;
+	readonly #registry: string;
+	readonly #scopes = new Map<string, ScopeKeys>();
+	/**
+	Whether create's script registers the scope itself, one command fewer per create. A cluster keeps the registry on
+	another slot than the scope, so there (or on a server that refuses a script two slots, see create) the client
+	sends its own SADD.
+	*/
+	#registersInScript: boolean;
 
 	constructor(options: RedisJournalOptions) {
 		const { client, prefix = DEFAULTS.prefix, readyTimeoutMs = DEFAULTS.readyTimeoutMs } = options ?? {};
@@ -86,30 +92,40 @@ export class RedisJournal implements Journal {
 		}
 		this.#connection = new RedisConnection(client, readyTimeoutMs);
 		this.#prefix = prefix;
+		this.#registry = registryKey(prefix);
+		this.#registersInScript = client.isCluster !== true;
 	}
 
 	async create(record: JournalRecord, options?: JournalCallOptions): Promise<JournalRecord> {
-		const what = `create the record of operation "${record?.operation}" in scope "${record?.scope}"`;
+		const what = () => `create the record of operation "${record?.operation}" in scope "${record?.scope}"`;
 		const value = serialised(record, what);
 		const { scope, operation } = record;
-		const keys = scopeKeys(this.#prefix, scope);
+		const keys = this.#keysOf(scope);
 		const member = operationMember(operation);
-		const args = placement(record, value, member, keys);
-		const stored = await this.#io(what, operation, options, () => {
-			const created = this.#connection.run(
-				CREATE,
-				[keys.records + member, keys.unfinished, keys.finished, keys.order],
-				args,
-			);
+		const args = placement(record, value, member);
+		const keyList = [keys.records + member, keys.unfinished, keys.finished, keys.order];
+		const stored = await this.#io(what, operation, options, async () => {
+			if (this.#registersInScript) {
+				try {
+					return await this.#connection.run(CREATE, [...keyList, this.#registry], [...args, keys.tag]);
+				} catch (error) {
+					// A server that holds the registry on another slot than the scope (a cluster behind a proxy, or a
+					// cluster node reached without a cluster client) refuses the script before running any of it.
+					if (!isCrossSlot(error)) throw error;
+					this.#registersInScript = false;
+					options?.signal?.throwIfAborted();
+				}
+			}
+			const created = this.#connection.run(CREATE, keyList, args);
 			// Sent right behind the script on the same connection, so Redis registers the scope after the record
 			// exists: collectGarbage, which forgets a scope it finds empty, then checks again (see #forget). In a
 			// cluster the registry may sit on another node; losing that race only leaves the record to its own expiry.
-			const registered = this.#connection.call('SADD', registryKey(this.#prefix), keys.tag);
+			const registered = this.#connection.call('SADD', this.#registry, keys.tag);
 			return Promise.all([created, registered]).then(([value]) => value);
 		});
 		// Lua's false is a null reply in RESP2 and may be a boolean in RESP3: either way, nothing was stored before.
 		if (stored === null || stored === false) return record;
-		return checkedRecord(stored, keys.records + member, scope, operation);
+		return checkedRecord(stored, keyList[0] as string, scope, operation);
 	}
 
 	async get(
@@ -117,19 +133,21 @@ export class RedisJournal implements Journal {
 		operation: string,
 		options?: JournalCallOptions,
 	): Promise<JournalRecord | undefined> {
-		const key = scopeKeys(this.#prefix, scope).records + operationMember(operation);
-		const what = `read the record of operation "${operation}" in scope "${scope}"`;
+		const key = this.#keysOf(scope).records + operationMember(operation);
+		const what = () => `read the record of operation "${operation}" in scope "${scope}"`;
 		const value = await this.#io(what, operation, options, () => this.#connection.call('GET', key));
 		return value === null ? undefined : checkedRecord(value, key, scope, operation);
 	}
 
 	async compareAndSet(next: JournalRecord, options?: JournalCallOptions): Promise<boolean> {
-		const what = `update the record of operation "${next?.operation}" in scope "${next?.scope}" to revision ${next?.revision}`;
+		const what = () =>
+			`update the record of operation "${next?.operation}" in scope "${next?.scope}" to revision ${next?.revision}`;
 		const value = serialised(next, what);
 		const { scope, operation } = next;
-		const keys = scopeKeys(this.#prefix, scope);
+		const keys = this.#keysOf(scope);
 		const member = operationMember(operation);
-		const args = [...placement(next, value, member, keys), next.revision - 1];
+		const args = placement(next, value, member);
+		args.push(next.revision - 1);
 		const keyList = [keys.records + member, keys.unfinished, keys.finished, keys.order];
 		const written = await this.#io(what, operation, options, () =>
 			this.#connection.run(COMPARE_AND_SET, keyList, args),
@@ -145,8 +163,8 @@ export class RedisJournal implements Journal {
 	}
 
 	async listUnfinished(scope: string, options?: JournalCallOptions): Promise<JournalRecord[]> {
-		const keys = scopeKeys(this.#prefix, scope);
-		const what = `list the unfinished operations of scope "${scope}"`;
+		const keys = this.#keysOf(scope);
+		const what = () => `list the unfinished operations of scope "${scope}"`;
 		const triples = (await this.#io(what, undefined, options, () =>
 			this.#connection.run(LIST_UNFINISHED, [keys.unfinished, keys.order], [keys.records]),
 		)) as unknown[];
@@ -171,28 +189,46 @@ export class RedisJournal implements Journal {
 	*/
 	async collectGarbage(now: number): Promise<number> {
 		if (!Number.isFinite(now)) throw mustBe('now', 'epoch ms (a finite number)', now);
-		const registry = registryKey(this.#prefix);
-		return this.#io('collect finished records', undefined, undefined, async () => {
-			let deleted = 0;
-			let cursor = '0';
-			do {
-				const [next, tags] = (await this.#connection.call('SSCAN', registry, cursor, 'COUNT', 100)) as [
-					string,
-					string[],
-				];
-				cursor = next;
-				for (const tag of tags) deleted += await this.#collectScope(keysOfTag(this.#prefix, tag), now);
-			} while (cursor !== '0');
-			return deleted;
-		});
+		const registry = this.#registry;
+		return this.#io(
+			() => 'collect finished records',
+			undefined,
+			undefined,
+			async () => {
+				let deleted = 0;
+				let cursor = '0';
+				do {
+					const [next, tags] = (await this.#connection.call('SSCAN', registry, cursor, 'COUNT', 100)) as [
+						string,
+						string[],
+					];
+					cursor = next;
+					for (const tag of tags) deleted += await this.#collectScope(keysOfTag(this.#prefix, tag), now);
+				} while (cursor !== '0');
+				return deleted;
+			},
+		);
 	}
 
 	/** Redis's clock (TIME), epoch ms. */
 	async now(options?: JournalCallOptions): Promise<number> {
-		const [seconds, micros] = (await this.#io('read the Redis clock (TIME)', undefined, options, () =>
-			this.#connection.call('TIME'),
+		const [seconds, micros] = (await this.#io(
+			() => 'read the Redis clock (TIME)',
+			undefined,
+			options,
+			() => this.#connection.call('TIME'),
 		)) as [string, string];
 		return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+	}
+
+	#keysOf(scope: string): ScopeKeys {
+		let keys = this.#scopes.get(scope);
+		if (keys === undefined) {
+			keys = scopeKeys(this.#prefix, scope);
+			if (this.#scopes.size >= KNOWN_SCOPES) this.#scopes.clear();
+			this.#scopes.set(scope, keys);
+		}
+		return keys;
 	}
 
 	async #collectScope(keys: ScopeKeys, now: number): Promise<number> {
@@ -218,7 +254,7 @@ export class RedisJournal implements Journal {
 	either comes after this removal, or its record is seen by the check that follows it and the scope is put back.
 	*/
 	async #forget(keys: ScopeKeys): Promise<void> {
-		const registry = registryKey(this.#prefix);
+		const registry = this.#registry;
 		await this.#connection.call('SREM', registry, keys.tag);
 		if (Number(await this.#connection.call('EXISTS', keys.unfinished, keys.finished)) > 0) {
 			await this.#connection.call('SADD', registry, keys.tag);
@@ -230,7 +266,7 @@ export class RedisJournal implements Journal {
 	Any failure but the caller's own abort becomes a JournalError that says what failed.
 	*/
 	async #io<T>(
-		what: string,
+		what: () => string,
 		operation: string | undefined,
 		options: JournalCallOptions | undefined,
 		send: () => Promise<T>,
@@ -246,7 +282,7 @@ export class RedisJournal implements Journal {
 			return await send();
 		} catch (error) {
 			if (signal?.aborted && error === signal.reason) throw error;
-			throw redisFailure(what, error, operation);
+			throw redisFailure(what(), error, operation);
 		}
 	}
 }
