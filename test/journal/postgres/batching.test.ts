@@ -1,35 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { JournalError } from '../../../src/errors/classes.js';
 import { claimed } from '../../../src/journal/lifecycle.js';
 import type { JournalRecord } from '../../../src/journal/record.js';
 import { PostgresJournal, type PostgresPool } from '../../../src/postgres.js';
 import { recordMaker, uid } from '../../../src/testing/conformance/records.js';
-import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.js';
+import { postgresFixture } from './fixture.js';
 
-let server: PostgresServer;
-const pools: pg.Pool[] = [];
+const { poolOf, admin } = postgresFixture();
 const fixture = recordMaker();
-
-const poolOf = (via: 'direct' | 'bouncer', options: pg.PoolConfig = {}) => {
-	const pool = new pg.Pool({ ...server[via], max: 5, ...options });
-	pool.on('error', () => {});
-	pools.push(pool);
-	return pool;
-};
-const admin = () => poolOf('direct');
 const scope = () => `tenant-${uid()}`;
-
-beforeAll(async () => {
-	server = await startPostgresServer();
-	await new PostgresJournal({ pool: admin() }).migrate();
-}, 60_000);
-
-afterAll(async () => {
-	await Promise.all(pools.map((pool) => pool.end()));
-	await server?.close();
-});
 
 /** What a pool was asked to run: each statement's first words and how many rows its arrays carried. */
 type Sent = { statement: string; rows: number };

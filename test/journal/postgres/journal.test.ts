@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, JournalError } from '../../../src/errors/classes.js';
 import { createClient } from '../../../src/index.js';
 import { claimed, settled } from '../../../src/journal/lifecycle.js';
@@ -7,35 +7,14 @@ import type { JournalRecord } from '../../../src/journal/record.js';
 import { PostgresJournal, type PostgresPool } from '../../../src/postgres.js';
 import { recordMaker, succeededOutcome, uid } from '../../../src/testing/conformance/records.js';
 import { sendJson, startServer } from '../../helpers/loopback-server.js';
-import { type PostgresServer, startPostgresServer } from '../../helpers/postgres-server.js';
+import { postgresFixture } from './fixture.js';
 
-let server: PostgresServer;
-const pools: pg.Pool[] = [];
+const { poolOf, admin } = postgresFixture();
 const fixture = recordMaker();
-
-/** A pool of its own, as a worker process has: `bouncer` goes through PgBouncer (transaction pooling). */
-const poolOf = (via: 'direct' | 'bouncer', options: pg.PoolConfig = {}) => {
-	const pool = new pg.Pool({ ...server[via], max: 5, ...options });
-	// pool.end() resolves before its connections are closed: the server's goodbye to them must not crash the run.
-	pool.on('error', () => {});
-	pools.push(pool);
-	return pool;
-};
 /** Four workers' pools: two straight to PostgreSQL, two through PgBouncer. */
 const workers = () => [poolOf('direct'), poolOf('bouncer'), poolOf('direct'), poolOf('bouncer')];
-const admin = () => poolOf('direct');
 const freshTable = () => `t_${uid().replaceAll('-', '_')}`;
 const scope = () => `tenant-${uid()}`;
-
-beforeAll(async () => {
-	server = await startPostgresServer();
-	await new PostgresJournal({ pool: admin() }).migrate();
-}, 60_000);
-
-afterAll(async () => {
-	await Promise.all(pools.map((pool) => pool.end()));
-	await server?.close();
-});
 
 /** A pool that records whether anything asked it for a connection. */
 const countingPool = () => {
