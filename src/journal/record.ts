@@ -87,7 +87,18 @@ export type JournalRecord = {
 // The record's format, checked by hand rather than with a schema library: this runs in browsers, where zod would
 // cost more than the rest of the journal. Each field of the types above has its check here, in the same order.
 type Issue = { path: string[]; message: string };
-type Check = (value: unknown, path: string[], issues: Issue[]) => void;
+/**
+Where a check is, as a chain to the root: made into an array only for an issue. Every journal write is checked, and
+copying a path array per field cost more than the checks themselves.
+*/
+type At = { readonly up: At; readonly name: string } | undefined;
+type Check = (value: unknown, at: At, issues: Issue[]) => void;
+
+const pathOf = (at: At): string[] => {
+	const path: string[] = [];
+	for (let step = at; step; step = step.up) path.unshift(step.name);
+	return path;
+};
 
 const shown = (value: unknown): string => {
 	if (typeof value === 'string') {
@@ -100,8 +111,8 @@ const shown = (value: unknown): string => {
 
 const is =
 	(expected: string, ok: (value: unknown) => boolean): Check =>
-	(value, path, issues) => {
-		if (!ok(value)) issues.push({ path, message: `expected ${expected}, got ${shown(value)}` });
+	(value, at, issues) => {
+		if (!ok(value)) issues.push({ path: pathOf(at), message: `expected ${expected}, got ${shown(value)}` });
 	};
 
 const isString = (value: unknown) => typeof value === 'string';
@@ -125,29 +136,30 @@ const headerList = is(
 
 const listOf =
 	(item: Check): Check =>
-	(value, path, issues) => {
+	(value, at, issues) => {
 		if (value === undefined) return;
 		if (!Array.isArray(value))
-			issues.push({ path, message: `expected a list or nothing, got ${shown(value)}` });
+			issues.push({ path: pathOf(at), message: `expected a list or nothing, got ${shown(value)}` });
 		else {
-			for (const [i, entry] of value.entries()) item(entry, [...path, String(i)], issues);
+			for (const [i, entry] of value.entries()) item(entry, { up: at, name: String(i) }, issues);
 		}
 	};
 
-const object =
-	(fields: Record<string, Check>, optional = false): Check =>
-	(value, path, issues) => {
+const object = (fields: Record<string, Check>, optional = false): Check => {
+	const entries = Object.entries(fields);
+	return (value, at, issues) => {
 		if (optional && value === undefined) return;
 		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 			issues.push({
-				path,
+				path: pathOf(at),
 				message: `expected an object${optional ? ' or nothing' : ''}, got ${shown(value)}`,
 			});
 			return;
 		}
 		const record = value as Record<string, unknown>;
-		for (const [name, check] of Object.entries(fields)) check(record[name], [...path, name], issues);
+		for (const [name, check] of entries) check(record[name], { up: at, name }, issues);
 	};
+};
 
 const checkRecord = object({
 	v: is(`format version ${RECORD_VERSION}`, (value) => value === RECORD_VERSION),
@@ -206,7 +218,7 @@ export const JournalRecordSchema = {
 			value: unknown,
 		): { value: JournalRecord; issues?: undefined } | { issues: Issue[]; value?: undefined } => {
 			const issues: Issue[] = [];
-			checkRecord(value, [], issues);
+			checkRecord(value, undefined, issues);
 			return issues.length === 0 ? { value: value as JournalRecord } : { issues };
 		},
 	},
