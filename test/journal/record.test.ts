@@ -100,6 +100,10 @@ describe('recordProblem', () => {
 		['request.headers', [['x-app']], 'request.headers: expected a list of [name, value] string pairs'],
 		['request.body', new Uint8Array(2), 'request.body: expected a string or nothing, got object'],
 		['request.bodyOmitted', 1, 'request.bodyOmitted: expected a boolean or nothing, got 1'],
+		['lease', { owner: 'c-1', until: 1, fence: '2' }, 'lease.fence: expected a finite number, got "2"'],
+		['history', {}, 'history: expected a list or nothing, got object'],
+		['history', [{ at: 1 }, { at: 'then' }], 'history.1.at: expected a finite number, got "then"'],
+		['trace', { traceparent: 1 }, 'trace.traceparent: expected a string, got 1'],
 	])('reports %s set to %o: "%s"', (path, value, message) => {
 		expect(recordProblem(broken(succeeded(), path, value))).toContain(message);
 	});
