@@ -260,7 +260,8 @@ export async function runJournaled(
 					else await claim();
 					// A claim that landed only once its lease had run out (its write stuck behind others) is anyone's to take
 					// over: renewed before it is sent, or, if another client was first, that client's attempt is waited on.
-					while (held && held.until <= (port.clock() ?? (await port.now()))) {
+					// So is one a renewal already found taken over, lease run out or not (a forced resume elsewhere).
+					while (held && (!stillHeld() || held.until <= (port.clock() ?? (await port.now())))) {
 						renewing = false;
 						if (await renewLapsed()) break;
 						await claim();

@@ -463,6 +463,48 @@ describe('the claim made with the record', () => {
 	});
 });
 
+describe('the claim made with the record, taken over before its lease ran out', () => {
+	it("(a forced resume elsewhere) is not sent once a renewal has read the new owner's claim, though its own lease is live", async () => {
+		useVirtualTime();
+		const page = offlinePage();
+		try {
+			const inner = new MemoryJournal();
+			const sends: string[] = [];
+			const fetch: typeof globalThis.fetch = async (input) => {
+				sends.push(String(input));
+				return Response.json({ id: 'b1' }, { status: 201 });
+			};
+			const api = createClient({
+				baseUrl: 'https://api.test/',
+				journal: inner,
+				fetch,
+				leaseMs: 3_000,
+				retry: { ...fast, maxRetryTime: 5_000 },
+			});
+			const call = watch(api.post('orders', { json: { operation: 'order-1' }, operation: 'order-1' }));
+			await waitFor(() => page.waiting() === 1, 'the first attempt waiting to go online');
+			await vi.advanceTimersByTimeAsync(500);
+			const ours = (await inner.get(SCOPE, 'order-1')) as JournalRecord;
+			const theirs = {
+				...leasedClaim(ours, Date.now(), { owner: 'client-b', until: Date.now() + 60_000 }),
+				revision: ours.revision + 1,
+			};
+			expect(await inner.compareAndSet(theirs)).toBe(true);
+			// A renewal (every leaseMs / 3) reads the takeover; the page comes back before its own claim's lease ends.
+			await vi.advanceTimersByTimeAsync(1_100);
+			page.goOnline();
+			await vi.advanceTimersByTimeAsync(5_000);
+			const { error } = await call.outcome;
+			expect(error).toBeInstanceOf(InProgressError);
+			expect(sends).toHaveLength(0);
+			expect(await inner.get(SCOPE, 'order-1')).toEqual(theirs);
+		} finally {
+			vi.useRealTimers();
+			vi.unstubAllGlobals();
+		}
+	});
+});
+
 describe("a journal's own clock", () => {
 	it("decides when a lease lapses, not this machine's, and is asked once, not per call", async () => {
 		const wire = await onTheWireServer();
