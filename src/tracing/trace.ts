@@ -57,13 +57,14 @@ function safely(fn: () => void): void {
 	} catch {}
 }
 
-const unsampled = (parent: TraceParent, run: OperationTrace['run']): OperationTrace => ({
+const unsampled = (span: Span, parent: TraceParent, run: OperationTrace['run']): OperationTrace => ({
 	parent,
 	run,
 	attempt: () => undefined,
 	wait() {},
 	linkTo() {},
-	end() {},
+	// Ended all the same: a tracer that tracks its open spans must not see it left open.
+	end: () => safely(() => span.end()),
 });
 
 /**
@@ -95,6 +96,7 @@ export function startTrace(
 	let span: Span;
 	let context: Context;
 	let parent: TraceParent;
+	let recording: boolean;
 	try {
 		tracer = api.trace.getTracer('idemkey');
 		const attributes = { 'idemkey.operation': call.operation, 'idemkey.dialect': call.dialect };
@@ -102,12 +104,13 @@ export function startTrace(
 		span = tracer.startSpan(`idemkey ${call.method}`, { kind: SpanKind.INTERNAL, attributes }, active);
 		context = withSpan(active, span);
 		parent = traceParentOf(span.spanContext());
+		recording = span.isRecording?.() !== false;
 	} catch {
 		return undefined;
 	}
 	// Unsampled (the application's sampler said no): spans would record nothing, so none is made per attempt and no
 	// attribute is computed. The call still runs in the operation's context, which carries the decision downstream.
-	if (span.isRecording?.() === false) return unsampled(parent, (fn) => within(context, fn));
+	if (!recording) return unsampled(span, parent, (fn) => within(context, fn));
 	let request: Attributes | undefined;
 	return {
 		parent,

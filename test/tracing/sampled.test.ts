@@ -6,13 +6,13 @@ import { sendJson } from '../helpers/loopback-server.js';
 import { fast, serve } from '../operation/support.js';
 import { registerSdk } from './otel-sdk.js';
 
-let sdk: ReturnType<typeof registerSdk>;
-beforeEach(() => {
-	sdk = registerSdk({ sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) });
-});
-afterEach(() => sdk.unregister());
-
 describe('a call the application’s sampler leaves out', () => {
+	let sdk: ReturnType<typeof registerSdk>;
+	beforeEach(() => {
+		sdk = registerSdk({ sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) });
+	});
+	afterEach(() => sdk.unregister());
+
 	it('asks the SDK for its operation span only, records nothing, and ends as an untraced call would', async () => {
 		const server = await serve((_req, res, i) =>
 			i < 2 ? sendJson(res, 503, {}) : sendJson(res, 201, { id: 'b1' }),
@@ -36,5 +36,44 @@ describe('a call the application’s sampler leaves out', () => {
 		expect(seen).toHaveLength(3);
 		expect(new Set(seen).size).toBe(1);
 		expect(seen[0]).toMatch(/^[\da-f]{32}$/);
+	});
+});
+
+/** A tracer provider of the application's own, whose spans say they record nothing (or throw when asked). */
+function registerTracer(isRecording: () => boolean) {
+	const ended: string[] = [];
+	const span = (name: string) => ({
+		spanContext: () => ({
+			traceId: '0af7651916cd43dd8448eb211c80319c',
+			spanId: 'b7ad6b7169203331',
+			traceFlags: 0,
+		}),
+		setAttributes: () => {},
+		addEvent: () => {},
+		setStatus: () => {},
+		isRecording,
+		end: () => ended.push(name),
+	});
+	trace.setGlobalTracerProvider({ getTracer: () => ({ startSpan: span }) } as never);
+	return ended;
+}
+
+describe('a tracer of another make', () => {
+	afterEach(() => trace.disable());
+
+	it('has the unsampled operation span it handed out ended, so it never reads as left open', async () => {
+		const ended = registerTracer(() => false);
+		const server = await serve((_req, res) => sendJson(res, 201, {}));
+		await createClient({ baseUrl: server.url }).post('bookings', { json: { seat: 1 } });
+		expect(ended).toEqual(['idemkey POST']);
+	});
+
+	it('whose spans throw when asked whether they record costs the call its spans, never its outcome', async () => {
+		registerTracer(() => {
+			throw new Error('tracer down');
+		});
+		const server = await serve((_req, res) => sendJson(res, 201, { id: 'b1' }));
+		const res = await createClient({ baseUrl: server.url }).post('bookings', { json: { seat: 1 } });
+		expect([res.status, res.data]).toEqual([201, { id: 'b1' }]);
 	});
 });
