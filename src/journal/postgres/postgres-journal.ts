@@ -164,7 +164,8 @@ export class PostgresJournal implements Journal {
 		}
 		let broken: unknown;
 		for (const [i, entry] of batch.entries()) {
-			const outcome = outcomes[i] as Outcome<unknown>;
+			// Every call settles, whatever came back: one left unsettled would hang its caller past any deadline.
+			const outcome = outcomes[i] ?? { error: new Error('the batch gave this call no answer') };
 			if ('value' in outcome) entry.resolve(outcome.value);
 			else {
 				entry.reject(this.#failure(outcome.error, entry.item.call, true));

@@ -80,41 +80,57 @@ async function createOne(client: PostgresPoolClient, sql: Statements, item: Writ
 	return { created: false, record: undefined };
 }
 
-/** Many records: one INSERT for all, then one read of the rows it met (a statement of its own sees them all). */
+/**
+Many records: one INSERT for all, then one read of the rows it met (a statement of its own sees them all). Once a row
+of ours is inserted (committed: each statement is its own transaction) its item has its answer, whatever fails next:
+a later failure is the answer of the items still waiting only, never a resend of the batch or "nothing was written"
+for a row that was.
+*/
 async function createMany(
 	client: PostgresPoolClient,
 	sql: Statements,
 	items: readonly Write[],
 ): Promise<Outcome<CreateAnswer>[]> {
-	const answers = new Array<CreateAnswer>(items.length).fill({ created: false, record: undefined });
-	let pending = items.map((_, i) => i);
-	for (let round = 0; round < CREATE_ROUNDS && pending.length > 0; round++) {
-		const batch = pending.map((i) => items[i] as Write);
-		const { rows } = await client.query({ text: sql.createBatch, values: columns(batch) });
-		const inserted = new Set(rows.map((row) => rowKey(row.scope, row.operation)));
-		const met: number[] = [];
-		for (const i of pending) {
-			const [scope, operation] = (items[i] as Write).values;
-			if (inserted.has(rowKey(scope, operation))) answers[i] = { created: true };
-			else met.push(i);
+	// Filled, not sparse: `map` skips the holes of an array made with `new Array(n)`.
+	const outcomes: (Outcome<CreateAnswer> | undefined)[] = items.map(() => undefined);
+	let inserted = false;
+	try {
+		let pending = items.map((_, i) => i);
+		for (let round = 0; round < CREATE_ROUNDS && pending.length > 0; round++) {
+			const batch = pending.map((i) => items[i] as Write);
+			const { rows } = await client.query({ text: sql.createBatch, values: columns(batch) });
+			const ours = new Set(rows.map((row) => rowKey(row.scope, row.operation)));
+			const met: number[] = [];
+			for (const i of pending) {
+				const [scope, operation] = (items[i] as Write).values;
+				if (!ours.has(rowKey(scope, operation))) met.push(i);
+				else {
+					outcomes[i] = { value: { created: true } };
+					inserted = true;
+				}
+			}
+			if (met.length === 0) break;
+			const read = await client.query({
+				text: sql.readBatch,
+				values: columns(
+					met.map((i) => items[i] as Write),
+					2,
+				),
+			});
+			const found = new Map(read.rows.map((row) => [Number(row.n), row.record]));
+			pending = [];
+			for (const [position, i] of met.entries()) {
+				const record = found.get(position + 1);
+				if (record == null) pending.push(i);
+				else outcomes[i] = { value: { created: false, record } };
+			}
 		}
-		if (met.length === 0) break;
-		const read = await client.query({
-			text: sql.readBatch,
-			values: columns(
-				met.map((i) => items[i] as Write),
-				2,
-			),
-		});
-		const found = new Map(read.rows.map((row) => [Number(row.n), row.record]));
-		pending = [];
-		for (const [position, i] of met.entries()) {
-			const record = found.get(position + 1);
-			if (record == null) pending.push(i);
-			else answers[i] = { created: false, record };
-		}
+	} catch (error) {
+		// Nothing of ours written yet: the batch may be sent again whole, or item by item (sendAll).
+		if (!inserted) throw error;
+		return outcomes.map((outcome) => outcome ?? { error });
 	}
-	return answers.map((value) => ({ value }));
+	return outcomes.map((outcome) => outcome ?? { value: { created: false, record: undefined } });
 }
 
 /** `create` for every item, as few statements as it takes. */

@@ -17,9 +17,10 @@ type Sent = { statement: string; rows: number };
 
 /**
 A pool of one connection that records the statements run on it. `hold()` takes the connection away until the returned
-function gives it back: calls made meanwhile queue in the journal, and go out together once it is back.
+function gives it back: calls made meanwhile queue in the journal, and go out together once it is back. A statement
+`cancelled` names fails as the server fails a cancelled one (57014), unsent.
 */
-function watchedPool(via: 'direct' | 'bouncer' = 'direct') {
+function watchedPool(via: 'direct' | 'bouncer' = 'direct', cancelled?: (statement: string) => boolean) {
 	const pool = poolOf(via, { max: 1 });
 	const sent: Sent[] = [];
 	const watched: PostgresPool = {
@@ -33,6 +34,12 @@ function watchedPool(via: 'direct' | 'bouncer' = 'direct') {
 						statement: config.text.trim().split(/\s+/).slice(0, 2).join(' '),
 						rows: Array.isArray(first) ? first.length : 1,
 					});
+					if (cancelled?.(config.text)) {
+						const error = Object.assign(new Error('canceling statement due to user request'), {
+							code: '57014',
+						});
+						return Promise.reject(error);
+					}
 					return client.query(config);
 				},
 				release: (error) => client.release(error),
@@ -97,6 +104,29 @@ describe('concurrent calls of one journal', () => {
 		]);
 		for (const record of fresh) expect(await journal.get(s, record.operation)).toEqual(record);
 		expect(await journal.get(s, 'old-2')).toEqual(existing[1]);
+	});
+
+	it('answer a create its batch inserted as created, even when the read of the rows it met fails after', async () => {
+		const { pool, hold } = watchedPool('direct', (text) => text.startsWith('SELECT u.n'));
+		const journal = new PostgresJournal({ pool });
+		const s = scope();
+		const stored = await journal.create(fixture(s, 'old'));
+
+		const giveBack = await hold();
+		const fresh = fixture(s, 'new');
+		const calls = [journal.create(fresh), journal.create(fixture(s, 'old'))].map((call) =>
+			call.then(
+				(value) => ({ value }),
+				(error: unknown) => ({ error }),
+			),
+		);
+		giveBack();
+		const [inserted, met] = await Promise.all(calls);
+
+		expect(inserted).toEqual({ value: fresh });
+		expect((met as { error: unknown }).error).toBeInstanceOf(JournalError);
+		expect(await journal.get(s, 'new')).toEqual(fresh);
+		expect(await journal.get(s, 'old')).toEqual(stored);
 	});
 
 	it('share one compareAndSet statement, each true only where the stored revision was the one it expected', async () => {
