@@ -88,13 +88,15 @@ The revision is read off the JSON text when it comes before any nested object or
 journal writes: the fields before it are strings), which spares decoding the whole record on each write. Inside a
 JSON string every quote is escaped, so a comma (or the opening brace) right before '"revision":' makes it a key,
 and with no '{' or '[' before it, a top-level one. Anything else (a record with its fields in another order, a '{'
-or '[' in an id or path) is decoded whole.
+or '[' in an id or path, a second "revision" after the first) is decoded whole.
 */
 export const COMPARE_AND_SET = script(`${PLACE}
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
-local revision = string.match(current, '^{[^{%[]-,"revision":(%-?%d+)[,}]')
-	or string.match(current, '^{"revision":(%-?%d+)[,}]')
+local _, stop, revision = string.find(current, '^{[^{%[]-,"revision":(%-?%d+)[,}]')
+if not revision then _, stop, revision = string.find(current, '^{"revision":(%-?%d+)[,}]') end
+-- A second "revision" further on (a record written by hand): decoded, which keeps the last as JSON.parse does.
+if revision and string.find(current, '"revision":', stop, true) then revision = nil end
 if revision then
 	revision = tonumber(revision)
 else

@@ -32,6 +32,12 @@ const texts: [string, (r: JournalRecord) => string][] = [
 	],
 	['with ids and path holding ,"revision":99,', (r) => JSON.stringify({ ...r, path: '/p,"revision":99,' })],
 	['with a path holding [ and {', (r) => JSON.stringify({ ...r, path: '/items[0]?q={"revision":99}' })],
+	// JSON.parse, as get() reads it, keeps the last of two same-named keys.
+	['written by hand with a stale revision first', (r) => `{"revision":99,${JSON.stringify(r).slice(1)}`],
+	[
+		'written by hand with a stale revision second',
+		(r) => `{"a":"x","revision":99,${JSON.stringify(r).slice(1)}`,
+	],
 ];
 
 describe('compare-and-set on records stored in any field order', () => {
