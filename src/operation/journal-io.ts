@@ -287,10 +287,9 @@ export function journalPort(
 			return journal.now ? journalTime(journal, local) : local;
 		},
 		async now() {
-			const local = now();
-			if (!journal.now) return local;
-			const known = journalTime(journal, local);
+			const known = port.clock();
 			if (known !== undefined) return known;
+			const local = now();
 			const theirs: unknown = await journalIo('read its clock', port.ids, port.wait(true), (o) =>
 				(journal.now as NonNullable<Journal['now']>)(o),
 			);
