@@ -50,6 +50,14 @@ const placement = (record: JournalRecord, value: string, member: string): (strin
 	record.retainUntil,
 ];
 
+/** The keys of the scripts' place(), in its order: the record's, then its scope's indexes. */
+const placementKeys = (keys: ScopeKeys, member: string): string[] => [
+	keys.records + member,
+	keys.unfinished,
+	keys.finished,
+	keys.order,
+];
+
 /** Scopes whose keys are remembered: a client writes to a few, and a busy one would rebuild them on every call. */
 const KNOWN_SCOPES = 256;
 
@@ -103,7 +111,7 @@ export class RedisJournal implements Journal {
 		const keys = this.#keysOf(scope);
 		const member = operationMember(operation);
 		const args = placement(record, value, member);
-		const keyList = [keys.records + member, keys.unfinished, keys.finished, keys.order];
+		const keyList = placementKeys(keys, member);
 		const stored = await this.#io(what, operation, options, async () => {
 			if (this.#registersInScript) {
 				try {
@@ -148,7 +156,7 @@ export class RedisJournal implements Journal {
 		const member = operationMember(operation);
 		const args = placement(next, value, member);
 		args.push(next.revision - 1);
-		const keyList = [keys.records + member, keys.unfinished, keys.finished, keys.order];
+		const keyList = placementKeys(keys, member);
 		const written = await this.#io(what, operation, options, () =>
 			this.#connection.run(COMPARE_AND_SET, keyList, args),
 		);
